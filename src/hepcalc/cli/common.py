@@ -1,0 +1,87 @@
+"""Shared plumbing for the CLI: reading inputs, error handling, exit codes."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+import typer
+
+from hepcalc.errors import InputError
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_INVALID = 2
+
+# Each command module exposes ``register(app)``; listed here so that a missing
+# or broken module never stops the others from working.
+COMMAND_MODULES = (
+    "hepcalc.cli.assess",
+    "hepcalc.cli.extract",
+    "hepcalc.cli.scan",
+    "hepcalc.cli.ask",
+    "hepcalc.cli.serve",
+    "hepcalc.cli.registry",
+    "hepcalc.cli.db",
+)
+
+
+def register_all(app: typer.Typer) -> None:
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as e:
+            if e.name == name:
+                continue  # command not built yet
+            raise
+        module.register(app)
+
+
+def read_input(path: str, max_bytes: int) -> bytes:
+    """Read a file or stdin ('-') with a size limit; errors become InputError."""
+    if path == "-":
+        data = sys.stdin.buffer.read(max_bytes + 1)
+    else:
+        p = Path(path)
+        if not p.exists():
+            raise InputError([(path, "no such file")])
+        if p.is_dir():
+            raise InputError([(path, "is a directory, not a file")])
+        with p.open("rb") as f:
+            data = f.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputError([(path, f"larger than the limit of {max_bytes} bytes")])
+    return data
+
+
+def fail_invalid(err: InputError) -> None:
+    typer.echo(f"hepcalc: invalid input: {err.message}", err=True)
+    raise SystemExit(EXIT_INVALID)
+
+
+def run(app: typer.Typer, argv: list[str]) -> None:
+    try:
+        app(args=argv, standalone_mode=False)
+    except InputError as e:
+        typer.echo(f"hepcalc: invalid input: {e.message}", err=True)
+        sys.exit(EXIT_INVALID)
+    except SystemExit as e:
+        sys.exit(e.code if isinstance(e.code, int) else EXIT_INTERNAL)
+    except KeyboardInterrupt:
+        typer.echo("hepcalc: interrupted", err=True)
+        sys.exit(130)
+    except Exception as e:  # click usage errors and anything unexpected
+        import click
+
+        if isinstance(e, click.exceptions.UsageError):
+            typer.echo(f"hepcalc: {e.format_message()}", err=True)
+            sys.exit(EXIT_INVALID)
+        if isinstance(e, click.exceptions.Abort):
+            sys.exit(EXIT_INTERNAL)
+        if isinstance(e, click.exceptions.ClickException):
+            typer.echo(f"hepcalc: {e.format_message()}", err=True)
+            sys.exit(EXIT_INVALID)
+        typer.echo(f"hepcalc: internal error: {type(e).__name__}: {e}", err=True)
+        sys.exit(EXIT_INTERNAL)
+    sys.exit(EXIT_OK)

@@ -1,0 +1,217 @@
+"""The curated knowledge base: references, rules, etiologies, conflicts, articles.
+
+All clinical content is data in this package (YAML), validated at load time:
+every citation key must resolve and every rule and etiology must cite at least
+one reference. ``kb_version`` is the semantic version plus a hash of the
+content, so any change to a rule or a fact changes the version stamped on
+every Assessment.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from importlib import resources
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+KB_SEMVER = "1.0.0"
+
+Strength = Literal["guideline", "systematic_review", "study", "review", "case", "weak"]
+
+
+class _KB(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Reference(_KB):
+    key: str
+    authors: str
+    title: str
+    source: str  # journal or publisher
+    year: int | None = None
+    doi: str | None = None
+    pmid: str | None = None
+    url: str | None = None
+    strength: Strength
+    verification: Literal["abstract", "secondary", "full_text"] = "abstract"
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _identifiable(self) -> Reference:
+        if not (self.doi or self.pmid or self.url or self.strength == "weak"):
+            raise ValueError(f"reference {self.key}: needs a DOI, PMID or URL")
+        return self
+
+    def citation_text(self) -> str:
+        parts = [f"{self.authors}. {self.title}. {self.source}"]
+        if self.year:
+            parts[0] += f" {self.year}"
+        if self.doi:
+            parts.append(f"doi:{self.doi}")
+        if self.pmid:
+            parts.append(f"PMID {self.pmid}")
+        return ". ".join(parts) + "."
+
+
+class Rule(_KB):
+    id: str
+    text: str
+    citations: list[str] = Field(min_length=1)
+    derived: bool = False  # a heuristic inferred from evidence, not a guideline statement
+    note: str | None = None
+
+
+class Modifier(_KB):
+    """One context or feature that moves an etiology up or down the differential."""
+
+    when: str  # a condition id understood by hepcalc.engine.conditions
+    weight: float
+    reason: str
+
+
+class Etiology(_KB):
+    id: str
+    name: str
+    plain_name: str
+    group: Literal["infectious", "benign_tumor", "malignant", "cystic", "vascular", "other"]
+    patterns: list[str]
+    frequency: str  # how common as a cause of liver calcification, in words
+    base: float  # prior weight before context (higher = more common)
+    contexts: list[str] = Field(default_factory=list)
+    modifiers: list[Modifier] = Field(default_factory=list)
+    requires: list[str] = Field(default_factory=list)  # conditions that must all hold
+    excludes: list[str] = Field(default_factory=list)  # any of these removes it
+    citations: list[str] = Field(min_length=1)
+    patient_text: str = ""
+
+
+class Conflict(_KB):
+    id: str
+    claim: str
+    claimed_by: str
+    evidence: str
+    resolution: str
+    citations: list[str] = Field(min_length=1)
+
+
+class Article(_KB):
+    """A knowledge article for `hepcalc ask`: sections with text and citations."""
+
+    id: str
+    title: str
+    questions: list[str] = Field(default_factory=list)
+    related: list[str] = Field(default_factory=list)
+    sections: list[ArticleSection]
+
+
+class ArticleSection(_KB):
+    heading: str
+    clinician: str
+    patient: str
+    citations: list[str] = Field(min_length=1)
+
+
+Article.model_rebuild()
+
+
+class KnowledgeBase(_KB):
+    version: str
+    references: dict[str, Reference]
+    rules: dict[str, Rule]
+    etiologies: dict[str, Etiology]
+    conflicts: list[Conflict]
+    articles: dict[str, Article]
+
+    def rule(self, rule_id: str) -> Rule:
+        return self.rules[rule_id]
+
+    def reference(self, key: str) -> Reference:
+        return self.references[key]
+
+
+class KnowledgeBaseError(RuntimeError):
+    """The packaged knowledge base is inconsistent (a build defect, not user input)."""
+
+
+_FILES = ("references.yaml", "rules.yaml", "etiologies.yaml", "conflicts.yaml")
+
+
+def _read(name: str) -> str:
+    return (resources.files(__package__) / "data" / name).read_text(encoding="utf-8")
+
+
+def _article_texts() -> list[tuple[str, str]]:
+    folder = resources.files(__package__) / "data" / "articles"
+    if not folder.is_dir():
+        return []
+    return sorted(
+        (p.name, p.read_text(encoding="utf-8")) for p in folder.iterdir() if p.name.endswith(".yaml")
+    )
+
+
+def build(texts: dict[str, str], article_texts: list[tuple[str, str]]) -> KnowledgeBase:
+    """Validate raw YAML texts into a KnowledgeBase; raise KnowledgeBaseError on defects."""
+    digest = hashlib.sha256()
+    for name in sorted(texts):
+        digest.update(name.encode())
+        digest.update(texts[name].encode())
+    for name, text in article_texts:
+        digest.update(name.encode())
+        digest.update(text.encode())
+    version = f"{KB_SEMVER}+{digest.hexdigest()[:12]}"
+
+    refs = [Reference(**r) for r in yaml.safe_load(texts["references.yaml"])]
+    references = {r.key: r for r in refs}
+    if len(references) != len(refs):
+        raise KnowledgeBaseError("duplicate reference keys")
+    rules = {r["id"]: Rule(**r) for r in yaml.safe_load(texts["rules.yaml"])}
+    etiologies = {e["id"]: Etiology(**e) for e in yaml.safe_load(texts["etiologies.yaml"])}
+    conflicts = [Conflict(**c) for c in yaml.safe_load(texts["conflicts.yaml"])]
+    articles: dict[str, Article] = {}
+    for _name, text in article_texts:
+        for a in yaml.safe_load(text) or []:
+            art = Article(**a)
+            if art.id in articles:
+                raise KnowledgeBaseError(f"duplicate article id {art.id}")
+            articles[art.id] = art
+
+    missing: list[str] = []
+
+    def check(owner: str, keys: list[str]) -> None:
+        for k in keys:
+            if k not in references:
+                missing.append(f"{owner} cites unknown reference {k!r}")
+
+    for r in rules.values():
+        check(f"rule {r.id}", r.citations)
+    for e in etiologies.values():
+        check(f"etiology {e.id}", e.citations)
+    for c in conflicts:
+        check(f"conflict {c.id}", c.citations)
+    for a in articles.values():
+        for s in a.sections:
+            check(f"article {a.id}/{s.heading}", s.citations)
+        for rel in a.related:
+            if rel not in {x for x in articles} and rel not in [
+                x["id"] for t in article_texts for x in (yaml.safe_load(t[1]) or [])
+            ]:
+                missing.append(f"article {a.id} relates to unknown article {rel!r}")
+    if missing:
+        raise KnowledgeBaseError("; ".join(missing))
+    return KnowledgeBase(
+        version=version,
+        references=references,
+        rules=rules,
+        etiologies=etiologies,
+        conflicts=conflicts,
+        articles=articles,
+    )
+
+
+@lru_cache(maxsize=1)
+def load_kb() -> KnowledgeBase:
+    """The packaged knowledge base, loaded and validated once per process."""
+    return build({name: _read(name) for name in _FILES}, _article_texts())
