@@ -163,7 +163,12 @@ def build(texts: dict[str, str], article_texts: list[tuple[str, str]]) -> Knowle
         digest.update(text.encode())
     version = f"{KB_SEMVER}+{digest.hexdigest()[:12]}"
 
-    refs = [Reference(**r) for r in yaml.safe_load(texts["references.yaml"])]
+    refs = [
+        Reference(**r)
+        for name in sorted(texts)
+        if name.startswith("references")
+        for r in (yaml.safe_load(texts[name]) or [])
+    ]
     references = {r.key: r for r in refs}
     if len(references) != len(refs):
         raise KnowledgeBaseError("duplicate reference keys")
@@ -211,7 +216,18 @@ def build(texts: dict[str, str], article_texts: list[tuple[str, str]]) -> Knowle
     )
 
 
+def _data_files() -> list[str]:
+    """The core files plus any ``references_*.yaml`` that a topic adds."""
+    folder = resources.files(__package__) / "data"
+    extra = sorted(
+        p.name
+        for p in folder.iterdir()
+        if p.name.startswith("references_") and p.name.endswith(".yaml")
+    )
+    return [*_FILES, *extra]
+
+
 @lru_cache(maxsize=1)
 def load_kb() -> KnowledgeBase:
     """The packaged knowledge base, loaded and validated once per process."""
-    return build({name: _read(name) for name in _FILES}, _article_texts())
+    return build({name: _read(name) for name in _data_files()}, _article_texts())

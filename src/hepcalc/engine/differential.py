@@ -1,0 +1,50 @@
+"""Differential diagnosis: etiologies ranked by context and features.
+
+Scores are the etiology's prior weight (``base``, how common it is as a cause
+of liver calcification) plus the weights of the modifiers that hold for this
+finding and patient. The numbers live in ``etiologies.yaml`` with their
+citations; this module only adds them up and keeps the reasons, so every rank
+can be explained ("supporting" and "against").
+"""
+
+from __future__ import annotations
+
+from hepcalc.engine.conditions import Context, holds
+from hepcalc.knowledge import KnowledgeBase
+from hepcalc.model import DifferentialItem
+
+MAX_ITEMS = 6
+
+
+def rank_etiologies(ctx: Context, kb: KnowledgeBase, track: str | None) -> list[DifferentialItem]:
+    scored: list[tuple[float, str, DifferentialItem]] = []
+    for et in kb.etiologies.values():
+        if any(holds(c, ctx) for c in et.excludes):
+            continue
+        if not all(holds(c, ctx) for c in et.requires):
+            continue
+        score = et.base
+        supporting: list[str] = []
+        against: list[str] = []
+        for m in et.modifiers:
+            if holds(m.when, ctx):
+                score += m.weight
+                (supporting if m.weight > 0 else against).append(m.reason)
+        if not supporting:
+            supporting.append(f"{et.frequency}")
+        item = DifferentialItem(
+            etiology=et.id,
+            rank=0,
+            supporting=supporting,
+            against=against,
+            citations=list(et.citations),
+            name=et.name,
+            score=round(score, 2),
+            track=track,
+        )
+        scored.append((-score, et.id, item))
+    scored.sort(key=lambda t: (t[0], t[1]))
+    out: list[DifferentialItem] = []
+    for i, (_, _, item) in enumerate(scored[:MAX_ITEMS], start=1):
+        out.append(item.model_copy(update={"rank": i}))
+    return out

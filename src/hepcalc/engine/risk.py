@@ -1,0 +1,145 @@
+"""Risk tier: who is this patient, for the purpose of a liver calcification?
+
+The tier decides which pathway applies (Gore 2017 risk groups; Sawatzki 2023
+risk factors). Unknown factors are never treated as absent silently: they are
+listed, and the assumption made is written down for every recommendation that
+depends on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hepcalc.model import RISK_FACTOR_NAMES, Modality, Patient, Risk, RiskTier
+
+# Typical adult upper reference limits (rule labs-abnormal, derived).
+AFP_ULN_NG_ML = 10.0
+AMINOTRANSFERASE_ULN_U_L = 40.0
+AFP_MIN_AGE_YEARS = 1.0  # AFP is physiologically very high in infants
+
+LIVER_RISK_FACTORS = ("cirrhosis", "chronic_hbv", "chronic_hcv", "chronic_liver_disease", "prior_hcc")
+HIGH_RISK_FACTORS = (*LIVER_RISK_FACTORS, "extrahepatic_malignancy")
+
+_FACTOR_WORDS = {
+    "cirrhosis": "cirrhosis",
+    "chronic_hbv": "chronic hepatitis B",
+    "chronic_hcv": "chronic hepatitis C",
+    "chronic_liver_disease": "other chronic liver disease",
+    "prior_hcc": "prior hepatocellular carcinoma",
+    "extrahepatic_malignancy": "a known cancer outside the liver",
+    "immunocompromised": "immunosuppression",
+    "endemic_exposure": "exposure to TB, histoplasmosis or echinococcus",
+}
+
+
+def factor_words(name: str) -> str:
+    return _FACTOR_WORDS.get(name, name.replace("_", " "))
+
+
+@dataclass(frozen=True)
+class RiskProfile:
+    """The risk output plus the facts the pathway needs, computed once."""
+
+    risk: Risk
+    prenatal: bool
+    pediatric: bool
+    adult_assumed: bool
+    liver_risk: bool  # cirrhosis / HBV / HCV / CLD / prior HCC
+    known_cancer: bool
+    symptomatic: bool
+    afp_raised: bool
+    liver_tests_abnormal: bool
+    lab_notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def tier(self) -> RiskTier:
+        return self.risk.tier
+
+    @property
+    def high(self) -> bool:
+        return self.risk.tier is RiskTier.high
+
+    def unknown_liver_factors(self) -> list[str]:
+        return [f for f in LIVER_RISK_FACTORS if f in self.risk.unknown]
+
+
+def assess_risk(patient: Patient, modalities: list[Modality]) -> RiskProfile:
+    rf = patient.risk_factors
+    present = [n for n in RISK_FACTOR_NAMES if getattr(rf, n) is True]
+    unknown = [n for n in RISK_FACTOR_NAMES if getattr(rf, n) is None]
+    assumptions: list[str] = []
+
+    prenatal = Modality.PRENATAL_US in modalities or patient.gestational_age_weeks is not None
+    adult_assumed = patient.age is None and not prenatal
+    if adult_assumed:
+        unknown.insert(0, "age")
+        assumptions.append("Age not given: an adult is assumed.")
+    pediatric = prenatal or (patient.age is not None and patient.age < 18)
+
+    labs = patient.labs
+    lab_notes: list[str] = []
+    afp_raised = False
+    if labs.afp_ng_ml is not None:
+        if patient.age is not None and patient.age < AFP_MIN_AGE_YEARS:
+            lab_notes.append("AFP is not interpreted under 1 year of age.")
+        elif labs.afp_ng_ml > AFP_ULN_NG_ML:
+            afp_raised = True
+            lab_notes.append(
+                f"AFP {labs.afp_ng_ml:g} ng/mL is above {AFP_ULN_NG_ML:g} ng/mL "
+                "(typical adult upper limit; check the laboratory's own range)."
+            )
+    liver_tests_abnormal = False
+    for name, value in (("ALT", labs.alt_u_l), ("AST", labs.ast_u_l)):
+        if value is not None and value > AMINOTRANSFERASE_ULN_U_L:
+            liver_tests_abnormal = True
+            lab_notes.append(
+                f"{name} {value:g} U/L is above {AMINOTRANSFERASE_ULN_U_L:g} U/L "
+                "(typical upper limit)."
+            )
+    if labs.bilirubin_mg_dl is not None and labs.bilirubin_mg_dl > 1.2:
+        liver_tests_abnormal = True
+        lab_notes.append(f"Bilirubin {labs.bilirubin_mg_dl:g} mg/dL is raised.")
+
+    liver_risk = any(getattr(rf, f) is True for f in LIVER_RISK_FACTORS)
+    known_cancer = rf.extrahepatic_malignancy is True
+    symptomatic = bool(patient.symptoms)
+
+    factors = list(present)
+    if symptomatic:
+        factors.extend(f"symptom:{s.value}" for s in patient.symptoms)
+    if afp_raised:
+        factors.append("lab:afp_raised")
+    if liver_tests_abnormal:
+        factors.append("lab:liver_tests_abnormal")
+
+    if pediatric:
+        tier = RiskTier.pediatric
+    elif liver_risk or known_cancer or symptomatic or afp_raised or liver_tests_abnormal:
+        tier = RiskTier.high
+    else:
+        tier = RiskTier.low
+
+    unknown_high = [f for f in HIGH_RISK_FACTORS if f in unknown]
+    if tier is RiskTier.low and unknown_high:
+        words = ", ".join(factor_words(f) for f in unknown_high)
+        assumptions.append(
+            f"Not stated, assumed absent for the risk tier: {words}. "
+            "If any is present the patient is high risk and the recommendation changes."
+        )
+    elif unknown_high and tier is RiskTier.high:
+        words = ", ".join(factor_words(f) for f in unknown_high)
+        assumptions.append(f"Not stated (unknown): {words}.")
+    assumptions.extend(lab_notes)
+
+    return RiskProfile(
+        risk=Risk(tier=tier, factors=factors, unknown=unknown, assumptions=assumptions),
+        prenatal=prenatal,
+        pediatric=pediatric,
+        adult_assumed=adult_assumed,
+        liver_risk=liver_risk,
+        known_cancer=known_cancer,
+        symptomatic=symptomatic,
+        afp_raised=afp_raised,
+        liver_tests_abnormal=liver_tests_abnormal,
+        lab_notes=tuple(lab_notes),
+    )
