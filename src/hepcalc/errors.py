@@ -49,17 +49,22 @@ def _path(loc: Iterable[Any]) -> str:
     return out
 
 
+def _num(x: Any) -> str:
+    """300.0 -> '300', 0.5 -> '0.5': the way a person writes a limit."""
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
 def _message(err: dict[str, Any]) -> str:
     t = err.get("type", "")
     ctx = err.get("ctx") or {}
     if t == "greater_than":
-        return f"must be > {ctx.get('gt')}"
+        return f"must be > {_num(ctx.get('gt'))}"
     if t == "greater_than_equal":
-        return f"must be >= {ctx.get('ge')}"
+        return f"must be >= {_num(ctx.get('ge'))}"
     if t == "less_than":
-        return f"must be < {ctx.get('lt')}"
+        return f"must be < {_num(ctx.get('lt'))}"
     if t == "less_than_equal":
-        return f"must be <= {ctx.get('le')}"
+        return f"must be <= {_num(ctx.get('le'))}"
     if t == "missing":
         return "is required"
     if t == "extra_forbidden":

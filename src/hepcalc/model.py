@@ -388,7 +388,9 @@ class Case(_Strict):
         for i, (orig, exam) in enumerate(indexed):
             if exam.id is None:
                 suffix = exam.date.isoformat() if exam.date else str(orig + 1)
-                exam = exam.model_copy(update={"id": f"{exam.modality.value.lower()}-{suffix}-{i + 1}"})
+                exam = exam.model_copy(
+                    update={"id": f"{exam.modality.value.lower()}-{suffix}-{i + 1}"}
+                )
             out.append(exam)
         return out
 

@@ -53,9 +53,15 @@ def categorize(finding: Finding, history: Sequence[tuple[Exam, Finding]]) -> tup
                 "calcification whose relation to a lesion is not stated",
             )
         if features.solid_component:
-            return Category.calcified_solid_lesion, f"calcification with a soft-tissue component{hedge}"
+            return (
+                Category.calcified_solid_lesion,
+                f"calcification with a soft-tissue component{hedge}",
+            )
         note = "" if assoc is Associated.none else " (no associated lesion described)"
-        return Category.isolated_calcification, f"calcification without an associated lesion{note}{hedge}"
+        return (
+            Category.isolated_calcification,
+            f"calcification without an associated lesion{note}{hedge}",
+        )
     if finding.kind is FindingKind.cyst:
         if calcified:
             return Category.calcified_cystic_lesion, f"cystic lesion with calcification{hedge}"

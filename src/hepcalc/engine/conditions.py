@@ -83,7 +83,9 @@ def holds(cond: str, ctx: Context) -> bool:
     if name == "sex":
         return p.sex.value == arg
     if name == "multiple":
-        return f.count == "multiple" or (isinstance(f.count, int) and f.count > 1) or ctx.n_tracks > 1
+        return (
+            f.count == "multiple" or (isinstance(f.count, int) and f.count > 1) or ctx.n_tracks > 1
+        )
     if name == "single":
         return f.count == 1 and ctx.n_tracks == 1
     if name == "size_ge":

@@ -160,49 +160,117 @@ def _lirads_plan(b: _Builder, tv: TrackView) -> bool:
     c = lr.category
     why = f"{c.value}: {lr.reason}" if lr.reason else c.value
     if c is LiradsCategory.LR_NC:
-        b.rec(Action.follow_up_imaging, "lirads-management", f"{why}. Repeat or alternative "
-              "diagnostic imaging in 3 months or less.", track=t, modality="CT or MRI",
-              contrast=Contrast.iv, interval=(0, 3))
+        b.rec(
+            Action.follow_up_imaging,
+            "lirads-management",
+            f"{why}. Repeat or alternative diagnostic imaging in 3 months or less.",
+            track=t,
+            modality="CT or MRI",
+            contrast=Contrast.iv,
+            interval=(0, 3),
+        )
     elif c in (LiradsCategory.LR_1, LiradsCategory.US_1):
-        b.rec(Action.hcc_surveillance, "lirads-management" if c is LiradsCategory.LR_1
-              else "us-lirads-management", f"{why}. Return to routine surveillance.",
-              track=t, modality="US", contrast=Contrast.none, interval=(6, 6))
+        b.rec(
+            Action.hcc_surveillance,
+            "lirads-management" if c is LiradsCategory.LR_1 else "us-lirads-management",
+            f"{why}. Return to routine surveillance.",
+            track=t,
+            modality="US",
+            contrast=Contrast.none,
+            interval=(6, 6),
+        )
     elif c is LiradsCategory.LR_2:
-        b.rec(Action.hcc_surveillance, "lirads-management", f"{why}. Return to surveillance; "
-              "consider repeat diagnostic imaging in 6 months or less.", track=t,
-              modality="US", contrast=Contrast.none, interval=(6, 6))
+        b.rec(
+            Action.hcc_surveillance,
+            "lirads-management",
+            f"{why}. Return to surveillance; "
+            "consider repeat diagnostic imaging in 6 months or less.",
+            track=t,
+            modality="US",
+            contrast=Contrast.none,
+            interval=(6, 6),
+        )
     elif c is LiradsCategory.LR_3:
-        b.rec(Action.follow_up_imaging, "lirads-management", f"{why}. Repeat or alternative "
-              "diagnostic imaging in 3-6 months.", track=t, modality="CT or MRI",
-              contrast=Contrast.iv, interval=(3, 6))
+        b.rec(
+            Action.follow_up_imaging,
+            "lirads-management",
+            f"{why}. Repeat or alternative diagnostic imaging in 3-6 months.",
+            track=t,
+            modality="CT or MRI",
+            contrast=Contrast.iv,
+            interval=(3, 6),
+        )
     elif c is LiradsCategory.LR_4:
-        b.rec(Action.multidisciplinary_discussion, "lirads-management", f"{why}. "
-              "Multidisciplinary discussion for tailored work-up.", track=t)
-        b.rec(Action.biopsy_consideration, "lirads-management", f"{why}. Work-up may "
-              "include biopsy.", track=t)
-        b.rec(Action.follow_up_imaging, "lirads-management", f"{why}. If neither biopsy "
-              "nor treatment is planned, repeat or alternative imaging in 3 months or less.",
-              track=t, modality="CT or MRI", contrast=Contrast.iv, interval=(0, 3))
+        b.rec(
+            Action.multidisciplinary_discussion,
+            "lirads-management",
+            f"{why}. Multidisciplinary discussion for tailored work-up.",
+            track=t,
+        )
+        b.rec(
+            Action.biopsy_consideration,
+            "lirads-management",
+            f"{why}. Work-up may include biopsy.",
+            track=t,
+        )
+        b.rec(
+            Action.follow_up_imaging,
+            "lirads-management",
+            f"{why}. If neither biopsy "
+            "nor treatment is planned, repeat or alternative imaging in 3 months or less.",
+            track=t,
+            modality="CT or MRI",
+            contrast=Contrast.iv,
+            interval=(0, 3),
+        )
     elif c is LiradsCategory.LR_5:
-        b.rec(Action.multidisciplinary_discussion, "lirads-management", f"{why}. HCC by "
-              "imaging criteria; biopsy is not needed. Multidisciplinary discussion for "
-              "management.", track=t)
+        b.rec(
+            Action.multidisciplinary_discussion,
+            "lirads-management",
+            f"{why}. HCC by "
+            "imaging criteria; biopsy is not needed. Multidisciplinary discussion for "
+            "management.",
+            track=t,
+        )
     elif c is LiradsCategory.LR_M:
-        b.rec(Action.multidisciplinary_discussion, "lirads-management", f"{why}. "
-              "Multidisciplinary discussion for tailored work-up.", track=t)
-        b.rec(Action.biopsy_consideration, "lirads-management", f"{why}. Work-up often "
-              "includes biopsy.", track=t)
+        b.rec(
+            Action.multidisciplinary_discussion,
+            "lirads-management",
+            f"{why}. Multidisciplinary discussion for tailored work-up.",
+            track=t,
+        )
+        b.rec(
+            Action.biopsy_consideration,
+            "lirads-management",
+            f"{why}. Work-up often includes biopsy.",
+            track=t,
+        )
     elif c is LiradsCategory.LR_TIV:
-        b.rec(Action.multidisciplinary_discussion, "lirads-management", f"{why}. "
-              "Multidisciplinary discussion; work-up may include biopsy.", track=t)
+        b.rec(
+            Action.multidisciplinary_discussion,
+            "lirads-management",
+            f"{why}. Multidisciplinary discussion; work-up may include biopsy.",
+            track=t,
+        )
     elif c is LiradsCategory.US_2:
-        b.rec(Action.follow_up_imaging, "us-lirads-management", f"{why}. Short-interval "
-              "ultrasound in 3-6 months.", track=t, modality="US", contrast=Contrast.none,
-              interval=(3, 6))
+        b.rec(
+            Action.follow_up_imaging,
+            "us-lirads-management",
+            f"{why}. Short-interval ultrasound in 3-6 months.",
+            track=t,
+            modality="US",
+            contrast=Contrast.none,
+            interval=(3, 6),
+        )
     elif c is LiradsCategory.US_3:
-        b.rec(Action.characterize_contrast_imaging, "us-lirads-management", f"{why}. "
-              "Multiphase contrast-enhanced CT or MRI.", track=t, modality="MRI or CT",
-              contrast=Contrast.hepatobiliary)
+        b.rec(
+            Action.characterize_contrast_imaging,
+            "us-lirads-management",
+            f"{why}. Multiphase contrast-enhanced CT or MRI.",
+            track=t,
+            modality="MRI or CT",
+            contrast=Contrast.hepatobiliary,
+        )
     return True
 
 
@@ -220,76 +288,163 @@ def _growth_plan(b: _Builder, tv: TrackView) -> bool:
     first = tv.history[0][0].modality if tv.history else latest
     same_cross_sectional = latest in (Modality.CT, Modality.MRI) and first is latest
     if same_cross_sectional:
-        b.rec(Action.characterize_contrast_imaging, "growth-confirmed-characterize",
-              f"Growth confirmed on {latest.value}: {g.explanation}", track=t,
-              modality="MRI", contrast=Contrast.hepatobiliary)
-        b.rec(Action.multidisciplinary_discussion, "growth-confirmed-characterize",
-              "Growth on cross-sectional imaging of the same modality warrants review.", track=t)
+        b.rec(
+            Action.characterize_contrast_imaging,
+            "growth-confirmed-characterize",
+            f"Growth confirmed on {latest.value}: {g.explanation}",
+            track=t,
+            modality="MRI",
+            contrast=Contrast.hepatobiliary,
+        )
+        b.rec(
+            Action.multidisciplinary_discussion,
+            "growth-confirmed-characterize",
+            "Growth on cross-sectional imaging of the same modality warrants review.",
+            track=t,
+        )
         if (tv.finding.size_mm or 0) >= SUBCENTIMETRE_MM:
-            b.rec(Action.biopsy_consideration, "biopsy-indications",
-                  "Documented growth is an indication to consider biopsy (core needle).",
-                  track=t)
+            b.rec(
+                Action.biopsy_consideration,
+                "biopsy-indications",
+                "Documented growth is an indication to consider biopsy (core needle).",
+                track=t,
+            )
         return True
-    b.rec(Action.noncontrast_ct, "growth-confirm-ct",
-          f"{g.explanation} Non-contrast CT settles the true size and whether this is "
-          "calcium, and shows any soft-tissue component.", track=t, modality="CT",
-          contrast=Contrast.none)
-    b.rec(Action.characterize_contrast_imaging, "growth-confirm-ct",
-          "If CT confirms growth or shows a soft-tissue component: contrast-enhanced MRI "
-          "(hepatobiliary agent preferred) or multiphase CT to exclude an associated lesion; "
-          "biopsy only if growth is confirmed.", track=t, modality="MRI",
-          contrast=Contrast.hepatobiliary)
+    b.rec(
+        Action.noncontrast_ct,
+        "growth-confirm-ct",
+        f"{g.explanation} Non-contrast CT settles the true size and whether this is "
+        "calcium, and shows any soft-tissue component.",
+        track=t,
+        modality="CT",
+        contrast=Contrast.none,
+    )
+    b.rec(
+        Action.characterize_contrast_imaging,
+        "growth-confirm-ct",
+        "If CT confirms growth or shows a soft-tissue component: contrast-enhanced MRI "
+        "(hepatobiliary agent preferred) or multiphase CT to exclude an associated lesion; "
+        "biopsy only if growth is confirmed.",
+        track=t,
+        modality="MRI",
+        contrast=Contrast.hepatobiliary,
+    )
     return True
+
+
+def _contrast_done(tv: TrackView) -> bool:
+    return tv.exam.modality in (Modality.CT, Modality.MRI) and tv.exam.contrast in (
+        Contrast.iv,
+        Contrast.hepatobiliary,
+    )
+
+
+def _high_risk_liver_plan(b: _Builder, tv: TrackView, what: str) -> None:
+    """Cirrhosis, chronic hepatitis or other chronic liver disease outside LI-RADS decisions.
+
+    Never assume a granuloma: characterise, and if contrast imaging has already been done and
+    the finding stays indeterminate, keep it under 3-6 monthly surveillance (seed 001 pitfalls).
+    """
+    t = tv.track
+    f = tv.finding
+    b.warn(
+        "calcified_lesion_in_cirrhosis",
+        "pitfall-cirrhosis",
+        "High-risk liver: a calcified finding is not assumed to be a granuloma without "
+        "characterisation; calcified HCC gets the same work-up as any HCC.",
+    )
+    if f.size_mm is not None and f.size_mm < SUBCENTIMETRE_MM:
+        b.rec(
+            Action.follow_up_imaging,
+            "high-risk-subcentimetre",
+            f"{_size(f)} {what} in a high-risk liver: follow-up MRI in 3-6 months (never later "
+            "than 6 months).",
+            track=t,
+            modality="MRI",
+            contrast=Contrast.hepatobiliary,
+            interval=(3, 6),
+        )
+    elif _contrast_done(tv):
+        b.rec(
+            Action.surveillance_imaging,
+            "indeterminate-surveillance",
+            f"{_size(f)} {what} in a high-risk liver, already imaged with contrast: surveillance "
+            "imaging every 3-6 months for up to 2 years.",
+            track=t,
+            modality="MRI or CT",
+            contrast=Contrast.iv,
+            interval=(3, 6),
+            duration=24,
+        )
+        b.warn(
+            "followup_max_6_months",
+            "pitfall-followup-max-6",
+            "Do not delay follow-up of an indeterminate calcified lesion beyond 6 months in an "
+            "at-risk patient.",
+        )
+    else:
+        b.rec(
+            Action.characterize_contrast_imaging,
+            "high-risk-characterize",
+            f"{what.capitalize()} ({_size(f)}) in a high-risk liver: dynamic contrast-enhanced "
+            "MRI (hepatobiliary agent preferred) or multiphase CT with non-contrast images first.",
+            track=t,
+            modality="MRI",
+            contrast=Contrast.hepatobiliary,
+        )
 
 
 def _isolated_plan(b: _Builder, tv: TrackView) -> None:
     t = tv.track
     f = tv.finding
     p = b.profile
-    size = f.size_mm
     if p.known_cancer:
-        b.rec(Action.characterize_contrast_imaging, "known-cancer-mri",
-              f"Calcification ({_size(f)}) with a known cancer outside the liver: "
-              "contrast-enhanced MRI to exclude a calcified metastasis (CT acceptable if the "
-              "patient is due for routine staging CT).", track=t, modality="MRI",
-              contrast=Contrast.iv)
+        b.rec(
+            Action.characterize_contrast_imaging,
+            "known-cancer-mri",
+            f"Calcification ({_size(f)}) with a known cancer outside the liver: "
+            "contrast-enhanced MRI to exclude a calcified metastasis (CT acceptable if the "
+            "patient is due for routine staging CT).",
+            track=t,
+            modality="MRI",
+            contrast=Contrast.iv,
+        )
         return
     if p.liver_risk:
-        b.warn("calcified_lesion_in_cirrhosis", "pitfall-cirrhosis",
-               "High-risk liver: a calcified focus is not assumed to be a granuloma without "
-               "characterisation; calcified HCC gets the same work-up as any HCC.")
-        if size is not None and size < SUBCENTIMETRE_MM:
-            b.rec(Action.follow_up_imaging, "high-risk-subcentimetre",
-                  f"{_size(f)} calcified focus in a high-risk liver: follow-up MRI in 3-6 "
-                  "months (never later than 6 months).", track=t, modality="MRI",
-                  contrast=Contrast.hepatobiliary, interval=(3, 6))
-        else:
-            b.rec(Action.characterize_contrast_imaging, "high-risk-characterize",
-                  f"Calcified finding ({_size(f)}) in a high-risk liver: dynamic "
-                  "contrast-enhanced MRI (hepatobiliary agent preferred) or multiphase CT with "
-                  "non-contrast images first.", track=t, modality="MRI",
-                  contrast=Contrast.hepatobiliary)
+        _high_risk_liver_plan(b, tv, "calcified focus")
         return
     if p.symptomatic or p.afp_raised or p.liver_tests_abnormal:
         reasons = []
         if p.symptomatic:
-            reasons.append("symptoms (" + ", ".join(s.value.replace("_", " ") for s in
-                                                   b.patient.symptoms) + ")")
+            reasons.append(
+                "symptoms ("
+                + ", ".join(s.value.replace("_", " ") for s in b.patient.symptoms)
+                + ")"
+            )
         if p.afp_raised:
             reasons.append("raised AFP")
         if p.liver_tests_abnormal:
             reasons.append("abnormal liver tests")
         why = " and ".join(reasons)
-        b.rec(Action.characterize_contrast_imaging, "symptoms-labs-workup",
-              f"Calcification with {why}: not a case for 'no work-up'. Characterise with "
-              "contrast-enhanced MRI or multiphase CT.", track=t, modality="MRI or CT",
-              contrast=Contrast.iv)
+        b.rec(
+            Action.characterize_contrast_imaging,
+            "symptoms-labs-workup",
+            f"Calcification with {why}: not a case for 'no work-up'. Characterise with "
+            "contrast-enhanced MRI or multiphase CT.",
+            track=t,
+            modality="MRI or CT",
+            contrast=Contrast.iv,
+        )
         return
-    b.rec(Action.no_further_workup, "isolated-low-risk",
-          f"Isolated {f.pattern.value + ' ' if f.pattern else ''}calcification ({_size(f)}) "
-          "without an associated lesion in a low-risk adult: a typical benign finding, most "
-          "often a healed granuloma. No further imaging is needed.",
-          track=t, assumptions=b.low_risk_assumptions())
+    b.rec(
+        Action.no_further_workup,
+        "isolated-low-risk",
+        f"Isolated {f.pattern.value + ' ' if f.pattern else ''}calcification ({_size(f)}) "
+        "without an associated lesion in a low-risk adult: a typical benign finding, most "
+        "often a healed granuloma. No further imaging is needed.",
+        track=t,
+        assumptions=b.low_risk_assumptions(),
+    )
 
 
 def _acr_if_plan(b: _Builder, tv: TrackView) -> None:
@@ -299,53 +454,93 @@ def _acr_if_plan(b: _Builder, tv: TrackView) -> None:
     ft = f.features
     high = b.profile.high
     if ft.vascular_invasion or ft.biliary_dilatation:
-        b.rec(Action.specialist_referral, "acr-if-oncologic-referral",
-              "Vascular invasion or biliary dilatation: direct oncologic referral.", track=t)
+        b.rec(
+            Action.specialist_referral,
+            "acr-if-oncologic-referral",
+            "Vascular invasion or biliary dilatation: direct oncologic referral.",
+            track=t,
+        )
         return
     size = f.size_mm
     mri = dict(track=t, modality="MRI", contrast=Contrast.hepatobiliary)
     if size is not None and size < SUBCENTIMETRE_MM:
         if high:
-            b.rec(Action.follow_up_imaging, "acr-if-lt1-high",
-                  f"{_size(f)} lesion in a high-risk adult: follow-up MRI in 3-6 months.",
-                  interval=(3, 6), **mri)
+            b.rec(
+                Action.follow_up_imaging,
+                "acr-if-lt1-high",
+                f"{_size(f)} lesion in a high-risk adult: follow-up MRI in 3-6 months.",
+                interval=(3, 6),
+                **mri,
+            )
         else:
-            b.rec(Action.no_further_workup, "acr-if-lt1-low",
-                  f"{_size(f)} lesion in a low-risk adult: benign, no follow-up.", track=t,
-                  assumptions=b.low_risk_assumptions())
+            b.rec(
+                Action.no_further_workup,
+                "acr-if-lt1-low",
+                f"{_size(f)} lesion in a low-risk adult: benign, no follow-up.",
+                track=t,
+                assumptions=b.low_risk_assumptions(),
+            )
         return
     benign = ft.benign_imaging_features is True or ft.peripheral_nodular_enhancement is True
     suspicious = ft.suspicious_imaging_features is True
     flash = ft.flash_filling is True
     if benign and not suspicious:
-        b.rec(Action.no_further_workup, "acr-if-benign",
-              f"{_size(f)} lesion with benign imaging features: no follow-up.", track=t,
-              assumptions=b.low_risk_assumptions())
+        b.rec(
+            Action.no_further_workup,
+            "acr-if-benign",
+            f"{_size(f)} lesion with benign imaging features: no follow-up.",
+            track=t,
+            assumptions=b.low_risk_assumptions(),
+        )
         return
     if not (suspicious or flash):
-        b.rec(Action.characterize_contrast_imaging, "acr-if-inadequate",
-              f"{_size(f)} lesion whose features are not characterised: prompt MRI.", **mri)
+        b.rec(
+            Action.characterize_contrast_imaging,
+            "acr-if-inadequate",
+            f"{_size(f)} lesion whose features are not characterised: prompt MRI.",
+            **mri,
+        )
         return
     if size is not None and size <= ACR_MID_MM:
         if suspicious or high:
             rule = "acr-if-suspicious" if suspicious else "acr-if-flash-high"
-            b.rec(Action.characterize_contrast_imaging, rule,
-                  f"{_size(f)} {'suspicious' if suspicious else 'flash-filling'} lesion: "
-                  "hepatic MRI now.", **mri)
+            b.rec(
+                Action.characterize_contrast_imaging,
+                rule,
+                f"{_size(f)} {'suspicious' if suspicious else 'flash-filling'} lesion: "
+                "hepatic MRI now.",
+                **mri,
+            )
         else:
-            b.rec(Action.no_further_workup, "acr-if-flash-low",
-                  f"{_size(f)} flash-filling lesion in a low-risk adult: no follow-up.",
-                  track=t, assumptions=b.low_risk_assumptions())
+            b.rec(
+                Action.no_further_workup,
+                "acr-if-flash-low",
+                f"{_size(f)} flash-filling lesion in a low-risk adult: no follow-up.",
+                track=t,
+                assumptions=b.low_risk_assumptions(),
+            )
         return
     if high:
-        b.rec(Action.characterize_contrast_imaging, "acr-if-gt15-high",
-              f"{_size(f)} suspicious or flash-filling lesion in a high-risk adult: hepatic MRI "
-              "now, or biopsy.", **mri)
-        b.rec(Action.biopsy_consideration, "acr-if-gt15-high",
-              "Biopsy is an alternative to MRI here (core biopsy preferred over FNA).", track=t)
+        b.rec(
+            Action.characterize_contrast_imaging,
+            "acr-if-gt15-high",
+            f"{_size(f)} suspicious or flash-filling lesion in a high-risk adult: hepatic MRI "
+            "now, or biopsy.",
+            **mri,
+        )
+        b.rec(
+            Action.biopsy_consideration,
+            "acr-if-gt15-high",
+            "Biopsy is an alternative to MRI here (core biopsy preferred over FNA).",
+            track=t,
+        )
     else:
-        b.rec(Action.characterize_contrast_imaging, "acr-if-gt15-low",
-              f"{_size(f)} suspicious or flash-filling lesion: hepatic MRI now.", **mri)
+        b.rec(
+            Action.characterize_contrast_imaging,
+            "acr-if-gt15-low",
+            f"{_size(f)} suspicious or flash-filling lesion: hepatic MRI now.",
+            **mri,
+        )
 
 
 def _solid_plan(b: _Builder, tv: TrackView) -> None:
@@ -355,33 +550,35 @@ def _solid_plan(b: _Builder, tv: TrackView) -> None:
     hemangioma = f.associated is Associated.hemangioma or ft.peripheral_nodular_enhancement
     if hemangioma:
         if b.profile.symptomatic:
-            b.rec(Action.surgical_consultation, "hemangioma-symptomatic",
-                  "Hemangioma with symptoms: surgical consultation.", track=t)
+            b.rec(
+                Action.surgical_consultation,
+                "hemangioma-symptomatic",
+                "Hemangioma with symptoms: surgical consultation.",
+                track=t,
+            )
         else:
-            b.rec(Action.no_further_workup, "hemangioma-no-treatment",
-                  "Hemangioma (calcification, often phleboliths or a central scar, occurs in "
-                  "large lesions): no treatment and no routine follow-up unless symptomatic.",
-                  track=t, assumptions=b.low_risk_assumptions())
+            b.rec(
+                Action.no_further_workup,
+                "hemangioma-no-treatment",
+                "Hemangioma (calcification, often phleboliths or a central scar, occurs in "
+                "large lesions): no treatment and no routine follow-up unless symptomatic.",
+                track=t,
+                assumptions=b.low_risk_assumptions(),
+            )
         return
     if b.profile.known_cancer:
-        b.rec(Action.characterize_contrast_imaging, "known-cancer-mri",
-              f"Calcified lesion ({_size(f)}) with a known cancer outside the liver: "
-              "contrast-enhanced MRI (CT acceptable if due for routine staging CT).",
-              track=t, modality="MRI", contrast=Contrast.iv)
+        b.rec(
+            Action.characterize_contrast_imaging,
+            "known-cancer-mri",
+            f"Calcified lesion ({_size(f)}) with a known cancer outside the liver: "
+            "contrast-enhanced MRI (CT acceptable if due for routine staging CT).",
+            track=t,
+            modality="MRI",
+            contrast=Contrast.iv,
+        )
         return
     if b.profile.liver_risk:
-        b.warn("calcified_lesion_in_cirrhosis", "pitfall-cirrhosis",
-               "High-risk liver: a calcified lesion is worked up like any lesion; calcified "
-               "HCC exists.")
-        if f.size_mm is not None and f.size_mm < SUBCENTIMETRE_MM:
-            b.rec(Action.follow_up_imaging, "high-risk-subcentimetre",
-                  f"{_size(f)} calcified lesion in a high-risk liver: MRI in 3-6 months.",
-                  track=t, modality="MRI", contrast=Contrast.hepatobiliary, interval=(3, 6))
-        else:
-            b.rec(Action.characterize_contrast_imaging, "high-risk-characterize",
-                  f"Calcified lesion ({_size(f)}) in a high-risk liver: dynamic "
-                  "contrast-enhanced MRI or multiphase CT.", track=t, modality="MRI",
-                  contrast=Contrast.hepatobiliary)
+        _high_risk_liver_plan(b, tv, "calcified lesion")
         return
     has_features = any(
         x is not None
@@ -390,10 +587,15 @@ def _solid_plan(b: _Builder, tv: TrackView) -> None:
     if has_features and not b.profile.pediatric:
         _acr_if_plan(b, tv)
         return
-    b.rec(Action.characterize_contrast_imaging, "associated-lesion-characterize",
-          f"Calcification with an associated lesion ({_size(f)}): contrast-enhanced MRI "
-          "(hepatobiliary agent preferred) or multiphase CT with non-contrast images first.",
-          track=t, modality="MRI", contrast=Contrast.hepatobiliary)
+    b.rec(
+        Action.characterize_contrast_imaging,
+        "associated-lesion-characterize",
+        f"Calcification with an associated lesion ({_size(f)}): contrast-enhanced MRI "
+        "(hepatobiliary agent preferred) or multiphase CT with non-contrast images first.",
+        track=t,
+        modality="MRI",
+        contrast=Contrast.hepatobiliary,
+    )
 
 
 def _hydatid_suspected(b: _Builder, f: Finding) -> bool:
@@ -410,100 +612,186 @@ def _cystic_plan(b: _Builder, tv: TrackView) -> None:
     f = tv.finding
     ft = f.features
     if _hydatid_suspected(b, f):
-        b.rec(Action.laboratory_tests, "hydatid-referral",
-              "Suspected hydatid (echinococcal) cyst: echinococcus serology.", track=t)
-        b.rec(Action.specialist_referral, "hydatid-referral",
-              "Refer to an infectious-disease or hepatobiliary specialist for WHO-IWGE staging "
-              "and treatment; a completely calcified (CE5) cyst is inactive and suits "
-              "watch-and-wait with ultrasound.", track=t)
-        b.warn("hydatid_no_biopsy", "hydatid-no-biopsy",
-               "Suspected hydatid cyst: do not biopsy or aspirate.")
+        b.rec(
+            Action.laboratory_tests,
+            "hydatid-referral",
+            "Suspected hydatid (echinococcal) cyst: echinococcus serology.",
+            track=t,
+        )
+        b.rec(
+            Action.specialist_referral,
+            "hydatid-referral",
+            "Refer to an infectious-disease or hepatobiliary specialist for WHO-IWGE staging "
+            "and treatment; a completely calcified (CE5) cyst is inactive and suits "
+            "watch-and-wait with ultrasound.",
+            track=t,
+        )
+        b.warn(
+            "hydatid_no_biopsy",
+            "hydatid-no-biopsy",
+            "Suspected hydatid cyst: do not biopsy or aspirate.",
+        )
         return
-    if ft.thick_wall or ft.septations or ft.solid_component or f.associated is Associated.complex_cyst:
-        b.rec(Action.characterize_contrast_imaging, "complex-cyst-mri-surgery",
-              "Calcified cystic lesion with a thick wall, septations or a solid component: "
-              "contrast-enhanced MRI.", track=t, modality="MRI", contrast=Contrast.iv)
-        b.rec(Action.surgical_consultation, "complex-cyst-mri-surgery",
-              "Surgical consultation: a mucinous cystic neoplasm needs complete excision.",
-              track=t)
+    if (
+        ft.thick_wall
+        or ft.septations
+        or ft.solid_component
+        or f.associated is Associated.complex_cyst
+    ):
+        b.rec(
+            Action.characterize_contrast_imaging,
+            "complex-cyst-mri-surgery",
+            "Calcified cystic lesion with a thick wall, septations or a solid component: "
+            "contrast-enhanced MRI.",
+            track=t,
+            modality="MRI",
+            contrast=Contrast.iv,
+        )
+        b.rec(
+            Action.surgical_consultation,
+            "complex-cyst-mri-surgery",
+            "Surgical consultation: a mucinous cystic neoplasm needs complete excision.",
+            track=t,
+        )
         return
     if b.profile.known_cancer or b.profile.liver_risk:
         _solid_plan(b, tv)
         return
-    b.rec(Action.no_further_workup, "cyst-thin-calcification",
-          "Cyst with thin wall calcification and nothing else (no septations, thick wall or "
-          "solid part): benign, often after an old bleed into the cyst. No treatment needed.",
-          track=t, assumptions=b.low_risk_assumptions())
+    b.rec(
+        Action.no_further_workup,
+        "cyst-thin-calcification",
+        "Cyst with thin wall calcification and nothing else (no septations, thick wall or "
+        "solid part): benign, often after an old bleed into the cyst. No treatment needed.",
+        track=t,
+        assumptions=b.low_risk_assumptions(),
+    )
 
 
 def _indeterminate_plan(b: _Builder, tv: TrackView) -> None:
     t = tv.track
     f = tv.finding
     if tv.exam.modality is Modality.MRI:
-        b.rec(Action.noncontrast_ct, "mri-calcification-ct",
-              "MRI reports calcification or a signal void: non-contrast CT confirms whether it "
-              "is calcium (a signal void may also be haemosiderin, air or flow).", track=t,
-              modality="CT", contrast=Contrast.none)
-        b.warn("mri_limited_for_calcification", "mri-calcification-ct",
-               "MRI is unreliable for calcification (standard MRI sensitivity about 37%); CT is "
-               "the reference standard.")
+        b.rec(
+            Action.noncontrast_ct,
+            "mri-calcification-ct",
+            "MRI reports calcification or a signal void: non-contrast CT confirms whether it "
+            "is calcium (a signal void may also be haemosiderin, air or flow).",
+            track=t,
+            modality="CT",
+            contrast=Contrast.none,
+        )
+        b.warn(
+            "mri_limited_for_calcification",
+            "mri-calcification-ct",
+            "MRI is unreliable for calcification (standard MRI sensitivity about 37%); CT is "
+            "the reference standard.",
+        )
         if b.profile.high and not b.profile.known_cancer:
             _isolated_plan(b, tv)
         return
-    b.rec(Action.characterize_contrast_imaging, "associated-lesion-characterize",
-          f"Calcification ({_size(f)}) whose relation to a lesion is unclear: contrast-enhanced "
-          "MRI or multiphase CT to look for an associated lesion.", track=t, modality="MRI",
-          contrast=Contrast.hepatobiliary)
+    b.rec(
+        Action.characterize_contrast_imaging,
+        "associated-lesion-characterize",
+        f"Calcification ({_size(f)}) whose relation to a lesion is unclear: contrast-enhanced "
+        "MRI or multiphase CT to look for an associated lesion.",
+        track=t,
+        modality="MRI",
+        contrast=Contrast.hepatobiliary,
+    )
 
 
 def _pediatric_plan(b: _Builder, tv: TrackView) -> None:
     t = tv.track
     f = tv.finding
     if b.profile.prenatal:
-        b.rec(Action.specialist_referral, "prenatal-calcification",
-              "Fetal liver calcification: fetal medicine referral for a detailed anatomy scan, "
-              "with karyotype offered (especially if there are other anomalies).", track=t)
-        b.rec(Action.laboratory_tests, "prenatal-calcification",
-              "Maternal TORCH and parvovirus B19 serology.", track=t)
-        b.rec(Action.follow_up_imaging, "prenatal-calcification",
-              "Ultrasound of the baby's liver after birth; an isolated calcification with a "
-              "negative work-up usually has a good outcome.", track=t, modality="US",
-              contrast=Contrast.none)
+        b.rec(
+            Action.specialist_referral,
+            "prenatal-calcification",
+            "Fetal liver calcification: fetal medicine referral for a detailed anatomy scan, "
+            "with karyotype offered (especially if there are other anomalies).",
+            track=t,
+        )
+        b.rec(
+            Action.laboratory_tests,
+            "prenatal-calcification",
+            "Maternal TORCH and parvovirus B19 serology.",
+            track=t,
+        )
+        b.rec(
+            Action.follow_up_imaging,
+            "prenatal-calcification",
+            "Ultrasound of the baby's liver after birth; an isolated calcification with a "
+            "negative work-up usually has a good outcome.",
+            track=t,
+            modality="US",
+            contrast=Contrast.none,
+        )
         return
     if tv.category in (Category.isolated_calcification, Category.indeterminate):
-        b.rec(Action.follow_up_imaging, "pediatric-isolated",
-              f"Isolated calcification ({_size(f)}) in a child: serial ultrasound to document "
-              "stability or regression.", track=t, modality="US", contrast=Contrast.none,
-              interval=(3, 6))
+        b.rec(
+            Action.follow_up_imaging,
+            "pediatric-isolated",
+            f"Isolated calcification ({_size(f)}) in a child: serial ultrasound to document "
+            "stability or regression.",
+            track=t,
+            modality="US",
+            contrast=Contrast.none,
+            interval=(3, 6),
+        )
         return
-    b.rec(Action.characterize_contrast_imaging, "pediatric-mass",
-          f"Calcified lesion ({_size(f)}) in a child: MRI characterisation.", track=t,
-          modality="MRI", contrast=Contrast.iv)
+    b.rec(
+        Action.characterize_contrast_imaging,
+        "pediatric-mass",
+        f"Calcified lesion ({_size(f)}) in a child: MRI characterisation.",
+        track=t,
+        modality="MRI",
+        contrast=Contrast.iv,
+    )
     b.rec(Action.laboratory_tests, "pediatric-mass", "Age-adjusted AFP.", track=t)
-    b.rec(Action.specialist_referral, "pediatric-mass",
-          "Refer to paediatric hepatology or oncology.", track=t)
+    b.rec(
+        Action.specialist_referral,
+        "pediatric-mass",
+        "Refer to paediatric hepatology or oncology.",
+        track=t,
+    )
 
 
 def _surveillance_after_contrast(b: _Builder, tv: TrackView) -> None:
     """Indeterminate after contrast imaging in a high-risk patient: 3-6 monthly for 2 years."""
     if not b.profile.high or tv.lirads is not None:
         return
-    if tv.category not in (Category.calcified_solid_lesion, Category.indeterminate,
-                           Category.noncalcified_lesion):
+    if tv.category not in (
+        Category.calcified_solid_lesion,
+        Category.indeterminate,
+        Category.noncalcified_lesion,
+    ):
         return
-    if tv.finding.features.benign_imaging_features or tv.finding.associated is Associated.hemangioma:
+    if (
+        tv.finding.features.benign_imaging_features
+        or tv.finding.associated is Associated.hemangioma
+    ):
         return
     if _had_contrast_cross_sectional(tv.history) == 0:
         return
     if tv.exam.contrast not in (Contrast.iv, Contrast.hepatobiliary):
         return
-    b.rec(Action.surveillance_imaging, "indeterminate-surveillance",
-          "Indeterminate after contrast-enhanced imaging in a high-risk patient: surveillance "
-          "imaging every 3-6 months for up to 2 years.", track=tv.track, modality="MRI or CT",
-          contrast=Contrast.iv, interval=(3, 6), duration=24)
-    b.warn("followup_max_6_months", "pitfall-followup-max-6",
-           "Do not delay follow-up of an indeterminate calcified lesion beyond 6 months in an "
-           "at-risk patient.")
+    b.rec(
+        Action.surveillance_imaging,
+        "indeterminate-surveillance",
+        "Indeterminate after contrast-enhanced imaging in a high-risk patient: surveillance "
+        "imaging every 3-6 months for up to 2 years.",
+        track=tv.track,
+        modality="MRI or CT",
+        contrast=Contrast.iv,
+        interval=(3, 6),
+        duration=24,
+    )
+    b.warn(
+        "followup_max_6_months",
+        "pitfall-followup-max-6",
+        "Do not delay follow-up of an indeterminate calcified lesion beyond 6 months in an "
+        "at-risk patient.",
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -533,9 +821,13 @@ def plan_track(b: _Builder, tv: TrackView) -> None:
         _cystic_plan(b, tv)
     elif cat is Category.noncalcified_lesion:
         if tv.finding.kind is FindingKind.cyst and not tv.finding.features.septations:
-            b.rec(Action.no_further_workup, "acr-if-benign",
-                  "Simple-appearing cyst without calcification: benign, no follow-up.",
-                  track=tv.track, assumptions=b.low_risk_assumptions())
+            b.rec(
+                Action.no_further_workup,
+                "acr-if-benign",
+                "Simple-appearing cyst without calcification: benign, no follow-up.",
+                track=tv.track,
+                assumptions=b.low_risk_assumptions(),
+            )
         else:
             _acr_if_plan(b, tv)
             _surveillance_after_contrast(b, tv)
@@ -558,47 +850,84 @@ def plan(
     actions = {r.action for r in b.plan.recommendations}
     # Case-level additions ------------------------------------------------------
     if profile.afp_raised and not profile.pediatric and not profile.liver_risk:
-        b.rec(Action.laboratory_tests, "hepatology-referral-afp",
-              "Repeat AFP and liver tests; " + " ".join(profile.lab_notes))
-        b.rec(Action.specialist_referral, "hepatology-referral-afp",
-              "Gastroenterology or hepatology review of the raised AFP, with cross-sectional "
-              "imaging follow-up.")
-    if lirads_applies and (patient.risk_factors.cirrhosis or patient.risk_factors.chronic_hbv):
-        if Action.hcc_surveillance not in actions and not any(
-            a in actions for a in (Action.multidisciplinary_discussion,)
-        ):
-            b.rec(Action.hcc_surveillance, "hcc-surveillance",
-                  "Continue HCC surveillance: ultrasound with or without AFP every 6 months.",
-                  modality="US", contrast=Contrast.none, interval=(6, 6))
+        b.rec(
+            Action.laboratory_tests,
+            "hepatology-referral-afp",
+            "Repeat AFP and liver tests; " + " ".join(profile.lab_notes),
+        )
+        b.rec(
+            Action.specialist_referral,
+            "hepatology-referral-afp",
+            "Gastroenterology or hepatology review of the raised AFP, with cross-sectional "
+            "imaging follow-up.",
+        )
+    surveillance_population = patient.risk_factors.cirrhosis or patient.risk_factors.chronic_hbv
+    if (
+        lirads_applies
+        and surveillance_population
+        and Action.hcc_surveillance not in actions
+        and Action.multidisciplinary_discussion not in actions
+    ):
+        b.rec(
+            Action.hcc_surveillance,
+            "hcc-surveillance",
+            "Continue HCC surveillance: ultrasound with or without AFP every 6 months.",
+            modality="US",
+            contrast=Contrast.none,
+            interval=(6, 6),
+        )
     if any(r.action is Action.biopsy_consideration for r in b.plan.recommendations):
-        b.warn("biopsy_seeding", "biopsy-indications",
-               "Biopsy only for growth, new arterial hyperenhancement or persistent "
-               "uncertainty; never routinely under 1 cm. Needle-tract seeding after HCC biopsy "
-               "is 2.7% overall and 0.9% per year (two measures, not a range).")
-        if not any(e.modality is Modality.CT for tv in active for e, _ in tv.history):
-            if any(tv.finding.is_calcified for tv in active):
-                b.rec(Action.noncontrast_ct, "ct-before-biopsy",
-                      "Characterise the calcified lesion with CT before any biopsy.",
-                      modality="CT", contrast=Contrast.none)
-    if any(tv.growth is not None and tv.growth.status is GrowthStatus.not_comparable
-           for tv in active):
-        b.warn("modality_changed", "variability-heuristic",
-               "Sizes come from different modalities; the change is judged against the wider "
-               "variability band or not compared.")
-    if any(tv.growth is not None and tv.growth.exceeds_measurement_variability is not None
-           for tv in active):
-        b.warn("measurement_variability_heuristic", "variability-heuristic",
-               "Growth versus measurement error is judged against published limits of "
-               "agreement; for ultrasound of calcified foci these are analogue data and a "
-               "derived heuristic.")
-    if any(tv.category is Category.indeterminate and tv.exam.modality is Modality.MRI
-           for tv in active):
-        b.warn("mri_limited_for_calcification", "mri-calcification-ct",
-               "MRI is unreliable for calcification; CT is the reference standard.")
+        b.warn(
+            "biopsy_seeding",
+            "biopsy-indications",
+            "Biopsy only for growth, new arterial hyperenhancement or persistent "
+            "uncertainty; never routinely under 1 cm. Needle-tract seeding after HCC biopsy "
+            "is 2.7% overall and 0.9% per year (two measures, not a range).",
+        )
+        no_ct = not any(e.modality is Modality.CT for tv in active for e, _ in tv.history)
+        if no_ct and any(tv.finding.is_calcified for tv in active):
+            b.rec(
+                Action.noncontrast_ct,
+                "ct-before-biopsy",
+                "Characterise the calcified lesion with CT before any biopsy.",
+                modality="CT",
+                contrast=Contrast.none,
+            )
+    if any(
+        tv.growth is not None and tv.growth.status is GrowthStatus.not_comparable for tv in active
+    ):
+        b.warn(
+            "modality_changed",
+            "variability-heuristic",
+            "Sizes come from different modalities; the change is judged against the wider "
+            "variability band or not compared.",
+        )
+    if any(
+        tv.growth is not None and tv.growth.exceeds_measurement_variability is not None
+        for tv in active
+    ):
+        b.warn(
+            "measurement_variability_heuristic",
+            "variability-heuristic",
+            "Growth versus measurement error is judged against published limits of "
+            "agreement; for ultrasound of calcified foci these are analogue data and a "
+            "derived heuristic.",
+        )
+    if any(
+        tv.category is Category.indeterminate and tv.exam.modality is Modality.MRI for tv in active
+    ):
+        b.warn(
+            "mri_limited_for_calcification",
+            "mri-calcification-ct",
+            "MRI is unreliable for calcification; CT is the reference standard.",
+        )
     if profile.risk.unknown and any(
         r.action is Action.no_further_workup and r.assumptions for r in b.plan.recommendations
     ):
-        b.warn("risk_unknown", "risk-unknown",
-               "Some risk factors were not stated and were assumed absent; the "
-               "recommendation lists what it assumed.")
+        b.warn(
+            "risk_unknown",
+            "risk-unknown",
+            "Some risk factors were not stated and were assumed absent; the "
+            "recommendation lists what it assumed.",
+        )
     return b.plan

@@ -17,7 +17,13 @@ AFP_ULN_NG_ML = 10.0
 AMINOTRANSFERASE_ULN_U_L = 40.0
 AFP_MIN_AGE_YEARS = 1.0  # AFP is physiologically very high in infants
 
-LIVER_RISK_FACTORS = ("cirrhosis", "chronic_hbv", "chronic_hcv", "chronic_liver_disease", "prior_hcc")
+LIVER_RISK_FACTORS = (
+    "cirrhosis",
+    "chronic_hbv",
+    "chronic_hcv",
+    "chronic_liver_disease",
+    "prior_hcc",
+)
 HIGH_RISK_FACTORS = (*LIVER_RISK_FACTORS, "extrahepatic_malignancy")
 
 _FACTOR_WORDS = {

@@ -1,0 +1,225 @@
+"""assess(): Case in, Assessment out. The one entry point of the engine.
+
+Pure: no I/O, no clock, no globals beyond the immutable knowledge base. The
+same Case and kb_version give byte-identical JSON (``Assessment.to_json``),
+which is what makes an Assessment auditable after the fact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from hepcalc.engine import growth as growth_mod
+from hepcalc.engine import lirads as lirads_mod
+from hepcalc.engine import tracks as tracks_mod
+from hepcalc.engine.category import categorize
+from hepcalc.engine.conditions import Context
+from hepcalc.engine.differential import rank_etiologies
+from hepcalc.engine.pathway import Plan, TrackView, plan
+from hepcalc.engine.risk import assess_risk
+from hepcalc.knowledge import KnowledgeBase, load_kb
+from hepcalc.model import (
+    Action,
+    Assessment,
+    Case,
+    Category,
+    Exam,
+    FindingResult,
+    Growth,
+    GrowthStatus,
+    Recommendation,
+    ReferenceOut,
+    Summary,
+)
+
+# Most pressing first: a reader scans from the top.
+_ACTION_ORDER = {
+    a: i
+    for i, a in enumerate(
+        [
+            Action.specialist_referral,
+            Action.multidisciplinary_discussion,
+            Action.noncontrast_ct,
+            Action.characterize_contrast_imaging,
+            Action.surgical_consultation,
+            Action.biopsy_consideration,
+            Action.laboratory_tests,
+            Action.treat_underlying_cause,
+            Action.follow_up_imaging,
+            Action.surveillance_imaging,
+            Action.hcc_surveillance,
+            Action.no_further_workup,
+        ]
+    )
+}
+
+
+def _with_findings(exams: list[Exam]) -> list[Exam]:
+    """Fill ``findings`` from ``report_text`` where only text was given."""
+    out = []
+    for exam in exams:
+        if exam.findings is None:
+            findings = []
+            if exam.report_text:
+                from hepcalc.reports import extract_findings
+
+                findings = extract_findings(exam.report_text, exam.modality)
+            exam = exam.model_copy(update={"findings": findings})
+        out.append(exam)
+    return out
+
+
+def _merge(recs: list[Recommendation]) -> list[Recommendation]:
+    """One recommendation per distinct step; tracks joined; no 'nothing to do' beside a step."""
+    merged: dict[tuple, Recommendation] = {}
+    for r in recs:
+        key = (
+            r.action,
+            r.modality,
+            r.contrast,
+            tuple(r.interval_months or ()),
+            r.duration_months,
+            r.rule,
+        )
+        if key in merged:
+            prev = merged[key]
+            tracks = [t for t in (prev.track or "").split(", ") if t]
+            if r.track and r.track not in tracks:
+                tracks.append(r.track)
+            assumptions = list(dict.fromkeys([*prev.assumptions, *r.assumptions]))
+            merged[key] = prev.model_copy(
+                update={"track": ", ".join(tracks) or None, "assumptions": assumptions}
+            )
+        else:
+            merged[key] = r
+    out = list(merged.values())
+    actionable = [r for r in out if r.action is not Action.no_further_workup]
+    if actionable:
+        out = actionable
+    out.sort(key=lambda r: _ACTION_ORDER[r.action])  # stable: pathway order within an action
+    return out
+
+
+def _references(kb: KnowledgeBase, keys: Iterable[str]) -> list[ReferenceOut]:
+    out: list[ReferenceOut] = []
+    for key in dict.fromkeys(keys):
+        ref = kb.reference(key)
+        out.append(
+            ReferenceOut(
+                key=key,
+                text=ref.citation_text(),
+                strength=ref.strength,
+                doi=ref.doi,
+                pmid=ref.pmid,
+                url=ref.url,
+            )
+        )
+    return out
+
+
+def _growth_is_informative(g: Growth, n_exams: int) -> bool:
+    return n_exams > 1 or g.status is not GrowthStatus.new or g.from_mm is not None
+
+
+def assess(case: Case, kb: KnowledgeBase | None = None) -> Assessment:
+    kb = kb or load_kb()
+    exams = _with_findings(case.sorted_exams())
+    profile = assess_risk(case.patient, [e.modality for e in exams])
+    tracks = tracks_mod.build_tracks(exams)
+    lirads_applies, _lirads_reason = lirads_mod.lirads_applies(case.patient)
+    lirads_list = lirads_mod.lirads_results(case, tracks, exams) if lirads_applies else None
+    lirads_by_track = {lr.track: lr for lr in (lirads_list or [])}
+
+    views: list[TrackView] = []
+    findings_out: list[FindingResult] = []
+    growth_out: list[Growth] = []
+    for tr in tracks:
+        history = tuple((o.exam, o.finding) for o in tr.observations)
+        exam, finding = history[-1]
+        category, reason = categorize(finding, history)
+        g = growth_mod.assess_growth(tr)
+        views.append(
+            TrackView(
+                track=tr.id,
+                finding=finding,
+                exam=exam,
+                history=history,
+                category=category,
+                growth=g,
+                lirads=lirads_by_track.get(tr.id),
+                resolved=tr.resolved,
+            )
+        )
+        if _growth_is_informative(g, len(exams)):
+            growth_out.append(g)
+        findings_out.append(
+            FindingResult(
+                track=tr.id,
+                category=category,
+                kind=finding.kind,
+                calcified=finding.is_calcified,
+                latest_size_mm=finding.size_mm,
+                exams=[e.id or "" for e, _ in history],
+                count=finding.count,
+                pattern=finding.pattern,
+                location=finding.location,
+                associated=finding.associated,
+                evidence=[f.evidence for _, f in history if f.evidence is not None],
+                category_reason=reason,
+            )
+        )
+
+    the_plan: Plan = plan(kb, profile, case.patient, views, lirads_applies)
+    recommendations = _merge(the_plan.recommendations)
+    if not recommendations:
+        recommendations = [
+            Recommendation(
+                action=Action.no_further_workup,
+                rule="no-liver-finding",
+                rationale=(
+                    "No current liver calcification or lesion was found in the exams given"
+                    + (" (earlier findings have resolved)." if tracks else ".")
+                ),
+                citations=list(kb.rule("no-liver-finding").citations),
+            )
+        ]
+
+    differential = []
+    for tv in views:
+        if tv.resolved:
+            continue
+        if tv.category is Category.noncalcified_lesion:
+            continue
+        ctx = Context(
+            finding=tv.finding,
+            patient=case.patient,
+            profile=profile,
+            growth=tv.growth.status if tv.growth else None,
+            n_tracks=len([v for v in views if not v.resolved]),
+        )
+        differential.extend(rank_etiologies(ctx, kb, tv.track))
+
+    keys: list[str] = []
+    for r in recommendations:
+        keys.extend(r.citations)
+    for w in the_plan.warnings:
+        keys.extend(w.citations)
+    for d in differential:
+        keys.extend(d.citations)
+    for g in growth_out:
+        keys.extend(g.citations)
+    for lr in lirads_list or []:
+        keys.extend(lr.citations)
+
+    return Assessment(
+        kb_version=kb.version,
+        risk=profile.risk,
+        findings=findings_out,
+        growth=growth_out,
+        lirads=lirads_list,
+        differential=differential,
+        recommendations=recommendations,
+        warnings=the_plan.warnings,
+        summary=Summary(),
+        references=_references(kb, keys),
+    )
