@@ -1,0 +1,365 @@
+"""Descriptors of a finding read from its clause: count, pattern, host lesion,
+comparison with a prior exam, imaging features, and report-level facts
+(background liver, stated modality).
+
+Each reader is a small table of phrases -> code, so adding a synonym is a data
+change. Windows are bounded (a clause, or a few dozen characters around the
+target), which keeps every search linear.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from hepcalc.model import Associated, Comparison, FindingKind, Modality, Pattern
+
+_NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "single": 1,
+    "solitary": 1,
+    "isolated": 1,
+    "lone": 1,
+    "two": 2,
+    "couple": 2,
+    "pair": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
+_COUNT = re.compile(
+    r"\b(?P<multi>several|multiple|numerous|scattered|innumerable|countless|few|many|various"
+    r"|diffuse|clustered|cluster|multifocal|myriad|some)\b"
+    r"|\b(?P<word>a|an|one|single|solitary|isolated|lone|two|couple|pair|three|four|five|six"
+    r"|seven|eight|nine|ten)\b"
+    r"|(?<![\d.])(?P<digit>[1-9]\d?)(?![\d.])(?![ \t]*(?:-[ \t]*)?(?:mm|cm|x|\u00d7|millim|centim"
+    r"|%|hu|/))",
+    re.I,
+)
+
+_NOT_A_COUNT = re.compile(
+    r"\b(?:segments?|seg\.?|s|image|series|level|grade|type|stage|lr|li-rads|t|day|week|year"
+    r"|ct|mri|#|no\.?)[ \t\n]*$",
+    re.I,
+)
+
+_PATTERN = (
+    (Pattern.popcorn, re.compile(r"\bpopcorn\b", re.I)),
+    (Pattern.capsular, re.compile(r"\bcapsular\b", re.I)),
+    (
+        Pattern.rim,
+        re.compile(
+            r"\b(?:rim|rims|mural|peripheral(?:ly)?|egg-?shell|curvilinear|ring-?like|ring|wall"
+            r"|walls|marginal)\b",
+            re.I,
+        ),
+    ),
+    (Pattern.central, re.compile(r"\bcentral(?:ly)?\b", re.I)),
+    (Pattern.amorphous, re.compile(r"\bamorphous\b", re.I)),
+    (
+        Pattern.coarse,
+        re.compile(r"\b(?:coarse|coarsely|chunky|clumped|dense|large|bulky|conglomerate)\b", re.I),
+    ),
+    (
+        Pattern.punctate,
+        re.compile(
+            r"\b(?:punctate|pinpoint|pin-point|dot-?like|tiny|speckled|stippled|microcalcifications?"
+            r"|micro-calcifications?)\b",
+            re.I,
+        ),
+    ),
+)
+
+_HOST = re.compile(
+    r"\b(?P<cyst>cysts?|cystic)\b"
+    r"|\b(?P<heman>h(?:a)?emangiomas?|h(?:a)?emangiomata)\b"
+    r"|\b(?P<solid>mass|masses|tumou?rs?|metastas[ie]s|metastatic|hcc|hepatomas?|carcinomas?"
+    r"|neoplasms?|nodules?|adenomas?|fnh|hepatoblastomas?|cholangiocarcinomas?)\b"
+    r"|\b(?P<lesion>lesions?|observations?)\b",
+    re.I,
+)
+_NOT_HOST = re.compile(
+    r"\b(?:adjacent[ \t\n]+to|near|next[ \t\n]+to|separate[ \t\n]+from|abutting|apart[ \t\n]+from"
+    r"|distinct[ \t\n]+from|no|without)[ \t\n]+(?:the[ \t\n]+|a[ \t\n]+|an[ \t\n]+|any[ \t\n]+)?"
+    r"(?:[a-z]+[ \t\n]+)?$",
+    re.I,
+)
+_COMPLEX = re.compile(
+    r"\b(?:complex|septat[a-z]*|hydatid|echinococ[a-z]*|thick[- ]walled|multilocular|daughter"
+    r"|mural[ \t\n]+nodul[a-z]*|solid[ \t\n]+component)\b",
+    re.I,
+)
+
+_COMPARISON = (
+    (
+        Comparison.new,
+        re.compile(
+            r"\b(?:new|newly|interval[ \t\n]+(?:development|appearance)|not[ \t\n]+(?:previously"
+            r"[ \t\n]+)?(?:seen|present|visible|visualized|identified)[ \t\n]+(?:on|in)[ \t\n]+"
+            r"(?:the[ \t\n]+)?(?:prior|previous|earlier))\b",
+            re.I,
+        ),
+    ),
+    (
+        Comparison.increased,
+        re.compile(
+            r"\b(?:increas(?:ed|ing|e)|enlarg(?:ed|ing|ement)|grown|growing|growth|larger|bigger"
+            r"|progress(?:ed|ion|ing))\b",
+            re.I,
+        ),
+    ),
+    (
+        Comparison.decreased,
+        re.compile(
+            r"\b(?:decreas(?:ed|ing|e)|smaller|reduc(?:ed|tion)|shrunk|shrinking|regress(?:ed|ion)"
+            r"|diminish(?:ed|ing))\b",
+            re.I,
+        ),
+    ),
+    (
+        Comparison.stable,
+        re.compile(
+            r"\b(?:stable|unchanged|similar|no[ \t\n]+(?:significant[ \t\n]+|interval[ \t\n]+)?"
+            r"(?:change|growth|increase|enlargement)|not[ \t\n]+(?:significantly[ \t\n]+)?changed"
+            r"|without[ \t\n]+(?:significant[ \t\n]+|interval[ \t\n]+)?change|again[ \t\n]+"
+            r"(?:seen|noted|demonstrated|identified)|redemonstrat[a-z]+|persistent|persists)\b",
+            re.I,
+        ),
+    ),
+)
+_NEG_NEW = re.compile(r"\b(?:no|without|not)[ \t\n]+(?:[a-z]+[ \t\n]+)?$", re.I)
+_NO_GROWTH = re.compile(r"\b(?:no|without|not)[ \t\n]+(?:[a-z]+[ \t\n]+){0,2}$", re.I)
+
+_FEATURES = (
+    (
+        "aphe",
+        re.compile(
+            r"\b(?:aphe|arterial[ \t\n]+(?:phase[ \t\n]+)?(?:hyper)?enhanc[a-z]*"
+            r"|hyperenhanc[a-z]*[ \t\n]+(?:in|on|during)[ \t\n]+(?:the[ \t\n]+)?arterial"
+            r"|arterially[ \t\n]+enhancing|hypervascular)\b",
+            re.I,
+        ),
+    ),
+    ("washout", re.compile(r"\bwash[- ]?out\b", re.I)),
+    (
+        "capsule",
+        re.compile(r"\b(?:enhancing[ \t\n]+)?capsule\b|\bcapsular[ \t\n]+enhancement\b", re.I),
+    ),
+    ("signal_void", re.compile(r"\bsignal[ \t\n]+(?:void|loss|dropout)\b|\bblooming\b", re.I)),
+    ("acoustic_shadowing", re.compile(r"\b(?:acoustic[ \t\n]+)?shadowing\b", re.I)),
+    (
+        "peripheral_nodular_enhancement",
+        re.compile(
+            r"\bperipheral[ \t\n]+(?:nodular|discontinuous|puddling)[ \t\n]+(?:enhancement"
+            r"|filling)\b",
+            re.I,
+        ),
+    ),
+    ("septations", re.compile(r"\bseptat(?:ions?|ed)\b", re.I)),
+)
+_FEATURE_NEG = re.compile(
+    r"\b(?:no|without|absent|lacks?|negative[ \t\n]+for)[ \t\n]+(?:[a-z]+[ \t\n]+){0,3}$", re.I
+)
+_NOT_LIRADS_CAPSULE = re.compile(r"\b(?:glisson|liver|hepatic|renal|splenic)\W+$", re.I)
+
+_BACKGROUND = (
+    (
+        "cirrhosis",
+        re.compile(
+            r"\b(?:cirrho(?:sis|tic)|nodular[ \t\n]+(?:liver[ \t\n]+)?(?:contour|surface"
+            r"|margin)|shrunken[ \t\n]+nodular)\b",
+            re.I,
+        ),
+    ),
+    (
+        "steatosis",
+        re.compile(
+            r"\b(?:steatosis|steatotic|fatty[ \t\n]+(?:liver|infiltration|change)"
+            r"|hepatic[ \t\n]+fat|increased[ \t\n]+(?:hepatic[ \t\n]+|liver[ \t\n]+)?echogenicity"
+            r"|(?:masld|nafld))\b",
+            re.I,
+        ),
+    ),
+    (
+        "normal",
+        re.compile(
+            r"\b(?:liver|hepatic[ \t\n]+parenchyma)[ \t\n]+(?:is|appears)[ \t\n]+"
+            r"(?:otherwise[ \t\n]+)?(?:normal|unremarkable)|normal[ \t\n]+liver\b",
+            re.I,
+        ),
+    ),
+)
+_BG_NEG = re.compile(
+    r"\b(?:no|without|not|negative[ \t\n]+for|rule[ \t\n]+out|evaluate[ \t\n]+for)[ \t\n]+"
+    r"(?:[a-z]+[ \t\n]+){0,4}$",
+    re.I,
+)
+
+_MODALITY = (
+    (
+        Modality.PRENATAL_US,
+        re.compile(r"\b(?:fetal|fetus|prenatal|obstetric(?:al)?|gestation)\b", re.I),
+    ),
+    (
+        Modality.MRI,
+        re.compile(
+            r"\b(?:mri|mr[ \t\n]+(?:abdomen|liver|imaging|examination|exam)"
+            r"|magnetic[ \t\n]+resonance|t1[- ]weighted|t2[- ]weighted|gadoxetate|eovist"
+            r"|primovist|diffusion[- ]weighted)\b",
+            re.I,
+        ),
+    ),
+    (
+        Modality.CT,
+        re.compile(
+            r"\b(?:ct|cta|computed[ \t\n]+tomography|cat[ \t\n]+scan|hounsfield|hu)\b", re.I
+        ),
+    ),
+    (
+        Modality.US,
+        re.compile(
+            r"\b(?:(?i:ultrasound|ultrasonography|sonograph(?:y|ic)|sonogram|sonographically"
+            r"|doppler|echogenic|hypoechoic|hyperechoic|anechoic|duplex)|US)\b"
+        ),
+    ),
+    (
+        Modality.XR,
+        re.compile(r"\b(?:radiograph[a-z]*|x-?ray|kub|plain[ \t\n]+film)\b", re.I),
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Host:
+    """The lesion a calcification sits in (or none): drives kind and associated."""
+
+    kind: FindingKind
+    associated: Associated
+
+
+def read_count(text: str, clause_start: int, target_start: int, plural: bool) -> int | str:
+    """Count from words before the target ("two", "several", "3"), else plural -> multiple."""
+    window_start = max(clause_start, target_start - 45)
+    found: int | str | None = None
+    for m in _COUNT.finditer(text, window_start, target_start):
+        if m.group("multi"):
+            found = "multiple"
+        elif m.group("word"):
+            found = _NUMBER_WORDS[m.group("word").lower()]
+        else:
+            if _NOT_A_COUNT.search(text, max(window_start, m.start() - 12), m.start()):
+                continue  # "segment 6", "image 12"
+            found = int(m.group("digit"))
+    if found == 1 and plural:
+        found = None  # "a few calcifications", "an area of calcifications"
+    if found is None:
+        return "multiple" if plural else 1
+    return found
+
+
+def read_pattern(text: str, lo: int, hi: int, clause_start: int, clause_end: int) -> Pattern | None:
+    """The pattern word nearest the target, within a few words either side in its clause."""
+    ws, we = max(clause_start, lo - 30), min(clause_end, hi + 25)
+    best: tuple[int, Pattern] | None = None
+    for pattern, rx in _PATTERN:
+        for m in rx.finditer(text, ws, we):
+            d = lo - m.end() if m.end() <= lo else max(0, m.start() - hi)
+            if best is None or d < best[0]:
+                best = (d, pattern)
+    return best[1] if best else None
+
+
+def read_host(
+    text: str, clause_start: int, clause_end: int, target_start: int, target_kind: str
+) -> Host:
+    """The lesion holding the calcification: cyst, hemangioma, mass, lesion, or none."""
+    if target_kind == "granuloma":
+        return Host(FindingKind.calcification, Associated.none)
+    best: tuple[int, re.Match[str]] | None = None
+    for m in _HOST.finditer(text, clause_start, clause_end):
+        before = text[max(clause_start, m.start() - 40) : m.start()]
+        if _NOT_HOST.search(before):
+            continue
+        d = abs(m.start() - target_start)
+        if best is None or d < best[0]:
+            best = (d, m)
+    if target_kind == "phlebolith":
+        return Host(FindingKind.lesion, Associated.hemangioma)
+    if best is None:
+        return Host(FindingKind.calcification, Associated.none)
+    m = best[1]
+    if m.group("cyst"):
+        clause = text[clause_start:clause_end]
+        assoc = Associated.complex_cyst if _COMPLEX.search(clause) else Associated.simple_cyst
+        return Host(FindingKind.cyst, assoc)
+    if m.group("heman"):
+        return Host(FindingKind.lesion, Associated.hemangioma)
+    if m.group("solid"):
+        return Host(FindingKind.lesion, Associated.solid_mass)
+    return Host(FindingKind.lesion, Associated.unknown)
+
+
+def read_comparison(text: str, start: int, end: int) -> Comparison | None:
+    """Change since the prior exam as the clause words it ("stable", "new", "enlarged")."""
+    for comparison, rx in _COMPARISON:
+        for m in rx.finditer(text, start, end):
+            before = text[max(start, m.start() - 30) : m.start()]
+            if comparison is Comparison.new and _NEG_NEW.search(before):
+                continue  # "no new lesions"
+            if comparison in (Comparison.increased, Comparison.decreased) and _NO_GROWTH.search(
+                before
+            ):
+                continue  # "no increase" is stable, read by the stable table
+            if comparison is Comparison.increased and re.match(
+                r"[ \t\n]+(?:hepatic[ \t\n]+|liver[ \t\n]+)?echogenicity",
+                text[m.end() : m.end() + 30],
+            ):
+                continue
+            return comparison
+    return None
+
+
+def read_features(text: str, start: int, end: int) -> dict[str, bool]:
+    """Imaging features stated in the sentence, True or (when negated) False."""
+    out: dict[str, bool] = {}
+    for name, rx in _FEATURES:
+        for m in rx.finditer(text, start, end):
+            before = text[max(start, m.start() - 40) : m.start()]
+            if name == "capsule" and (
+                _NOT_LIRADS_CAPSULE.search(before)
+                or re.match(r"\W*calcif", text[m.end() : m.end() + 12], re.I)
+            ):
+                continue
+            out[name] = not _FEATURE_NEG.search(before)
+            break
+    return out
+
+
+def read_background(text: str, start: int, end: int) -> str | None:
+    """Background liver stated in ``text[start:end]``: cirrhosis > steatosis > normal."""
+    for name, rx in _BACKGROUND:
+        for m in rx.finditer(text, start, end):
+            before = text[max(start, m.start() - 50) : m.start()]
+            if _BG_NEG.search(before):
+                continue
+            return name
+    return None
+
+
+def read_modality(text: str, start: int, end: int) -> Modality | None:
+    """The modality a stretch of report names first (title/technique lines)."""
+    best: tuple[int, Modality] | None = None
+    for modality, rx in _MODALITY:
+        m = rx.search(text, start, end)
+        if m is None:
+            continue
+        if best is None or m.start() < best[0]:
+            best = (m.start(), modality)
+    return best[1] if best else None

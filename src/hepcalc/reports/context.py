@@ -1,0 +1,179 @@
+"""Context of a target: negated, resolved, historical, hypothetical, hedged.
+
+A NegEx/ConText-style reading scoped to the target's clause (see
+``sentences.split_clauses``), with triggers as data:
+
+* preceding triggers act on every target after them in the clause
+  ("no evidence of calcified or noncalcified masses", "Liver: No calcifications");
+* following triggers act on targets before them ("... is not seen",
+  "... is no longer visualized", "calcifications: none");
+* pseudo-triggers are phrases that contain a trigger word but do not negate
+  ("no change", "not seen on the prior", "cannot be excluded") and are removed
+  before the triggers are looked for.
+
+Unlike medSpaCy's default rules there is no backward ``": no"`` rule, so a header
+colon never swallows the negation that follows it.
+
+All patterns are alternations of literal phrases with bounded gaps; the search
+windows are one clause long.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_W = r"[ \t\n]+"
+
+_PSEUDO = re.compile(
+    r"\bno[ \t\n]+(?:significant[ \t\n]+|interval[ \t\n]+|appreciable[ \t\n]+|substantial[ \t\n]+)?"
+    r"(?:change|changes|growth|increase|enlargement)\b"
+    r"|\bnot[ \t\n]+(?:significantly[ \t\n]+)?(?:changed|enlarged|increased|grown)\b"
+    r"|\bwithout[ \t\n]+(?:significant[ \t\n]+|interval[ \t\n]+)?(?:change|growth)\b"
+    r"|\bnot[ \t\n]+(?:seen|present|visible|visualized|identified|evident|demonstrated|noted)"
+    r"[ \t\n]+(?:on|in|at)[ \t\n]+(?:the[ \t\n]+)?(?:prior|previous|earlier|last|preceding)"
+    r"|\b(?:cannot|can[ \t\n]*not|could[ \t\n]+not)[ \t\n]+be[ \t\n]+(?:excluded|ruled[ \t\n]+out)"
+    r"|\bnot[ \t\n]+(?:be[ \t\n]+)?(?:excluded|ruled[ \t\n]+out)"
+    r"|\bno[ \t\n]+longer\b"
+    r"|\bnot[ \t\n]+only\b|\bnot[ \t\n]+necessarily\b|\bwithout[ \t\n]+difficulty\b"
+    r"|\bno[ \t\n]+(?:further|additional)[ \t\n]+(?:follow|work|imaging|evaluation)",
+    re.I,
+)
+
+_NEG_BEFORE = re.compile(
+    r"\b(?:no|not|without|negative[ \t\n]+for|free[ \t\n]+of|absence[ \t\n]+of|absent"
+    r"|denies|neither|nor|none[ \t\n]+of|never|lack[ \t\n]+of|resolution[ \t\n]+of)\b",
+    re.I,
+)
+_NEG_AFTER = re.compile(
+    r"\b(?:(?:is|are|was|were|has|have)[ \t\n]+)?(?:not|no)[ \t\n]+(?:been[ \t\n]+)?"
+    r"(?:seen|identified|visualized|visualised|demonstrated|present|appreciated|detected|noted"
+    r"|evident|visible|shown|found|observed)\b"
+    r"|\b(?:is|are)[ \t\n]+(?:absent|negative)\b"
+    r"|:[ \t\n]*(?:none|absent|negative|no)\b"
+    r"|\bwere[ \t\n]+absent\b|\bruled[ \t\n]+out\b|\bexcluded\b",
+    re.I,
+)
+_RESOLVED_AFTER = re.compile(
+    r"\b(?:has|have)?[ \t\n]*(?:resolved|disappeared)\b"
+    r"|\bno[ \t\n]+longer[ \t\n]+(?:seen|visualized|visualised|identified|present|evident"
+    r"|demonstrated|visible|appreciated|apparent|noted|detected)\b",
+    re.I,
+)
+_RESOLVED_BEFORE = re.compile(
+    r"\b(?:resolution[ \t\n]+of|interval[ \t\n]+resolution|resolved)\b", re.I
+)
+_HISTORICAL_BEFORE = re.compile(
+    r"\b(?:history[ \t\n]+of|hx[ \t\n]+of|h/o|known[ \t\n]+history|past[ \t\n]+history"
+    r"|status[ \t\n]+post|s/p|previously[ \t\n]+(?:resected|treated|ablated|removed)"
+    r"|(?:prior|previous|old|outside)[ \t\n]+(?:ct|us|mri|mr|ultrasound|sonogram|study|exam"
+    r"|examination|imaging|scan)[ \t\n]+(?:showed|demonstrated|revealed|described|noted))\b",
+    re.I,
+)
+_CURRENT_CUE = re.compile(
+    r"\b(?:now|currently|today|again|persist[a-z]*|stable|unchanged|remains?|on[ \t\n]+the"
+    r"[ \t\n]+current|present[ \t\n]+study)\b",
+    re.I,
+)
+_HYPOTHETICAL_BEFORE = re.compile(
+    r"\b(?:evaluat(?:e|ion|ing)[ \t\n]+(?:for|of)|assess(?:ment)?[ \t\n]+(?:for|of)"
+    r"|rule[ \t\n]+out|r/o|to[ \t\n]+(?:exclude|confirm|evaluate|assess|detect|look)"
+    r"|if[ \t\n]+(?:there|present|any)|sensitivity[ \t\n]+(?:for|to)|insensitive[ \t\n]+(?:for|to)"
+    r"|detection[ \t\n]+of|screen(?:ing)?[ \t\n]+for|in[ \t\n]+case[ \t\n]+of|question[ \t\n]+of"
+    r"|concern[ \t\n]+for[ \t\n]+possible)\b",
+    re.I,
+)
+_HYPOTHETICAL_AFTER = re.compile(
+    r"\b(?:cannot|can[ \t\n]*not|could[ \t\n]+not)[ \t\n]+be[ \t\n]+"
+    r"(?:assessed|evaluated|determined|characterized|excluded[ \t\n]+on)"
+    r"|\b(?:is|are)[ \t\n]+(?:limited|not[ \t\n]+(?:well[ \t\n]+)?(?:assessed|evaluated))\b",
+    re.I,
+)
+_LIMITED = re.compile(r"\blimited\b", re.I)
+_HEDGE_BEFORE = re.compile(
+    r"\?|\b(?:possibl[ey]|probabl[ey]|likely|may[ \t\n]+(?:represent|be|reflect)|might|could"
+    r"[ \t\n]+(?:represent|be|reflect)|questionable|question[ \t\n]+of|suspect(?:ed)?|suspicious"
+    r"[ \t\n]+for|suggest(?:s|ive|ing)?(?:[ \t\n]+of)?|presum(?:ed|ably)|equivocal|indeterminate"
+    r"|versus|vs\.?|concerning[ \t\n]+for|favou?r(?:ed|s)?)\b",
+    re.I,
+)
+_HEDGE_AFTER = re.compile(
+    r"\b(?:cannot|can[ \t\n]*not|could[ \t\n]+not)[ \t\n]+be[ \t\n]+(?:excluded|ruled[ \t\n]+out)"
+    r"|\bnot[ \t\n]+(?:be[ \t\n]+)?(?:excluded|ruled[ \t\n]+out)|\?|\bis[ \t\n]+(?:suspected"
+    r"|possible|questioned)\b|\bversus\b|\bvs\.?[ \t\n]",
+    re.I,
+)
+# Negation does not reach past these words (NegEx termination terms).
+_TERMINATE = re.compile(
+    r"\b(?:but|however|although|though|except|aside[ \t\n]+from|apart[ \t\n]+from|which|that"
+    r"[ \t\n]+(?:is|are)|there[ \t\n]+(?:is|are)|who|now)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """The status of one target in its clause."""
+
+    negated: bool = False
+    resolved: bool = False
+    historical: bool = False
+    hypothetical: bool = False
+    hedged: bool = False
+
+    @property
+    def exclusion(self) -> str | None:
+        """Why the target is not a current finding, or None when it is one."""
+        if self.resolved:
+            return "resolved"
+        if self.negated:
+            return "negated"
+        if self.hypothetical:
+            return "hypothetical"
+        if self.historical:
+            return "historical"
+        return None
+
+
+def _mask(text: str, pattern: re.Pattern[str]) -> str:
+    """``text`` with every match of ``pattern`` blanked out (same length, same offsets)."""
+    return pattern.sub(lambda m: " " * (m.end() - m.start()), text)
+
+
+def _last_trigger_reaches(before: str, trigger: re.Pattern[str]) -> bool:
+    """True when a trigger in ``before`` is not cut off by a termination word after it."""
+    last_end = -1
+    for m in trigger.finditer(before):
+        last_end = m.end()
+    if last_end < 0:
+        return False
+    return _TERMINATE.search(before, last_end) is None
+
+
+def read_context(
+    text: str, clause_start: int, clause_end: int, target_start: int, target_end: int
+) -> Context:
+    """Context of the target at [target_start, target_end) inside its clause."""
+    clause = text[clause_start:clause_end]
+    rel_s, rel_e = target_start - clause_start, target_end - clause_start
+    before_raw, after_raw = clause[:rel_s], clause[rel_e:]
+    before = _mask(before_raw, _PSEUDO)
+    after = _mask(after_raw, _PSEUDO)
+
+    resolved = bool(_RESOLVED_AFTER.search(after_raw)) or _last_trigger_reaches(
+        before, _RESOLVED_BEFORE
+    )
+    negated = not resolved and (
+        _last_trigger_reaches(before, _NEG_BEFORE) or bool(_NEG_AFTER.search(after))
+    )
+    hypothetical = _last_trigger_reaches(before, _HYPOTHETICAL_BEFORE) or bool(
+        _HYPOTHETICAL_AFTER.search(after_raw)
+    )
+    if not hypothetical and _LIMITED.search(clause):
+        # "evaluation for calcification is limited", "MRI is limited for calcification"
+        hypothetical = bool(re.search(r"\b(?:evaluat|assess|sensitiv|detect)", clause, re.I))
+    historical = _last_trigger_reaches(before, _HISTORICAL_BEFORE) and not _CURRENT_CUE.search(
+        clause
+    )
+    hedged = bool(_HEDGE_BEFORE.search(before_raw[-60:]) or _HEDGE_AFTER.search(after_raw))
+    return Context(negated, resolved, historical, hypothetical, hedged)

@@ -1,0 +1,65 @@
+"""Where in the liver: lobe, Couinaud segment (Arabic or Roman, 4a/4b), dome.
+
+When only a segment is given the lobe follows from it with the functional
+(Couinaud) division used in radiology reports: segment 1 is the caudate lobe,
+2-4 the left, 5-8 the right. A stated lobe always wins over the derived one.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hepcalc.model import Lobe, Location
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8}
+_SEGMENT = re.compile(
+    r"\b(?:segments?|seg\.?|s)[ \t]*(?P<num>[1-8]|viii|vii|vi|iv|v|iii|ii|i)(?P<sub>[ab])?\b"
+    r"(?:[ \t]*(?:/|and|or|-|,)[ \t]*(?P<num2>[1-8]|viii|vii|vi|iv|v|iii|ii|i)(?P<sub2>[ab])?\b)?",
+    re.I,
+)
+_LOBE = re.compile(
+    r"\b(?P<side>right|left)[ \t\n]+(?:hepatic[ \t\n]+|liver[ \t\n]+)?lobe\b"
+    r"|\b(?P<caudate>caudate)\b"
+    r"|\b(?P<liver_side>right|left)[ \t\n]+liver\b"
+    r"|\b(?:lobe|liver)[ \t\n]+(?P<after>right|left)\b",
+    re.I,
+)
+_DOME = re.compile(r"\bdome\b", re.I)
+_SEGMENT_LOBE = {1: Lobe.caudate, 2: Lobe.left, 3: Lobe.left, 4: Lobe.left}
+
+
+def _seg(token: str) -> int:
+    t = token.lower()
+    return int(t) if t.isdigit() else _ROMAN[t]
+
+
+def find_location(text: str, start: int, end: int, anchor: int) -> Location:
+    """The location stated in ``text[start:end]``; the mention nearest ``anchor`` wins."""
+    seg_match = None
+    best = None
+    for m in _SEGMENT.finditer(text, start, end):
+        tok = m.group(0)
+        # a bare "s" must look like S7/S4a, not the plural "s" of a word
+        if tok[0] in "sS" and tok[:3].lower() not in ("seg",) and not tok[1:2].isdigit():
+            continue
+        d = abs(m.start() - anchor)
+        if best is None or d < best:
+            best, seg_match = d, m
+    lobe: Lobe | None = None
+    best = None
+    for m in _LOBE.finditer(text, start, end):
+        side = m.group("side") or m.group("liver_side") or m.group("after")
+        value = Lobe.caudate if m.group("caudate") else Lobe(side.lower())
+        d = abs(m.start() - anchor)
+        if best is None or d < best:
+            best, lobe = d, value
+    segment = subsegment = None
+    if seg_match is not None:
+        segment = _seg(seg_match.group("num"))
+        sub = seg_match.group("sub")
+        if sub and segment == 4:
+            subsegment = sub.lower()
+        if lobe is None:
+            lobe = _SEGMENT_LOBE.get(segment, Lobe.right)
+    dome = True if _DOME.search(text, start, end) else None
+    return Location(lobe=lobe, segment=segment, subsegment=subsegment, dome=dome)

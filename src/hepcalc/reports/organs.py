@@ -1,0 +1,127 @@
+"""Which organ a target belongs to.
+
+hepcalc reads liver findings only: a splenic granuloma, a calcified gallstone,
+a phlebolith in the pelvis or aortic wall calcification must never become a
+liver finding. The rule, in order:
+
+1. an organ adjective right before the target decides ("splenic granuloma",
+   "hepatic calcification");
+2. otherwise the organ word nearest the target in the same clause, then in the
+   same sentence; a liver word coordinated with the nearest one ("hepatic and
+   splenic granulomas") keeps the finding in the liver;
+3. otherwise the organ of the sub-section header ("SPLEEN:") or of the latest
+   sentence that named an organ in the same section;
+4. otherwise the liver only when the report is about the liver (its title or
+   opening names it), else the target is not attributed to the liver.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_LIVER = (
+    r"livers?|hepatic|hepato[a-z]*|intra-?hepatic|sub-?hepatic|caudate|couinaud"
+    r"|(?:right|left)[ \t\n]+(?:hepatic[ \t\n]+)?lobes?"
+    r"|segments?[ \t\n]+(?:[1-8][ab]?|i{1,3}|iv[ab]?|vi{0,3}|v)\b"
+    r"|seg\.?[ \t]*[1-8]|hepatic[ \t\n]+dome|dome[ \t\n]+of[ \t\n]+the[ \t\n]+liver"
+)
+_OTHER = (
+    r"(?P<spleen>spleen|splenic|splenule|splenomegaly)"
+    r"|(?P<gallbladder>gall[ \t]?bladder|gallstones?|cholelithiasis|cholecyst[a-z]*"
+    r"|choledocho[a-z]*|common[ \t]+bile[ \t]+duct|cbd)"
+    r"|(?P<kidney>kidneys?|renal|nephro[a-z]*|ureter[a-z]*|urolith[a-z]*)"
+    r"|(?P<pancreas>pancrea[a-z]*)"
+    r"|(?P<adrenal>adrenals?)"
+    r"|(?P<vessel>aorta|aortic|arter(?:y|ies)|atheroscler[a-z]*|atheromatous|vascular|vessels?"
+    r"|iliac|coronary|carotid|mitral|valves?|valvular|lad|vein|portal[ \t]+vein|ivc)"
+    r"|(?P<bone>costal|cartilage|ribs?|spine|spinal|vertebra[a-z]*|osseous|bones?|femur|sacr[a-z]*)"
+    r"|(?P<lung>lungs?|pulmonary|pleura[a-z]*|lingula|(?:upper|lower|middle)[ \t]+lobes?)"
+    r"|(?P<node>lymph|nodes?|nodal|mediastin[a-z]*|hilar|subcarinal|adenopathy)"
+    r"|(?P<pelvis>pelvis|pelvic|uter[a-z]*|fibroids?|ovar[a-z]*|adnex[a-z]*|prostat[a-z]*"
+    r"|bladder|testis|testic[a-z]*|scrot[a-z]*)"
+    r"|(?P<bowel>bowel|colon[a-z]*|appendi[a-z]*|stomach|gastric|duoden[a-z]*|mesenter[a-z]*"
+    r"|esophag[a-z]*)"
+    r"|(?P<heart>heart|cardiac|cardiomegaly|pericard[a-z]*|myocard[a-z]*)"
+    r"|(?P<other>breasts?|thyroid|brain|cerebral|pallid[a-z]*|ganglia|pineal|falx|dural"
+    r"|skin|muscles?|subcutaneous|abdominal[ \t]+wall|globus|occipital|frontal|parietal"
+    r"|temporal)"
+)
+_ORGAN = re.compile(rf"\b(?:(?P<liver>{_LIVER})|{_OTHER})\b", re.I)
+_COORDINATED = re.compile(r"^[ \t\n]*(?:,|and|or|&|/|,[ \t\n]*and)?[ \t\n]*$", re.I)
+_LOBED_ELSEWHERE = re.compile(r"\b(?:thyroid|lungs?|pulmonary|prostat[a-z]*|brain)\b", re.I)
+_LIVER_FOCUS = re.compile(
+    r"\b(?:liver|hepatic|hepatobiliary|right[ \t]+upper[ \t]+quadrant|ruq)\b", re.I
+)
+
+
+@dataclass(frozen=True, slots=True)
+class OrganMention:
+    start: int
+    end: int
+    organ: str  # "liver" or another organ code
+
+
+def find_organs(text: str, start: int, end: int) -> list[OrganMention]:
+    """Organ words in ``text[start:end]``; lobes of the thyroid/lung are not the liver."""
+    out: list[OrganMention] = []
+    lobed_elsewhere: bool | None = None
+    for m in _ORGAN.finditer(text, start, end):
+        organ = m.lastgroup or "other"
+        if organ == "liver":
+            word = m.group(0).lower()
+            if "lobe" in word:
+                if lobed_elsewhere is None:
+                    lobed_elsewhere = _LOBED_ELSEWHERE.search(text, start, end) is not None
+                if lobed_elsewhere:
+                    continue
+        out.append(OrganMention(m.start(), m.end(), organ))
+    return out
+
+
+def nearest_organ(text: str, mentions: list[OrganMention], lo: int, hi: int) -> str | None:
+    """Organ for a target spanning [lo, hi) given the organ words of its clause or sentence."""
+    if not mentions:
+        return None
+    # 1. an adjective directly before the target ("splenic granuloma", "hepatic calcific focus")
+    before = [m for m in mentions if m.end <= lo and lo - m.end <= 14]
+    if before:
+        adj = before[-1]
+        gap = text[adj.end : lo]
+        if len(gap.split()) <= 1:
+            if adj.organ != "liver" and _coordinated_with_liver(text, mentions, adj):
+                return "liver"
+            return adj.organ
+
+    def distance(m: OrganMention) -> int:
+        return lo - m.end if m.end <= lo else max(0, m.start - hi)
+
+    ranked = sorted(mentions, key=distance)
+    best = ranked[0]
+    if best.organ == "liver":
+        return "liver"
+    # 2. a liver word coordinated with the nearest organ keeps the finding in the liver
+    if _coordinated_with_liver(text, mentions, best):
+        return "liver"
+    return best.organ
+
+
+def _coordinated_with_liver(text: str, mentions: list[OrganMention], other: OrganMention) -> bool:
+    """True for "hepatic and splenic", "spleen and liver": the finding is in both organs."""
+    for m in mentions:
+        if m.organ != "liver":
+            continue
+        a, b = (m, other) if m.start < other.start else (other, m)
+        if b.start - a.end < 12 and _COORDINATED.match(text[a.end : b.start]):
+            return True
+    return False
+
+
+def subject_organ(mentions: list[OrganMention]) -> str | None:
+    """The organ a sentence is about: its first organ word."""
+    return mentions[0].organ if mentions else None
+
+
+def is_liver_report(text: str, head_end: int) -> bool:
+    """True when the title/opening of the report names the liver (or RUQ)."""
+    return _LIVER_FOCUS.search(text, 0, min(head_end, 400)) is not None

@@ -1,0 +1,414 @@
+"""The report reader: free text in, liver calcification findings out.
+
+Pipeline (each step its own module, all patterns compiled at import):
+
+1. ``targets.PREFILTER``: one search; a report without a target stem is done.
+2. ``sections``: HISTORY/INDICATION/COMPARISON text is never a current finding;
+   organ headers ("LIVER:", "Spleen -") say which organ the text is about.
+3. ``sentences``: sentences in each section holding a target, then clauses.
+4. ``targets``: calcification words and signs in the clause.
+5. ``context``: negated / resolved / hypothetical / historical / hedged.
+6. ``organs``: the organ the target belongs to (only the liver is kept).
+7. ``sizes``, ``locations``, ``attributes``: size (current and prior), count,
+   pattern, host lesion, comparison, features.
+8. merge: a finding repeated in the IMPRESSION (or a later "this calcification
+   is stable") is one finding; the later mention fills gaps.
+
+Every finding carries ``evidence``: the sentence and its span in the input, so
+a reviewer sees why.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from hepcalc.errors import InputError
+from hepcalc.model import (
+    MAX_REPORT_CHARS,
+    Associated,
+    Comparison,
+    Evidence,
+    Features,
+    Finding,
+    FindingKind,
+    Location,
+    Modality,
+    Pattern,
+)
+from hepcalc.reports import attributes, context, locations, organs, sections, sentences, sizes
+from hepcalc.reports.targets import PREFILTER, Target, find_targets
+
+ExclusionReason = Literal["negated", "historical", "hypothetical", "resolved", "other_organ"]
+BackgroundLiver = Literal["normal", "steatosis", "cirrhosis"]
+
+_NOT_CURRENT_SECTIONS = frozenset({"history", "indication", "comparison"})
+_SUMMARY_SECTIONS = frozenset({"impression"})
+_ANOTHER = re.compile(r"\b(?:another|second|third|additional|separate|other|also|further)\b", re.I)
+_LIST_GAP = re.compile(r"^[ \t\n,;]*(?:and|&|,[ \t]*and)?[ \t\n,]*$", re.I)
+
+
+class ExcludedMention(BaseModel):
+    """A target that was read and deliberately not reported as a current liver finding."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: ExclusionReason
+    term: str
+    evidence: Evidence
+    organ: str | None = None
+
+
+class SectionInfo(BaseModel):
+    """A section of the report as the reader saw it (offsets into the text)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    category: str
+    organ: str | None = None
+    start: int
+    end: int
+
+
+class ReportReading(BaseModel):
+    """Everything the reader found in one report."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    findings: list[Finding] = Field(default_factory=list)
+    excluded: list[ExcludedMention] = Field(default_factory=list)
+    modality: Modality | None = None
+    background_liver: BackgroundLiver | None = None
+    sections: list[SectionInfo] = Field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Draft:
+    """A finding under construction (plain fields; validated once at the end)."""
+
+    kind: FindingKind
+    associated: Associated
+    count: int | str
+    pattern: Pattern | None
+    location: Location
+    size_mm: float | None
+    prior_size_mm: float | None
+    comparison: Comparison | None
+    features: dict[str, bool]
+    evidence: Evidence
+    section_category: str
+    sentence_key: int
+    mergeable: bool
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def _check(text: object) -> str:
+    if not isinstance(text, str):
+        raise InputError([("text", f"must be a string, not {type(text).__name__}")])
+    if len(text) > MAX_REPORT_CHARS:
+        raise InputError(
+            [("text", f"report is {len(text)} characters; the limit is {MAX_REPORT_CHARS}")]
+        )
+    return text
+
+
+def extract_findings(text: str, modality: Modality | None = None) -> list[Finding]:
+    """Liver calcification findings present now in ``text`` (see ``read_report``)."""
+    text = _check(text)
+    if PREFILTER.search(text) is None:
+        return []
+    return _read(text, modality, full=False).findings
+
+
+def read_report(text: str, modality: Modality | None = None) -> ReportReading:
+    """Findings, excluded mentions, modality, background liver and sections of a report."""
+    text = _check(text)
+    return _read(text, modality, full=True)
+
+
+def _section_label(sec: sections.Section) -> str | None:
+    if sec.organ:
+        return f"{sec.category}:{sec.organ}" if sec.category != "body" else sec.organ
+    return sec.category if sec.category != "body" else None
+
+
+def _read(text: str, modality: Modality | None, full: bool) -> ReportReading:
+    secs = sections.find_sections(text)
+    head_end = secs[1].header_start if len(secs) > 1 else len(text)
+    liver_report = organs.is_liver_report(text, max(head_end, 200))
+    drafts: list[_Draft] = []
+    excluded: list[ExcludedMention] = []
+    has_stem = PREFILTER.search(text) is not None
+    sentence_key = 0
+    for sec in secs:
+        if sec.start >= sec.end or not has_stem:
+            continue
+        if PREFILTER.search(text, sec.start, sec.end) is None:
+            continue
+        current_organ = sec.organ
+        for s_start, s_end in sentences.split_sentences(text, sec.start, sec.end):
+            sentence_key += 1
+            sent_organs = organs.find_organs(text, s_start, s_end)
+            if PREFILTER.search(text, s_start, s_end) is not None:
+                targets = find_targets(text, s_start, s_end)
+                if targets:
+                    _read_sentence(
+                        text, sec, s_start, s_end, targets, sent_organs,
+                        current_organ, liver_report, sentence_key, drafts, excluded,
+                    )  # fmt: skip
+            if sent_organs:
+                current_organ = organs.subject_organ(sent_organs)
+    findings = [_finalise(d) for d in _merge(drafts)]
+    reading = ReportReading(findings=findings, excluded=excluded if full else [])
+    if full:
+        reading.modality = modality or _stated_modality(text, secs)
+        reading.background_liver = _background(text, secs)
+        reading.sections = [
+            SectionInfo(name=s.name, category=s.category, organ=s.organ, start=s.start, end=s.end)
+            for s in secs
+        ]
+    elif modality is not None:
+        reading.modality = modality
+    return reading
+
+
+def _read_sentence(
+    text: str,
+    sec: sections.Section,
+    s_start: int,
+    s_end: int,
+    targets: list[Target],
+    sent_organs: list[organs.OrganMention],
+    current_organ: str | None,
+    liver_report: bool,
+    sentence_key: int,
+    drafts: list[_Draft],
+    excluded: list[ExcludedMention],
+) -> None:
+    clauses = sentences.split_clauses(text, s_start, s_end)
+    sentence_text = text[s_start:s_end]
+    label = _section_label(sec)
+    features_cache: dict[str, bool] | None = None
+    for c_start, c_end in clauses:
+        in_clause = [t for t in targets if c_start <= t.start < c_end]
+        if not in_clause:
+            continue
+        first = in_clause[0]
+        ctx = context.read_context(text, c_start, c_end, first.start, first.end)
+        clause_organs = [o for o in sent_organs if c_start <= o.start < c_end]
+        organ = organs.nearest_organ(text, clause_organs, first.start, first.end)
+        if organ is None:
+            organ = organs.nearest_organ(text, sent_organs, first.start, first.end)
+        if organ is None:
+            organ = current_organ
+        if organ is None and liver_report:
+            organ = "liver"
+        if first.kind == "phlebolith" and not re.search(
+            r"h(?:a)?emangioma", text[s_start:s_end], re.I
+        ):
+            organ = organ if organ not in (None, "liver") else "pelvis"
+        if features_cache is None:
+            features_cache = attributes.read_features(text, s_start, s_end)
+        features = dict(features_cache)
+        if first.kind == "shadowing":
+            features["acoustic_shadowing"] = True
+        hedged = ctx.hedged or features.get("signal_void") is True
+        evidence = Evidence(
+            sentence=sentence_text, start=s_start, end=s_end, section=label, hedged=hedged
+        )
+        reason = ctx.exclusion
+        if reason is None and organ != "liver":
+            reason = "other_organ"
+        if reason is None and sec.category in _NOT_CURRENT_SECTIONS:
+            reason = "historical"
+        if reason is not None:
+            excluded.append(
+                ExcludedMention(reason=reason, term=first.term, evidence=evidence, organ=organ)
+            )
+            continue
+        drafts.extend(
+            _drafts_for_clause(
+                text,
+                sec,
+                c_start,
+                c_end,
+                s_start,
+                s_end,
+                in_clause,
+                features,
+                evidence,
+                sentence_key,
+            )
+        )
+
+
+def _drafts_for_clause(
+    text: str,
+    sec: sections.Section,
+    c_start: int,
+    c_end: int,
+    s_start: int,
+    s_end: int,
+    in_clause: list[Target],
+    features: dict[str, bool],
+    evidence: Evidence,
+    sentence_key: int,
+) -> list[_Draft]:
+    first = in_clause[0]
+    host = attributes.read_host(text, c_start, c_end, first.start, first.kind)
+    pattern = attributes.read_pattern(text, first.start, first.end, c_start, c_end)
+    if first.kind == "shadowing" and pattern is None:
+        pattern = None
+    plural = any(t.plural for t in in_clause) if host.kind is FindingKind.calcification else False
+    count = attributes.read_count(text, c_start, first.start, plural)
+    all_sizes = sizes.find_sizes(text, c_start, c_end)
+    current = [s for s in all_sizes if not s.prior]
+    priors = [s for s in all_sizes if s.prior]
+    comparison = attributes.read_comparison(text, c_start, c_end)
+    loc = locations.find_location(text, c_start, c_end, first.start)
+    if loc == Location():
+        loc = locations.find_location(text, s_start, s_end, first.start)
+    prior_mm = priors[0].mm if priors else None
+    mergeable = _ANOTHER.search(text, c_start, c_end) is None
+
+    size_groups: list[float | None]
+    if (
+        len(current) > 1
+        and all(_LIST_GAP.match(text[a.end : b.start]) for a, b in itertools.pairwise(current))
+        and not any(s.largest for s in current)
+    ):
+        size_groups = [s.mm for s in current]  # "measuring 1.4 cm and 0.9 cm": one per size
+    elif current:
+        size_groups = [_pick_size(current, first, host.kind)]
+    else:
+        size_groups = [None]
+
+    if len(size_groups) > 1:
+        per_count: int | str = 1
+    else:
+        per_count = count
+        if current and current[0].largest and per_count == 1:
+            per_count = "multiple"
+    if comparison is None and size_groups[0] is not None and prior_mm is not None:
+        cur = size_groups[0]
+        comparison = (
+            Comparison.increased
+            if cur > prior_mm
+            else Comparison.decreased
+            if cur < prior_mm
+            else Comparison.stable
+        )
+    return [
+        _Draft(
+            kind=host.kind,
+            associated=host.associated,
+            count=per_count,
+            pattern=pattern,
+            location=loc,
+            size_mm=size,
+            prior_size_mm=prior_mm if len(size_groups) == 1 else None,
+            comparison=comparison,
+            features=features,
+            evidence=evidence,
+            section_category=sec.category,
+            sentence_key=sentence_key,
+            mergeable=mergeable and len(size_groups) == 1,
+        )
+        for size in size_groups
+    ]
+
+
+def _pick_size(current: list[sizes.Size], first: Target, kind: FindingKind) -> float:
+    """One size for the finding: the lesion's (first stated) or the one nearest the target."""
+    if kind is not FindingKind.calcification or len(current) == 1:
+        return current[0].mm
+
+    def dist(s: sizes.Size) -> int:
+        return first.start - s.end if s.end <= first.start else s.start - first.end
+
+    return min(current, key=dist).mm
+
+
+def _compatible(a: _Draft, b: _Draft) -> bool:
+    if a.sentence_key == b.sentence_key or not (a.mergeable and b.mergeable):
+        return False
+    if a.kind is not b.kind or a.associated is not b.associated:
+        return False
+    if a.size_mm is not None and b.size_mm is not None and a.size_mm != b.size_mm:
+        return False
+    if (a.count == "multiple") != (b.count == "multiple"):
+        return False
+    la, lb = a.location, b.location
+    if la.segment is not None and lb.segment is not None and la.segment != lb.segment:
+        return False
+    return la.lobe is None or lb.lobe is None or la.lobe == lb.lobe
+
+
+def _merge(drafts: list[_Draft]) -> list[_Draft]:
+    """Fold a repeated mention (impression, or "this calcification is stable") into the first."""
+    out: list[_Draft] = []
+    for d in drafts:
+        target = next((o for o in out if _compatible(o, d)), None)
+        if target is None:
+            out.append(d)
+            continue
+        target.size_mm = target.size_mm if target.size_mm is not None else d.size_mm
+        target.prior_size_mm = (
+            target.prior_size_mm if target.prior_size_mm is not None else d.prior_size_mm
+        )
+        target.comparison = target.comparison or d.comparison
+        target.pattern = target.pattern or d.pattern
+        if target.location == Location():
+            target.location = d.location
+        for k, v in d.features.items():
+            target.features.setdefault(k, v)
+    return out
+
+
+def _finalise(d: _Draft) -> Finding:
+    feats = Features(**d.features) if d.features else Features()
+    return Finding(
+        kind=d.kind,
+        size_mm=d.size_mm,
+        count=d.count,  # type: ignore[arg-type]
+        calcified=True,
+        pattern=d.pattern,
+        location=d.location,
+        associated=d.associated,
+        features=feats,
+        comparison=d.comparison,
+        prior_size_mm=d.prior_size_mm,
+        evidence=d.evidence,
+    )
+
+
+def _stated_modality(text: str, secs: list[sections.Section]) -> Modality | None:
+    """The modality named in the title/technique, else in the findings (never in COMPARISON)."""
+    for wanted in (("exam", "technique", "body"), ("findings", "other", "impression")):
+        for sec in secs:
+            if sec.category in wanted:
+                found = attributes.read_modality(text, sec.header_start, sec.end)
+                if found is not None:
+                    return found
+    return None
+
+
+def _background(text: str, secs: list[sections.Section]) -> BackgroundLiver | None:
+    found: set[str] = set()
+    for sec in secs:
+        if sec.category in _NOT_CURRENT_SECTIONS or sec.start >= sec.end:
+            continue
+        if sec.organ not in (None, "liver"):
+            continue
+        bg = attributes.read_background(text, sec.start, sec.end)
+        if bg is not None:
+            found.add(bg)
+    for choice in ("cirrhosis", "steatosis", "normal"):
+        if choice in found:
+            return choice  # type: ignore[return-value]
+    return None

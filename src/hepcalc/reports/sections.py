@@ -1,0 +1,196 @@
+"""Report sections: which part of a report a sentence sits in.
+
+A radiology report is read differently by part: what is under HISTORY or
+INDICATION is why the exam was done, not what it showed, and an organ header
+("LIVER:", "Liver -") tells which organ the following text describes even when
+the sentence itself never names it ("Liver: 4 mm calcified granuloma in segment 7").
+
+Headers are recognised in two shapes, both anchored at a line start or just
+after ``, . ;`` (MTSamples flattens newlines into commas):
+
+* an ALL-CAPS label followed by a colon ("CLINICAL HISTORY:", "IMPRESSION:");
+* a known label in any case followed by a colon, or an organ name followed by
+  a spaced dash ("Findings:", "Liver - no focal lesion").
+
+Every pattern here is bounded (no nested unbounded repetition), so the scan is
+linear in the length of the report.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Major headers: the label's words decide the category. Checked in this order.
+_CATEGORY_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("indication", ("INDICATION", "REASON", "CLINICAL INFORMATION", "CLINICAL DATA", "COMPLAINT")),
+    ("history", ("HISTORY", "HPI")),
+    ("comparison", ("COMPARISON", "PRIOR STUD", "PRIOR EXAM", "PRIORS")),
+    ("technique", ("TECHNIQUE", "PROTOCOL", "CONTRAST", "DOSE")),
+    ("impression", ("IMPRESSION", "CONCLUSION", "SUMMARY", "OPINION", "DIAGNOS", "ASSESSMENT")),
+    ("findings", ("FINDING", "REPORT", "DESCRIPTION", "RESULT", "ABDOMEN")),
+    ("exam", ("EXAM", "STUDY", "PROCEDURE", "TITLE", "MODALITY")),
+)
+
+# Organ headers (sub-sections inside FINDINGS). Value = organ code used by organs.py.
+ORGAN_HEADERS: dict[str, str] = {
+    "liver": "liver",
+    "hepatic": "liver",
+    "liver parenchyma": "liver",
+    "hepatobiliary": "liver",
+    "liver/biliary": "liver",
+    "liver and biliary": "liver",
+    "liver and biliary tree": "liver",
+    "hepatobiliary system": "liver",
+    "spleen": "spleen",
+    "gallbladder": "gallbladder",
+    "gall bladder": "gallbladder",
+    "biliary": "biliary",
+    "bile ducts": "biliary",
+    "biliary tree": "biliary",
+    "pancreas": "pancreas",
+    "kidneys": "kidney",
+    "kidney": "kidney",
+    "right kidney": "kidney",
+    "left kidney": "kidney",
+    "adrenals": "adrenal",
+    "adrenal glands": "adrenal",
+    "adrenal": "adrenal",
+    "aorta": "vessel",
+    "vasculature": "vessel",
+    "vessels": "vessel",
+    "vascular": "vessel",
+    "lung bases": "lung",
+    "lungs": "lung",
+    "chest": "lung",
+    "lymph nodes": "node",
+    "nodes": "node",
+    "bowel": "bowel",
+    "gi tract": "bowel",
+    "stomach": "bowel",
+    "pelvis": "pelvis",
+    "bladder": "pelvis",
+    "bones": "bone",
+    "osseous structures": "bone",
+    "musculoskeletal": "bone",
+    "soft tissues": "soft_tissue",
+    "peritoneum": "soft_tissue",
+    "ascites": "soft_tissue",
+    "uterus": "pelvis",
+    "ovaries": "pelvis",
+    "prostate": "pelvis",
+    "thyroid": "thyroid",
+    "heart": "heart",
+}
+
+_KNOWN_MIXED_CASE = {
+    "history",
+    "clinical history",
+    "indication",
+    "indications",
+    "reason for exam",
+    "reason for study",
+    "comparison",
+    "comparisons",
+    "technique",
+    "findings",
+    "finding",
+    "impression",
+    "conclusion",
+    "conclusions",
+    "summary",
+    "exam",
+    "examination",
+    "procedure",
+    "clinical information",
+    "opinion",
+    "report",
+}
+
+# A candidate label: letters, spaces and / & ( ) -- at most 48 characters -- then ':' or a
+# spaced dash. Bounded repetition keeps the worst case linear.
+_HEADER = re.compile(
+    r"(?:^|(?<=[\n\r,.;]))[ \t]*([A-Za-z][A-Za-z/&() ]{0,47}?)[ \t]*(:|[ \t]+[-\u2013\u2014][ \t])",
+    re.M,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One labelled stretch of a report.
+
+    ``category`` is the major part (history, indication, comparison, technique,
+    findings, impression, exam, other, or "body" before any header); ``organ``
+    is set inside an organ sub-section ("liver", "spleen", ...). ``start``/``end``
+    are the content span (after the header) as offsets into the report.
+    """
+
+    name: str
+    category: str
+    organ: str | None
+    header_start: int
+    start: int
+    end: int
+
+
+def _category(label_upper: str) -> str:
+    for category, words in _CATEGORY_WORDS:
+        for w in words:
+            if w in label_upper:
+                return category
+    return "other"
+
+
+def _classify(label: str, sep: str) -> tuple[str, str | None] | None:
+    """(category, organ) for a header label, or None when it is not a header."""
+    norm = " ".join(label.split())
+    low = norm.lower()
+    organ = ORGAN_HEADERS.get(low)
+    if organ is not None:
+        return ("organ", organ)
+    if sep.strip() != ":":
+        return None  # a dash only introduces organ sub-sections ("Liver - normal")
+    letters = [c for c in norm if c.isalpha()]
+    if len(letters) >= 3 and norm.upper() == norm:
+        return (_category(norm.upper()), None)
+    if low in _KNOWN_MIXED_CASE:
+        return (_category(norm.upper()), None)
+    return None
+
+
+def find_sections(text: str) -> list[Section]:
+    """Split a report into sections; always covers the whole text, in order."""
+    heads: list[tuple[int, int, str, str, str | None]] = []
+    for m in _HEADER.finditer(text):
+        label = m.group(1)
+        kind = _classify(label, m.group(2))
+        if kind is None:
+            continue
+        category, organ = kind
+        heads.append((m.start(1), m.end(), " ".join(label.split()), category, organ))
+    sections: list[Section] = []
+    first = heads[0][0] if heads else len(text)
+    if first > 0 or not heads:
+        sections.append(Section("", "body", None, 0, 0, first))
+    major = "body"
+    for i, (hstart, cstart, name, category, organ) in enumerate(heads):
+        end = heads[i + 1][0] if i + 1 < len(heads) else len(text)
+        if category == "organ":
+            # an organ header stays inside the major part (FINDINGS, IMPRESSION...)
+            sections.append(Section(name, major, organ, hstart, cstart, end))
+        else:
+            major = category
+            sections.append(Section(name, category, None, hstart, cstart, end))
+    return sections
+
+
+def section_at(sections: list[Section], pos: int) -> Section:
+    """The section that contains offset ``pos`` (sections are sorted and contiguous)."""
+    lo, hi = 0, len(sections) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if sections[mid].header_start <= pos:
+            lo = mid
+        else:
+            hi = mid - 1
+    return sections[lo]

@@ -1,0 +1,77 @@
+"""Sentences and clauses inside a section.
+
+Sentences end at ``. ! ?`` followed by white space (so "1.4 cm" stays whole),
+at a blank line, and at a line break followed by a capital, a digit or a bullet
+(telegraphic and list-style reports put one finding per line). A few
+abbreviations ("vs.", "approx.") do not end a sentence.
+
+Clauses split a sentence where its subject or polarity can change: ``;``,
+"but", "however", "although", "whereas", ", with a ...", and "and" followed by
+a new noun phrase ("... in segment 6 and a 3 mm calcification ..."). Negation
+and size lists are scoped to a clause, which is what keeps "no mass, but a
+punctate calcification" from being read as negated.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n[ \t]*(?=\n|[A-Z0-9\u2022*\-])|\n[ \t]*\n")
+_ABBREVIATIONS = frozenset({"vs", "approx", "e.g", "i.e", "eg", "ie", "dr", "seg", "no", "fig"})
+_WORD_BEFORE = re.compile(r"([A-Za-z.]{1,8})$")
+
+_CLAUSE_SPLIT = re.compile(
+    r";"
+    r"|,?[ \t\n]+(?:but|however|although|though|whereas|except)\b"
+    r"|,[ \t\n]+(?=(?:with|while|which)[ \t\n]+(?:a|an|one|two|three|several|multiple|few|"
+    r"scattered|punctate|coarse|dense|small|tiny|stable|new)\b)"
+    r"|,?[ \t\n]+and[ \t\n]+(?=(?:a|an|one|two|three|four|several|multiple|few|numerous|"
+    r"scattered|another|there|no|additional)\b)",
+    re.I,
+)
+
+_STRIP = " \t\r\n,:;-\u2013\u2014*\u2022"
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _STRIP:
+        start += 1
+    while end > start and text[end - 1] in " \t\r\n,;":
+        end -= 1
+    return start, end
+
+
+def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans (offsets into ``text``) covering ``text[start:end]``, empty ones dropped."""
+    spans: list[tuple[int, int]] = []
+    cur = start
+    for m in _SENTENCE_END.finditer(text, start, end):
+        if text[m.start()] == ".":
+            w = _WORD_BEFORE.search(text, max(cur, m.start() - 8), m.start())
+            if w and w.group(1).lower() in _ABBREVIATIONS:
+                continue
+            # "No. 3" style and lone decimals are rare; the abbreviation list covers them
+        cut = m.start() + 1 if text[m.start()] in ".!?" else m.start()
+        s, e = _trim(text, cur, cut)
+        if s < e:
+            spans.append((s, e))
+        cur = m.end()
+    s, e = _trim(text, cur, end)
+    if s < e:
+        spans.append((s, e))
+    return spans
+
+
+def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Clause spans inside one sentence span."""
+    spans: list[tuple[int, int]] = []
+    cur = start
+    for m in _CLAUSE_SPLIT.finditer(text, start, end):
+        s, e = _trim(text, cur, m.start())
+        if s < e:
+            spans.append((s, e))
+        cur = m.end()
+    s, e = _trim(text, cur, end)
+    if s < e:
+        spans.append((s, e))
+    return spans

@@ -1,0 +1,107 @@
+"""Sizes in a clause: numbers with units, in millimetres, current or prior.
+
+Handled shapes: "5 mm", "0.6cm", "5-mm", "1,2 cm" is NOT a decimal (lists use
+commas), "2.3 x 1.8 cm" and "2.3 x 1.8 x 1.1 cm" (the longest diameter),
+"3-5 mm" / "3 to 5 mm" (a range: the upper bound, as "up to"), "1.4 and 0.9 cm"
+(a list sharing one unit: two sizes), and priors: a size after "previously",
+"prior", "was", "from", "compared to/with", or before "on (the) prior/previous"
+is the earlier measurement, not the current one ("now 19 mm (previously 12 mm)").
+
+The measurement pattern has bounded repetition only ({0,2} dimensions), so it is
+linear in the clause length.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from hepcalc.model import MAX_SIZE_MM
+
+_NUM = r"\d{1,4}(?:\.\d{1,3})?"
+_UNIT = r"(?P<unit>mm|cm|millimet(?:er|re)s?|centimet(?:er|re)s?)\b"
+_MEASURE = re.compile(
+    rf"(?<![\d.])(?P<first>{_NUM})"
+    rf"(?P<dims>(?:[ \t]*(?:(?:mm|cm)[ \t]*)?(?:x|\u00d7|by)[ \t]*{_NUM}){{0,2}})"
+    rf"(?:[ \t]*(?:-|to|\u2013)[ \t]*(?P<upper>{_NUM}))?"
+    rf"[ \t]*(?:-[ \t]*)?{_UNIT}",
+    re.I,
+)
+_DIM_NUM = re.compile(_NUM)
+# "1.4 and 0.9 cm", "1.4, 1.1 and 0.9 cm": bare numbers sharing the unit that follows
+_BARE_LIST = re.compile(rf"(?<![\d.])({_NUM})[ \t]*(?:,|and|,[ \t]*and)[ \t]*$", re.I)
+_PRIOR_BEFORE = re.compile(
+    r"(?:previous(?:ly)?|prior|formerly|earlier|was|were|from|compared[ \t]+(?:to|with)"
+    r"|versus|vs\.?|then|had[ \t]+measured|measured)[ \t:(]*(?:measuring|measured|at)?[ \t:(]*$",
+    re.I,
+)
+_PRIOR_AFTER = re.compile(
+    r"^[ \t)]*(?:on|in|at)[ \t]+(?:the[ \t]+)?(?:prior|previous|earlier|last|preceding)\b"
+    r"|^[ \t]*previously\b|^[ \t]*\)?[ \t]*(?:prior|before)\b",
+    re.I,
+)
+_CURRENT_BEFORE = re.compile(
+    r"(?:now|currently|today|to)[ \t:(]*(?:measuring|measures)?[ \t]*$", re.I
+)
+_FROM_BEFORE = re.compile(r"\bfrom[ \t]*$", re.I)
+_LARGEST = re.compile(r"(?:largest|biggest|up[ \t]+to|maximum|max)\b[^.;]{0,30}$", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Size:
+    """One measurement: ``mm`` is the longest diameter; ``prior`` marks an earlier size."""
+
+    start: int
+    end: int
+    mm: float
+    prior: bool
+    largest: bool  # "the largest 3 mm", "up to 5 mm": the size of the biggest of several
+
+
+def _to_mm(value: float, unit: str) -> float:
+    factor = 10.0 if unit.lower().startswith("c") else 1.0
+    return round(value * factor, 3)
+
+
+def find_sizes(text: str, start: int, end: int) -> list[Size]:
+    """All sizes in ``text[start:end]`` in order; out-of-range values are dropped."""
+    out: list[Size] = []
+    for m in _MEASURE.finditer(text, start, end):
+        unit = m.group("unit")
+        numbers = [float(m.group("first"))]
+        numbers += [float(x) for x in _DIM_NUM.findall(m.group("dims") or "")]
+        if m.group("upper"):
+            numbers.append(float(m.group("upper")))
+        mm = _to_mm(max(numbers), unit)
+        s = m.start()
+        head = text[max(start, s - 40) : s]
+        if m.group("upper") and _FROM_BEFORE.search(head):
+            # "increased from 12 to 19 mm": a change, not a range
+            before = _to_mm(float(m.group("first")), unit)
+            if 0 < before < MAX_SIZE_MM:
+                out.append(Size(s, m.start("upper"), before, True, False))
+            s = m.start("upper")
+            mm = _to_mm(float(m.group("upper")), unit)
+            if 0 < mm < MAX_SIZE_MM:
+                out.append(Size(s, m.end(), mm, False, False))
+            continue
+        tail = text[m.end() : min(end, m.end() + 30)]
+        prior = bool(_PRIOR_BEFORE.search(head) or _PRIOR_AFTER.search(tail))
+        if prior and _CURRENT_BEFORE.search(head[-12:]):
+            prior = False
+        largest = bool(_LARGEST.search(head))
+        # bare numbers that share this unit: "1.4 and 0.9 cm"
+        extra: list[Size] = []
+        cursor = s
+        while True:
+            b = _BARE_LIST.search(text, max(start, cursor - 16), cursor)
+            if b is None:
+                break
+            v = _to_mm(float(b.group(1)), unit)
+            if 0 < v < MAX_SIZE_MM:
+                extra.append(Size(b.start(1), b.end(1), v, prior, largest))
+            cursor = b.start(1)
+        out.extend(reversed(extra))
+        if 0 < mm < MAX_SIZE_MM:
+            out.append(Size(s, m.end(), mm, prior, largest))
+    return out

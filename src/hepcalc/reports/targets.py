@@ -1,0 +1,96 @@
+"""Target terms: the words that make a sentence worth reading.
+
+A *target* is a word or short phrase that names a calcification, directly or by
+its imaging sign:
+
+* ``calc``: calcification(s), calcified, calcific, calcium deposit/density and
+  common misspellings (calcificaton, calcfication, calcifed). "noncalcified",
+  "calculus" (a stone), "calcitonin" and lab "calcium" are not targets.
+* ``granuloma``: granuloma(s)/granulomata (in the liver these are calcified).
+* ``shadowing``: an echogenic focus with posterior acoustic shadowing (US).
+* ``dense``: hyperdense / dense / high-attenuation focus or foci (CT).
+* ``phlebolith``: a phlebolith (a calcified thrombus, typical of hemangioma).
+
+``PREFILTER`` is one compiled search that every report passes through first:
+a report without any of these stems cannot hold a target, and most reports in
+a health-system archive are such reports, so the reader returns at once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Cheap gate: every target contains one of these stems (case-insensitive).
+PREFILTER = re.compile(r"calc|granulom|shadowing|dens[ei]|attenuat|phlebolith", re.I)
+
+_CANDIDATE = re.compile(
+    r"\b(?:(?P<calc>calc[a-z]*)"
+    r"|(?P<gran>granulom(?:a|as|ata)\b)"
+    r"|(?P<phleb>phlebolith[a-z]*)"
+    r"|(?P<dense>(?:hyper-?dense|dense|hyper-?attenuating|high[- ]attenuation|high[- ]density)"
+    r"(?:[ \t\n]+[a-z]+){0,2}?[ \t\n]+foc(?:us|i|al)\b)"
+    r"|(?P<echo>echogenic(?:[ \t\n]+[a-z]+){0,2}?[ \t\n]+foc(?:us|i)\b))",
+    re.I,
+)
+_SHADOWING = re.compile(r"\bshadow(?:ing|s)?\b", re.I)
+_NO_SHADOWING = re.compile(
+    r"\b(?:no|without|absent|lacks?|lacking)(?:[ \t\n]+[a-z]+){0,3}?[ \t\n]+shadow", re.I
+)
+_CALCIUM_OK = re.compile(r"[ \t\n]*(?:deposit|densit|content|containing)", re.I)
+_NON_PREFIX = re.compile(r"(?:\bnon|\bun)[- ]?$", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One target word in a report: ``start``/``end`` are offsets into the report."""
+
+    start: int
+    end: int
+    term: str
+    kind: str  # calc | granuloma | phlebolith | dense | shadowing
+    plural: bool
+
+
+def _is_calc_word(word: str) -> bool:
+    w = word.lower()
+    if w.startswith(("calcul", "calcan", "calcit", "calcine", "calcipo", "calcin")):
+        return False
+    if w.startswith("calcif") or w == "calcific":
+        return True
+    # misspellings: calcfication, calcificaton, calcifcation, claci... keep those with "fi"/"fy"
+    return len(w) >= 8 and ("fi" in w[4:] or "fy" in w[4:] or "fe" in w[5:])
+
+
+def find_targets(text: str, start: int, end: int) -> list[Target]:
+    """All targets in ``text[start:end]`` (one sentence), in order."""
+    out: list[Target] = []
+    for m in _CANDIDATE.finditer(text, start, end):
+        s, e = m.start(), m.end()
+        if m.group("calc") is not None:
+            word = m.group("calc")
+            lw = word.lower()
+            if lw == "calcium":
+                if not _CALCIUM_OK.match(text, e, min(end, e + 20)):
+                    continue
+            elif not _is_calc_word(word):
+                continue
+            if _NON_PREFIX.search(text, max(start, s - 4), s):
+                continue  # noncalcified / non-calcified / uncalcified
+            plural = lw.endswith("s") and not lw.endswith("ous")
+            out.append(Target(s, e, word, "calc", plural))
+        elif m.group("gran") is not None:
+            word = m.group("gran")
+            out.append(Target(s, e, word, "granuloma", word.lower() != "granuloma"))
+        elif m.group("phleb") is not None:
+            word = m.group("phleb")
+            out.append(Target(s, e, word, "phlebolith", word.lower().endswith("s")))
+        elif m.group("dense") is not None:
+            word = m.group("dense")
+            out.append(Target(s, e, word, "dense", word.lower().endswith("foci")))
+        else:
+            word = m.group("echo")
+            # an echogenic focus is a calcification only when it shadows
+            if _SHADOWING.search(text, e, end) and not _NO_SHADOWING.search(text, start, end):
+                out.append(Target(s, e, word, "shadowing", word.lower().endswith("foci")))
+    return out
