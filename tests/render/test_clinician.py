@@ -1,4 +1,4 @@
-"""Clinician text: every recommendation traceable, references numbered, LI-RADS only when it applies."""
+"""Clinician text: recommendations traceable, references numbered, LI-RADS when it applies."""
 
 from __future__ import annotations
 
