@@ -26,7 +26,6 @@ from hepcalc.model import (
     Exam,
     FindingResult,
     Growth,
-    GrowthStatus,
     Recommendation,
     ReferenceOut,
     Summary,
@@ -117,8 +116,16 @@ def _references(kb: KnowledgeBase, keys: Iterable[str]) -> list[ReferenceOut]:
     return out
 
 
-def _growth_is_informative(g: Growth, n_exams: int) -> bool:
-    return n_exams > 1 or g.status is not GrowthStatus.new or g.from_mm is not None
+def _growth_is_informative(tr: tracks_mod.Track) -> bool:
+    """Growth says something only with a second measurement, a stated prior, or a change."""
+    latest = tr.observations[-1].finding
+    return (
+        len(tr.observations) > 1
+        or tr.new
+        or tr.resolved
+        or latest.prior_size_mm is not None
+        or latest.comparison is not None
+    )
 
 
 def assess(case: Case, kb: KnowledgeBase | None = None) -> Assessment:
@@ -137,7 +144,7 @@ def assess(case: Case, kb: KnowledgeBase | None = None) -> Assessment:
         history = tuple((o.exam, o.finding) for o in tr.observations)
         exam, finding = history[-1]
         category, reason = categorize(finding, history)
-        g = growth_mod.assess_growth(tr)
+        g = growth_mod.assess_growth(tr) if _growth_is_informative(tr) else None
         views.append(
             TrackView(
                 track=tr.id,
@@ -150,7 +157,7 @@ def assess(case: Case, kb: KnowledgeBase | None = None) -> Assessment:
                 resolved=tr.resolved,
             )
         )
-        if _growth_is_informative(g, len(exams)):
+        if g is not None:
             growth_out.append(g)
         findings_out.append(
             FindingResult(

@@ -279,6 +279,16 @@ def _lirads_plan(b: _Builder, tv: TrackView) -> bool:
 # ---------------------------------------------------------------------------
 
 
+def _growth_words(g: Growth) -> str:
+    """One sentence of numbers; the full explanation lives in ``growth[]``."""
+    text = f"Track {g.track}: {g.from_mm:g} -> {g.to_mm:g} mm"
+    if g.change_mm is not None and g.change_pct is not None:
+        text += f" ({g.change_mm:+g} mm, {g.change_pct:+g}%)"
+    if g.variability_mm is not None:
+        text += f", beyond the measurement variability of about {g.variability_mm:g} mm"
+    return text + "."
+
+
 def _growth_plan(b: _Builder, tv: TrackView) -> bool:
     g = tv.growth
     if g is None or g.status is not GrowthStatus.significant_growth:
@@ -291,7 +301,7 @@ def _growth_plan(b: _Builder, tv: TrackView) -> bool:
         b.rec(
             Action.characterize_contrast_imaging,
             "growth-confirmed-characterize",
-            f"Growth confirmed on {latest.value}: {g.explanation}",
+            f"Growth confirmed on {latest.value}: {_growth_words(g)}",
             track=t,
             modality="MRI",
             contrast=Contrast.hepatobiliary,
@@ -313,7 +323,8 @@ def _growth_plan(b: _Builder, tv: TrackView) -> bool:
     b.rec(
         Action.noncontrast_ct,
         "growth-confirm-ct",
-        f"{g.explanation} Non-contrast CT settles the true size and whether this is "
+        f"{_growth_words(g)} Ultrasound size of a shadowing calcification is unreliable; "
+        "non-contrast CT settles the true size and whether this is "
         "calcium, and shows any soft-tissue component.",
         track=t,
         modality="CT",
@@ -773,6 +784,11 @@ def _surveillance_after_contrast(b: _Builder, tv: TrackView) -> None:
         return
     if _had_contrast_cross_sectional(tv.history) == 0:
         return
+    if any(
+        r.track == tv.track and r.action is Action.characterize_contrast_imaging
+        for r in b.plan.recommendations
+    ):
+        return  # characterise first; surveillance follows only if it stays indeterminate
     if tv.exam.contrast not in (Contrast.iv, Contrast.hepatobiliary):
         return
     b.rec(
