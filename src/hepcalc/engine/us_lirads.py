@@ -1,0 +1,189 @@
+"""US LI-RADS v2017: the category and visualization score of a surveillance ultrasound.
+
+US LI-RADS (Morgan 2018; Rodgers 2019) scores the *whole exam*, not each
+observation:
+
+* **US-1 negative**: no observation, or only definitely benign ones -> repeat
+  ultrasound in 6 months.
+* **US-2 subthreshold**: an observation under 10 mm that is not definitely
+  benign -> repeat ultrasound in 3-6 months (back to routine surveillance after
+  2 years without growth, Tse 2022).
+* **US-3 positive**: an observation of 10 mm or more that is not definitely
+  benign, or a new thrombus in a vein -> multiphase contrast CT or MRI (or CEUS).
+* **Visualization** A (no or minimal limitations), B (moderate: may obscure small
+  masses), C (severe: sensitivity significantly lowered). It does not change
+  the category or its management.
+
+Which observations are "definitely benign" here:
+
+* an observation the reader calls definitely benign (``benign_entity=definite``);
+* a cyst without septations, thick wall, solid part or daughter cysts (a simple
+  cyst).
+
+**Calcified foci (decision, with its basis).** A shadowing calcified focus counts
+as definitely benign, and so leaves the exam US-1, *only* when the reader says it
+is definitely benign (for example a typical calcified granuloma without any
+soft tissue). hepcalc does not infer that from calcification or acoustic
+shadowing alone, because whether US LI-RADS lists dense calcification among its
+definitely benign observations is UNVERIFIED in our sources (facts.md 4.3); WFUMB
+guidance calls calcification a typical benign finding in otherwise healthy
+people, which is not the at-risk population. Otherwise a calcified focus is an
+observation like any other (US-2 or US-3 by size), which errs towards contrast
+imaging, and the reason text says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from hepcalc.engine.tracks import Track
+from hepcalc.model import (
+    Associated,
+    BenignCertainty,
+    Exam,
+    Finding,
+    FindingKind,
+    LiradsCategory,
+    LiradsResult,
+)
+
+RODGERS = "uslirads-rodgers2019"
+MORGAN = "uslirads-morgan2018"
+TSE = "uslirads-tse2022"
+
+US_MANAGEMENT: dict[LiradsCategory, str] = {
+    LiradsCategory.US_1: "Repeat surveillance ultrasound in 6 months.",
+    LiradsCategory.US_2: (
+        "Repeat ultrasound in 3 to 6 months; return to routine 6-monthly surveillance if "
+        "unchanged for 2 years."
+    ),
+    LiradsCategory.US_3: (
+        "Multiphase contrast-enhanced CT or MRI (or contrast-enhanced ultrasound)."
+    ),
+}
+
+VISUALIZATION_TEXT = {
+    "A": "visualization A: no or minimal limitations",
+    "B": "visualization B: moderate limitations that may obscure small masses",
+    "C": (
+        "visualization C: severe limitations that significantly lower sensitivity; repeat "
+        "ultrasound remains acceptable because causes can resolve, or consider an alternative "
+        "modality"
+    ),
+}
+
+CALCIFIED_FOCUS_NOTE = (
+    "calcified focus counted as an observation: hepcalc treats a shadowing calcification as "
+    "definitely benign (US-1) only when the reader says so, because whether US LI-RADS lists "
+    "dense calcification as definitely benign is unverified in its sources"
+)
+
+
+def definitely_benign(f: Finding) -> tuple[bool, str]:
+    """Whether a US finding is definitely benign for US LI-RADS, and why."""
+    ft = f.features
+    if ft.benign_entity is BenignCertainty.definite:
+        return True, "called definitely benign by the reader"
+    if f.kind is FindingKind.cyst and f.associated in (
+        None,
+        Associated.none,
+        Associated.simple_cyst,
+    ):
+        complex_parts = [
+            n
+            for n, v in (
+                ("septations", ft.septations),
+                ("thick wall", ft.thick_wall),
+                ("solid component", ft.solid_component),
+                ("daughter cysts", ft.daughter_cysts),
+            )
+            if v
+        ]
+        if not complex_parts and not f.is_calcified:
+            return True, "simple cyst"
+    return False, ""
+
+
+def _label(track_id: str | None, f: Finding) -> str:
+    size = f"{f.size_mm:g} mm" if f.size_mm is not None else "size not given"
+    name = f"track {track_id}" if track_id else "observation"
+    return f"{name} ({f.kind.value}, {size})"
+
+
+def categorize_us(exam: Exam, tracks: Sequence[Track]) -> LiradsResult:
+    """US-1/2/3 and the visualization score for one surveillance ultrasound exam.
+
+    ``LiradsResult.track`` is the id of the observation that sets the category
+    (the largest one that is not definitely benign), or "none" for a US-1 exam
+    with no such observation.
+    """
+    track_of: dict[int, str] = {}
+    for t in tracks:
+        for obs in t.observations:
+            if obs.exam.id == exam.id:
+                track_of[id(obs.finding)] = t.id
+    benign: list[str] = []
+    positive: list[tuple[float, str, str]] = []  # (size, track, text)
+    subthreshold: list[tuple[float, str, str]] = []
+    thrombus: list[tuple[str, str]] = []
+    notes: list[str] = []
+    for f in exam.findings or []:
+        tid = track_of.get(id(f), "")
+        label = _label(tid, f)
+        if f.features.tumor_in_vein:
+            thrombus.append((tid, label))
+            continue
+        ok, why = definitely_benign(f)
+        if ok:
+            benign.append(f"{label}: {why}")
+            continue
+        if f.is_calcified and f.kind is FindingKind.calcification:
+            notes.append(f"{label}: {CALCIFIED_FOCUS_NOTE}")
+        # Unknown size: tiebreak towards the category asking for more work-up is not
+        # a LI-RADS rule; an observation of unknown size is treated as >=10 mm so a
+        # possibly positive exam is not reported as subthreshold (said in the reason).
+        if f.size_mm is None:
+            positive.append((float("inf"), tid, f"{label}: size not given, treated as >=10 mm"))
+        elif f.size_mm >= 10:
+            positive.append((f.size_mm, tid, f"{label}: >=10 mm and not definitely benign"))
+        else:
+            subthreshold.append((f.size_mm, tid, f"{label}: <10 mm and not definitely benign"))
+    parts: list[str] = []
+    if thrombus:
+        cat, driver = LiradsCategory.US_3, thrombus[0][0]
+        parts.append("thrombus in vein: " + "; ".join(t for _, t in thrombus))
+        parts.append(
+            "US LI-RADS counts a *new* thrombus in vein as positive; whether it is new is not "
+            "checked against earlier exams"
+        )
+    elif positive:
+        positive.sort(key=lambda p: -p[0])
+        cat, driver = LiradsCategory.US_3, positive[0][1]
+        parts.extend(p[2] for p in positive)
+    elif subthreshold:
+        subthreshold.sort(key=lambda p: -p[0])
+        cat, driver = LiradsCategory.US_2, subthreshold[0][1]
+        parts.extend(p[2] for p in subthreshold)
+    else:
+        cat, driver = LiradsCategory.US_1, ""
+        parts.append("no observation" if not benign else "only definitely benign observations")
+    if benign:
+        parts.append("definitely benign: " + "; ".join(benign))
+    parts.extend(notes)
+    vis = exam.visualization
+    if vis is not None:
+        parts.append(VISUALIZATION_TEXT[vis.value] + " (does not change management)")
+    else:
+        parts.append("visualization score not reported")
+    cites = [MORGAN, RODGERS]
+    if cat is LiradsCategory.US_2:
+        cites.append(TSE)
+    return LiradsResult(
+        track=driver or "none",
+        category=cat,
+        visualization=vis,
+        reason=f"{cat.value}: " + "; ".join(parts) + ".",
+        exam=exam.id,
+        management=US_MANAGEMENT[cat],
+        citations=cites,
+    )
