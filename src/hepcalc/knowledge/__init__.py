@@ -148,7 +148,9 @@ def _article_texts() -> list[tuple[str, str]]:
     if not folder.is_dir():
         return []
     return sorted(
-        (p.name, p.read_text(encoding="utf-8")) for p in folder.iterdir() if p.name.endswith(".yaml")
+        (p.name, p.read_text(encoding="utf-8"))
+        for p in folder.iterdir()
+        if p.name.endswith(".yaml")
     )
 
 
