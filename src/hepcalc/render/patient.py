@@ -59,8 +59,10 @@ def render_patient_text(a: Assessment) -> str:
     n = len(a.findings)
     if prenatal:
         found = "The scan of your baby showed a small bright spot of calcium in the liver."
-    elif n > 1:
-        found = f"{_cap(who['whose'])} scan showed {n} small spots with calcium in the liver."
+    elif n > 1 or (f is not None and (f.count == "multiple" or f.count != 1)):
+        many = str(n) if n > 1 else "several"
+        found = f"{_cap(who['whose'])} scan showed {many} small spots with calcium in the liver."
+        n = max(n, 2)
     else:
         found = f"{_cap(who['whose'])} scan showed a small spot of calcium in the liver."
     what_is = [

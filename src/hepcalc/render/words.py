@@ -135,7 +135,7 @@ def modality_words(modality: str | None, contrast: Contrast | None) -> str:
     if not modality:
         return ""
     words = modality.replace("_", " ")
-    if contrast is not None:
+    if contrast is not None and not (contrast is Contrast.none and modality.upper() == "US"):
         words += " " + CONTRAST_WORDS[contrast]
     return words
 
@@ -196,8 +196,7 @@ PLAIN_ETIOLOGY: dict[str, str] = {
     ),
     "hydatid_cyst": (
         "an old cyst from a tapeworm infection caught long ago, often from dogs or farm "
-        "animals. A cyst is a small sac of fluid. When its wall has turned to calcium, it is "
-        "most often no longer active"
+        "animals. When its wall has turned to calcium, it is most often no longer active"
     ),
     "healed_abscess": "an old, healed pocket of infection. It has left a small scar",
     "hemangioma": (
@@ -249,7 +248,7 @@ def plain_modality(modality: str | None, contrast: Contrast | None) -> str:
         base = "a scan"
     if contrast in (Contrast.iv, Contrast.hepatobiliary):
         base += " with a dye put into a vein"
-    elif contrast is Contrast.none:
+    elif contrast is Contrast.none and "ultrasound" not in base:
         base += " without dye"
     return base
 
