@@ -72,15 +72,13 @@ def run(app: typer.Typer, argv: list[str]) -> None:
         typer.echo("hepcalc: interrupted", err=True)
         sys.exit(130)
     except Exception as e:  # click usage errors and anything unexpected
-        import click
-
-        if isinstance(e, click.exceptions.UsageError):
-            typer.echo(f"hepcalc: {e.format_message()}", err=True)
-            sys.exit(EXIT_INVALID)
-        if isinstance(e, click.exceptions.Abort):
+        # typer >= 0.17 vendors click, so match the click exception kinds by name.
+        kinds = {cls.__name__ for cls in type(e).__mro__}
+        if "Abort" in kinds:
             sys.exit(EXIT_INTERNAL)
-        if isinstance(e, click.exceptions.ClickException):
-            typer.echo(f"hepcalc: {e.format_message()}", err=True)
+        if "UsageError" in kinds or "ClickException" in kinds:
+            fmt = getattr(e, "format_message", None)
+            typer.echo(f"hepcalc: {fmt() if fmt else e}", err=True)
             sys.exit(EXIT_INVALID)
         typer.echo(f"hepcalc: internal error: {type(e).__name__}: {e}", err=True)
         sys.exit(EXIT_INTERNAL)
