@@ -1,0 +1,80 @@
+"""`hepcalc serve`: run the HTTP service (REST, CDS Hooks, web pages) under uvicorn.
+
+Options become ``HEPCALC_*`` environment variables so that every uvicorn worker
+process builds the same app from ``hepcalc.web.app:create_app_from_env``; the
+settings are checked here first so a bad option fails with exit code 2 before
+any worker starts. uvicorn's own access log is off: it would log raw paths and
+query strings, and the service logs its own privacy-safe request lines.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from hepcalc.errors import InputError
+
+
+def serve_command(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 1,
+    cors_origin: Annotated[
+        list[str] | None,
+        typer.Option("--cors-origin", help="Allowed browser origin (repeat). Default: none."),
+    ] = None,
+    max_body_bytes: Annotated[
+        int | None, typer.Option(min=1, help="Request body limit (413 above). Default 1000000.")
+    ] = None,
+    public_url: Annotated[
+        str | None, typer.Option(help="Base URL used in links inside CDS cards.")
+    ] = None,
+    cds_issuer: Annotated[
+        list[str] | None,
+        typer.Option("--cds-issuer", help="Allowed JWT issuer for CDS clients (repeat)."),
+    ] = None,
+    cds_jwks: Annotated[
+        str | None, typer.Option(help="JWKS file with the CDS clients' public keys.")
+    ] = None,
+    cds_audience: Annotated[
+        str | None, typer.Option(help="This service's base URL as CDS clients address it.")
+    ] = None,
+    log_level: Annotated[str, typer.Option(help="Service log level.")] = "INFO",
+) -> None:
+    """Start the HTTP service: REST API, CDS Hooks 2.0 and the web page."""
+    import uvicorn
+
+    from hepcalc.web.settings import ServiceSettings, SettingsError
+
+    env = {
+        "HEPCALC_CORS_ORIGINS": ",".join(cors_origin or []),
+        "HEPCALC_MAX_BODY_BYTES": str(max_body_bytes) if max_body_bytes else "",
+        "HEPCALC_PUBLIC_URL": public_url or "",
+        "HEPCALC_CDS_ISSUERS": ",".join(cds_issuer or []),
+        "HEPCALC_CDS_JWKS": cds_jwks or "",
+        "HEPCALC_CDS_AUDIENCE": cds_audience or "",
+        "HEPCALC_LOG_LEVEL": log_level,
+    }
+    for key, value in env.items():
+        if value:  # command-line options win over the environment
+            os.environ[key] = value
+    try:
+        ServiceSettings.from_env()
+    except SettingsError as e:
+        raise InputError([("serve", str(e))]) from None
+    uvicorn.run(
+        "hepcalc.web.app:create_app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+        log_level="warning",
+        server_header=False,
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve_command)

@@ -1,0 +1,438 @@
+"""FHIR R4 input -> Case: the translation every face (REST, CDS Hooks, registry) shares.
+
+A FHIR Bundle (or the resources a CDS client prefetched) carries the same
+facts as a Case, spread over resources: Patient (age, sex), Condition (risk
+factors from the problem list), DiagnosticReport (one imaging exam each, its
+text read later by ``hepcalc.reports``) and Observation (labs). This module
+only translates; it decides nothing clinical. Structure is validated with
+``fhir.resources`` (R4B models, structurally identical to R4 for these
+resources); the code bindings that library does not enforce (statuses) are
+checked here, and every problem names the place in the input.
+
+Two modes: ``strict=True`` (REST: the caller sent this Bundle to be assessed,
+so anything unusable is an error) and ``strict=False`` (CDS Hooks prefetch:
+the EHR sends whatever the chart holds, so reports that are not liver-relevant
+imaging are skipped instead of failing the call).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from hepcalc.errors import InputError, from_validation_error, validate_as
+from hepcalc.interop import codes
+from hepcalc.model import MAX_REPORT_CHARS, Case
+
+SUPPORTED_TYPES = frozenset(
+    {"Patient", "Condition", "DiagnosticReport", "Observation", "OperationOutcome"}
+)
+
+_MODALITY_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"\b(prenatal|fetal|obstetric)\b.*\b(us|ultrasound|sonograph\w*)\b", re.I),
+        "PRENATAL_US",
+    ),
+    (re.compile(r"\b(ct|cat|computed tomograph\w*)\b", re.I), "CT"),
+    (re.compile(r"\b(mri?|mr[ic]p|magnetic resonance)\b", re.I), "MRI"),
+    (re.compile(r"\b(us|ultrasound|sonograph\w*|ultrasonograph\w*|sono|duplex)\b", re.I), "US"),
+    (re.compile(r"\b(x-?ray|radiograph\w*|xr|kub)\b", re.I), "XR"),
+)
+
+
+@dataclass
+class _Located:
+    """A resource dict and where it sits in the caller's document (for error paths)."""
+
+    resource: dict[str, Any]
+    path: str
+
+
+@dataclass
+class CaseBuild:
+    """A Case plus what the translation skipped, so a face can say so."""
+
+    case: Case | None
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def is_bundle(data: Any) -> bool:
+    """True when a JSON document is a FHIR Bundle rather than a Case."""
+    return isinstance(data, dict) and data.get("resourceType") == "Bundle"
+
+
+def _model_class(resource_type: str) -> Any:
+    from fhir.resources.R4B import get_fhir_model_class
+
+    return get_fhir_model_class(resource_type)
+
+
+def validate_resource(data: Any, path: str) -> dict[str, Any]:
+    """Validate one FHIR R4 resource; return it as a plain dict or raise InputError."""
+    if not isinstance(data, dict):
+        raise InputError([(path, f"must be a FHIR resource object, not {type(data).__name__}")])
+    rtype = data.get("resourceType")
+    if not isinstance(rtype, str) or not rtype:
+        raise InputError([(f"{path}.resourceType" if path else "resourceType", "is required")])
+    try:
+        cls = _model_class(rtype)
+    except Exception:  # fhir.resources raises a bare error for unknown names
+        raise InputError(
+            [(f"{path}.resourceType" if path else "resourceType", f"unknown FHIR type {rtype!r}")]
+        ) from None
+    try:
+        cls.model_validate(data)
+    except ValidationError as exc:
+        raise from_validation_error(exc, path) from None
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise InputError([(path, f"invalid FHIR {rtype}: {type(exc).__name__}")]) from None
+    return data
+
+
+def bundle_entries(bundle: dict[str, Any], path: str = "") -> list[_Located]:
+    """Validate a Bundle as FHIR R4 and return its resources with their paths."""
+    validate_resource(bundle, path)
+    prefix = f"{path}." if path else ""
+    out: list[_Located] = []
+    for i, entry in enumerate(bundle.get("entry") or []):
+        resource = entry.get("resource") if isinstance(entry, dict) else None
+        if isinstance(resource, dict):
+            out.append(_Located(resource, f"{prefix}entry[{i}].resource"))
+    return out
+
+
+def prefetch_entries(prefetch: dict[str, Any]) -> list[_Located]:
+    """Resources from a CDS Hooks prefetch: each value a resource, a Bundle, or null."""
+    out: list[_Located] = []
+    for key in sorted(prefetch):
+        value = prefetch[key]
+        if value is None:
+            continue
+        path = f"prefetch.{key}"
+        if is_bundle(value):
+            out.extend(bundle_entries(value, path))
+        else:
+            out.append(_Located(validate_resource(value, path), path))
+    return out
+
+
+def case_from_bundle(bundle: dict[str, Any]) -> Case:
+    """REST input: a whole Bundle must yield a Case, or an InputError says why not."""
+    build = case_from_resources(bundle_entries(bundle), strict=True)
+    assert build.case is not None  # strict mode raises instead of returning None
+    return build.case
+
+
+def case_from_resources(entries: Iterable[_Located], *, strict: bool) -> CaseBuild:
+    """Translate resources into a Case. Non-strict mode returns case=None if no exam."""
+    items = list(entries)
+    skipped: list[tuple[str, str]] = []
+    for loc in items:
+        rtype = loc.resource.get("resourceType")
+        if rtype not in SUPPORTED_TYPES:
+            if strict:
+                raise InputError(
+                    [
+                        (
+                            f"{loc.path}.resourceType",
+                            f"{rtype} is not used; a Bundle for hepcalc holds "
+                            + ", ".join(sorted(SUPPORTED_TYPES - {"OperationOutcome"})),
+                        )
+                    ]
+                )
+            skipped.append((loc.path, f"{rtype} not used"))
+
+    patients = [x for x in items if x.resource.get("resourceType") == "Patient"]
+    if len({_patient_key(p.resource) for p in patients}) > 1:
+        raise InputError([(patients[1].path, "a Bundle must describe one patient, not several")])
+
+    exams, exam_paths, more_skipped = _exams(items, strict=strict)
+    skipped.extend(more_skipped)
+    if not exams:
+        if strict:
+            raise InputError(
+                [
+                    (
+                        "entry",
+                        "no usable imaging DiagnosticReport: one with status final (or "
+                        "preliminary, amended, corrected, appended), a conclusion or a text/plain "
+                        "presentedForm, and an imaging modality in code",
+                    )
+                ]
+            )
+        return CaseBuild(None, skipped)
+    if len(exams) > 1:
+        for exam, path in zip(exams, exam_paths, strict=True):
+            if exam.get("date") is None:
+                raise InputError(
+                    [(f"{path}.effectiveDateTime", "required when there is more than one report")]
+                )
+    as_of = max((e["date"] for e in exams if e.get("date")), default=None)
+
+    patient: dict[str, Any] = {}
+    if patients:
+        patient.update(_patient(patients[0], as_of))
+    risk = _risk_factors([x for x in items if x.resource.get("resourceType") == "Condition"])
+    if risk:
+        patient["risk_factors"] = risk
+    labs = _labs(
+        [x for x in items if x.resource.get("resourceType") == "Observation"], strict=strict
+    )
+    if labs:
+        patient["labs"] = labs
+    data = {"patient": patient, "exams": [dict(e) for e in exams]}
+    for e in data["exams"]:
+        if e.get("date") is not None:
+            e["date"] = e["date"].isoformat()
+    return CaseBuild(validate_as(Case, data), skipped)
+
+
+# ---------------------------------------------------------------------------
+# pieces
+# ---------------------------------------------------------------------------
+
+
+def _patient_key(resource: dict[str, Any]) -> str:
+    return str(resource.get("id") or id(resource))
+
+
+def _parse_date(value: Any) -> dt.date | None:
+    """A FHIR date/dateTime string -> date; partial dates (YYYY, YYYY-MM) -> None."""
+    if not isinstance(value, str) or len(value) < 10:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _age_years(birth: str, as_of: dt.date) -> float | None:
+    """Age at the latest exam; partial birth dates are placed mid-period (documented)."""
+    if re.fullmatch(r"\d{4}", birth):
+        born = dt.date(int(birth), 7, 1)
+    elif re.fullmatch(r"\d{4}-\d{2}", birth):
+        born = dt.date(int(birth[:4]), int(birth[5:7]), 15)
+    else:
+        parsed = _parse_date(birth)
+        if parsed is None:
+            return None
+        born = parsed
+    days = (as_of - born).days
+    if days < 0:
+        return None
+    years = days / 365.25
+    # infants keep a fraction (ages in months matter there); adults whole years
+    return round(years, 2) if years < 2 else float(int(years))
+
+
+def _patient(loc: _Located, as_of: dt.date | None) -> dict[str, Any]:
+    res = loc.resource
+    out: dict[str, Any] = {}
+    gender = res.get("gender")
+    if gender in ("female", "male", "other", "unknown"):
+        out["sex"] = gender
+    elif gender is not None:
+        raise InputError([(f"{loc.path}.gender", f"unknown code {gender!r}")])
+    birth = res.get("birthDate")
+    if isinstance(birth, str) and as_of is not None:
+        age = _age_years(birth, as_of)
+        if age is not None and age <= 120:
+            out["age"] = age
+    return out
+
+
+def _codings(concept: Any) -> list[tuple[str, str]]:
+    if not isinstance(concept, dict):
+        return []
+    return [
+        (str(c.get("system", "")), str(c.get("code", "")))
+        for c in concept.get("coding") or []
+        if isinstance(c, dict)
+    ]
+
+
+def _status_code(concept: Any) -> str | None:
+    for _system, code in _codings(concept):
+        if code:
+            return code
+    return None
+
+
+def _risk_factors(conditions: list[_Located]) -> dict[str, bool]:
+    """Problem-list Conditions -> flags: present -> True, refuted -> False, else unknown.
+
+    A problem list that does not mention cirrhosis does not show its absence,
+    so nothing is ever set to False except by an explicit ``refuted``.
+    """
+    out: dict[str, bool] = {}
+    for loc in conditions:
+        res = loc.resource
+        factors = {
+            codes.CONDITION_RISK_FACTORS[key]
+            for key in _codings(res.get("code"))
+            if key in codes.CONDITION_RISK_FACTORS
+        }
+        if not factors:
+            continue
+        verification = _status_code(res.get("verificationStatus"))
+        clinical = _status_code(res.get("clinicalStatus"))
+        for factor in sorted(factors):
+            if verification == codes.CONDITION_REFUTED:
+                out.setdefault(factor, False)
+                continue
+            if verification in codes.CONDITION_IGNORED_VERIFICATION:
+                continue
+            if (
+                clinical is None
+                or clinical in codes.CONDITION_ACTIVE_STATUSES
+                or (
+                    clinical in codes.CONDITION_PAST_STATUSES
+                    and factor in codes.HISTORY_RISK_FACTORS
+                )
+            ):
+                out[factor] = True
+    return out
+
+
+def _labs(observations: list[_Located], *, strict: bool) -> dict[str, float]:
+    """Lab Observations -> Case labs; the latest value of each wins."""
+    best: dict[str, tuple[dt.date, float]] = {}
+    for loc in observations:
+        res = loc.resource
+        if res.get("status") in ("entered-in-error", "cancelled"):
+            continue
+        target = None
+        for system, code in _codings(res.get("code")):
+            if system == codes.LOINC and code in codes.LAB_CODES:
+                target = codes.LAB_CODES[code]
+                break
+        if target is None:
+            continue
+        name, units = target
+        qty = res.get("valueQuantity")
+        if not isinstance(qty, dict) or not isinstance(qty.get("value"), int | float):
+            if strict:
+                raise InputError([(f"{loc.path}.valueQuantity", "a numeric value is required")])
+            continue
+        unit = qty.get("code") or qty.get("unit")
+        if unit not in units:
+            if strict:
+                raise InputError(
+                    [
+                        (
+                            f"{loc.path}.valueQuantity.code",
+                            f"unit {unit!r} not accepted for {name}; use one of "
+                            + ", ".join(sorted(units)),
+                        )
+                    ]
+                )
+            continue
+        when = _parse_date(res.get("effectiveDateTime")) or _parse_date(res.get("issued"))
+        key_date = when or dt.date.min
+        if name not in best or key_date >= best[name][0]:
+            best[name] = (key_date, float(qty["value"]))
+    return {k: v for k, (_d, v) in sorted(best.items())}
+
+
+def modality_of(report: dict[str, Any]) -> str | None:
+    """Imaging modality from the study name (text/display), else the LOINC code."""
+    concept = report.get("code") if isinstance(report.get("code"), dict) else {}
+    names = [str(concept.get("text") or "")]
+    names += [
+        str(c.get("display") or "") for c in concept.get("coding") or [] if isinstance(c, dict)
+    ]
+    for name in names:
+        for pattern, modality in _MODALITY_WORDS:
+            if name and pattern.search(name):
+                return modality
+    for system, code in _codings(concept):
+        if system == codes.LOINC and code in codes.IMAGING_LOINC_MODALITY:
+            return codes.IMAGING_LOINC_MODALITY[code]
+    return None
+
+
+def report_text(report: dict[str, Any], path: str) -> str | None:
+    """The report's words: a text/plain presentedForm if any, else the conclusion."""
+    for i, att in enumerate(report.get("presentedForm") or []):
+        if not isinstance(att, dict) or not att.get("data"):
+            continue
+        ctype = str(att.get("contentType") or "text/plain").split(";")[0].strip().lower()
+        if ctype != "text/plain":
+            continue
+        try:
+            raw = base64.b64decode(att["data"], validate=True)
+            text = raw.decode("utf-8")
+        except (binascii.Error, ValueError):
+            raise InputError(
+                [(f"{path}.presentedForm[{i}].data", "not base64-encoded UTF-8 text")]
+            ) from None
+        if text.strip():
+            return text
+    conclusion = report.get("conclusion")
+    if isinstance(conclusion, str) and conclusion.strip():
+        return conclusion
+    return None
+
+
+def _exams(
+    items: list[_Located], *, strict: bool
+) -> tuple[list[dict[str, Any]], list[str], list[tuple[str, str]]]:
+    exams: list[dict[str, Any]] = []
+    paths: list[str] = []
+    skipped: list[tuple[str, str]] = []
+    seen_ids: set[str] = set()
+    for loc in items:
+        res = loc.resource
+        if res.get("resourceType") != "DiagnosticReport":
+            continue
+        status = res.get("status")
+        if status not in codes.DIAGNOSTIC_REPORT_STATUSES:
+            raise InputError([(f"{loc.path}.status", f"unknown code {status!r}")])
+        if status in codes.DIAGNOSTIC_REPORT_UNUSABLE:
+            skipped.append((loc.path, f"status {status}"))
+            continue
+        modality = modality_of(res)
+        if modality is None:
+            if strict:
+                raise InputError(
+                    [
+                        (
+                            f"{loc.path}.code",
+                            "cannot tell the imaging modality: give code.text such as "
+                            "'CT abdomen' or a LOINC imaging code",
+                        )
+                    ]
+                )
+            skipped.append((loc.path, "not an imaging report"))
+            continue
+        text = report_text(res, loc.path)
+        if text is None:
+            if strict:
+                raise InputError(
+                    [(loc.path, "needs a conclusion or a text/plain presentedForm to read")]
+                )
+            skipped.append((loc.path, "no text"))
+            continue
+        if len(text) > MAX_REPORT_CHARS:
+            raise InputError([(loc.path, f"report text longer than {MAX_REPORT_CHARS} chars")])
+        period = res.get("effectivePeriod") if isinstance(res.get("effectivePeriod"), dict) else {}
+        date = (
+            _parse_date(res.get("effectiveDateTime"))
+            or _parse_date(period.get("start"))
+            or _parse_date(res.get("issued"))
+        )
+        exam: dict[str, Any] = {"modality": modality, "report_text": text, "date": date}
+        rid = res.get("id")
+        if isinstance(rid, str) and rid and rid not in seen_ids and len(rid) <= 80:
+            exam["id"] = rid
+            seen_ids.add(rid)
+        exams.append(exam)
+        paths.append(loc.path)
+    return exams, paths, skipped

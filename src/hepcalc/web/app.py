@@ -1,0 +1,106 @@
+"""The FastAPI application: wiring only (routes, middleware, error shape, OpenAPI).
+
+``create_app(settings)`` builds one app; ``create_app_from_env()`` is the
+factory uvicorn calls in each worker process (``hepcalc serve`` passes its
+options through ``HEPCALC_*`` environment variables so ``--workers N`` works).
+
+Middleware order, outermost first: request log (request id, last-resort error
+guard), CORS, body limit, then the routes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel
+
+from hepcalc import __version__
+from hepcalc.web import cds_hooks, pages, routes_api
+from hepcalc.web.auth import JwtVerifier
+from hepcalc.web.body_limit import BodyLimitMiddleware
+from hepcalc.web.cds_models import FeedbackRequest
+from hepcalc.web.errors import install_error_handlers
+from hepcalc.web.report_store import ReportStore
+from hepcalc.web.request_log import RequestLogMiddleware, configure_logging
+from hepcalc.web.settings import ServiceSettings
+
+DESCRIPTION = """Decision support for liver calcifications on ultrasound, CT and MRI.
+
+* `POST /v1/assess`: a Case (JSON or YAML) or a FHIR R4 Bundle -> Assessment.
+  `Accept: application/fhir+json` returns the FHIR rendering; `text/html` and
+  `text/plain` the report.
+* `POST /v1/extract`, `POST /v1/ask`, `GET /healthz`.
+* CDS Hooks 2.0 under `/cds-services`.
+
+Invalid input: 422 `{"detail": [{"field", "problem"}]}`. Body above the limit
+(default 1,000,000 bytes, `HEPCALC_MAX_BODY_BYTES`): 413.
+"""
+
+
+def _component_schemas(models: tuple[type[BaseModel], ...]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for model in models:
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        for name, sub in schema.pop("$defs", {}).items():
+            out.setdefault(name, sub)
+        out[model.__name__] = schema
+    return out
+
+
+def create_app(settings: ServiceSettings | None = None) -> FastAPI:
+    settings = settings or ServiceSettings()
+    logger = configure_logging(settings.log_level)
+    app = FastAPI(
+        title="hepcalc",
+        version=__version__,
+        description=DESCRIPTION,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.reports = ReportStore(settings.report_ttl_s, settings.report_store_max)
+    app.state.feedback = cds_hooks.FeedbackStore()
+    app.state.jwt_verifier = JwtVerifier(settings.cds_auth) if settings.cds_auth else None
+
+    install_error_handlers(app)
+    app.include_router(routes_api.router)
+    app.include_router(cds_hooks.router)
+    app.include_router(pages.router)
+
+    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type", "Accept", "X-Request-ID"],
+            expose_headers=["X-Request-ID"],
+        )
+    app.add_middleware(RequestLogMiddleware, logger=logger)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title,
+                version=app.version,
+                description=app.description,
+                routes=app.routes,
+            )
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            for name, sub in _component_schemas(
+                (*routes_api.COMPONENT_MODELS, FeedbackRequest)
+            ).items():
+                components.setdefault(name, sub)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """uvicorn factory: settings from ``HEPCALC_*`` environment variables."""
+    return create_app(ServiceSettings.from_env())

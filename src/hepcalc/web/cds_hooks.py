@@ -1,0 +1,244 @@
+"""CDS Hooks 2.0 routes: discovery, patient-view, order-select, feedback.
+
+The service never calls out: everything it reads must arrive as prefetch.
+When a required prefetch key is missing the answer is HTTP 412 even if the
+request names a ``fhirServer`` (CDS Hooks 2.0 "Prefetch": a service that
+cannot obtain the data SHALL return 412), with an OperationOutcome body
+(3.0 recommends one).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import JSONResponse
+
+from hepcalc.errors import InputError, validate_as
+from hepcalc.interop import case_from_resources, prefetch_entries
+from hepcalc.interop.fhir_input import validate_resource
+from hepcalc.web import backend
+from hepcalc.web.auth import require_cds_client
+from hepcalc.web.cds_cards import order_select_cards, patient_view_cards
+from hepcalc.web.cds_models import (
+    CdsRequest,
+    CdsResponse,
+    FeedbackRequest,
+    ServiceDefinition,
+    wire,
+)
+from hepcalc.web.documents import json_body_schema, read_document
+
+REPORT_PLACEHOLDER = "about:hepcalc-report"
+PATIENT_VIEW_ID = "hepcalc-liver-calcification"
+ORDER_SELECT_ID = "hepcalc-imaging-order"
+
+_PATIENT = "Patient/{{context.patientId}}"
+_CONDITIONS = "Condition?patient={{context.patientId}}"
+_REPORTS = (
+    "DiagnosticReport?patient={{context.patientId}}"
+    "&category=http://terminology.hl7.org/CodeSystem/v2-0074|RAD&_sort=-date&_count=10"
+)
+_AFP = "Observation?patient={{context.patientId}}&code=http://loinc.org|1834-1&_sort=-date&_count=1"
+
+SERVICES: dict[str, ServiceDefinition] = {
+    PATIENT_VIEW_ID: ServiceDefinition(
+        hook="patient-view",
+        id=PATIENT_VIEW_ID,
+        title="hepcalc: liver calcification follow-up",
+        description=(
+            "Reads the patient's recent imaging reports, with problem-list risk factors, and "
+            "shows a card when a liver calcification needs follow-up, work-up, or has grown."
+        ),
+        prefetch={
+            "patient": _PATIENT,
+            "conditions": _CONDITIONS,
+            "imagingReports": _REPORTS,
+            "afp": _AFP,
+        },
+        usageRequirements="Needs prefetch of the patient, conditions and imaging reports.",
+    ),
+    ORDER_SELECT_ID: ServiceDefinition(
+        hook="order-select",
+        id=ORDER_SELECT_ID,
+        title="hepcalc: imaging choice for liver calcification",
+        description=(
+            "When MRI is ordered for a patient with a known liver calcification, suggests "
+            "non-contrast CT, which characterises calcification far better than MRI."
+        ),
+        prefetch={"patient": _PATIENT, "conditions": _CONDITIONS, "imagingReports": _REPORTS},
+        usageRequirements="Needs prefetch of the patient, conditions and imaging reports.",
+    ),
+}
+REQUIRED_PREFETCH: dict[str, tuple[str, ...]] = {
+    PATIENT_VIEW_ID: ("patient", "conditions", "imagingReports"),
+    ORDER_SELECT_ID: ("patient", "conditions", "imagingReports"),
+}
+
+router = APIRouter(prefix="/cds-services", dependencies=[Depends(require_cds_client)])
+
+_CDS_REQUEST_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["hook", "hookInstance", "context"],
+    "properties": {
+        "hook": {"type": "string"},
+        "hookInstance": {"type": "string"},
+        "fhirServer": {"type": "string"},
+        "context": {"type": "object"},
+        "prefetch": {"type": "object"},
+    },
+}
+
+
+class FeedbackStore:
+    """Idempotent in-memory feedback log: the same item sent twice is stored once."""
+
+    def __init__(self, max_items: int = 10_000) -> None:
+        self._items: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+        self._lock = threading.Lock()
+        self.max_items = max_items
+
+    def add(self, service_id: str, item: dict[str, Any]) -> bool:
+        key = (service_id, item["card"], item["outcome"], item["outcomeTimestamp"])
+        with self._lock:
+            if key in self._items:
+                return False
+            if len(self._items) >= self.max_items:
+                self._items.pop(next(iter(self._items)))
+            self._items[key] = item
+            return True
+
+    def items(self, service_id: str | None = None) -> list[dict[str, Any]]:
+        with self._lock:
+            return [v for k, v in self._items.items() if service_id in (None, k[0])]
+
+
+def _precondition_failed(missing: list[str]) -> JSONResponse:
+    return JSONResponse(
+        status_code=412,
+        content={
+            "resourceType": "OperationOutcome",
+            "issue": [
+                {
+                    "severity": "error",
+                    "code": "required",
+                    "diagnostics": f"prefetch key '{key}' is required; this service does not "
+                    "query FHIR servers",
+                }
+                for key in missing
+            ],
+        },
+    )
+
+
+def _base_url(request: Request) -> str:
+    configured = request.app.state.settings.public_url
+    return configured or str(request.base_url).rstrip("/")
+
+
+@router.get("", summary="CDS Hooks discovery")
+async def discovery() -> JSONResponse:
+    return JSONResponse({"services": [wire(s) for s in SERVICES.values()]})
+
+
+@router.post(
+    "/{service_id}",
+    summary="Call a CDS service",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": _CDS_REQUEST_SCHEMA}},
+        }
+    },
+    responses={412: {"description": "required prefetch missing"}, 422: {"description": "bad"}},
+)
+async def call_service(service_id: str, request: Request) -> JSONResponse:
+    service = SERVICES.get(service_id)
+    if service is None:
+        raise HTTPException(status_code=404, detail="no such CDS service")
+    req = validate_as(CdsRequest, await read_document(request))
+    if req.hook != service.hook:
+        raise InputError([("hook", f"this service answers {service.hook!r}")])
+    patient_id = req.context.get("patientId")
+    if not isinstance(patient_id, str) or not patient_id.strip():
+        raise InputError([("context.patientId", "is required")])
+    prefetch = req.prefetch or {}
+    missing = [k for k in REQUIRED_PREFETCH[service_id] if k not in prefetch]
+    if missing:
+        return _precondition_failed(missing)
+    patient = prefetch.get("patient")
+    if isinstance(patient, dict) and patient.get("id") not in (None, patient_id):
+        raise InputError([("prefetch.patient.id", "does not match context.patientId")])
+
+    build = case_from_resources(prefetch_entries(prefetch), strict=False)
+    assessment = backend.assess(build.case) if build.case is not None else None
+    latest = None
+    if build.case is not None:
+        dates = [e.date for e in build.case.exams if e.date is not None]
+        latest = max(dates) if dates else None
+
+    if service_id == PATIENT_VIEW_ID:
+        cards = (
+            patient_view_cards(
+                assessment,
+                patient_id=patient_id,
+                latest_exam=latest,
+                today=dt.datetime.now(dt.UTC).date(),
+                report_url=REPORT_PLACEHOLDER,
+            )
+            if assessment is not None
+            else []
+        )
+    else:
+        drafts = _draft_orders(req.context.get("draftOrders"))
+        selections = req.context.get("selections")
+        cards = order_select_cards(
+            assessment,
+            draft_orders=drafts,
+            selections=[s for s in selections if isinstance(s, str)]
+            if isinstance(selections, list)
+            else None,
+            patient_id=patient_id,
+            report_url=REPORT_PLACEHOLDER,
+        )
+    if cards and assessment is not None:
+        # the link carries a random token only; the assessment stays in memory here
+        url = f"{_base_url(request)}/report/{request.app.state.reports.put(assessment)}"
+        for card in cards:
+            for link in card.links:
+                if link.url == REPORT_PLACEHOLDER:
+                    link.url = url
+    return JSONResponse(wire(CdsResponse(cards=cards)) or {"cards": []})
+
+
+def _draft_orders(bundle: Any) -> list[dict[str, Any]]:
+    """ServiceRequests from context.draftOrders (a FHIR Bundle), validated."""
+    if bundle is None:
+        raise InputError([("context.draftOrders", "is required for order-select")])
+    validate_resource(bundle, "context.draftOrders")
+    if bundle.get("resourceType") != "Bundle":
+        raise InputError([("context.draftOrders.resourceType", "must be Bundle")])
+    out = []
+    for entry in bundle.get("entry") or []:
+        resource = entry.get("resource") if isinstance(entry, dict) else None
+        if isinstance(resource, dict) and resource.get("resourceType") == "ServiceRequest":
+            out.append(resource)
+    return out
+
+
+@router.post(
+    "/{service_id}/feedback",
+    summary="Feedback on cards (accepted / overridden)",
+    openapi_extra=json_body_schema("FeedbackRequest"),
+)
+async def feedback(service_id: str, request: Request) -> JSONResponse:
+    if service_id not in SERVICES:
+        raise HTTPException(status_code=404, detail="no such CDS service")
+    req = validate_as(FeedbackRequest, await read_document(request))
+    store: FeedbackStore = request.app.state.feedback
+    added = 0
+    for item in req.feedback:
+        added += store.add(service_id, item.model_dump(mode="json", exclude_none=True))
+    return JSONResponse({"received": len(req.feedback), "new": added})

@@ -1,0 +1,303 @@
+"""Server-rendered web pages: the form at ``/``, the result at ``/report/{token}``, ask.
+
+The form posts to ``/assess``; a valid Case is assessed, stored in memory
+under a random token and the browser is redirected (POST-redirect-GET) to
+``/report/{token}``, so the clinician/patient toggle and the print view are
+plain links to the same result, and reloading never resubmits. No patient data
+ever goes into a URL. Pages work without JavaScript; a few lines of inline
+script only switch wording without a reload and open the print dialog.
+
+Every page is sent with a strict Content-Security-Policy (inline script only
+with a per-response nonce), ``Referrer-Policy: no-referrer`` (a click on a cited
+paper must not leak the report URL) and ``Cache-Control: no-store``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.datastructures import FormData
+
+from hepcalc import __version__
+from hepcalc.errors import InputError, validate_as
+from hepcalc.model import (
+    RISK_FACTOR_NAMES,
+    Case,
+    FindingKind,
+    Modality,
+    Pattern,
+    Sex,
+    Symptom,
+)
+from hepcalc.web import backend
+
+router = APIRouter(include_in_schema=False)
+
+MAX_FORM_EXAMS = 3
+TRI_STATE = {"yes": True, "no": False}
+
+
+def _env() -> Environment:
+    folder = resources.files("hepcalc.web") / "templates"
+    env = Environment(
+        loader=FileSystemLoader(str(folder)),
+        autoescape=select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env
+
+
+_ENV = _env()
+
+
+def page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    nonce = secrets.token_urlsafe(12)
+    html = _ENV.get_template(name).render(nonce=nonce, version=__version__, **context)
+    return HTMLResponse(
+        html,
+        status_code=status,
+        headers={
+            "Content-Security-Policy": (
+                "default-src 'none'; style-src 'unsafe-inline'; "
+                f"script-src 'nonce-{nonce}'; img-src data:; form-action 'self'; "
+                "base-uri 'none'; frame-ancestors 'none'"
+            ),
+            "Referrer-Policy": "no-referrer",
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+def _choices() -> dict[str, Any]:
+    return {
+        "sexes": [s.value for s in Sex],
+        "risk_factors": list(RISK_FACTOR_NAMES),
+        "symptoms": [s.value for s in Symptom],
+        "modalities": [m.value for m in Modality],
+        "kinds": [k.value for k in FindingKind],
+        "patterns": [p.value for p in Pattern],
+        "n_exams": MAX_FORM_EXAMS,
+    }
+
+
+@dataclass
+class FormCase:
+    """A Case built from form fields, and which form field each Case path came from."""
+
+    data: dict[str, Any]
+    field_of: dict[str, str] = field(default_factory=dict)
+
+
+def _text(form: FormData, name: str, limit: int = 200_000) -> str:
+    value = form.get(name)
+    return value.strip()[:limit] if isinstance(value, str) else ""
+
+
+def _number(form: FormData, name: str, path: str, problems: list[tuple[str, str]]) -> Any:
+    raw = _text(form, name, 40)
+    if not raw:
+        return None
+    try:
+        return float(raw)
+    except ValueError:
+        problems.append((path, "must be a number"))
+        return raw
+
+
+def case_from_form(form: FormData) -> FormCase:
+    """Form fields -> Case data. Unanswered risk factors stay unknown (not 'no')."""
+    out = FormCase(data={})
+    problems: list[tuple[str, str]] = []
+    patient: dict[str, Any] = {}
+    age = _number(form, "age", "patient.age", problems)
+    out.field_of["patient.age"] = "age"
+    if age is not None:
+        patient["age"] = age
+    sex = _text(form, "sex", 20)
+    if sex:
+        patient["sex"] = sex
+        out.field_of["patient.sex"] = "sex"
+    risk: dict[str, bool] = {}
+    for name in RISK_FACTOR_NAMES:
+        answer = _text(form, f"rf_{name}", 10)
+        if answer in TRI_STATE:
+            risk[name] = TRI_STATE[answer]
+    if risk:
+        patient["risk_factors"] = risk
+    symptoms = [s for s in form.getlist("symptoms") if isinstance(s, str)][:10]
+    if symptoms:
+        patient["symptoms"] = symptoms
+        out.field_of["patient.symptoms"] = "symptoms"
+    afp = _number(form, "afp", "patient.labs.afp_ng_ml", problems)
+    out.field_of["patient.labs.afp_ng_ml"] = "afp"
+    if afp is not None:
+        patient["labs"] = {"afp_ng_ml": afp}
+    out.data["patient"] = patient
+
+    exams = []
+    for i in range(1, MAX_FORM_EXAMS + 1):
+        text = _text(form, f"exam{i}_text")
+        kind = _text(form, f"exam{i}_kind", 20)
+        date = _text(form, f"exam{i}_date", 20)
+        if not text and not kind:
+            continue
+        n = len(exams)
+        exam: dict[str, Any] = {"modality": _text(form, f"exam{i}_modality", 20) or "US"}
+        for key, suffix in (("date", "date"), ("modality", "modality")):
+            out.field_of[f"exams[{n}].{key}"] = f"exam{i}_{suffix}"
+        if date:
+            exam["date"] = date
+        if text:
+            exam["report_text"] = text
+            out.field_of[f"exams[{n}].report_text"] = f"exam{i}_text"
+        else:
+            finding: dict[str, Any] = {"track": "A", "kind": kind}
+            base = f"exams[{n}].findings[0]"
+            size = _number(form, f"exam{i}_size", f"{base}.size_mm", problems)
+            if size is not None:
+                finding["size_mm"] = size
+            pattern = _text(form, f"exam{i}_pattern", 20)
+            if pattern:
+                finding["pattern"] = pattern
+            segment = _text(form, f"exam{i}_segment", 4)
+            if segment:
+                finding["location"] = {"segment": int(segment) if segment.isdigit() else segment}
+            exam["findings"] = [finding]
+            for key, suffix in (
+                ("kind", "kind"),
+                ("size_mm", "size"),
+                ("pattern", "pattern"),
+                ("location.segment", "segment"),
+                ("location", "segment"),
+            ):
+                out.field_of[f"{base}.{key}"] = f"exam{i}_{suffix}"
+        exams.append(exam)
+    out.data["exams"] = exams
+    if not exams:
+        problems.append(("exams", "paste a report or describe a finding in at least one exam"))
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def _labelled(problems: list[tuple[str, str]], field_of: dict[str, str]) -> list[dict[str, str]]:
+    out = []
+    for path, message in problems:
+        form_field = field_of.get(path, "")
+        if not form_field:
+            for known, name in field_of.items():
+                if path.startswith(known):
+                    form_field = name
+        out.append({"path": path, "problem": message, "field": form_field})
+    return out
+
+
+@router.get("/", response_class=HTMLResponse)
+async def index() -> HTMLResponse:
+    return page("index.html.j2", values={}, errors=[], **_choices())
+
+
+@router.post("/assess", response_model=None)
+async def assess_form(request: Request) -> Response:
+    form = await request.form(max_files=0, max_fields=200)
+    values = {k: v for k, v in form.multi_items() if isinstance(v, str)}
+    values["symptoms"] = [s for s in form.getlist("symptoms") if isinstance(s, str)]
+    field_of: dict[str, str] = {}
+    try:
+        built = case_from_form(form)
+        field_of = built.field_of
+        case = validate_as(Case, built.data)
+    except InputError as e:
+        return page(
+            "index.html.j2",
+            status=422,
+            values=values,
+            errors=_labelled(e.problems, field_of),
+            **_choices(),
+        )
+    assessment = backend.assess(case)
+    token = request.app.state.reports.put(assessment)
+    return RedirectResponse(f"/report/{token}", status_code=303)
+
+
+def _result_context(assessment: Any, audience: str) -> dict[str, Any]:
+    """What the result page shows, built from the renderer's pieces."""
+    from hepcalc.render import words
+    from hepcalc.render.html import growth_chart, patient_sections
+    from hepcalc.render.liver_diagram import liver_svg
+    from hepcalc.render.patient import render_patient_text
+    from hepcalc.render.sentence import impression_sentence
+    from hepcalc.render.view import reference_link, references
+
+    refs = references(assessment)
+    return {
+        "a": assessment,
+        "audience": audience,
+        "impression": impression_sentence(assessment),
+        "recs": [
+            {
+                "r": r,
+                "what": words.clinician_action(r),
+                "plain": r.patient_text or words.plain_action(r),
+                "cite": refs.cite(r.citations),
+            }
+            for r in assessment.recommendations
+        ],
+        "growth_lines": [
+            {"g": g, "plain": words.plain_growth(g), "cite": refs.cite(g.citations)}
+            for g in assessment.growth
+        ],
+        "differential": [
+            {
+                "d": d,
+                "name": words.etiology_name(d.etiology, d.name),
+                "cite": refs.cite(d.citations),
+            }
+            for d in sorted(assessment.differential, key=lambda d: (d.rank, d.etiology))
+        ],
+        "warnings": [{"w": w, "cite": refs.cite(w.citations)} for w in assessment.warnings],
+        "liver": liver_svg(assessment.findings),
+        "chart": growth_chart(assessment.growth),
+        "patient": patient_sections(render_patient_text(assessment)),
+        "refs": [{"n": refs.number[r.key], "r": r, "link": reference_link(r)} for r in refs.items],
+    }
+
+
+@router.get("/report/{token}", response_class=HTMLResponse)
+async def report(
+    request: Request, token: str, audience: str = "clinician", print: str = ""
+) -> HTMLResponse:
+    assessment = request.app.state.reports.get(token[:64])
+    if assessment is None:
+        return page("missing.html.j2", status=404)
+    if audience not in ("clinician", "patient"):
+        audience = "clinician"
+    return page(
+        "result.html.j2",
+        token=token,
+        print_view=bool(print),
+        **_result_context(assessment, audience),
+    )
+
+
+@router.post("/ask", response_class=HTMLResponse)
+async def ask_form(request: Request) -> HTMLResponse:
+    form = await request.form(max_files=0, max_fields=10)
+    question = _text(form, "question", 1000)
+    audience = _text(form, "audience", 20)
+    if audience not in ("clinician", "patient"):
+        audience = "clinician"
+    if not question:
+        return page(
+            "answer.html.j2", status=422, question="", answer=None, error="Type a question first."
+        )
+    result = backend.ask(question, audience)
+    return page("answer.html.j2", question=question, answer=result, error=None, audience=audience)

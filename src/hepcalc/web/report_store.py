@@ -1,0 +1,61 @@
+"""Short-lived, in-memory store of assessments behind unguessable tokens.
+
+Why: a CDS card and the web form both link to an HTML report, and a URL must
+never carry patient data (URLs end up in browser history, proxies and logs).
+So the link is ``/report/{token}`` with 128 random bits, and the assessment
+stays in this process's memory for ``ttl_s`` seconds (default 1 h), bounded in
+count. Nothing is written to disk. With ``--workers N`` each worker has its
+own store (docs/service.md explains; run one worker behind a sticky balancer
+when the links must work across calls).
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from hepcalc.model import Assessment
+
+
+@dataclass(frozen=True)
+class StoredReport:
+    assessment: Assessment
+    created: float
+
+
+class ReportStore:
+    def __init__(self, ttl_s: int = 3600, max_items: int = 2000) -> None:
+        self.ttl_s = ttl_s
+        self.max_items = max_items
+        self._items: OrderedDict[str, StoredReport] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def put(self, assessment: Assessment) -> str:
+        token = secrets.token_urlsafe(16)
+        now = time.monotonic()
+        with self._lock:
+            self._expire(now)
+            self._items[token] = StoredReport(assessment, now)
+            while len(self._items) > self.max_items:
+                self._items.popitem(last=False)
+        return token
+
+    def get(self, token: str) -> Assessment | None:
+        now = time.monotonic()
+        with self._lock:
+            self._expire(now)
+            item = self._items.get(token)
+        return item.assessment if item else None
+
+    def _expire(self, now: float) -> None:
+        while self._items:
+            token, item = next(iter(self._items.items()))
+            if now - item.created <= self.ttl_s:
+                break
+            del self._items[token]
+
+    def __len__(self) -> int:
+        return len(self._items)

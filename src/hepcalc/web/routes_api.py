@@ -1,0 +1,200 @@
+"""REST routes of CONTRACT.md section 4: assess, extract, ask, health.
+
+No clinical logic: each route reads and validates its input, calls one
+function of a lower layer through ``backend``, and serialises the result.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from hepcalc import __version__
+from hepcalc.errors import validate_as
+from hepcalc.interop import case_from_bundle, is_bundle
+from hepcalc.model import MAX_REPORT_CHARS, Assessment, Case, Modality
+from hepcalc.web import backend
+from hepcalc.web.documents import json_body_schema, read_document, read_model
+from hepcalc.web.errors import PROBLEM_SCHEMA
+
+router = APIRouter()
+
+Audience = Literal["clinician", "patient"]
+FHIR_JSON = "application/fhir+json"
+
+FHIR_BUNDLE_SCHEMA: dict[str, Any] = {
+    "title": "FhirBundle",
+    "description": "A FHIR R4 Bundle with Patient, Condition, DiagnosticReport and Observation "
+    "resources (docs/service.md, 'FHIR input').",
+    "type": "object",
+    "required": ["resourceType"],
+    "properties": {
+        "resourceType": {"const": "Bundle"},
+        "type": {"type": "string"},
+        "entry": {"type": "array", "items": {"type": "object"}},
+    },
+}
+
+_ERRORS = {
+    413: {
+        "description": "request body larger than the limit",
+        "content": {"application/json": {"schema": PROBLEM_SCHEMA}},
+    },
+    415: {"description": "unsupported media type"},
+    422: {
+        "description": "invalid input: each problem names the field",
+        "content": {"application/json": {"schema": PROBLEM_SCHEMA}},
+    },
+}
+
+
+class ExtractRequest(BaseModel):
+    """One free-text imaging report to read."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(min_length=1, max_length=MAX_REPORT_CHARS)
+    modality: Modality | None = None
+
+
+class AskRequest(BaseModel):
+    """A question for the knowledge base."""
+
+    model_config = ConfigDict(extra="forbid")
+    question: str = Field(min_length=1, max_length=1000)
+    audience: Audience = "clinician"
+
+
+def _wanted(request: Request) -> str:
+    """The first media type in Accept that we can produce (JSON by default)."""
+    accept = request.headers.get("accept", "")
+    for part in accept.split(","):
+        media = part.split(";")[0].strip().lower()
+        if media in (FHIR_JSON, "application/json", "text/html", "text/plain"):
+            return media
+    return "application/json"
+
+
+def assessment_json(assessment: Assessment) -> bytes:
+    """Compact canonical JSON (sorted keys) for HTTP responses."""
+    return json.dumps(
+        assessment.to_json_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    ).encode()
+
+
+def case_from_document(data: Any) -> Case:
+    """A Case document or a FHIR Bundle -> Case (InputError names what is wrong)."""
+    if is_bundle(data):
+        return case_from_bundle(data)
+    return validate_as(Case, data)
+
+
+@router.post(
+    "/v1/assess",
+    summary="Assess a Case (or a FHIR R4 Bundle)",
+    response_class=Response,
+    openapi_extra=json_body_schema("Case", fhir=FHIR_BUNDLE_SCHEMA),
+    responses={
+        200: {
+            "description": "the Assessment (JSON), or its FHIR / HTML / text rendering by Accept",
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/Assessment"}},
+                FHIR_JSON: {"schema": {"type": "object"}},
+                "text/html": {"schema": {"type": "string"}},
+                "text/plain": {"schema": {"type": "string"}},
+            },
+        },
+        **_ERRORS,
+    },
+)
+async def assess(
+    request: Request, audience: Annotated[Audience, Query()] = "clinician"
+) -> Response:
+    case = case_from_document(await read_document(request))
+    assessment = backend.assess(case)
+    wanted = _wanted(request)
+    if wanted == FHIR_JSON:
+        return Response(backend.render(assessment, "fhir", audience), media_type=FHIR_JSON)
+    if wanted == "text/html":
+        return HTMLResponse(backend.render(assessment, "html", audience))
+    if wanted == "text/plain":
+        return PlainTextResponse(backend.render(assessment, "text", audience))
+    return Response(assessment_json(assessment), media_type="application/json")
+
+
+@router.post(
+    "/v1/extract",
+    summary="Read findings from one free-text report",
+    openapi_extra=json_body_schema("ExtractRequest"),
+    responses={
+        200: {
+            "description": "findings, each as in CONTRACT.md section 2",
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["findings"],
+                        "properties": {
+                            "findings": {
+                                "type": "array",
+                                "items": {"$ref": "#/components/schemas/Finding"},
+                            }
+                        },
+                    }
+                }
+            },
+        },
+        **_ERRORS,
+    },
+)
+async def extract(request: Request) -> JSONResponse:
+    req = await read_model(request, ExtractRequest)
+    findings = backend.extract(req.text, req.modality.value if req.modality else None)
+    out = [
+        f.model_dump(mode="json", exclude_none=True) if hasattr(f, "model_dump") else f
+        for f in findings
+    ]
+    return JSONResponse({"findings": out})
+
+
+@router.post(
+    "/v1/ask",
+    summary="Answer a question from the knowledge base, with citations",
+    openapi_extra=json_body_schema("AskRequest"),
+    responses={
+        200: {
+            "description": "the answer",
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["answer", "citations"],
+                        "properties": {
+                            "answer": {"type": "string"},
+                            "citations": {"type": "array"},
+                            "related": {"type": "array"},
+                        },
+                    }
+                }
+            },
+        },
+        **_ERRORS,
+    },
+)
+async def ask(request: Request) -> JSONResponse:
+    req = await read_model(request, AskRequest)
+    return JSONResponse(backend.ask(req.question, req.audience))
+
+
+@router.get("/healthz", summary="Liveness and versions")
+async def healthz() -> dict[str, Any]:
+    from hepcalc.knowledge import load_kb
+
+    return {"status": "ok", "version": __version__, "kb_version": load_kb().version}
+
+
+# component schemas the routes above refer to by name
+COMPONENT_MODELS: tuple[type[BaseModel], ...] = (Case, Assessment, ExtractRequest, AskRequest)
