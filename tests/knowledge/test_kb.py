@@ -1,0 +1,412 @@
+"""The packaged knowledge base: integrity, honesty of its sources, and the choices it records.
+
+These tests read the real YAML shipped in the package. They check what the loader
+promises (every citation resolves, kb_version follows the content), what the
+curation rules promise (no unverifiable source shipped as evidence, no UNVERIFIED
+claim, every condition id in the engine's vocabulary) and that the conflicts between
+the seed documents and the literature (shared/knowledge/facts.md) are recorded and
+actually followed by the differential.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+
+import pytest
+import yaml
+
+from hepcalc.engine.assess import assess
+from hepcalc.knowledge import KnowledgeBase, KnowledgeBaseError, Reference, build, load_kb
+from hepcalc.model import Case, Features, RiskFactors
+
+# CONTRACT.md section 3: ids every knowledge base must provide.
+CONTRACT_ETIOLOGIES = (
+    "calcified_granuloma",
+    "hydatid_cyst",
+    "healed_abscess",
+    "hemangioma",
+    "metastasis_calcified",
+    "hepatocellular_carcinoma",
+    "fibrolamellar_hcc",
+    "cholangiocarcinoma",
+    "focal_nodular_hyperplasia",
+    "hepatic_adenoma",
+    "mucinous_cystic_neoplasm",
+    "cyst_prior_hemorrhage",
+    "old_hematoma",
+    "hepatoblastoma",
+    "infantile_hemangioma",
+    "congenital_infection",
+    "mesenchymal_hamartoma",
+    "intrahepatic_stone",
+    "vascular_calcification",
+    "pneumocystis_infection",
+)
+
+# The condition vocabulary of hepcalc.engine.conditions, as documented in docs/knowledge.md.
+_NO_ARG = {
+    "high_risk_liver",
+    "mucinous_primary",
+    "on_chemotherapy",
+    "prenatal",
+    "pediatric",
+    "adult",
+    "multiple",
+    "single",
+    "afp_raised",
+    "liver_tests_abnormal",
+    "symptomatic",
+    "fever",
+    "growth",
+    "calcified",
+    "noncalcified",
+}
+_FLAGS = {n for n, f in RiskFactors.model_fields.items() if f.annotation == (bool | None)}
+_ENUM_ARG = {
+    "pattern": {"punctate", "coarse", "rim", "central", "amorphous", "popcorn", "capsular"},
+    "kind": {"calcification", "lesion", "cyst"},
+    "associated": {"solid_mass", "simple_cyst", "complex_cyst", "hemangioma"},
+    "sex": {"female", "male"},
+    "feature": {n for n, f in Features.model_fields.items() if f.annotation == (bool | None)},
+    "risk": _FLAGS,
+    "risk_absent": _FLAGS,
+}
+_NUM_ARG = {"age_lt", "age_ge", "size_ge", "size_lt"}
+
+SEED_KEYS = ("Seed000", "Seed001", "Seed002", "Seed003")
+
+
+def _data_texts() -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """The raw packaged texts, exactly as the loader reads them."""
+    data = resources.files("hepcalc.knowledge") / "data"
+    core = {"rules.yaml", "etiologies.yaml", "conflicts.yaml"}
+    texts = {
+        p.name: p.read_text(encoding="utf-8")
+        for p in data.iterdir()
+        if p.name in core or (p.name.startswith("references") and p.name.endswith(".yaml"))
+    }
+    articles_dir = data / "articles"
+    articles = (
+        sorted(
+            (p.name, p.read_text(encoding="utf-8"))
+            for p in articles_dir.iterdir()
+            if p.name.endswith(".yaml")
+        )
+        if articles_dir.is_dir()
+        else []
+    )
+    return texts, articles
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return load_kb()
+
+
+# ----------------------------------------------------------------- integrity
+def test_kb_loads_with_semver_plus_content_hash(kb: KnowledgeBase) -> None:
+    assert re.fullmatch(r"\d+\.\d+\.\d+\+[0-9a-f]{12}", kb.version)
+    assert len(kb.references) >= 80
+    assert kb.conflicts
+
+
+def test_packaged_texts_rebuild_to_the_same_version(kb: KnowledgeBase) -> None:
+    texts, articles = _data_texts()
+    assert build(texts, articles).version == kb.version
+
+
+def test_every_citation_resolves(kb: KnowledgeBase) -> None:
+    keys = set(kb.references)
+    cited = [c for e in kb.etiologies.values() for c in e.citations]
+    cited += [c for c in kb.conflicts for c in c.citations]
+    cited += [c for r in kb.rules.values() for c in r.citations]
+    assert cited
+    assert sorted(set(cited) - keys) == []
+
+
+def test_broken_citation_is_rejected_by_build() -> None:
+    texts, articles = _data_texts()
+    ets = yaml.safe_load(texts["etiologies.yaml"])
+    ets[0]["citations"] = ["NoSuchReference1999"]
+    broken = dict(texts, **{"etiologies.yaml": yaml.safe_dump(ets)})
+    with pytest.raises(KnowledgeBaseError, match="NoSuchReference1999"):
+        build(broken, articles)
+
+
+def test_broken_conflict_citation_is_rejected_by_build() -> None:
+    texts, articles = _data_texts()
+    cs = yaml.safe_load(texts["conflicts.yaml"])
+    cs[0]["citations"].append("Ghost2020")
+    with pytest.raises(KnowledgeBaseError, match="Ghost2020"):
+        build(dict(texts, **{"conflicts.yaml": yaml.safe_dump(cs)}), articles)
+
+
+def test_duplicate_reference_key_across_files_is_rejected() -> None:
+    texts, articles = _data_texts()
+    refs = yaml.safe_load(texts["references.yaml"])
+    extra = dict(texts, **{"references_dup.yaml": yaml.safe_dump([refs[0]])})
+    with pytest.raises(KnowledgeBaseError, match="duplicate"):
+        build(extra, articles)
+
+
+def test_kb_version_changes_when_content_changes() -> None:
+    texts, articles = _data_texts()
+    base = build(texts, articles).version
+    ets = yaml.safe_load(texts["etiologies.yaml"])
+    ets[0]["base"] = float(ets[0]["base"]) + 0.1
+    changed = build(dict(texts, **{"etiologies.yaml": yaml.safe_dump(ets)}), articles)
+    assert changed.version != base
+    assert changed.version.split("+")[0] == base.split("+")[0]  # same semver, new hash
+
+
+def test_contract_etiology_ids_present(kb: KnowledgeBase) -> None:
+    missing = [i for i in CONTRACT_ETIOLOGIES if i not in kb.etiologies]
+    assert missing == []
+
+
+# ------------------------------------------------------ honesty of the sources
+def test_non_weak_references_are_identifiable(kb: KnowledgeBase) -> None:
+    bad = [
+        r.key
+        for r in kb.references.values()
+        if r.strength != "weak" and not (r.doi or r.pmid or r.url)
+    ]
+    assert bad == []
+
+
+def test_reference_model_refuses_unidentifiable_evidence() -> None:
+    with pytest.raises(ValueError, match="DOI, PMID or URL"):
+        Reference(key="X", authors="A", title="T", source="J", strength="study")
+    weak = Reference(key="Y", authors="A", title="T", source="blog", strength="weak")
+    assert weak.doi is None
+
+
+def test_identifiers_are_well_formed(kb: KnowledgeBase) -> None:
+    for r in kb.references.values():
+        if r.doi:
+            assert re.fullmatch(r"10\.\d{4,9}/\S+", r.doi), r.key
+        if r.pmid:
+            assert r.pmid.isdigit(), r.key
+        if r.url:
+            assert r.url.startswith(("http://", "https://")), r.key
+
+
+def test_facts_sheet_keys_used_verbatim(kb: KnowledgeBase) -> None:
+    """Other engineers cite the fact-sheet keys directly; they must exist unchanged."""
+    for key in (
+        "Gore2017",
+        "ACR-Assist-IF-Liver",
+        "Sirli2024",
+        "Silva2008",
+        "Adams2017",
+        "CaseiroAlves1996",
+        "Tse2022",
+        "Chernyak2018",
+        "Marrero2018",
+        "EASL2018",
+        "Brunetti2010",
+        *SEED_KEYS,
+    ):
+        assert key in kb.references, key
+    assert kb.references["Gore2017"].doi == "10.1016/j.jacr.2017.07.018"
+    assert kb.references["Silva2008"].strength == "systematic_review"
+
+
+def test_seeds_and_ai_summaries_are_weak(kb: KnowledgeBase) -> None:
+    for r in kb.references.values():
+        if r.key in SEED_KEYS or r.key.startswith("droracle"):
+            assert r.strength == "weak", r.key
+
+
+def test_no_unverified_claims_shipped() -> None:
+    texts, articles = _data_texts()
+    for name, text in [*texts.items(), *articles]:
+        assert "UNVERIFIED" not in text.upper().replace("NOT VERIFIED", ""), name
+        assert "\u26a0" not in text, name  # the fact sheet's warning sign
+
+
+def test_every_etiology_has_evidence_beyond_weak_sources_or_says_so(kb: KnowledgeBase) -> None:
+    """An etiology supported only by weak sources must say in `frequency` that data are lacking."""
+    for e in kb.etiologies.values():
+        strengths = {kb.references[c].strength for c in e.citations}
+        if strengths <= {"weak"}:
+            assert "no " in e.frequency.lower(), e.id
+
+
+# ------------------------------------------------------- condition vocabulary
+def _valid_condition(cond: str) -> bool:
+    name, sep, arg = cond.partition(":")
+    if not sep:
+        return name in _NO_ARG
+    if name in _ENUM_ARG:
+        return arg in _ENUM_ARG[name]
+    if name in _NUM_ARG:
+        try:
+            float(arg)
+        except ValueError:
+            return False
+        return True
+    return False
+
+
+def test_all_conditions_are_in_the_engine_vocabulary(kb: KnowledgeBase) -> None:
+    bad = [
+        (e.id, c)
+        for e in kb.etiologies.values()
+        for c in [*(m.when for m in e.modifiers), *e.requires, *e.excludes]
+        if not _valid_condition(c)
+    ]
+    assert bad == []
+
+
+def test_vocabulary_check_rejects_typos() -> None:
+    assert not _valid_condition("pattern:eggshell")
+    assert not _valid_condition("risk:cirrosis")
+    assert not _valid_condition("age_lt:young")
+    assert _valid_condition("feature:daughter_cysts")
+
+
+def test_patient_text_is_plain(kb: KnowledgeBase) -> None:
+    textstat = pytest.importorskip("textstat")
+    for e in kb.etiologies.values():
+        assert e.patient_text.strip(), e.id
+        assert textstat.flesch_kincaid_grade(e.patient_text) <= 8.0, e.id
+
+
+# -------------------------------------------------------- recorded conflicts
+@pytest.mark.parametrize(
+    ("conflict_id", "must_cite"),
+    [
+        ("seed002-metastases-most-common", {"Seed002", "Darlak1980"}),
+        ("seed002-drugs-and-liver-disease", {"Seed002", "Jones1985"}),
+        ("seed001-granuloma-and-hemangioma", {"Seed001", "RadAssist-Baron"}),
+        ("seed001-seeding-range", {"Seed001", "Silva2008"}),
+        ("seed001-small-indeterminate-followup", {"Seed001", "Gore2017"}),
+        ("seed003-twenty-patient-study", {"Seed003", "Adams2017"}),
+        ("seed000-fnh-adenoma", {"Seed000", "CaseiroAlves1996"}),
+        ("hemangioma-calcification-rate", {"RadAssist-Baron"}),
+        ("flc-calcification-rate", {"Medscape-FLC"}),
+        ("torch-vs-outcome", {"Simchen2002", "Bronshtein1995"}),
+        ("easson-mucinous", {"Easson1996"}),
+    ],
+)
+def test_seed_conflicts_are_recorded(kb: KnowledgeBase, conflict_id: str, must_cite: set) -> None:
+    by_id = {c.id: c for c in kb.conflicts}
+    assert conflict_id in by_id
+    c = by_id[conflict_id]
+    assert must_cite <= set(c.citations)
+    assert len(c.resolution) > 40
+
+
+def test_seeding_conflict_states_both_measures(kb: KnowledgeBase) -> None:
+    c = next(c for c in kb.conflicts if c.id == "seed001-seeding-range")
+    assert "2.7%" in c.resolution and "0.9% per year" in c.resolution
+
+
+def test_drugs_are_not_causes_of_calcification(kb: KnowledgeBase) -> None:
+    words = ("amiodarone", "methotrexate", "hemochromatosis", "haemochromatosis", "biliary chol")
+    for e in kb.etiologies.values():
+        assert not any(w in f"{e.id} {e.name}".lower() for w in words), e.id
+
+
+# ---------------------------------- the resolutions, as followed by the engine
+def _top(case: dict) -> list[str]:
+    a = assess(Case.model_validate(case))
+    return [d.etiology for d in sorted(a.differential, key=lambda d: d.rank)]
+
+
+def _adult_calcification(**risk: bool | str) -> dict:
+    return {
+        "patient": {"age": 50, "sex": "male", "risk_factors": dict(risk)},
+        "exams": [
+            {
+                "date": "2024-01-10",
+                "modality": "CT",
+                "findings": [{"kind": "calcification", "size_mm": 4, "pattern": "punctate"}],
+            }
+        ],
+    }
+
+
+def test_unselected_adult_punctate_calcification_is_granuloma_first() -> None:
+    """facts.md 1.1: granuloma leads; metastasis does not without a known primary."""
+    ranked = _top(_adult_calcification(extrahepatic_malignancy=False))
+    assert ranked[0] == "calcified_granuloma"
+    assert ranked[0] != "metastasis_calcified"
+
+
+def test_known_mucinous_primary_with_multiple_calcified_lesions_puts_metastasis_first() -> None:
+    case = {
+        "patient": {
+            "age": 64,
+            "sex": "female",
+            "risk_factors": {"extrahepatic_malignancy": True, "primary_cancer_site": "colon"},
+        },
+        "exams": [
+            {
+                "date": "2024-01-10",
+                "modality": "CT",
+                "contrast": "iv",
+                "findings": [
+                    {
+                        "kind": "lesion",
+                        "size_mm": 18,
+                        "count": "multiple",
+                        "calcified": True,
+                        "pattern": "amorphous",
+                    }
+                ],
+            }
+        ],
+    }
+    assert _top(case)[0] == "metastasis_calcified"
+
+
+def test_isolated_prenatal_focus_is_not_led_by_congenital_infection() -> None:
+    """facts.md 6.1: infection found in only ~0-5% of isolated fetal calcifications."""
+    case = {
+        "patient": {"gestational_age_weeks": 22},
+        "exams": [
+            {
+                "date": "2024-03-01",
+                "modality": "PRENATAL_US",
+                "findings": [{"kind": "calcification", "size_mm": 2, "count": 1}],
+            }
+        ],
+    }
+    ranked = _top(case)
+    assert ranked[0] != "congenital_infection"
+    assert "calcified_granuloma" not in ranked  # adult causes are excluded before birth
+
+
+def test_calcified_central_scar_mass_in_young_normal_liver_favours_flc_over_fnh() -> None:
+    """facts.md 1.8 / 3.2: FNH calcifies in 1.4%; calcification points to fibrolamellar."""
+    case = {
+        "patient": {
+            "age": 24,
+            "sex": "female",
+            "risk_factors": {"cirrhosis": False, "chronic_hbv": False, "chronic_hcv": False},
+        },
+        "exams": [
+            {
+                "date": "2024-05-02",
+                "modality": "CT",
+                "contrast": "iv",
+                "findings": [
+                    {"kind": "lesion", "size_mm": 70, "calcified": True, "pattern": "central"}
+                ],
+            }
+        ],
+    }
+    ranked = _top(case)
+    assert "fibrolamellar_hcc" in ranked
+    if "focal_nodular_hyperplasia" in ranked:
+        assert ranked.index("fibrolamellar_hcc") < ranked.index("focal_nodular_hyperplasia")
+
+
+def test_isolated_calcification_never_ranks_hemangioma_with_granuloma() -> None:
+    """facts.md 1.3: hemangioma is a cause but not one of the most common."""
+    ranked = _top(_adult_calcification())
+    assert ranked[0] == "calcified_granuloma"
+    assert "hemangioma" not in ranked[:2]
