@@ -52,7 +52,14 @@ _NOT_A_COUNT = re.compile(
 
 _PATTERN = (
     (Pattern.popcorn, re.compile(r"\bpopcorn\b", re.I)),
-    (Pattern.capsular, re.compile(r"\bcapsular\b", re.I)),
+    (
+        Pattern.capsular,
+        re.compile(
+            r"\bcapsular\b|\b(?:along|on|of)[ \t\n]+the[ \t\n]+(?:liver[ \t\n]+|hepatic[ \t\n]+)?"
+            r"(?:capsule|capsular[ \t\n]+surface)\b",
+            re.I,
+        ),
+    ),
     (
         Pattern.rim,
         re.compile(
@@ -65,12 +72,12 @@ _PATTERN = (
     (Pattern.amorphous, re.compile(r"\bamorphous\b", re.I)),
     (
         Pattern.coarse,
-        re.compile(r"\b(?:coarse|coarsely|chunky|clumped|dense|large|bulky|conglomerate)\b", re.I),
+        re.compile(r"\b(?:coarse|coarsely|chunky|clumped|bulky|conglomerate)\b", re.I),
     ),
     (
         Pattern.punctate,
         re.compile(
-            r"\b(?:punctate|pinpoint|pin-point|dot-?like|tiny|speckled|stippled|microcalcifications?"
+            r"\b(?:punctate|pinpoint|pin-point|dot-?like|speckled|stippled|microcalcifications?"
             r"|micro-calcifications?)\b",
             re.I,
         ),
@@ -81,14 +88,32 @@ _HOST = re.compile(
     r"\b(?P<cyst>cysts?|cystic)\b"
     r"|\b(?P<heman>h(?:a)?emangiomas?|h(?:a)?emangiomata)\b"
     r"|\b(?P<solid>mass|masses|tumou?rs?|metastas[ie]s|metastatic|hcc|hepatomas?|carcinomas?"
-    r"|neoplasms?|nodules?|adenomas?|fnh|hepatoblastomas?|cholangiocarcinomas?)\b"
+    r"|neoplasms?|adenomas?|fnh|hepatoblastomas?|cholangiocarcinomas?|implants?|deposits?)\b"
+    r"|\b(?P<lesion>lesions?|observations?)\b",
+    re.I,
+)
+# host nouns alone (for "within it" back-references across sentences)
+HOST_WORDS = re.compile(
+    r"\b(?P<cyst>cysts?)\b|\b(?P<heman>h(?:a)?emangiomas?)\b"
+    r"|\b(?P<solid>mass|masses|tumou?rs?|metastas[ie]s|hcc|carcinomas?|adenomas?|fnh)\b"
     r"|\b(?P<lesion>lesions?|observations?)\b",
     re.I,
 )
 _NOT_HOST = re.compile(
     r"\b(?:adjacent[ \t\n]+to|near|next[ \t\n]+to|separate[ \t\n]+from|abutting|apart[ \t\n]+from"
-    r"|distinct[ \t\n]+from|no|without)[ \t\n]+(?:the[ \t\n]+|a[ \t\n]+|an[ \t\n]+|any[ \t\n]+)?"
-    r"(?:[a-z]+[ \t\n]+)?$",
+    r"|distinct[ \t\n]+from|no|without)[ \t\n]+(?:the[ \t\n]+|a[ \t\n]+|an[ \t\n]+"
+    r"|any[ \t\n]+)?(?P<assoc>associated[ \t\n]+|underlying[ \t\n]+)?(?:[a-z]+[ \t\n]+)?$",
+    re.I,
+)
+_CONTAINS = re.compile(
+    r"\b(?:with|contain[a-z]*|within|demonstrat[a-z]*|show[a-z]*|has|have|having|harbou?r[a-z]*"
+    r"|includ[a-z]*)\b",
+    re.I,
+)
+_REDESCRIBED = re.compile(
+    r"\b(?:represent[a-z]*|consistent[ \t\n]+with|compatible[ \t\n]+with|in[ \t\n]+keeping"
+    r"[ \t\n]+with|reflect[a-z]*|likely|probably|due[ \t\n]+to|suggest[a-z]*(?:[ \t\n]+of)?)"
+    r"(?:[ \t\n]+(?:an?|the|coarse|punctate|small|tiny|dense|large))*[ \t\n]*$",
     re.I,
 )
 _COMPLEX = re.compile(
@@ -110,7 +135,8 @@ _COMPARISON = (
     (
         Comparison.increased,
         re.compile(
-            r"\b(?:increas(?:ed|ing|e)|enlarg(?:ed|ing|ement)|grown|growing|growth|larger|bigger"
+            r"\b(?:increas(?:ed|ing|e)|enlarging|enlarged[ \t\n]+(?:since|from|compared|in[ \t\n]+the"
+            r"[ \t\n]+interval)|grown|growing|growth|(?<!the )larger|(?<!the )bigger"
             r"|progress(?:ed|ion|ing))\b",
             re.I,
         ),
@@ -128,8 +154,7 @@ _COMPARISON = (
         re.compile(
             r"\b(?:stable|unchanged|similar|no[ \t\n]+(?:significant[ \t\n]+|interval[ \t\n]+)?"
             r"(?:change|growth|increase|enlargement)|not[ \t\n]+(?:significantly[ \t\n]+)?changed"
-            r"|without[ \t\n]+(?:significant[ \t\n]+|interval[ \t\n]+)?change|again[ \t\n]+"
-            r"(?:seen|noted|demonstrated|identified)|redemonstrat[a-z]+|persistent|persists)\b",
+            r"|without[ \t\n]+(?:significant[ \t\n]+|interval[ \t\n]+)?change)\b",
             re.I,
         ),
     ),
@@ -241,7 +266,7 @@ class Host:
     """The lesion a calcification sits in (or none): drives kind and associated."""
 
     kind: FindingKind
-    associated: Associated
+    associated: Associated | None  # None: no host lesion stated (unknown is not "none")
 
 
 def read_count(text: str, clause_start: int, target_start: int, plural: bool) -> int | str:
@@ -266,7 +291,7 @@ def read_count(text: str, clause_start: int, target_start: int, plural: bool) ->
 
 def read_pattern(text: str, lo: int, hi: int, clause_start: int, clause_end: int) -> Pattern | None:
     """The pattern word nearest the target, within a few words either side in its clause."""
-    ws, we = max(clause_start, lo - 30), min(clause_end, hi + 25)
+    ws, we = max(clause_start, lo - 30), min(clause_end, hi + 45)
     best: tuple[int, Pattern] | None = None
     for pattern, rx in _PATTERN:
         for m in rx.finditer(text, ws, we):
@@ -277,15 +302,28 @@ def read_pattern(text: str, lo: int, hi: int, clause_start: int, clause_end: int
 
 
 def read_host(
-    text: str, clause_start: int, clause_end: int, target_start: int, target_kind: str
+    text: str,
+    clause_start: int,
+    clause_end: int,
+    target_start: int,
+    target_kind: str,
+    context_start: int | None = None,
+    context_end: int | None = None,
 ) -> Host:
-    """The lesion holding the calcification: cyst, hemangioma, mass, lesion, or none."""
+    """The lesion holding the calcification: cyst, hemangioma, mass, lesion, or none.
+
+    ``context_start/end`` is where complex-cyst cues are looked for (the organ
+    sub-section: "Daughter cysts present." is often its own sentence).
+    """
     if target_kind == "granuloma":
-        return Host(FindingKind.calcification, Associated.none)
+        return Host(FindingKind.calcification, None)
     best: tuple[int, re.Match[str]] | None = None
+    denied = False
     for m in _HOST.finditer(text, clause_start, clause_end):
         before = text[max(clause_start, m.start() - 40) : m.start()]
-        if _NOT_HOST.search(before):
+        nh = _NOT_HOST.search(before)
+        if nh:
+            denied = denied or nh.group("assoc") is not None
             continue
         d = abs(m.start() - target_start)
         if best is None or d < best[0]:
@@ -293,17 +331,30 @@ def read_host(
     if target_kind == "phlebolith":
         return Host(FindingKind.lesion, Associated.hemangioma)
     if best is None:
-        return Host(FindingKind.calcification, Associated.none)
+        # "hepatic calcification without associated mass": stated, so "none" not unknown
+        return Host(FindingKind.calcification, Associated.none if denied else None)
     m = best[1]
     if m.group("cyst"):
-        clause = text[clause_start:clause_end]
-        assoc = Associated.complex_cyst if _COMPLEX.search(clause) else Associated.simple_cyst
-        return Host(FindingKind.cyst, assoc)
+        cs = clause_start if context_start is None else context_start
+        ce = clause_end if context_end is None else context_end
+        complex_cyst = any(
+            not _FEATURE_NEG.search(text, max(cs, c.start() - 40), c.start())
+            for c in _COMPLEX.finditer(text, cs, ce)
+        )
+        return Host(FindingKind.cyst, Associated.complex_cyst if complex_cyst else None)
     if m.group("heman"):
         return Host(FindingKind.lesion, Associated.hemangioma)
     if m.group("solid"):
         return Host(FindingKind.lesion, Associated.solid_mass)
-    return Host(FindingKind.lesion, Associated.unknown)
+    # a generic "lesion" that the clause calls a calcification IS the calcification:
+    # "echogenic lesion with posterior shadowing, representing a coarse calcification"
+    lo, hi = sorted((m.end(), target_start))
+    if target_kind != "calc_adjective" and (
+        not _CONTAINS.search(text, lo, hi)
+        or _REDESCRIBED.search(text, max(clause_start, target_start - 40), target_start)
+    ):
+        return Host(FindingKind.calcification, None)
+    return Host(FindingKind.lesion, None)
 
 
 def read_comparison(text: str, start: int, end: int) -> Comparison | None:

@@ -30,8 +30,9 @@ _PSEUDO = re.compile(
     r"(?:change|changes|growth|increase|enlargement)\b"
     r"|\bnot[ \t\n]+(?:significantly[ \t\n]+)?(?:changed|enlarged|increased|grown)\b"
     r"|\bwithout[ \t\n]+(?:significant[ \t\n]+|interval[ \t\n]+)?(?:change|growth)\b"
-    r"|\bnot[ \t\n]+(?:seen|present|visible|visualized|identified|evident|demonstrated|noted)"
-    r"[ \t\n]+(?:on|in|at)[ \t\n]+(?:the[ \t\n]+)?(?:prior|previous|earlier|last|preceding)"
+    r"|\bnot[ \t\n]+(?:previously[ \t\n]+)?(?:seen|present|visible|visualized|identified|evident"
+    r"|demonstrated|noted)[ \t\n]+(?:on|in|at)[ \t\n]+(?:the[ \t\n]+)?(?:prior|previous|earlier"
+    r"|last|preceding|study|studies|exam|examination|ct|us|mri|ultrasound|scan|\d)"
     r"|\b(?:cannot|can[ \t\n]*not|could[ \t\n]+not)[ \t\n]+be[ \t\n]+(?:excluded|ruled[ \t\n]+out)"
     r"|\bnot[ \t\n]+(?:be[ \t\n]+)?(?:excluded|ruled[ \t\n]+out)"
     r"|\bno[ \t\n]+longer\b"
@@ -51,7 +52,10 @@ _NEG_AFTER = re.compile(
     r"|evident|visible|shown|found|observed)\b"
     r"|\b(?:is|are)[ \t\n]+(?:absent|negative)\b"
     r"|:[ \t\n]*(?:none|absent|negative|no)\b"
-    r"|\bwere[ \t\n]+absent\b|\bruled[ \t\n]+out\b|\bexcluded\b",
+    r"|\bwere[ \t\n]+absent\b|\bruled[ \t\n]+out\b|\bexcluded\b"
+    r"|\b(?:represents?|is|was|reflects?|due[ \t\n]+to)[ \t\n]+(?:an?[ \t\n]+|the[ \t\n]+)?"
+    r"(?:surgical[ \t\n]+)?(?:clips?|staples?|sutures?|lipiodol|ethiodized|oral[ \t\n]+contrast"
+    r"|pneumobilia|air|artifacts?|artefacts?|stents?|coils?|embolization)\b",
     re.I,
 )
 _RESOLVED_AFTER = re.compile(
@@ -76,9 +80,9 @@ _CURRENT_CUE = re.compile(
     re.I,
 )
 _HYPOTHETICAL_BEFORE = re.compile(
-    r"\b(?:evaluat(?:e|ion|ing)[ \t\n]+(?:for|of)|assess(?:ment)?[ \t\n]+(?:for|of)"
+    r"\b(?:evaluat(?:e|ion|ing)[ \t\n]+for|assess(?:ment)?[ \t\n]+for|if"
     r"|rule[ \t\n]+out|r/o|to[ \t\n]+(?:exclude|confirm|evaluate|assess|detect|look)"
-    r"|if[ \t\n]+(?:there|present|any)|sensitivity[ \t\n]+(?:for|to)|insensitive[ \t\n]+(?:for|to)"
+    r"|sensitivity[ \t\n]+(?:for|to)|insensitive[ \t\n]+(?:for|to)"
     r"|detection[ \t\n]+of|screen(?:ing)?[ \t\n]+for|in[ \t\n]+case[ \t\n]+of|question[ \t\n]+of"
     r"|concern[ \t\n]+for[ \t\n]+possible)\b",
     re.I,
@@ -106,7 +110,9 @@ _HEDGE_AFTER = re.compile(
 # Negation does not reach past these words (NegEx termination terms).
 _TERMINATE = re.compile(
     r"\b(?:but|however|although|though|except|aside[ \t\n]+from|apart[ \t\n]+from|which|that"
-    r"[ \t\n]+(?:is|are)|there[ \t\n]+(?:is|are)|who|now)\b",
+    r"[ \t\n]+(?:is|are)|there[ \t\n]+(?:is|are)|who|now|compatible[ \t\n]+with|consistent"
+    r"[ \t\n]+with|in[ \t\n]+keeping[ \t\n]+with|representing|represents?|likely"
+    r"|probabl[ey]|favou?ring)\b",
     re.I,
 )
 

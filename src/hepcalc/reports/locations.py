@@ -12,13 +12,18 @@ import re
 from hepcalc.model import Lobe, Location
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8}
+_SPELLED = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+}  # fmt: skip
+_SEG_TOKEN = r"[1-8]|viii|vii|vi|iv|v|iii|ii|i|one|two|three|four|five|six|seven|eight"
 _SEGMENT = re.compile(
-    r"\b(?:segments?|seg\.?|s)[ \t]*(?P<num>[1-8]|viii|vii|vi|iv|v|iii|ii|i)(?P<sub>[ab])?\b"
-    r"(?:[ \t]*(?:/|and|or|-|,)[ \t]*(?P<num2>[1-8]|viii|vii|vi|iv|v|iii|ii|i)(?P<sub2>[ab])?\b)?",
+    rf"\b(?:segments?|seg\.?|s)[ \t]*(?P<num>{_SEG_TOKEN})(?P<sub>[ab])?\b"
+    rf"(?:[ \t]*(?:/|and|or|-|,)[ \t]*(?P<num2>{_SEG_TOKEN})(?P<sub2>[ab])?\b)?",
     re.I,
 )
 _LOBE = re.compile(
-    r"\b(?P<side>right|left)[ \t\n]+(?:hepatic[ \t\n]+|liver[ \t\n]+)?lobe\b"
+    r"\b(?P<side>right|left|(?-i:R|L))\.?[ \t\n]+(?:hepatic[ \t\n]+|liver[ \t\n]+)?lobe\b"
+    r"|\b(?P<lateral>left)[ \t\n]+lateral[ \t\n]+segment"
     r"|\b(?P<caudate>caudate)\b"
     r"|\b(?P<liver_side>right|left)[ \t\n]+liver\b"
     r"|\b(?:lobe|liver)[ \t\n]+(?P<after>right|left)\b",
@@ -30,7 +35,7 @@ _SEGMENT_LOBE = {1: Lobe.caudate, 2: Lobe.left, 3: Lobe.left, 4: Lobe.left}
 
 def _seg(token: str) -> int:
     t = token.lower()
-    return int(t) if t.isdigit() else _ROMAN[t]
+    return int(t) if t.isdigit() else _ROMAN.get(t) or _SPELLED[t]
 
 
 def find_location(text: str, start: int, end: int, anchor: int) -> Location:
@@ -48,8 +53,9 @@ def find_location(text: str, start: int, end: int, anchor: int) -> Location:
     lobe: Lobe | None = None
     best = None
     for m in _LOBE.finditer(text, start, end):
-        side = m.group("side") or m.group("liver_side") or m.group("after")
-        value = Lobe.caudate if m.group("caudate") else Lobe(side.lower())
+        side = m.group("side") or m.group("lateral") or m.group("liver_side") or m.group("after")
+        side = {"r": "right", "l": "left"}.get(side.lower(), side.lower()) if side else side
+        value = Lobe.caudate if m.group("caudate") else Lobe(side)
         d = abs(m.start() - anchor)
         if best is None or d < best:
             best, lobe = d, value
@@ -63,3 +69,21 @@ def find_location(text: str, start: int, end: int, anchor: int) -> Location:
             lobe = _SEGMENT_LOBE.get(segment, Lobe.right)
     dome = True if _DOME.search(text, start, end) else None
     return Location(lobe=lobe, segment=segment, subsegment=subsegment, dome=dome)
+
+
+def segment_list(text: str, start: int, end: int) -> list[int]:
+    """Every segment named in ``text[start:end]`` in order ("segments 6 and 7" -> [6, 7])."""
+    out: list[int] = []
+    for m in _SEGMENT.finditer(text, start, end):
+        tok = m.group(0)
+        if tok[0] in "sS" and tok[:3].lower() != "seg" and not tok[1:2].isdigit():
+            continue
+        out.append(_seg(m.group("num")))
+        if m.group("num2"):
+            out.append(_seg(m.group("num2")))
+    return out
+
+
+def location_for_segment(segment: int) -> Location:
+    """A location given only by its segment (lobe derived as in ``find_location``)."""
+    return Location(lobe=_SEGMENT_LOBE.get(segment, Lobe.right), segment=segment)

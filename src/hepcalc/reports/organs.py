@@ -21,10 +21,12 @@ import re
 from dataclasses import dataclass
 
 _LIVER = (
-    r"livers?|hepatic|hepato[a-z]*|intra-?hepatic|sub-?hepatic|caudate|couinaud"
-    r"|(?:right|left)[ \t\n]+(?:hepatic[ \t\n]+)?lobes?"
-    r"|segments?[ \t\n]+(?:[1-8][ab]?|i{1,3}|iv[ab]?|vi{0,3}|v)\b"
-    r"|seg\.?[ \t]*[1-8]|hepatic[ \t\n]+dome|dome[ \t\n]+of[ \t\n]+the[ \t\n]+liver"
+    r"livers?|hepatic|hepato(?!duodenal|renal)[a-z]*|intra-?hepatic|sub-?hepatic|caudate|couinaud"
+    r"|(?:right|left)[ \t\n]+(?:hepatic[ \t\n]+)?lobes?|(?-i:R|L)\.?[ \t]+lobe"
+    r"|left[ \t\n]+lateral[ \t\n]+segment"
+    r"|segments?[ \t\n]+(?:[1-8][ab]?|i{1,3}|iv[ab]?|vi{0,3}|v|one|two|three|four|five|six|seven"
+    r"|eight)\b"
+    r"|seg\.?[ \t]*(?:[1-8]|i{1,3}|iv|vi{0,3}|v)\b|hepatic[ \t\n]+dome|dome[ \t\n]+of[ \t\n]+the[ \t\n]+liver"
 )
 _OTHER = (
     r"(?P<spleen>spleen|splenic|splenule|splenomegaly)"
@@ -43,6 +45,8 @@ _OTHER = (
     r"|(?P<bowel>bowel|colon[a-z]*|appendi[a-z]*|stomach|gastric|duoden[a-z]*|mesenter[a-z]*"
     r"|esophag[a-z]*)"
     r"|(?P<heart>heart|cardiac|cardiomegaly|pericard[a-z]*|myocard[a-z]*)"
+    r"|(?P<peritoneum>peritone[a-z]*|perihepatic|omentum|omental|ascites)"
+    r"|(?P<placenta>placenta[a-z]*|fetal[ \t\n]+heart|intracardiac)"
     r"|(?P<other>breasts?|thyroid|brain|cerebral|pallid[a-z]*|ganglia|pineal|falx|dural"
     r"|skin|muscles?|subcutaneous|abdominal[ \t]+wall|globus|occipital|frontal|parietal"
     r"|temporal)"

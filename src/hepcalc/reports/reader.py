@@ -92,7 +92,7 @@ class _Draft:
     """A finding under construction (plain fields; validated once at the end)."""
 
     kind: FindingKind
-    associated: Associated
+    associated: Associated | None
     count: int | str
     pattern: Pattern | None
     location: Location
@@ -137,6 +137,24 @@ def _section_label(sec: sections.Section) -> str | None:
     return sec.category if sec.category != "body" else None
 
 
+@dataclass(slots=True)
+class _LastHost:
+    """The latest lesion described with a size in this section ("a 3.1 cm hemangioma")."""
+
+    kind: FindingKind
+    associated: Associated | None
+    size_mm: float | None
+    location: Location
+
+
+@dataclass(slots=True)
+class _SectionState:
+    """What earlier sentences of the section established: organ talked about, last lesion."""
+
+    organ: str | None
+    last_host: _LastHost | None = None
+
+
 def _read(text: str, modality: Modality | None, full: bool) -> ReportReading:
     secs = sections.find_sections(text)
     head_end = secs[1].header_start if len(secs) > 1 else len(text)
@@ -150,7 +168,7 @@ def _read(text: str, modality: Modality | None, full: bool) -> ReportReading:
             continue
         if PREFILTER.search(text, sec.start, sec.end) is None:
             continue
-        current_organ = sec.organ
+        state = _SectionState(organ=sec.organ)
         for s_start, s_end in sentences.split_sentences(text, sec.start, sec.end):
             sentence_key += 1
             sent_organs = organs.find_organs(text, s_start, s_end)
@@ -159,10 +177,13 @@ def _read(text: str, modality: Modality | None, full: bool) -> ReportReading:
                 if targets:
                     _read_sentence(
                         text, sec, s_start, s_end, targets, sent_organs,
-                        current_organ, liver_report, sentence_key, drafts, excluded,
+                        state, liver_report, sentence_key, drafts, excluded,
                     )  # fmt: skip
+            host = _sentence_host(text, s_start, s_end)
+            if host is not None:
+                state.last_host = host
             if sent_organs:
-                current_organ = organs.subject_organ(sent_organs)
+                state.organ = organs.subject_organ(sent_organs)
     findings = [_finalise(d) for d in _merge(drafts)]
     reading = ReportReading(findings=findings, excluded=excluded if full else [])
     if full:
@@ -177,6 +198,40 @@ def _read(text: str, modality: Modality | None, full: bool) -> ReportReading:
     return reading
 
 
+_HOST_PRIORITY = {"heman": 0, "cyst": 1, "solid": 2, "lesion": 3}
+_ANAPHORA = re.compile(
+    r"\b(?:within|in|inside|of)[ \t\n]+(?:it|this|the[ \t\n]+(?:lesion|mass|h(?:a)?emangioma"
+    r"|cyst|nodule|observation|tumou?r))\b|\bits[ \t\n]+(?:wall|rim|periphery|center|centre)\b",
+    re.I,
+)
+_CONTINUATION = re.compile(
+    r"(?:one|the[ \t\n]+other|another|the[ \t\n]+second|the[ \t\n]+remaining)\b", re.I
+)
+
+
+def _sentence_host(text: str, s_start: int, s_end: int) -> _LastHost | None:
+    """The most specific lesion a sentence describes with a size, for later "within it"."""
+    best: tuple[int, re.Match[str]] | None = None
+    for m in attributes.HOST_WORDS.finditer(text, s_start, s_end):
+        rank = _HOST_PRIORITY[m.lastgroup or "lesion"]
+        if best is None or rank < best[0]:
+            best = (rank, m)
+    if best is None:
+        return None
+    current = [z for z in sizes.find_sizes(text, s_start, s_end) if not z.prior]
+    if not current:
+        return None
+    group = best[1].lastgroup
+    kind, assoc = {
+        "heman": (FindingKind.lesion, Associated.hemangioma),
+        "cyst": (FindingKind.cyst, None),
+        "solid": (FindingKind.lesion, Associated.solid_mass),
+        "lesion": (FindingKind.lesion, None),
+    }[group or "lesion"]
+    loc = locations.find_location(text, s_start, s_end, best[1].start())
+    return _LastHost(kind, assoc, current[0].mm, loc)
+
+
 def _read_sentence(
     text: str,
     sec: sections.Section,
@@ -184,7 +239,7 @@ def _read_sentence(
     s_end: int,
     targets: list[Target],
     sent_organs: list[organs.OrganMention],
-    current_organ: str | None,
+    state: _SectionState,
     liver_report: bool,
     sentence_key: int,
     drafts: list[_Draft],
@@ -194,10 +249,21 @@ def _read_sentence(
     sentence_text = text[s_start:s_end]
     label = _section_label(sec)
     features_cache: dict[str, bool] | None = None
+    previous: list[_Draft] = []
     for c_start, c_end in clauses:
         in_clause = [t for t in targets if c_start <= t.start < c_end]
         if not in_clause:
+            if previous and _CONTINUATION.match(text, c_start, c_end):
+                # "two calcified granulomas, one in the right lobe measuring 4 mm and one in
+                # the left lobe measuring 3 mm": the second clause is the second finding
+                extra = _continuation(text, c_start, c_end, previous[0], sentence_key)
+                if extra is not None:
+                    for d in previous:
+                        d.count = 1
+                    drafts.append(extra)
+                    previous = [extra]
             continue
+        previous = []
         first = in_clause[0]
         ctx = context.read_context(text, c_start, c_end, first.start, first.end)
         clause_organs = [o for o in sent_organs if c_start <= o.start < c_end]
@@ -205,13 +271,15 @@ def _read_sentence(
         if organ is None:
             organ = organs.nearest_organ(text, sent_organs, first.start, first.end)
         if organ is None:
-            organ = current_organ
+            organ = state.organ
         if organ is None and liver_report:
             organ = "liver"
-        if first.kind == "phlebolith" and not re.search(
-            r"h(?:a)?emangioma", text[s_start:s_end], re.I
+        if (
+            first.kind == "phlebolith"
+            and organ is None
+            and not re.search(r"h(?:a)?emangioma", sentence_text, re.I)
         ):
-            organ = organ if organ not in (None, "liver") else "pelvis"
+            organ = "pelvis"  # a phlebolith with no liver context is a pelvic vein's
         if features_cache is None:
             features_cache = attributes.read_features(text, s_start, s_end)
         features = dict(features_cache)
@@ -231,20 +299,35 @@ def _read_sentence(
                 ExcludedMention(reason=reason, term=first.term, evidence=evidence, organ=organ)
             )
             continue
-        drafts.extend(
-            _drafts_for_clause(
-                text,
-                sec,
-                c_start,
-                c_end,
-                s_start,
-                s_end,
-                in_clause,
-                features,
-                evidence,
-                sentence_key,
-            )
-        )
+        previous = _drafts_for_clause(
+            text, sec, c_start, c_end, s_start, s_end, in_clause, features, evidence,
+            sentence_key, state.last_host,
+        )  # fmt: skip
+        drafts.extend(previous)
+
+
+def _continuation(
+    text: str, c_start: int, c_end: int, model: _Draft, sentence_key: int
+) -> _Draft | None:
+    current = [z for z in sizes.find_sizes(text, c_start, c_end) if not z.prior]
+    loc = locations.find_location(text, c_start, c_end, c_start)
+    if not current and loc == Location():
+        return None
+    return _Draft(
+        kind=model.kind,
+        associated=model.associated,
+        count=1,
+        pattern=model.pattern,
+        location=loc,
+        size_mm=current[0].mm if current else None,
+        prior_size_mm=None,
+        comparison=attributes.read_comparison(text, c_start, c_end) or model.comparison,
+        features=dict(model.features),
+        evidence=model.evidence,
+        section_category=model.section_category,
+        sentence_key=sentence_key,
+        mergeable=False,
+    )
 
 
 def _drafts_for_clause(
@@ -258,21 +341,41 @@ def _drafts_for_clause(
     features: dict[str, bool],
     evidence: Evidence,
     sentence_key: int,
+    last_host: _LastHost | None,
 ) -> list[_Draft]:
     first = in_clause[0]
-    host = attributes.read_host(text, c_start, c_end, first.start, first.kind)
-    pattern = attributes.read_pattern(text, first.start, first.end, c_start, c_end)
-    if first.kind == "shadowing" and pattern is None:
-        pattern = None
-    plural = any(t.plural for t in in_clause) if host.kind is FindingKind.calcification else False
-    count = attributes.read_count(text, c_start, first.start, plural)
+    target_kind = first.kind
+    if target_kind == "calc" and first.term.lower().endswith(("ed", "ific")):
+        target_kind = "calc_adjective"  # "calcified lesion": the lesion is the finding
+    ctx_span = (sec.start, sec.end) if sec.organ == "liver" else (s_start, s_end)
+    host = attributes.read_host(
+        text, c_start, c_end, first.start, target_kind, ctx_span[0], ctx_span[1]
+    )
     all_sizes = sizes.find_sizes(text, c_start, c_end)
-    current = [s for s in all_sizes if not s.prior]
-    priors = [s for s in all_sizes if s.prior]
-    comparison = attributes.read_comparison(text, c_start, c_end)
+    current = [z for z in all_sizes if not z.prior]
+    priors = [z for z in all_sizes if z.prior]
     loc = locations.find_location(text, c_start, c_end, first.start)
     if loc == Location():
         loc = locations.find_location(text, s_start, s_end, first.start)
+    anaphora = _ANAPHORA.search(text, c_start, c_end) is not None
+    inherited_size: float | None = None
+    if (
+        last_host is not None
+        and (anaphora or first.kind == "phlebolith")
+        and (host.kind is FindingKind.calcification or host.associated is last_host.associated)
+    ):
+        # "Small echogenic focus within it represents a phlebolith": the finding is the
+        # lesion of the previous sentence, with its size and place
+        if host.kind is FindingKind.calcification:
+            host = attributes.Host(last_host.kind, last_host.associated)
+        inherited_size = last_host.size_mm
+        if loc == Location():
+            loc = last_host.location
+        current = []  # the sizes in this clause (if any) are of the calcification inside
+    pattern = attributes.read_pattern(text, first.start, first.end, c_start, c_end)
+    plural = any(t.plural for t in in_clause) if host.kind is FindingKind.calcification else False
+    count = attributes.read_count(text, c_start, first.start, plural)
+    comparison = attributes.read_comparison(text, c_start, c_end)
     prior_mm = priors[0].mm if priors else None
     mergeable = _ANOTHER.search(text, c_start, c_end) is None
 
@@ -280,13 +383,13 @@ def _drafts_for_clause(
     if (
         len(current) > 1
         and all(_LIST_GAP.match(text[a.end : b.start]) for a, b in itertools.pairwise(current))
-        and not any(s.largest for s in current)
+        and not any(z.largest for z in current)
     ):
-        size_groups = [s.mm for s in current]  # "measuring 1.4 cm and 0.9 cm": one per size
+        size_groups = [z.mm for z in current]  # "measuring 1.4 cm and 0.9 cm": one per size
     elif current:
         size_groups = [_pick_size(current, first, host.kind)]
     else:
-        size_groups = [None]
+        size_groups = [inherited_size]
 
     if len(size_groups) > 1:
         per_count: int | str = 1
@@ -303,24 +406,31 @@ def _drafts_for_clause(
             if cur < prior_mm
             else Comparison.stable
         )
-    return [
-        _Draft(
-            kind=host.kind,
-            associated=host.associated,
-            count=per_count,
-            pattern=pattern,
-            location=loc,
-            size_mm=size,
-            prior_size_mm=prior_mm if len(size_groups) == 1 else None,
-            comparison=comparison,
-            features=features,
-            evidence=evidence,
-            section_category=sec.category,
-            sentence_key=sentence_key,
-            mergeable=mergeable and len(size_groups) == 1,
+    segs = locations.segment_list(text, c_start, c_end) if len(size_groups) > 1 else []
+    out: list[_Draft] = []
+    for i, size in enumerate(size_groups):
+        where = loc
+        if len(segs) == len(size_groups):
+            # "in segments 6 and 7 measuring 2 mm and 3 mm respectively"
+            where = locations.location_for_segment(segs[i])
+        out.append(
+            _Draft(
+                kind=host.kind,
+                associated=host.associated,
+                count=per_count,
+                pattern=pattern,
+                location=where,
+                size_mm=size,
+                prior_size_mm=prior_mm if len(size_groups) == 1 else None,
+                comparison=comparison,
+                features=features,
+                evidence=evidence,
+                section_category=sec.category,
+                sentence_key=sentence_key,
+                mergeable=mergeable and len(size_groups) == 1,
+            )
         )
-        for size in size_groups
-    ]
+    return out
 
 
 def _pick_size(current: list[sizes.Size], first: Target, kind: FindingKind) -> float:
@@ -328,20 +438,23 @@ def _pick_size(current: list[sizes.Size], first: Target, kind: FindingKind) -> f
     if kind is not FindingKind.calcification or len(current) == 1:
         return current[0].mm
 
-    def dist(s: sizes.Size) -> int:
-        return first.start - s.end if s.end <= first.start else s.start - first.end
+    def dist(z: sizes.Size) -> int:
+        return first.start - z.end if z.end <= first.start else z.start - first.end
 
     return min(current, key=dist).mm
 
 
 def _compatible(a: _Draft, b: _Draft) -> bool:
-    if a.sentence_key == b.sentence_key or not (a.mergeable and b.mergeable):
+    """Can the later mention ``b`` be the same finding as the earlier ``a``?"""
+    if a.sentence_key == b.sentence_key or not b.mergeable:
         return False
-    if a.kind is not b.kind or a.associated is not b.associated:
+    if a.kind is not b.kind:
+        return False
+    if a.associated is not None and b.associated is not None and a.associated is not b.associated:
         return False
     if a.size_mm is not None and b.size_mm is not None and a.size_mm != b.size_mm:
         return False
-    if (a.count == "multiple") != (b.count == "multiple"):
+    if b.size_mm is not None and (a.count == "multiple") != (b.count == "multiple"):
         return False
     la, lb = a.location, b.location
     if la.segment is not None and lb.segment is not None and la.segment != lb.segment:
@@ -357,12 +470,13 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
         if target is None:
             out.append(d)
             continue
-        target.size_mm = target.size_mm if target.size_mm is not None else d.size_mm
-        target.prior_size_mm = (
-            target.prior_size_mm if target.prior_size_mm is not None else d.prior_size_mm
-        )
+        if target.size_mm is None:
+            target.size_mm = d.size_mm
+        if target.prior_size_mm is None:
+            target.prior_size_mm = d.prior_size_mm
         target.comparison = target.comparison or d.comparison
         target.pattern = target.pattern or d.pattern
+        target.associated = target.associated or d.associated
         if target.location == Location():
             target.location = d.location
         for k, v in d.features.items():

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 # Major headers: the label's words decide the category. Checked in this order.
 _CATEGORY_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("indication", ("INDICATION", "REASON", "CLINICAL INFORMATION", "CLINICAL DATA", "COMPLAINT")),
+    ("indication", ("INDICATION", "REASON", "CLINICAL", "COMPLAINT")),
     ("history", ("HISTORY", "HPI")),
     ("comparison", ("COMPARISON", "PRIOR STUD", "PRIOR EXAM", "PRIORS")),
     ("technique", ("TECHNIQUE", "PROTOCOL", "CONTRAST", "DOSE")),
@@ -81,6 +81,8 @@ ORGAN_HEADERS: dict[str, str] = {
     "prostate": "pelvis",
     "thyroid": "thyroid",
     "heart": "heart",
+    "placenta": "placenta",
+    "peritoneum and mesentery": "soft_tissue",
 }
 
 _KNOWN_MIXED_CASE = {
@@ -105,6 +107,9 @@ _KNOWN_MIXED_CASE = {
     "clinical information",
     "opinion",
     "report",
+    "clinical details",
+    "clinical indication",
+    "clinical data",
 }
 
 # A candidate label: letters, spaces and / & ( ) -- at most 48 characters -- then ':' or a
@@ -176,12 +181,50 @@ def find_sections(text: str) -> list[Section]:
     for i, (hstart, cstart, name, category, organ) in enumerate(heads):
         end = heads[i + 1][0] if i + 1 < len(heads) else len(text)
         if category == "organ":
-            # an organ header stays inside the major part (FINDINGS, IMPRESSION...)
+            # an organ header stays inside the major part (FINDINGS, IMPRESSION...); right
+            # after HISTORY/COMPARISON/TECHNIQUE it starts the findings (no FINDINGS: line)
+            if major not in ("findings", "impression", "other"):
+                major = "findings"
             sections.append(Section(name, major, organ, hstart, cstart, end))
         else:
             major = category
-            sections.append(Section(name, category, None, hstart, cstart, end))
+            sections.extend(_bounded(text, Section(name, category, None, hstart, cstart, end)))
     return sections
+
+
+_NOT_CURRENT = frozenset({"history", "indication", "comparison"})
+_FIRST_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def _bounded(text: str, sec: Section) -> list[Section]:
+    """End a HISTORY/INDICATION/COMPARISON part where its text plainly ends.
+
+    Reports often go straight from "Clinical details: ..." to the findings with no
+    FINDINGS header: an inline mixed-case label ("... abdomen. Clinical details: pain.
+    The liver ...") covers one sentence; a label with text on its line covers that line;
+    a label alone on its line covers the lines up to a blank line. What follows is read
+    as findings.
+    """
+    if sec.category not in _NOT_CURRENT or sec.start >= sec.end:
+        return [sec]
+    line_start = text.rfind("\n", 0, sec.header_start) + 1
+    before = text[line_start : sec.header_start].rstrip()
+    cut: int | None = None
+    if before.endswith((".", "!", "?")) and sec.name.upper() != sec.name:
+        m = _FIRST_SENTENCE_END.search(text, sec.start, sec.end)
+        cut = m.end() if m else None
+    elif not before:
+        nl = text.find("\n", sec.start, sec.end)
+        if nl >= 0 and text[sec.start : nl].strip():
+            cut = nl
+        elif nl >= 0:
+            m = _BLANK_LINE.search(text, nl, sec.end)
+            cut = m.start() if m else None
+    if cut is None or cut >= sec.end or not text[cut : sec.end].strip():
+        return [sec]
+    head = Section(sec.name, sec.category, None, sec.header_start, sec.start, cut)
+    return [head, Section("", "findings", None, cut, cut, sec.end)]
 
 
 def section_at(sections: list[Section], pos: int) -> Section:

@@ -31,7 +31,8 @@ _DIM_NUM = re.compile(_NUM)
 # "1.4 and 0.9 cm", "1.4, 1.1 and 0.9 cm": bare numbers sharing the unit that follows
 _BARE_LIST = re.compile(rf"(?<![\d.])({_NUM})[ \t]*(?:,|and|,[ \t]*and)[ \t]*$", re.I)
 _PRIOR_BEFORE = re.compile(
-    r"(?:previous(?:ly)?|prior|formerly|earlier|was|were|from|compared[ \t]+(?:to|with)"
+    r"(?:(?:previous(?:ly)?|prior)(?:[ \t]+(?:described|noted|seen|reported|demonstrated|measured"
+    r"|identified))?|formerly|earlier|was|were|from|compared[ \t]+(?:to|with)"
     r"|versus|vs\.?|then|had[ \t]+measured|measured)[ \t:(]*(?:measuring|measured|at)?[ \t:(]*$",
     re.I,
 )
@@ -43,8 +44,11 @@ _PRIOR_AFTER = re.compile(
 _CURRENT_BEFORE = re.compile(
     r"(?:now|currently|today|to)[ \t:(]*(?:measuring|measures)?[ \t]*$", re.I
 )
+_NOT_A_MEASURE = re.compile(
+    r"(?:less[ \t]+than|smaller[ \t]+than|under|below|<|sub-?)[ \t]*$|(?:<|>)[ \t]*$", re.I
+)
 _FROM_BEFORE = re.compile(r"\bfrom[ \t]*$", re.I)
-_LARGEST = re.compile(r"(?:largest|biggest|up[ \t]+to|maximum|max)\b[^.;]{0,30}$", re.I)
+_LARGEST = re.compile(r"(?:largest|larger|biggest|up[ \t]+to|maximum|max)\b[^.;]{0,30}$", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +79,8 @@ def find_sizes(text: str, start: int, end: int) -> list[Size]:
         mm = _to_mm(max(numbers), unit)
         s = m.start()
         head = text[max(start, s - 40) : s]
+        if _NOT_A_MEASURE.search(head):
+            continue  # "less than 2 mm" bounds a size, it does not measure one
         if m.group("upper") and _FROM_BEFORE.search(head):
             # "increased from 12 to 19 mm": a change, not a range
             before = _to_mm(float(m.group("first")), unit)

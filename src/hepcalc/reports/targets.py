@@ -29,8 +29,8 @@ _CANDIDATE = re.compile(
     r"|(?P<gran>granulom(?:a|as|ata)\b)"
     r"|(?P<phleb>phlebolith[a-z]*)"
     r"|(?P<dense>(?:hyper-?dense|dense|hyper-?attenuating|high[- ]attenuation|high[- ]density)"
-    r"(?:[ \t\n]+[a-z]+){0,2}?[ \t\n]+foc(?:us|i|al)\b)"
-    r"|(?P<echo>echogenic(?:[ \t\n]+[a-z]+){0,2}?[ \t\n]+foc(?:us|i)\b))",
+    r"(?=(?:[ \t\n]+[a-z]+){0,2}?[ \t\n]+foc(?:us|i|al)\b))"
+    r"|(?P<echo>echogenic(?=(?:[ \t\n]+[a-z]+){0,2}?[ \t\n]+foc(?:us|i)\b)))",
     re.I,
 )
 _SHADOWING = re.compile(r"\bshadow(?:ing|s)?\b", re.I)
@@ -56,7 +56,7 @@ def _is_calc_word(word: str) -> bool:
     w = word.lower()
     if w.startswith(("calcul", "calcan", "calcit", "calcine", "calcipo", "calcin")):
         return False
-    if w.startswith("calcif") or w == "calcific":
+    if w.startswith("calcif") or w in ("calcific", "calc", "calcs"):
         return True
     # misspellings: calcfication, calcificaton, calcifcation, claci... keep those with "fi"/"fy"
     return len(w) >= 8 and ("fi" in w[4:] or "fy" in w[4:] or "fe" in w[5:])
@@ -87,10 +87,12 @@ def find_targets(text: str, start: int, end: int) -> list[Target]:
             out.append(Target(s, e, word, "phlebolith", word.lower().endswith("s")))
         elif m.group("dense") is not None:
             word = m.group("dense")
-            out.append(Target(s, e, word, "dense", word.lower().endswith("foci")))
+            plural = text[e : e + 30].lower().split("foc", 1)[-1].startswith("i")
+            out.append(Target(s, e, word, "dense", plural))
         else:
             word = m.group("echo")
             # an echogenic focus is a calcification only when it shadows
             if _SHADOWING.search(text, e, end) and not _NO_SHADOWING.search(text, start, end):
-                out.append(Target(s, e, word, "shadowing", word.lower().endswith("foci")))
+                plural = text[e : e + 30].lower().split("foc", 1)[-1].startswith("i")
+                out.append(Target(s, e, word, "shadowing", plural))
     return out
