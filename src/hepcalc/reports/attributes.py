@@ -135,8 +135,8 @@ _COMPARISON = (
     (
         Comparison.increased,
         re.compile(
-            r"\b(?:increas(?:ed|ing|e)|enlarging|enlarged[ \t\n]+(?:since|from|compared|in[ \t\n]+the"
-            r"[ \t\n]+interval)|grown|growing|growth|(?<!the )larger|(?<!the )bigger"
+            r"\b(?:increas(?:ed|ing|e)|enlarging|enlarged[ \t\n]+(?:since|from|compared"
+            r"|in[ \t\n]+the[ \t\n]+interval)|grown|growing|growth|(?<!the )larger|(?<!the )bigger"
             r"|progress(?:ed|ion|ing))\b",
             re.I,
         ),

@@ -26,7 +26,8 @@ _LIVER = (
     r"|left[ \t\n]+lateral[ \t\n]+segment"
     r"|segments?[ \t\n]+(?:[1-8][ab]?|i{1,3}|iv[ab]?|vi{0,3}|v|one|two|three|four|five|six|seven"
     r"|eight)\b"
-    r"|seg\.?[ \t]*(?:[1-8]|i{1,3}|iv|vi{0,3}|v)\b|hepatic[ \t\n]+dome|dome[ \t\n]+of[ \t\n]+the[ \t\n]+liver"
+    r"|seg\.?[ \t]*(?:[1-8]|i{1,3}|iv|vi{0,3}|v)\b|hepatic[ \t\n]+dome"
+    r"|dome[ \t\n]+of[ \t\n]+the[ \t\n]+liver"
 )
 _OTHER = (
     r"(?P<spleen>spleen|splenic|splenule|splenomegaly)"
