@@ -10,8 +10,10 @@ actually followed by the differential.
 
 from __future__ import annotations
 
+import os
 import re
 from importlib import resources
+from pathlib import Path
 
 import pytest
 import yaml
@@ -410,3 +412,77 @@ def test_isolated_calcification_never_ranks_hemangioma_with_granuloma() -> None:
     ranked = _top(_adult_calcification())
     assert ranked[0] == "calcified_granuloma"
     assert "hemangioma" not in ranked[:2]
+
+
+# -------------------------------------------------------- docs/conflicts.md
+DOCS_CONFLICTS = Path(__file__).resolve().parents[2] / "docs" / "conflicts.md"
+
+_CONFLICTS_INTRO = """\
+# Conflicts between sources, and what hepcalc does about them
+
+The seed documents that started hepcalc (`seeds/000`-`003`: a patient Q&A, two
+AI-generated summaries and an anonymous web FAQ) disagree with each other and, in
+places, with the literature. hepcalc records every such conflict in
+`src/hepcalc/knowledge/data/conflicts.yaml`: the claim, who made it, what the
+better evidence says, and the choice hepcalc makes. The engine and the articles
+follow the resolution.
+
+This page is generated from that file and checked by `tests/knowledge/test_kb.py`.
+After editing `conflicts.yaml`, regenerate it with
+`HEPCALC_REGEN_DOCS=1 .venv/bin/python -m pytest tests/knowledge -k conflicts_doc`.
+
+Source strength: **guideline**, **systematic review**, **study**, **review**,
+**case**, **weak** (blogs, Q&A sites, AI-generated summaries, the seeds). Weak
+sources are listed so that a claim can be traced to who made it; they are never
+the only support for a recommendation.
+"""
+
+
+def render_conflicts_md(kb: KnowledgeBase) -> str:
+    """docs/conflicts.md as it must read for the packaged conflicts.yaml."""
+    out = [_CONFLICTS_INTRO, "| id | claim (short) | claimed by |", "| --- | --- | --- |"]
+    for c in kb.conflicts:
+        claim = c.claim if len(c.claim) < 90 else c.claim[:87].rsplit(" ", 1)[0] + " ..."
+        out.append(f"| [`{c.id}`](#{c.id}) | {claim} | {c.claimed_by} |")
+    out.append("")
+    for c in kb.conflicts:
+        out += [
+            f"## {c.id}",
+            "",
+            f"**Claim.** {c.claim}",
+            "",
+            f"**Claimed by.** {c.claimed_by}",
+            "",
+            f"**Evidence.** {c.evidence}",
+            "",
+            f"**hepcalc's choice.** {c.resolution}",
+            "",
+            "**Sources.**",
+            "",
+        ]
+        for k in c.citations:
+            r = kb.references[k]
+            ident = (
+                f"doi:{r.doi}"
+                if r.doi
+                else f"PMID {r.pmid}"
+                if r.pmid
+                else r.url or "no identifier (weak source)"
+            )
+            year = f" {r.year}" if r.year else ""
+            out.append(
+                f"- `{k}` ({r.strength}) - {r.authors}. {r.title}. {r.source}{year}. {ident}"
+            )
+        out.append("")
+    return "\n".join(out)
+
+
+def test_conflicts_doc_is_current(kb: KnowledgeBase) -> None:
+    expected = render_conflicts_md(kb)
+    if os.environ.get("HEPCALC_REGEN_DOCS") == "1":
+        DOCS_CONFLICTS.write_text(expected, encoding="utf-8")
+    assert DOCS_CONFLICTS.read_text(encoding="utf-8") == expected, (
+        "docs/conflicts.md is stale: regenerate it (see the note at its top)"
+    )
+    for c in kb.conflicts:
+        assert f"## {c.id}" in expected
