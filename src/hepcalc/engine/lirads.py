@@ -646,11 +646,26 @@ def _cirrhosis_on_imaging(patient: Patient, exams: Sequence[Exam]) -> bool:
     )
 
 
+def _gone_on_later_ctmri(track: Track, exams: Sequence[Exam]) -> bool:
+    """True when a CT/MRI after the track's last CT/MRI observation could show it but does not."""
+    last = latest_sectional(track)
+    if last is None:
+        return False
+    idx = next((i for i, e in enumerate(exams) if e is last.exam), None)
+    if idx is None:
+        idx = next((i for i, e in enumerate(exams) if e.id == last.exam.id), len(exams))
+    return any(
+        e.modality in SECTIONAL and can_see(e.modality, last.finding) for e in exams[idx + 1 :]
+    )
+
+
 def lirads_results(case: Case, tracks: list[Track], exams: list[Exam]) -> list[LiradsResult] | None:
     """LI-RADS results for the case, or None when LI-RADS does not apply to the patient.
 
-    One CT/MRI result per track that has a CT/MRI observation and is not resolved,
-    then one US LI-RADS result for the latest surveillance ultrasound, if any.
+    One CT/MRI result per track that has a CT/MRI observation (skipped when a later
+    CT/MRI that could show it no longer does; a later ultrasound that does not
+    mention it does not remove it), then one US LI-RADS result for the latest
+    surveillance ultrasound, if any.
     """
     from hepcalc.engine.us_lirads import categorize_us
 
@@ -665,7 +680,7 @@ def lirads_results(case: Case, tracks: list[Track], exams: list[Exam]) -> list[L
             return None
     results: list[LiradsResult] = []
     for t in tracks:
-        if t.resolved:
+        if _gone_on_later_ctmri(t, exams):
             continue
         r = categorize_ctmri(t, exams)
         if r is not None:

@@ -1,0 +1,200 @@
+"""A growth chart: size over time per lesion track, with its measurement band.
+
+One self-contained SVG string (no script, no external font or stylesheet, no
+network) that the HTML page and the web face can inline. Each track is one
+series (``<g class="series" data-track="A">``): a line through its measured
+sizes, a dot per exam with a tooltip, and a shaded band of +- the measurement
+variability around the first compared size, so a reader sees at a glance
+whether the later dot leaves the band. Accessible: ``role="img"`` with a
+``<title>`` and a ``<desc>`` that states every series in words.
+
+Only the Growth objects are read (their ``points``, ``from_mm`` and
+``variability_mm``); nothing clinical is decided here. Output is deterministic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from xml.sax.saxutils import escape, quoteattr
+
+from hepcalc.model import Growth, GrowthPoint
+
+WIDTH, HEIGHT = 640, 360
+LEFT, RIGHT, TOP, BOTTOM = 60, 130, 36, 56
+# Okabe-Ito colour-blind-safe palette.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+
+
+def _num(x: float) -> str:
+    return f"{x:.1f}"
+
+
+def _nice_step(span: float) -> float:
+    raw = span / 5 if span > 0 else 1.0
+    for step in (1, 2, 5, 10, 20, 25, 50, 100):
+        if step >= raw:
+            return float(step)
+    return 100.0
+
+
+def _sized(g: Growth) -> list[GrowthPoint]:
+    return [p for p in g.points if p.size_mm is not None]
+
+
+def growth_chart_svg(growth: list[Growth], chart_id: str = "growth-chart-svg") -> str:
+    """The SVG chart for these tracks (empty-plot SVG with a note when none has a size)."""
+    series = [g for g in growth if _sized(g)]
+    all_points = [p for g in series for p in _sized(g)]
+    use_dates = bool(all_points) and all(p.date is not None for p in all_points)
+    order: list[str] = []
+    # x positions: dates on a time axis, else the exam order of first appearance.
+    if use_dates:
+        ords = [p.date.toordinal() for p in all_points if p.date is not None]
+        x_min, x_max = min(ords), max(ords)
+    else:
+        for p in all_points:
+            if p.exam not in order:
+                order.append(p.exam)
+        x_min, x_max = 0, max(len(order) - 1, 0)
+    plot_w = WIDTH - LEFT - RIGHT
+    plot_h = HEIGHT - TOP - BOTTOM
+
+    def x_at(date: dt.date | None, exam: str) -> float:
+        v = date.toordinal() if use_dates and date else order.index(exam)
+        if x_max == x_min:
+            return LEFT + plot_w / 2
+        return LEFT + (v - x_min) / (x_max - x_min) * plot_w
+
+    def x_of(p: GrowthPoint) -> float:
+        return x_at(p.date, p.exam)
+
+    top_value = 1.0
+    for g in series:
+        for p in _sized(g):
+            top_value = max(top_value, p.size_mm or 0.0)
+        if g.from_mm is not None and g.variability_mm is not None:
+            top_value = max(top_value, g.from_mm + g.variability_mm)
+    step = _nice_step(top_value * 1.1)
+    y_top = step * (int(top_value * 1.1 / step) + 1)
+
+    def y_of(mm: float) -> float:
+        return TOP + plot_h - max(mm, 0.0) / y_top * plot_h
+
+    title = "Lesion size over time"
+    desc_parts: list[str] = []
+    for g in series:
+        pts = ", ".join(
+            f"{p.size_mm:g} mm on {p.date.isoformat() if p.date else p.exam} ({p.modality.value})"
+            for p in _sized(g)
+        )
+        band = (
+            f"; measurement band +-{g.variability_mm:g} mm around {g.from_mm:g} mm"
+            if g.variability_mm is not None and g.from_mm is not None
+            else ""
+        )
+        desc_parts.append(f"Track {g.track} ({g.status.value}): {pts}{band}.")
+    desc = " ".join(desc_parts) if desc_parts else "No measured sizes to plot."
+
+    out: list[str] = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'width="{WIDTH}" height="{HEIGHT}" role="img" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" id={quoteattr(chart_id)} '
+        'font-family="sans-serif" font-size="12">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
+        f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
+    ]
+    # Axes and grid.
+    out.append('<g class="axes" stroke="#444444" stroke-width="1">')
+    out.append(f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{LEFT + plot_w}" y2="{TOP + plot_h}"/>')
+    out.append(f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + plot_h}"/>')
+    out.append("</g>")
+    out.append('<g class="y-ticks" fill="#222222" text-anchor="end">')
+    v = 0.0
+    while v <= y_top + 1e-9:
+        y = y_of(v)
+        out.append(
+            f'<line x1="{LEFT - 4}" y1="{_num(y)}" x2="{LEFT + plot_w}" y2="{_num(y)}" '
+            'stroke="#dddddd" stroke-width="1"/>'
+        )
+        out.append(f'<text x="{LEFT - 8}" y="{_num(y + 4)}">{v:g}</text>')
+        v += step
+    out.append("</g>")
+    out.append('<g class="x-ticks" fill="#222222" text-anchor="middle">')
+    if use_dates:
+        n = 1 if x_max == x_min else min(5, x_max - x_min + 1)
+        for i in range(n):
+            o = x_min if n == 1 else round(x_min + (x_max - x_min) * i / (n - 1))
+            x = x_at(dt.date.fromordinal(o), "")
+            out.append(
+                f'<text x="{_num(x)}" y="{TOP + plot_h + 18}">'
+                f"{dt.date.fromordinal(o).isoformat()}</text>"
+            )
+    else:
+        for e in order:
+            x = x_at(None, e)
+            out.append(f'<text x="{_num(x)}" y="{TOP + plot_h + 18}">{escape(e)}</text>')
+    out.append("</g>")
+    out.append(
+        f'<text class="axis-label" x="{LEFT + plot_w / 2:.1f}" y="{HEIGHT - 12}" '
+        f'text-anchor="middle">{"Exam date" if use_dates else "Exam"}</text>'
+    )
+    out.append(
+        f'<text class="axis-label" x="16" y="{TOP + plot_h / 2:.1f}" text-anchor="middle" '
+        f'transform="rotate(-90 16 {TOP + plot_h / 2:.1f})">Size (mm)</text>'
+    )
+    # Series.
+    for k, g in enumerate(series):
+        colour = PALETTE[k % len(PALETTE)]
+        pts = _sized(g)
+        out.append(
+            f'<g class="series" data-track={quoteattr(g.track)} '
+            f"data-status={quoteattr(g.status.value)}>"
+        )
+        out.append(f"<title>{escape(f'Track {g.track}: {g.status.value}')}</title>")
+        if g.variability_mm is not None and g.from_mm is not None:
+            xs = [x_of(p) for p in pts]
+            x0, x1 = min(xs), max(xs)
+            if x1 - x0 < 8:
+                x0, x1 = x0 - 6, x1 + 6
+            lo, hi = y_of(g.from_mm + g.variability_mm), y_of(g.from_mm - g.variability_mm)
+            out.append(
+                f'<rect class="band" x="{_num(x0)}" y="{_num(lo)}" width="{_num(x1 - x0)}" '
+                f'height="{_num(hi - lo)}" fill="{colour}" fill-opacity="0.15" stroke="none">'
+                f"<title>{escape(f'Measurement band: {g.from_mm:g} +- {g.variability_mm:g} mm')}"
+                "</title></rect>"
+            )
+        if len(pts) > 1:
+            coords = " ".join(f"{_num(x_of(p))},{_num(y_of(p.size_mm or 0.0))}" for p in pts)
+            out.append(
+                f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="2"/>'
+            )
+        for p in pts:
+            when = p.date.isoformat() if p.date else p.exam
+            out.append(
+                f'<circle cx="{_num(x_of(p))}" cy="{_num(y_of(p.size_mm or 0.0))}" r="4" '
+                f'fill="{colour}"><title>'
+                f"{escape(f'Track {g.track}: {p.size_mm:g} mm on {when} ({p.modality.value})')}"
+                "</title></circle>"
+            )
+        ly = TOP + 8 + k * 20
+        out.append(
+            f'<rect x="{WIDTH - RIGHT + 14}" y="{ly - 9}" width="12" height="12" '
+            f'fill="{colour}"/>'
+            f'<text x="{WIDTH - RIGHT + 32}" y="{ly + 1}">'
+            f"{escape(f'Track {g.track}')}</text>"
+        )
+        out.append("</g>")
+    if not series:
+        out.append(
+            f'<text x="{LEFT + plot_w / 2:.1f}" y="{TOP + plot_h / 2:.1f}" '
+            'text-anchor="middle">No measured sizes to plot</text>'
+        )
+    out.append(
+        f'<text x="{WIDTH - RIGHT + 14}" y="{HEIGHT - 30}" font-size="10" fill="#444444">'
+        "Shaded: measurement</text>"
+        f'<text x="{WIDTH - RIGHT + 14}" y="{HEIGHT - 17}" font-size="10" fill="#444444">'
+        "band (derived)</text>"
+    )
+    out.append("</svg>")
+    return "\n".join(out)
