@@ -1,0 +1,234 @@
+"""The annotated report corpus: its integrity, the scorer, and the reader scored on it.
+
+* The dev part (``tests/data/reports/dev.jsonl``) is the reader's tuning set: every
+  report must pass detection, size and count (one parametrised test per report).
+* The held-out part is scored, not asserted row by row. Its one assertion is the
+  issue's acceptance bar: detection F1 >= 0.95 and size F1 >= 0.95.
+* Corpus and scorer tests run without the reader; reader tests skip with the reason
+  while ``hepcalc.reports`` has no ``extract_findings``.
+
+Matching and metric definitions: ``benchmarks/accuracy_scoring.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import sys
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import accuracy_scoring as scoring
+
+CORPUS = ROOT / "tests" / "data" / "reports"
+SPLIT_SEED = 20261122
+BAR_F1 = 0.95
+
+
+def _rows(split: str) -> list[dict[str, Any]]:
+    with (CORPUS / f"{split}.jsonl").open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+DEV = _rows("dev")
+HELDOUT = _rows("heldout")
+ALL = DEV + HELDOUT
+
+ALLOWED: dict[str, set[Any]] = {
+    "kind": {"calcification", "lesion", "cyst"},
+    "lobe": {None, "right", "left", "caudate"},
+    "segment": {None, *range(1, 9)},
+    "pattern": {None, "punctate", "coarse", "rim", "central", "amorphous", "popcorn", "capsular"},
+    "associated": {
+        None,
+        "none",
+        "solid_mass",
+        "simple_cyst",
+        "complex_cyst",
+        "hemangioma",
+        "unknown",
+    },
+    "comparison": {None, "new", "stable", "increased", "decreased"},
+}
+
+
+@pytest.fixture(scope="module")
+def extract() -> Callable[..., list[Any]]:
+    """The reader, or skip with the reason it is not available yet."""
+    try:
+        import hepcalc.reports as reports
+    except ImportError as exc:
+        pytest.skip(f"hepcalc.reports does not import yet: {exc}")
+    fn = getattr(reports, "extract_findings", None)
+    if fn is None:
+        pytest.skip("hepcalc.reports has no extract_findings yet")
+    return fn
+
+
+def _predict(extract: Callable[..., list[Any]], row: dict[str, Any]) -> list[dict[str, Any]]:
+    return [scoring.finding_from_model(f) for f in extract(row["text"], modality=row["modality"])]
+
+
+def _explain(rs: scoring.ReportScore) -> str:
+    lines = []
+    for e, p in rs.pairs:
+        lines.append(f"expected {scoring.describe(e)} | got {scoring.describe(p)}")
+    lines += [f"MISSED {scoring.describe(e)}" for e in rs.missed]
+    lines += [f"SPURIOUS {scoring.describe(p)} <- {p.get('evidence')!r}" for p in rs.spurious]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------
+# Corpus integrity (no reader needed)
+# ---------------------------------------------------------------------------
+
+
+def test_corpus_size_negatives_and_unique_ids() -> None:
+    ids = [r["id"] for r in ALL]
+    assert len(ids) == len(set(ids)), "duplicate report ids"
+    assert len(ALL) >= 260
+    negatives = sum(1 for r in ALL if not r["expected"])
+    assert negatives / len(ALL) >= 0.40
+    assert {r["split"] for r in DEV} == {"dev"}
+    assert {r["split"] for r in HELDOUT} == {"heldout"}
+
+
+def test_split_is_the_documented_seeded_split() -> None:
+    """Re-derive the split from the union exactly as tests/data/reports/README.md says."""
+    rows = sorted(ALL, key=lambda r: r["id"])
+    rng = random.Random(SPLIT_SEED)
+    dev_ids: set[str] = set()
+    for positive in (True, False):
+        ids = [r["id"] for r in rows if bool(r["expected"]) == positive]
+        rng.shuffle(ids)
+        dev_ids.update(ids[: round(0.6 * len(ids))])
+    assert dev_ids == {r["id"] for r in DEV}
+
+
+def test_heldout_is_as_varied_as_dev() -> None:
+    for key in ("style", "modality"):
+        assert {r[key] for r in HELDOUT} == {r[key] for r in DEV}, key
+    for part in (DEV, HELDOUT):
+        share = sum(1 for r in part if not r["expected"]) / len(part)
+        assert 0.40 <= share <= 0.50
+
+
+@pytest.mark.parametrize("row", ALL, ids=[r["id"] for r in ALL])
+def test_annotation_is_well_formed_and_matches_the_text(row: dict[str, Any]) -> None:
+    """Schema, code lists, and every annotated size is a number written in the text."""
+    assert row["modality"] in {"US", "CT", "MRI", "PRENATAL_US"}
+    assert row["style"] in {"templated", "prose", "impression_only", "telegraphic", "british"}
+    assert row["text"].strip() and row["note"].strip()
+    written = set()
+    for m in re.finditer(r"(\d+(?:\.\d+)?)", row["text"]):
+        value = float(m.group(1))
+        written.update({value, round(value * 10, 3)})
+    for f in row["expected"]:
+        assert set(f) == set(scoring.FIELDS)
+        assert f["calcified"] is True
+        for key, allowed in ALLOWED.items():
+            assert f[key] in allowed, (key, f[key])
+        assert f["count"] == "multiple" or (isinstance(f["count"], int) and f["count"] >= 1)
+        for key in ("size_mm", "prior_size_mm"):
+            if f[key] is not None:
+                assert 0 < f[key] < 300
+                assert f[key] in written, f"{key} {f[key]} is not written in the text"
+        if f["prior_size_mm"] is not None:
+            assert f["comparison"] is not None
+
+
+def test_style_and_modality_coverage() -> None:
+    styles = Counter(r["style"] for r in ALL)
+    assert all(styles[s] >= 10 for s in ("prose", "impression_only", "telegraphic", "british"))
+    modalities = Counter(r["modality"] for r in ALL)
+    assert modalities["MRI"] >= 20 and modalities["PRENATAL_US"] >= 5
+
+
+# ---------------------------------------------------------------------------
+# The scorer
+# ---------------------------------------------------------------------------
+
+
+def _f(**kw: Any) -> dict[str, Any]:
+    base: dict[str, Any] = dict.fromkeys(scoring.FIELDS)
+    base.update(calcified=True, kind="calcification", count=1, hedged=False)
+    base.update(kw)
+    return base
+
+
+def test_scorer_perfect_and_empty_predictions() -> None:
+    perfect = scoring.score_corpus(ALL, {r["id"]: r["expected"] for r in ALL})
+    assert all(p.f1 == 1.0 for p in perfect.metrics.values())
+    empty = scoring.score_corpus(ALL, {})
+    assert empty.metrics["detection"].recall == 0.0
+    assert empty.metrics["negation"].fn == 0
+    assert empty.metrics["negation"].fp == sum(1 for r in ALL if r["expected"])
+
+
+def test_scorer_pairs_list_findings_regardless_of_order() -> None:
+    expected = [_f(size_mm=14.0, lobe="right"), _f(size_mm=9.0, lobe="right")]
+    predicted = [_f(size_mm=9.0, lobe="right"), _f(size_mm=14.0, lobe="right")]
+    rs = scoring.score_report("x", expected, predicted)
+    assert rs.metrics["size"].tp == 2 and rs.ok(("detection", "size", "count", "location"))
+
+
+def test_scorer_wrong_size_is_both_fp_and_fn_and_missing_size_is_fn() -> None:
+    rs = scoring.score_report("x", [_f(size_mm=6.0)], [_f(size_mm=7.0)])
+    assert (rs.metrics["size"].fp, rs.metrics["size"].fn) == (1, 1)
+    rs = scoring.score_report("x", [_f(size_mm=6.0)], [_f(size_mm=6.4)])
+    assert rs.metrics["size"].tp == 1
+    rs = scoring.score_report("x", [_f(size_mm=6.0)], [_f()])
+    assert (rs.metrics["size"].tp, rs.metrics["size"].fn) == (0, 1)
+
+
+def test_scorer_accepts_a_lobe_implied_by_the_segment_but_not_a_wrong_one() -> None:
+    ok = scoring.score_report("x", [_f(segment=7)], [_f(segment=7, lobe="right")])
+    assert ok.metrics["location"].fp == 0 and ok.metrics["location"].tp == 1
+    bad = scoring.score_report("x", [_f(segment=7)], [_f(segment=7, lobe="left")])
+    assert bad.metrics["location"].fp == 1
+
+
+def test_scorer_ignores_uncalcified_and_resolved_predictions() -> None:
+    preds = [_f(calcified=False, kind="lesion"), _f(comparison="resolved")]
+    rs = scoring.score_report("x", [], preds)
+    assert rs.metrics["negation"].tp == 1 and rs.metrics["detection"].fp == 0
+
+
+def test_scorer_spurious_other_organ_finding_counts_against_negation() -> None:
+    rs = scoring.score_report("x", [], [_f(size_mm=5.0)])
+    assert rs.metrics["negation"].fn == 1 and rs.metrics["detection"].fp == 1
+
+
+# ---------------------------------------------------------------------------
+# The reader on the corpus
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("row", DEV, ids=[r["id"] for r in DEV])
+def test_dev_report(row: dict[str, Any], extract: Callable[..., list[Any]]) -> None:
+    """Every dev report: right findings, right sizes, right counts."""
+    rs = scoring.score_report(row["id"], row["expected"], _predict(extract, row))
+    assert rs.ok(("detection", "size", "count")), (
+        f"{row['id']} ({row['note']}):\n{_explain(rs)}\n--- text ---\n{row['text']}"
+    )
+
+
+def test_heldout_meets_the_issue_bar(extract: Callable[..., list[Any]]) -> None:
+    """Held-out: scored and printed; asserted only against F1 >= 0.95 (detection, size)."""
+    preds = {row["id"]: _predict(extract, row) for row in HELDOUT}
+    score = scoring.score_corpus(HELDOUT, preds)
+    table = "\n".join(
+        f"{name:<17} P={prf.precision:.3f} R={prf.recall:.3f} F1={prf.f1:.3f}"
+        for name, prf in score.metrics.items()
+    )
+    print(f"\nheld-out ({score.n_reports} reports)\n{table}")
+    failing = ", ".join(r.id for r in score.failures())
+    assert score.metrics["detection"].f1 >= BAR_F1, f"{table}\nfailing: {failing}"
+    assert score.metrics["size"].f1 >= BAR_F1, f"{table}\nfailing: {failing}"
