@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n[ \t]*(?=\n|[A-Z0-9\u2022*\-])|\n[ \t]*\n")
+_SENTENCE_END = re.compile(r"[.!?](?=\s|,[ \t]*[A-Z])|\n[ \t]*(?=\n|[A-Z0-9\u2022*\-])|\n[ \t]*\n")
 _ABBREVIATIONS = frozenset({"vs", "approx", "e.g", "i.e", "eg", "ie", "dr", "seg", "no", "fig"})
 _WORD_BEFORE = re.compile(r"([A-Za-z.]{1,8})$")
 
