@@ -91,8 +91,12 @@ def validate_resource(data: Any, path: str) -> dict[str, Any]:
         cls.model_validate(data)
     except ValidationError as exc:
         raise from_validation_error(exc, path) from None
-    except (ValueError, TypeError, RecursionError) as exc:
-        raise InputError([(path, f"invalid FHIR {rtype}: {type(exc).__name__}")]) from None
+    except RecursionError:
+        raise InputError([(path, "nested too deeply")]) from None
+    except Exception as exc:
+        # fhir_core raises bare KeyError/TypeError for some inputs (an unknown or
+        # empty nested resourceType, for one); to a client that is still bad input.
+        raise InputError([(path, f"invalid FHIR {rtype} ({type(exc).__name__})")]) from None
     return data
 
 

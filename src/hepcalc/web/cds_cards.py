@@ -174,19 +174,17 @@ def patient_view_cards(
             if rec.citations:
                 line += f" [{', '.join(rec.citations)}]"
             lines.append(line)
-        if assessment.risk.unknown:
-            lines.append(
-                "\nUnknown risk factors (assumed as stated in the report): "
-                + ", ".join(assessment.risk.unknown).replace("_", " ")
-            )
+        for assumption in assessment.risk.assumptions:
+            lines.append(f"\n_Assumed:_ {assumption}")
         suggestions: list[Suggestion] = []
-        if primary.action in IMAGING_ACTIONS and primary.modality:
-            study = modality_words(primary.modality, primary.contrast) or primary.modality
+        imaging = next((r for r in actionable if r.action in IMAGING_ACTIONS and r.modality), None)
+        if imaging is not None:
+            study = modality_words(imaging.modality, imaging.contrast) or str(imaging.modality)
             period = None
-            if latest_exam is not None and primary.interval_months:
+            if latest_exam is not None and imaging.interval_months:
                 from hepcalc.registry.schedule import due_window
 
-                lo, hi = due_window(primary.action.value, latest_exam, primary.interval_months)
+                lo, hi = due_window(imaging.action.value, latest_exam, imaging.interval_months)
                 if lo is not None and hi is not None:
                     period = (lo, hi)
             suggestions.append(
@@ -197,11 +195,11 @@ def patient_view_cards(
                     actions=[
                         Action(
                             type="create",
-                            description=f"Order {study} (hepcalc rule {primary.rule})",
+                            description=f"Order {study} (hepcalc rule {imaging.rule})",
                             resource=_service_request(
                                 f"{study} abdomen (liver)",
                                 patient_id,
-                                "Follow-up of liver calcification (hepcalc)",
+                                "Liver calcification work-up or follow-up (hepcalc)",
                                 period,
                             ),
                         )
