@@ -1,0 +1,208 @@
+"""Question and passage text -> search terms.
+
+Patients and clinicians ask the same thing in different words ("calcium spot",
+"calcified focus", "calcification"; "baby", "fetal", "newborn"). A small domain
+lexicon folds such variants onto one term before BM25 sees them, and a light
+suffix stripper handles plurals and verb forms. Both are deliberately simple and
+auditable: a reviewer can read exactly why two words match.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Multi-word phrases first (applied to lowercased text before tokenizing).
+PHRASES: tuple[tuple[str, str], ...] = (
+    (r"alpha[\s-]*feto[\s-]*protein|feto[\s-]*protein|fetal protein|\ba\.?f\.?p\b", " afp "),
+    (r"magnetic resonance( imaging)?", " mri "),
+    (r"computed tomography|cat scan", " ct "),
+    (r"ultra[\s-]?sound|sonograph\w*|ultrasonograph\w*", " ultrasound "),
+    (r"follow[\s-]?up", " followup "),
+    (r"needle[\s-]?tract|needle[\s-]?track", " seeding "),
+    (r"signal[\s-]?void", " signalvoid "),
+    (r"(focal )?nodular hyperplasia|\bfnh\b", " fnh "),
+    (r"\bhcc\b|hepatocellular carcinoma", " hcc "),
+)
+
+# Word -> canonical term (after lowercasing, before stemming).
+LEXICON: dict[str, str] = {}
+
+
+def _fold(canonical: str, *variants: str) -> None:
+    for v in variants:
+        LEXICON[v] = canonical
+
+
+_fold("liver", "liver", "livers", "hepatic", "hepato", "hepatically")
+_fold(
+    "calcif",
+    "calcium",
+    "calcified",
+    "calcification",
+    "calcifications",
+    "calcific",
+    "calcify",
+    "calcifies",
+    "calcifying",
+    "microcalcification",
+    "microcalcifications",
+)
+_fold(
+    "child",
+    "baby",
+    "babies",
+    "infant",
+    "infants",
+    "infantile",
+    "newborn",
+    "newborns",
+    "neonate",
+    "neonates",
+    "neonatal",
+    "fetus",
+    "fetal",
+    "foetal",
+    "foetus",
+    "prenatal",
+    "antenatal",
+    "pregnancy",
+    "pregnant",
+    "child",
+    "children",
+    "childs",
+    "toddler",
+    "toddlers",
+    "pediatric",
+    "paediatric",
+    "kid",
+    "kids",
+)
+_fold("cancer", "cancer", "cancers", "malignant", "malignancy", "carcinoma", "cancerous")
+_fold("tumor", "tumor", "tumors", "tumour", "tumours", "neoplasm", "neoplasms")
+_fold("nodul", "nodule", "nodules", "nodular", "lump", "lumps")
+_fold("metastasis", "metastasis", "metastases", "metastatic", "spread", "spreads", "spreading")
+_fold("chemotherapy", "chemo", "chemotherapy", "chemotherapies")
+_fold(
+    "grow",
+    "grow",
+    "grows",
+    "grew",
+    "growing",
+    "growth",
+    "bigger",
+    "larger",
+    "enlarge",
+    "enlarged",
+    "enlargement",
+    "increase",
+    "increased",
+    "increases",
+)
+_fold("shrink", "shrink", "shrank", "shrinks", "smaller", "decrease", "decreased", "regress")
+_fold("punctate", "punctate", "dot", "dots", "speckled", "stippled", "specks", "flecks")
+_fold("biopsy", "biopsy", "biopsies", "biopsied", "sample", "sampling")
+_fold("mri", "mri", "mr")
+_fold("cyst", "cyst", "cysts", "cystic")
+_fold("granuloma", "granuloma", "granulomas", "granulomatous")
+_fold("hemangioma", "hemangioma", "hemangiomas", "haemangioma", "haemangiomas")
+_fold("scan", "scan", "scans", "imaging", "image", "images")
+
+STOPWORDS: frozenset[str] = frozenset(
+    """a an and are as at be been being but by can could did do does doing for from had has
+    have having he her hers him his how i if in into is it its me my mine of on or our she
+    should so than that the their them then there these they this those to too us was we
+    were what when where which while who whom why will with would you your yours am any all
+    also just about up out very much many more most some such only own same no nor not
+    get got gets mean means meaning tell please doctor doctors""".split()
+) | frozenset(
+    # General English verbs, adjectives and fillers that carry no topic: without
+    # them an everyday word like "become" would look like an unknown topic word.
+    """become becomes became becoming seem seems seemed see seeing seen saw look looks
+    looking looked say says said saying know knows knew known think thought want wants
+    wanted go goes going went come comes came make makes made take takes took put puts
+    give gives gave find finds found keep keeps let lets try tries use used uses using
+    possible possibly probably maybe perhaps really actually good bad better well okay ok
+    fine normal thing things something anything way ways kind sort lot lots bit little
+    now today still yet already ever never always often sometimes usually
+    mention mentions mentioned mentioning report reports reported say wrote written
+    worried worry worrying concern concerned concerning scared afraid help helps need needs
+    needed""".split()
+)
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+def stem(word: str) -> str:
+    """A light suffix stripper: plurals and common verb endings, nothing clever."""
+    if word in LEXICON:
+        return LEXICON[word]
+    for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            if suffix == "s" and word.endswith("ss"):
+                return word
+            return LEXICON.get(word[: -len(suffix)] + keep, word[: -len(suffix)] + keep)
+    return word
+
+
+def terms(text: str) -> list[str]:
+    """Search terms for a question or a passage (order kept, stopwords dropped)."""
+    low = text.lower()
+    for pattern, replacement in PHRASES:
+        low = re.sub(pattern, replacement, low)
+    out: list[str] = []
+    for tok in _TOKEN.findall(low):
+        if tok in STOPWORDS or (len(tok) < 2 and not tok.isdigit()):
+            continue
+        out.append(stem(tok))
+    return out
+
+
+# Words every article uses: they put a question in the domain but do not say
+# which article answers it.
+GENERIC_TERMS: frozenset[str] = frozenset({"liver", "calcif", "scan", "spot", "spots"})
+
+# The knowledge base is about the liver and its calcifications: a question must
+# name at least one of these to be in scope ...
+DOMAIN_TERMS: frozenset[str] = frozenset(
+    {"liver", "calcif", "afp", "granuloma", "hemangioma", "fnh", "hcc", "hydatid", "cirrhosis"}
+)
+# ... and a question about another organ that never names the liver is not ours
+# (breast, coronary, thyroid or kidney calcifications are different subjects).
+OTHER_ORGANS: frozenset[str] = frozenset(
+    {
+        "breast",
+        "mammogram",
+        "mammography",
+        "coronary",
+        "heart",
+        "artery",
+        "arteri",
+        "aortic",
+        "valve",
+        "thyroid",
+        "kidney",
+        "renal",
+        "brain",
+        "prostate",
+        "lung",
+        "pancrea",
+        "pancreas",
+        "pancreatic",
+        "gallbladder",
+        "tendon",
+        "shoulder",
+        "joint",
+        "dental",
+        "tooth",
+    }
+)
+
+
+def in_domain(question_terms: list[str]) -> bool:
+    """True when the question is about the liver or its calcifications."""
+    t = set(question_terms)
+    if "liver" in t:
+        return True
+    if t & OTHER_ORGANS:
+        return False
+    return bool(t & DOMAIN_TERMS)
