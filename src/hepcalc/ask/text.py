@@ -107,14 +107,19 @@ _fold("granuloma", "granuloma", "granulomas", "granulomatous")
 _fold("hemangioma", "hemangioma", "hemangiomas", "haemangioma", "haemangiomas")
 _fold("scan", "scan", "scans", "imaging", "image", "images")
 
-STOPWORDS: frozenset[str] = frozenset(
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+STOPWORDS: frozenset[str] = _words(
     """a an and are as at be been being but by can could did do does doing for from had has
     have having he her hers him his how i if in into is it its me my mine of on or our she
     should so than that the their them then there these they this those to too us was we
     were what when where which while who whom why will with would you your yours am any all
     also just about up out very much many more most some such only own same no nor not
-    get got gets mean means meaning tell please doctor doctors""".split()
-) | frozenset(
+    get got gets mean means meaning tell please doctor doctors"""
+) | _words(
     # General English verbs, adjectives and fillers that carry no topic: without
     # them an everyday word like "become" would look like an unknown topic word.
     """become becomes became becoming seem seems seemed see seeing seen saw look looks
@@ -126,7 +131,7 @@ STOPWORDS: frozenset[str] = frozenset(
     now today still yet already ever never always often sometimes usually
     mention mentions mentioned mentioning report reports reported say wrote written
     worried worry worrying concern concerned concerning scared afraid help helps need needs
-    needed""".split()
+    needed"""
 )
 
 _TOKEN = re.compile(r"[a-z0-9]+")
