@@ -279,6 +279,22 @@ def format_table(title: str, score: scoring.CorpusScore, only: Sequence[str] = (
     return "\n".join(lines)
 
 
+def format_by_style(score: scoring.CorpusScore, rows: Sequence[dict[str, Any]]) -> str:
+    """Detection and size F1 per writing style: where generalisation breaks."""
+    style_of = {r["id"]: r.get("style", "") for r in rows}
+    per: dict[str, dict[str, scoring.PRF]] = {}
+    for rs in score.reports:
+        bucket = per.setdefault(
+            style_of[rs.id], {"detection": scoring.PRF(), "size": scoring.PRF()}
+        )
+        for name, prf in bucket.items():
+            prf.add(rs.metrics[name])
+    parts = [
+        f"{style} {m['detection'].f1:.2f}/{m['size'].f1:.2f}" for style, m in sorted(per.items())
+    ]
+    return "  detection/size F1 by style: " + ", ".join(parts)
+
+
 def format_failures(
     score: scoring.CorpusScore, rows: Sequence[dict[str, Any]], limit: int
 ) -> Iterator[str]:
@@ -333,6 +349,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             score = scoring.score_corpus(rows, preds)
             print()
             print(format_table(f"hepcalc on {name} [{secs:.2f} s]", score))
+            if name != "mtsamples":
+                print(format_by_style(score, rows))
             if args.failures:
                 print("\n".join(format_failures(score, rows, args.failures)))
             results[f"hepcalc/{name}"] = {m: p.as_dict() for m, p in score.metrics.items()}
