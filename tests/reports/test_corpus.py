@@ -21,6 +21,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import ROOT
 
@@ -204,6 +206,39 @@ def test_scorer_ignores_uncalcified_and_resolved_predictions() -> None:
 def test_scorer_spurious_other_organ_finding_counts_against_negation() -> None:
     rs = scoring.score_report("x", [], [_f(size_mm=5.0)])
     assert rs.metrics["negation"].fn == 1 and rs.metrics["detection"].fp == 1
+
+
+finding_strategy = st.builds(
+    _f,
+    kind=st.sampled_from(sorted(ALLOWED["kind"])),
+    size_mm=st.none() | st.integers(1, 150).map(float),
+    count=st.sampled_from([1, 2, 3, "multiple"]),
+    lobe=st.sampled_from([None, "right", "left", "caudate"]),
+    segment=st.sampled_from([None, *range(1, 9)]),
+    comparison=st.sampled_from(sorted(ALLOWED["comparison"], key=str)),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    expected=st.lists(finding_strategy, max_size=5),
+    predicted=st.lists(finding_strategy, max_size=5),
+    seed=st.integers(0, 1000),
+)
+def test_scorer_properties(
+    expected: list[dict[str, Any]], predicted: list[dict[str, Any]], seed: int
+) -> None:
+    """Counts add up; a report scored against itself, in any order, is perfect."""
+    rs = scoring.score_report("x", expected, predicted)
+    det = rs.metrics["detection"]
+    assert det.tp + det.fn == len(expected) and det.tp + det.fp == len(predicted)
+    for name in scoring.ATTRIBUTES:
+        items_per_pair = 2 if name == "location" else 1  # lobe and segment
+        assert rs.metrics[name].tp <= items_per_pair * det.tp
+    shuffled = list(expected)
+    random.Random(seed).shuffle(shuffled)
+    same = scoring.score_report("x", expected, shuffled)
+    assert all(prf.fp == 0 and prf.fn == 0 for prf in same.metrics.values())
 
 
 # ---------------------------------------------------------------------------
