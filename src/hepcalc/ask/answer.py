@@ -12,6 +12,7 @@ because the generic words every article shares dominate short questions.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -23,9 +24,10 @@ from hepcalc.knowledge import load_kb
 
 MAX_QUESTION_CHARS = 2000
 # Minimum share of the question's specific words the best article must use. Set
-# between the lowest tuning-question coverage (0.60) and the highest coverage of
-# in-domain questions the articles do not answer (0.38); see docs/ask.md.
-MIN_COVERAGE = 0.5
+# between the highest coverage of in-domain probe questions the articles do not
+# answer (0.34) and the lowest coverage of a tuning question (0.38 before
+# prepositions became stopwords); see docs/ask.md.
+MIN_COVERAGE = 0.35
 # A question without any liver word must be matched almost completely and score
 # well above off-topic probes (best off-topic probe scored 1.7; docs/ask.md).
 STRONG_COVERAGE = 0.9
@@ -36,6 +38,7 @@ SECOND_PASSAGE_RATIO = 0.5
 MAX_RELATED = 4
 
 Audience = Literal["clinician", "patient"]
+_SOURCE_NOTE = re.compile(r"\s*\((?:seed|TORCH)[^)]*\)\s*$")
 
 
 class Answer(BaseModel):
@@ -136,7 +139,7 @@ def answer(question: str, audience: str = "clinician") -> Answer:
         return _dont_know([], aud)
     best = hits[0]
     coverage = index.coverage(q_terms, best.article.id)
-    if in_domain(q_terms):
+    if in_domain(q_terms, index.topic_terms):
         if coverage < MIN_COVERAGE:
             return _dont_know(hits, aud)
     elif not strong_match(q_terms, coverage, best.score):
@@ -150,8 +153,11 @@ def answer(question: str, audience: str = "clinician") -> Answer:
     citations: list[str] = []
     for p in chosen:
         body = p.section.patient if aud == "patient" else p.section.clinician
+        heading = p.section.heading
+        if aud == "patient":  # "(seed 001 conflict)" means nothing to a patient
+            heading = _SOURCE_NOTE.sub("", heading)
         keys = ", ".join(p.section.citations)
-        parts.append(f"{p.section.heading}\n{body.strip()} [{keys}]")
+        parts.append(f"{heading}\n{body.strip()} [{keys}]")
         citations += [k for k in p.section.citations if k not in citations]
     return Answer(
         answer="\n\n".join(parts),

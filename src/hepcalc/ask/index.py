@@ -53,6 +53,11 @@ class Index:
         for doc in corpus:
             for t in set(doc):
                 self.df[t] = self.df.get(t, 0) + 1
+        # Words of the article titles and example questions: what the articles are about.
+        self.topic_terms: frozenset[str] = (
+            frozenset(t for a in articles for t in terms(" ".join([a.title, *a.questions])))
+            - GENERIC_TERMS
+        )
         self.vocabulary: dict[str, set[str]] = {}
         for p, doc in zip(self.passages, corpus, strict=True):
             self.vocabulary.setdefault(p.article.id, set()).update(doc)

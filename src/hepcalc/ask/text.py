@@ -20,6 +20,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r"follow[\s-]?up", " followup "),
     (r"needle[\s-]?tract|needle[\s-]?track", " seeding "),
     (r"signal[\s-]?void", " signalvoid "),
+    (r"down'?s? syndrome", " karyotype "),
     (r"(focal )?nodular hyperplasia|\bfnh\b", " fnh "),
     (r"\bhcc\b|hepatocellular carcinoma", " hcc "),
 )
@@ -76,8 +77,10 @@ _fold(
     "paediatric",
     "kid",
     "kids",
+    "unborn",
 )
 _fold("cancer", "cancer", "cancers", "malignant", "malignancy", "carcinoma", "cancerous")
+_fold("precursor", "precursor", "precursors", "precancerous", "precancer", "premalignant")
 _fold("tumor", "tumor", "tumors", "tumour", "tumours", "neoplasm", "neoplasms")
 _fold("nodul", "nodule", "nodules", "nodular", "lump", "lumps")
 _fold("metastasis", "metastasis", "metastases", "metastatic", "spread", "spreads", "spreading")
@@ -97,6 +100,9 @@ _fold(
     "increase",
     "increased",
     "increases",
+    "expand",
+    "expands",
+    "expanding",
 )
 _fold("shrink", "shrink", "shrank", "shrinks", "smaller", "decrease", "decreased", "regress")
 _fold("punctate", "punctate", "dot", "dots", "speckled", "stippled", "specks", "flecks")
@@ -105,7 +111,35 @@ _fold("mri", "mri", "mr")
 _fold("cyst", "cyst", "cysts", "cystic")
 _fold("granuloma", "granuloma", "granulomas", "granulomatous")
 _fold("hemangioma", "hemangioma", "hemangiomas", "haemangioma", "haemangiomas")
-_fold("scan", "scan", "scans", "imaging", "image", "images")
+_fold("scan", "scan", "scans", "imaging", "image", "images", "radiologist", "radiology")
+_fold("tuberculosis", "tb", "tuberculosis", "tuberculous")
+_fold(
+    "karyotype",
+    "karyotype",
+    "chromosome",
+    "chromosomes",
+    "chromosomal",
+    "trisomy",
+    "genetic",
+    "genes",
+)
+_fold(
+    "risk",
+    "risk",
+    "risks",
+    "risky",
+    "safe",
+    "safety",
+    "unsafe",
+    "danger",
+    "dangerous",
+    "harm",
+    "harmful",
+    "serious",
+)
+_fold("sign", "sign", "signs", "warning", "warn", "indicator", "indicate", "indicates")
+_fold("cause", "cause", "causes", "caused", "causing", "reason", "reasons", "differential")
+_fold("size", "size", "sizes", "sized", "measure", "measured", "measurement", "measurements")
 
 
 def _words(text: str) -> frozenset[str]:
@@ -117,7 +151,7 @@ STOPWORDS: frozenset[str] = _words(
     have having he her hers him his how i if in into is it its me my mine of on or our she
     should so than that the their them then there these they this those to too us was we
     were what when where which while who whom why will with would you your yours am any all
-    also just about up out very much many more most some such only own same no nor not
+    also just about up out very much many more most some such only own no nor not
     get got gets mean means meaning tell please doctor doctors"""
 ) | _words(
     # General English verbs, adjectives and fillers that carry no topic: without
@@ -131,7 +165,11 @@ STOPWORDS: frozenset[str] = _words(
     now today still yet already ever never always often sometimes usually
     mention mentions mentioned mentioning report reports reported say wrote written
     worried worry worrying concern concerned concerning scared afraid help helps need needs
-    needed"""
+    needed future later eventually someday else apart throughout whole link linked
+    related connected associated one two three four five six seven eight nine ten
+    first second next last lead leads led mom mum mother father dad husband wife son
+    daughter friend brother sister around near inside within under over across along
+    behind beside onto upon via per"""
 )
 
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -142,10 +180,21 @@ def stem(word: str) -> str:
     if word in LEXICON:
         return LEXICON[word]
     for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            if suffix == "s" and word.endswith("ss"):
-                return word
-            return LEXICON.get(word[: -len(suffix)] + keep, word[: -len(suffix)] + keep)
+        if not word.endswith(suffix) or len(word) - len(suffix) < 3:
+            continue
+        if suffix == "s" and word.endswith(("ss", "us", "is")):
+            return word
+        base = word[: -len(suffix)] + keep
+        if suffix == "es" and not base.endswith(("s", "x", "z", "ch", "sh")):
+            base = word[:-1]  # "sizes" -> "size", but "boxes" -> "box"
+        if (
+            suffix in ("ing", "ed")
+            and len(base) > 3
+            and base[-1] == base[-2]
+            and base[-1] not in "lsz"
+        ):
+            base = base[:-1]  # "scanned" -> "scan"
+        return LEXICON.get(base, base)
     return word
 
 
@@ -166,12 +215,12 @@ def terms(text: str) -> list[str]:
 # which article answers it.
 GENERIC_TERMS: frozenset[str] = frozenset({"liver", "calcif", "scan", "spot", "spots"})
 
-# The knowledge base is about the liver and its calcifications: a question must
-# name at least one of these to be in scope ...
+# Words that by themselves put a question in the domain of the knowledge base:
+# calcifications and the lesions the articles are about.
 DOMAIN_TERMS: frozenset[str] = frozenset(
-    {"liver", "calcif", "afp", "granuloma", "hemangioma", "fnh", "hcc", "hydatid", "cirrhosis"}
+    {"calcif", "afp", "granuloma", "hemangioma", "fnh", "hydatid", "punctate"}
 )
-# ... and a question about another organ that never names the liver is not ours
+# A question about another organ that never names the liver is not ours
 # (breast, coronary, thyroid or kidney calcifications are different subjects).
 OTHER_ORGANS: frozenset[str] = frozenset(
     {
@@ -203,11 +252,17 @@ OTHER_ORGANS: frozenset[str] = frozenset(
 )
 
 
-def in_domain(question_terms: list[str]) -> bool:
-    """True when the question is about the liver or its calcifications."""
+def in_domain(question_terms: list[str], topic_terms: frozenset[str]) -> bool:
+    """True when the question is about liver calcifications or an article's topic.
+
+    It must name a calcification-type word, or name the liver together with a
+    word from some article's title or example questions ("liver" + "biopsy").
+    "Liver" alone is not enough: the articles do not cover fatty liver, liver
+    tests or transplants, and saying so beats answering beside the point.
+    """
     t = set(question_terms)
-    if "liver" in t:
-        return True
-    if t & OTHER_ORGANS:
+    if t & OTHER_ORGANS and "liver" not in t:
         return False
-    return bool(t & DOMAIN_TERMS)
+    if t & DOMAIN_TERMS:
+        return True
+    return "liver" in t and bool((t - GENERIC_TERMS) & topic_terms)
