@@ -94,6 +94,16 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
                 (*routes_api.COMPONENT_MODELS, FeedbackRequest)
             ).items():
                 components.setdefault(name, sub)
+            # the CDS service ids are a closed list: say so, so clients and fuzzers know
+            for path, item in schema.get("paths", {}).items():
+                if "{service_id}" in path:
+                    for op in item.values():
+                        for param in op.get("parameters", []):
+                            if param.get("name") == "service_id":
+                                param["schema"] = {
+                                    "type": "string",
+                                    "enum": list(cds_hooks.SERVICES),
+                                }
             app.openapi_schema = schema
         return app.openapi_schema
 

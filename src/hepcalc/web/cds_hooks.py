@@ -83,11 +83,27 @@ _CDS_REQUEST_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["hook", "hookInstance", "context"],
     "properties": {
-        "hook": {"type": "string"},
-        "hookInstance": {"type": "string"},
+        "hook": {"type": "string", "enum": ["patient-view", "order-select"]},
+        "hookInstance": {"type": "string", "minLength": 1},
         "fhirServer": {"type": "string"},
-        "context": {"type": "object"},
-        "prefetch": {"type": "object"},
+        "context": {
+            "type": "object",
+            "required": ["patientId"],
+            "properties": {
+                "patientId": {"type": "string", "minLength": 1},
+                "userId": {"type": "string"},
+                "selections": {"type": "array", "items": {"type": "string"}},
+                "draftOrders": {"type": "object"},
+            },
+        },
+        "prefetch": {
+            "type": "object",
+            "description": "CDS Hooks prefetch: each key a FHIR resource, a Bundle, or null",
+            "properties": {
+                key: {"type": ["object", "null"]}
+                for key in ("patient", "conditions", "imagingReports", "afp")
+            },
+        },
     },
 }
 
