@@ -21,6 +21,8 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r"needle[\s-]?tract|needle[\s-]?track", " seeding "),
     (r"signal[\s-]?void", " signalvoid "),
     (r"down'?s? syndrome", " karyotype "),
+    (r"\bpre[\s-]?(?:cancer\w*|malignan\w*)", " precursor "),
+    (r"check[\s-]?ups?", " followup "),
     (r"(focal )?nodular hyperplasia|\bfnh\b", " fnh "),
     (r"\bhcc\b|hepatocellular carcinoma", " hcc "),
 )
@@ -139,6 +141,52 @@ _fold(
 )
 _fold("sign", "sign", "signs", "warning", "warn", "indicator", "indicate", "indicates")
 _fold("cause", "cause", "causes", "caused", "causing", "reason", "reasons", "differential")
+_fold(
+    "followup",
+    "followup",
+    "check",
+    "checks",
+    "checked",
+    "checking",
+    "monitor",
+    "monitored",
+    "monitoring",
+    "surveillance",
+    "recheck",
+)
+_fold(
+    "turn",
+    "turn",
+    "turns",
+    "turned",
+    "develop",
+    "develops",
+    "developed",
+    "transform",
+    "transforms",
+    "transformation",
+    "progress",
+    "progresses",
+    "progression",
+)
+_fold("risk", "chance", "chances", "likelihood", "odds", "probability", "likely")
+_fold("viable", "viable", "dead", "die", "dies", "died", "kill", "killed", "necrosis", "necrotic")
+_fold(
+    "recommend",
+    "recommend",
+    "recommends",
+    "recommended",
+    "recommendation",
+    "recommendations",
+    "advice",
+    "advise",
+    "advised",
+    "guideline",
+    "guidelines",
+)
+_fold("incidental", "incidental", "incidentally", "accidental", "accidentally", "unexpected")
+_fold("wall", "wall", "walls", "rim", "rims", "shell", "shells", "capsule")
+_fold("miss", "miss", "missed", "misses", "overlook", "overlooked", "undetected")
 _fold("size", "size", "sizes", "sized", "measure", "measured", "measurement", "measurements")
 
 
@@ -169,10 +217,11 @@ STOPWORDS: frozenset[str] = _words(
     related connected associated one two three four five six seven eight nine ten
     first second next last lead leads led mom mum mother father dad husband wife son
     daughter friend brother sister around near inside within under over across along
-    behind beside onto upon via per"""
+    behind beside onto upon via per done"""
 )
 
 _TOKEN = re.compile(r"[a-z0-9]+")
+UNITS: frozenset[str] = frozenset({"mm", "cm", "ml", "ng", "hu", "kpa", "mo", "yr", "yrs"})
 
 
 def stem(word: str) -> str:
@@ -205,7 +254,9 @@ def terms(text: str) -> list[str]:
         low = re.sub(pattern, replacement, low)
     out: list[str] = []
     for tok in _TOKEN.findall(low):
-        if tok in STOPWORDS or (len(tok) < 2 and not tok.isdigit()):
+        # Numbers and units say how big, not what about: "3 mm" must not pull a
+        # question towards the article that quotes the most millimetres.
+        if tok in STOPWORDS or tok in UNITS or len(tok) < 2 or tok[0].isdigit():
             continue
         out.append(stem(tok))
     return out
