@@ -151,125 +151,115 @@ def _had_contrast_cross_sectional(history: Sequence[tuple[Exam, Finding]]) -> in
 # ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Step:
+    """One management step of a LI-RADS category (core p14 table, rule lirads-management)."""
+
+    action: Action
+    text: str
+    modality: str | None = None
+    contrast: Contrast | None = None
+    interval: tuple[float, float] | None = None
+
+
+_CT_MRI = {"modality": "CT or MRI", "contrast": Contrast.iv}
+_US = {"modality": "US", "contrast": Contrast.none}
+_MDD = "Multidisciplinary discussion for tailored work-up."
+
+LIRADS_STEPS: dict[LiradsCategory, tuple[_Step, ...]] = {
+    LiradsCategory.LR_NC: (
+        _Step(
+            Action.follow_up_imaging,
+            "Repeat or alternative diagnostic imaging in 3 months or less.",
+            interval=(0, 3),
+            **_CT_MRI,
+        ),
+    ),
+    LiradsCategory.LR_1: (
+        _Step(Action.hcc_surveillance, "Return to routine surveillance.", interval=(6, 6), **_US),
+    ),
+    LiradsCategory.LR_2: (
+        _Step(
+            Action.hcc_surveillance,
+            "Return to surveillance; consider repeat diagnostic imaging in 6 months or less.",
+            interval=(6, 6),
+            **_US,
+        ),
+    ),
+    LiradsCategory.LR_3: (
+        _Step(
+            Action.follow_up_imaging,
+            "Repeat or alternative diagnostic imaging in 3-6 months.",
+            interval=(3, 6),
+            **_CT_MRI,
+        ),
+    ),
+    LiradsCategory.LR_4: (
+        _Step(Action.multidisciplinary_discussion, _MDD),
+        _Step(Action.biopsy_consideration, "Work-up may include biopsy."),
+        _Step(
+            Action.follow_up_imaging,
+            "If neither biopsy nor treatment is planned, repeat or "
+            "alternative imaging in 3 months or less.",
+            interval=(0, 3),
+            **_CT_MRI,
+        ),
+    ),
+    LiradsCategory.LR_5: (
+        _Step(
+            Action.multidisciplinary_discussion,
+            "HCC by imaging criteria; biopsy is not "
+            "needed. Multidisciplinary discussion for management.",
+        ),
+    ),
+    LiradsCategory.LR_M: (
+        _Step(Action.multidisciplinary_discussion, _MDD),
+        _Step(Action.biopsy_consideration, "Work-up often includes biopsy."),
+    ),
+    LiradsCategory.LR_TIV: (
+        _Step(
+            Action.multidisciplinary_discussion,
+            "Multidisciplinary discussion; work-up may include biopsy.",
+        ),
+    ),
+    LiradsCategory.US_1: (
+        _Step(Action.hcc_surveillance, "Return to routine surveillance.", interval=(6, 6), **_US),
+    ),
+    LiradsCategory.US_2: (
+        _Step(
+            Action.follow_up_imaging,
+            "Short-interval ultrasound in 3-6 months.",
+            interval=(3, 6),
+            **_US,
+        ),
+    ),
+    LiradsCategory.US_3: (
+        _Step(
+            Action.characterize_contrast_imaging,
+            "Multiphase contrast-enhanced CT or MRI.",
+            modality="MRI or CT",
+            contrast=Contrast.hepatobiliary,
+        ),
+    ),
+}
+
+
 def _lirads_plan(b: _Builder, tv: TrackView) -> bool:
     """Emit LI-RADS-driven management; True if LI-RADS decided this track."""
     lr = tv.lirads
     if lr is None:
         return False
-    t = tv.track
-    c = lr.category
-    why = f"{c.value}: {lr.reason}" if lr.reason else c.value
-    if c is LiradsCategory.LR_NC:
+    why = f"{lr.category.value}: {lr.reason}" if lr.reason else lr.category.value
+    rule = "us-lirads-management" if lr.category.value.startswith("US-") else "lirads-management"
+    for step in LIRADS_STEPS[lr.category]:
         b.rec(
-            Action.follow_up_imaging,
-            "lirads-management",
-            f"{why}. Repeat or alternative diagnostic imaging in 3 months or less.",
-            track=t,
-            modality="CT or MRI",
-            contrast=Contrast.iv,
-            interval=(0, 3),
-        )
-    elif c in (LiradsCategory.LR_1, LiradsCategory.US_1):
-        b.rec(
-            Action.hcc_surveillance,
-            "lirads-management" if c is LiradsCategory.LR_1 else "us-lirads-management",
-            f"{why}. Return to routine surveillance.",
-            track=t,
-            modality="US",
-            contrast=Contrast.none,
-            interval=(6, 6),
-        )
-    elif c is LiradsCategory.LR_2:
-        b.rec(
-            Action.hcc_surveillance,
-            "lirads-management",
-            f"{why}. Return to surveillance; "
-            "consider repeat diagnostic imaging in 6 months or less.",
-            track=t,
-            modality="US",
-            contrast=Contrast.none,
-            interval=(6, 6),
-        )
-    elif c is LiradsCategory.LR_3:
-        b.rec(
-            Action.follow_up_imaging,
-            "lirads-management",
-            f"{why}. Repeat or alternative diagnostic imaging in 3-6 months.",
-            track=t,
-            modality="CT or MRI",
-            contrast=Contrast.iv,
-            interval=(3, 6),
-        )
-    elif c is LiradsCategory.LR_4:
-        b.rec(
-            Action.multidisciplinary_discussion,
-            "lirads-management",
-            f"{why}. Multidisciplinary discussion for tailored work-up.",
-            track=t,
-        )
-        b.rec(
-            Action.biopsy_consideration,
-            "lirads-management",
-            f"{why}. Work-up may include biopsy.",
-            track=t,
-        )
-        b.rec(
-            Action.follow_up_imaging,
-            "lirads-management",
-            f"{why}. If neither biopsy "
-            "nor treatment is planned, repeat or alternative imaging in 3 months or less.",
-            track=t,
-            modality="CT or MRI",
-            contrast=Contrast.iv,
-            interval=(0, 3),
-        )
-    elif c is LiradsCategory.LR_5:
-        b.rec(
-            Action.multidisciplinary_discussion,
-            "lirads-management",
-            f"{why}. HCC by "
-            "imaging criteria; biopsy is not needed. Multidisciplinary discussion for "
-            "management.",
-            track=t,
-        )
-    elif c is LiradsCategory.LR_M:
-        b.rec(
-            Action.multidisciplinary_discussion,
-            "lirads-management",
-            f"{why}. Multidisciplinary discussion for tailored work-up.",
-            track=t,
-        )
-        b.rec(
-            Action.biopsy_consideration,
-            "lirads-management",
-            f"{why}. Work-up often includes biopsy.",
-            track=t,
-        )
-    elif c is LiradsCategory.LR_TIV:
-        b.rec(
-            Action.multidisciplinary_discussion,
-            "lirads-management",
-            f"{why}. Multidisciplinary discussion; work-up may include biopsy.",
-            track=t,
-        )
-    elif c is LiradsCategory.US_2:
-        b.rec(
-            Action.follow_up_imaging,
-            "us-lirads-management",
-            f"{why}. Short-interval ultrasound in 3-6 months.",
-            track=t,
-            modality="US",
-            contrast=Contrast.none,
-            interval=(3, 6),
-        )
-    elif c is LiradsCategory.US_3:
-        b.rec(
-            Action.characterize_contrast_imaging,
-            "us-lirads-management",
-            f"{why}. Multiphase contrast-enhanced CT or MRI.",
-            track=t,
-            modality="MRI or CT",
-            contrast=Contrast.hepatobiliary,
+            step.action,
+            rule,
+            f"{why}. {step.text}",
+            track=tv.track,
+            modality=step.modality,
+            contrast=step.contrast,
+            interval=step.interval,
         )
     return True
 
