@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hepcalc.engine.lirads import (
     MANAGEMENT,
@@ -352,3 +354,39 @@ def test_every_lirads_citation_resolves() -> None:
 def test_not_at_risk_patient_model() -> None:
     ok, _ = lirads_applies(Patient(risk_factors=RiskFactors(cirrhosis=False)))
     assert not ok
+
+
+# --- invariants over random inputs (the fuzz idea from Aperivue's suite) --------------
+
+_inputs = st.fixed_dictionaries(
+    {
+        "aphe": st.sampled_from(["none", "nonrim"]),
+        "size_mm": st.floats(1, 120, allow_nan=False),
+        "washout": st.booleans(),
+        "capsule": st.booleans(),
+        "threshold_growth": st.booleans(),
+        "af_malignancy": st.lists(st.sampled_from(["corona", "mosaic"]), max_size=2),
+        "af_benignity": st.lists(st.sampled_from(["size reduction"]), max_size=1),
+        "lrm_nontargetoid": st.lists(st.sampled_from(["necrosis"]), max_size=1),
+    }
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_inputs)
+def test_invariants(kw: dict[str, Any]) -> None:
+    cat, _, reason = categorize_features(**kw)
+    assert cat is not None and reason
+    table = table_category(
+        kw["aphe"] == "nonrim", kw["size_mm"], kw["washout"], kw["capsule"], kw["threshold_growth"]
+    )
+    if cat is LiradsCategory.LR_5:
+        # LR-5 only from the table: APHE, >=10 mm, no ancillary upgrade into it
+        assert table == 5 and kw["aphe"] == "nonrim" and kw["size_mm"] >= 10
+    if kw["lrm_nontargetoid"]:
+        assert cat is (LiradsCategory.LR_M if table != 5 else cat)
+    elif cat is not LiradsCategory.LR_M:
+        n = int(cat.value[-1])
+        assert abs(n - table) <= 1  # ancillary features move at most one step
+        if kw["af_malignancy"] and kw["af_benignity"]:
+            assert n == table

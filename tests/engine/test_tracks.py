@@ -147,3 +147,30 @@ def test_hungarian_finds_the_minimum(cost: list[list[float]]) -> None:
 def test_assign_leaves_expensive_pairs_unmatched() -> None:
     assert assign([[0.1, 5.0], [5.0, MAX_MATCH_COST + 0.1]]) == [(0, 0)]
     assert assign([]) == []
+
+
+def test_fast_cost_equals_the_explained_cost() -> None:
+    from hepcalc.engine.tracks import _Cand, _parts, pair_cost
+    from hepcalc.model import Finding
+
+    findings = [
+        Finding.model_validate(f)
+        for f in (
+            calc(5),
+            calc(7, location={"lobe": "right", "segment": 7}),
+            calc(9, location={"lobe": "right", "segment": 6}),
+            {"kind": "lesion", "size_mm": 12, "location": {"lobe": "left"}},
+            {"kind": "lesion", "pattern": "coarse", "location": {"segment": 3}},
+            {"kind": "cyst", "location": {"segment": 3}},
+        )
+    ]
+    for a, b in itertools.product(findings, repeat=2):
+        ca, cb = _Cand(a, 0, 0.0), _Cand(b, 2, 1.0)
+        assert pair_cost(ca, cb) == pytest.approx(sum(c for _, c in _parts(ca, cb)))
+
+
+def test_greedy_fallback_keeps_cut_off_and_is_one_to_one() -> None:
+    from hepcalc.engine.tracks import assign_greedy
+
+    pairs = assign_greedy([[0.1, 0.2], [0.15, 3.0], [2.5, 2.6]])
+    assert pairs == [(0, 0)]  # cheapest first; the optimum would be (0, 1) + (1, 0)

@@ -24,6 +24,10 @@ noise into "growth" (or hide real growth). The rules, in order:
    gap                  0.2 per exam skipped between the two observations
    ===================  ==========================================================
 
+   Only tracks seen within the last ``MAX_GAP_EXAMS`` (3) exams are candidates,
+   and a cost matrix of more than 64 x 64 falls back to a greedy cheapest-first
+   match so that a pathological case (100 exams of 200 findings) stays fast.
+
    A pair costing more than ``MAX_MATCH_COST`` (2.0) is never the same lesion:
    the finding opens a new track instead. So a different lobe (1.5) plus a size
    change of more than about 2.7-fold (0.5) is two lesions, as is a change of kind
@@ -54,6 +58,8 @@ from hepcalc.errors import InputError
 from hepcalc.model import Exam, Finding, FindingKind, Modality
 
 MAX_MATCH_COST = 2.0
+MAX_GAP_EXAMS = 3  # a track not seen for more exams than this is not matched again
+EXACT_LIMIT = 64 * 64  # larger cost matrices use a greedy assignment (bounded time)
 _W_SIZE = 0.5
 _W_RANK = 0.5
 _GAP_COST = 0.2
@@ -188,6 +194,28 @@ def assign(cost: list[list[float]], max_cost: float = MAX_MATCH_COST) -> list[tu
     return [(i, cols[i]) for i in range(n) if cols[i] < m and cost[i][cols[i]] <= max_cost]
 
 
+def assign_greedy(
+    cost: list[list[float]], max_cost: float = MAX_MATCH_COST
+) -> list[tuple[int, int]]:
+    """Cheapest-pair-first matching, used only above ``EXACT_LIMIT`` cells to bound time.
+
+    Not optimal (see the module docstring for the case it gets wrong); a case with
+    more than 64 unmatched findings on both sides of one exam pair is an outlier.
+    """
+    cells = sorted(
+        (c, i, j) for i, row in enumerate(cost) for j, c in enumerate(row) if c <= max_cost
+    )
+    used_i: set[int] = set()
+    used_j: set[int] = set()
+    out: list[tuple[int, int]] = []
+    for _c, i, j in cells:
+        if i not in used_i and j not in used_j:
+            used_i.add(i)
+            used_j.add(j)
+            out.append((i, j))
+    return sorted(out)
+
+
 # ---------------------------------------------------------------------------
 # Pairing cost
 # ---------------------------------------------------------------------------
@@ -254,7 +282,28 @@ def _parts(a: _Cand, b: _Cand) -> list[tuple[str, float]]:
 
 
 def pair_cost(a: _Cand, b: _Cand) -> float:
-    return sum(c for _, c in _parts(a, b))
+    """The cost of ``_parts`` without building its words (hot path)."""
+    fa, fb = a.finding, b.finding
+    if fa.kind is fb.kind:
+        c = 0.0
+    elif fa.is_calcified and fb.is_calcified:
+        c = 0.5
+    else:
+        c = 1.0
+    la, lb = fa.location, fb.location
+    if la.lobe is None or lb.lobe is None:
+        if not (la.segment is not None and la.segment == lb.segment):
+            c += 0.25
+    elif la.lobe is not lb.lobe:
+        c += 1.5
+    elif la.segment is not None and lb.segment is not None and la.segment != lb.segment:
+        c += 0.6
+    if fa.size_mm is not None and fb.size_mm is not None:
+        c += _W_SIZE * abs(math.log(fb.size_mm / fa.size_mm)) + _W_RANK * abs(a.rank - b.rank)
+    else:
+        c += 0.25
+    gap = b.exam_index - a.exam_index - 1
+    return c + (_GAP_COST * gap if gap > 0 else 0.0)
 
 
 def explain_cost(a: _Cand, b: _Cand) -> str:
@@ -320,23 +369,27 @@ def build_tracks(exams: list[Exam]) -> list[Track]:
     # Automatic tracks: a list of members (exam index, finding index) and the reasons.
     auto: list[list[tuple[int, int]]] = []
     auto_reasons: list[list[str]] = []
+    rank_cache: dict[int, list[float]] = {}
     for ei, exam in enumerate(exams):
         findings = exam.findings or []
         ranks = _ranks(findings)
         new_idx = [fi for fi, f in enumerate(findings) if f.track is None]
         if not new_idx:
             continue
-        open_tracks = list(range(len(auto)))
+        rank_cache[ei] = ranks
+        open_tracks = [t for t in range(len(auto)) if ei - auto[t][-1][0] <= MAX_GAP_EXAMS + 1]
         prev_cands: list[_Cand] = []
         for t in open_tracks:
             pe, pf = auto[t][-1]
-            pfindings = exams[pe].findings or []
-            prev_cands.append(_Cand(pfindings[pf], pe, _ranks(pfindings)[pf]))
+            prev_cands.append(_Cand((exams[pe].findings or [])[pf], pe, rank_cache[pe][pf]))
         cur_cands = [_Cand(findings[fi], ei, ranks[fi]) for fi in new_idx]
         pairs: list[tuple[int, int]] = []
         if prev_cands:
             cost = [[pair_cost(a, b) for b in cur_cands] for a in prev_cands]
-            pairs = assign(cost)
+            if len(prev_cands) * len(cur_cands) <= EXACT_LIMIT:
+                pairs = assign(cost)
+            else:
+                pairs = assign_greedy(cost)
         matched_cur: set[int] = set()
         for ti, ci in pairs:
             t = open_tracks[ti]
