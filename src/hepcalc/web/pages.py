@@ -94,6 +94,7 @@ class FormCase:
 
     data: dict[str, Any]
     field_of: dict[str, str] = field(default_factory=dict)
+    problems: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _text(form: FormData, name: str, limit: int = 200_000) -> str:
@@ -113,7 +114,11 @@ def _number(form: FormData, name: str, path: str, problems: list[tuple[str, str]
 
 
 def case_from_form(form: FormData) -> FormCase:
-    """Form fields -> Case data. Unanswered risk factors stay unknown (not 'no')."""
+    """Form fields -> Case data. Unanswered risk factors stay unknown (not 'no').
+
+    Problems found while reading the form (a size that is not a number) are
+    collected in ``problems`` with the Case path, so the page can mark the field.
+    """
     out = FormCase(data={})
     problems: list[tuple[str, str]] = []
     patient: dict[str, Any] = {}
@@ -183,8 +188,7 @@ def case_from_form(form: FormData) -> FormCase:
     out.data["exams"] = exams
     if not exams:
         problems.append(("exams", "paste a report or describe a finding in at least one exam"))
-    if problems:
-        raise InputError(problems)
+    out.problems = problems
     return out
 
 
@@ -210,10 +214,11 @@ async def assess_form(request: Request) -> Response:
     form = await request.form(max_files=0, max_fields=200)
     values = {k: v for k, v in form.multi_items() if isinstance(v, str)}
     values["symptoms"] = [s for s in form.getlist("symptoms") if isinstance(s, str)]
-    field_of: dict[str, str] = {}
+    built = case_from_form(form)
+    field_of = built.field_of
     try:
-        built = case_from_form(form)
-        field_of = built.field_of
+        if built.problems:
+            raise InputError(built.problems)
         case = validate_as(Case, built.data)
     except InputError as e:
         return page(
@@ -300,4 +305,22 @@ async def ask_form(request: Request) -> HTMLResponse:
             "answer.html.j2", status=422, question="", answer=None, error="Type a question first."
         )
     result = backend.ask(question, audience)
+    result["citations"] = [_reference(key) for key in result.get("citations", [])]
     return page("answer.html.j2", question=question, answer=result, error=None, audience=audience)
+
+
+def _reference(key: Any) -> dict[str, Any]:
+    """A citation key -> its full reference text and link, for display."""
+    from hepcalc.knowledge import load_kb
+
+    ref = load_kb().references.get(str(key))
+    if ref is None:
+        return {"key": key, "text": str(key), "link": None}
+    link = (
+        f"https://doi.org/{ref.doi}"
+        if ref.doi
+        else f"https://pubmed.ncbi.nlm.nih.gov/{ref.pmid}/"
+        if ref.pmid
+        else ref.url
+    )
+    return {"key": key, "text": ref.citation_text(), "link": link}
