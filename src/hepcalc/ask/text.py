@@ -23,6 +23,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r"down'?s? syndrome", " karyotype "),
     (r"\bpre[\s-]?(?:cancer\w*|malignan\w*)", " precursor "),
     (r"check[\s-]?ups?", " followup "),
+    (r"\bincreas\w* (?:my |the |your )?(?:risk|chance)", " risk "),
     (r"(focal )?nodular hyperplasia|\bfnh\b", " fnh "),
     (r"\bhcc\b|hepatocellular carcinoma", " hcc "),
 )
@@ -86,7 +87,21 @@ _fold("precursor", "precursor", "precursors", "precancerous", "precancer", "prem
 _fold("tumor", "tumor", "tumors", "tumour", "tumours", "neoplasm", "neoplasms")
 _fold("nodul", "nodule", "nodules", "nodular", "lump", "lumps")
 _fold("metastasis", "metastasis", "metastases", "metastatic", "spread", "spreads", "spreading")
-_fold("chemotherapy", "chemo", "chemotherapy", "chemotherapies")
+_fold(
+    "chemotherapy",
+    "chemo",
+    "chemotherapy",
+    "chemotherapies",
+    "folfox",
+    "folfiri",
+    "folfirinox",
+    "capox",
+    "xelox",
+    "capecitabine",
+    "oxaliplatin",
+    "irinotecan",
+    "fluorouracil",
+)
 _fold(
     "grow",
     "grow",
@@ -217,7 +232,8 @@ STOPWORDS: frozenset[str] = _words(
     related connected associated one two three four five six seven eight nine ten
     first second next last lead leads led mom mum mother father dad husband wife son
     daughter friend brother sister around near inside within under over across along
-    behind beside onto upon via per done"""
+    behind beside onto upon via per done happen happens happened several step steps day
+    days"""
 )
 
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -225,14 +241,20 @@ UNITS: frozenset[str] = frozenset({"mm", "cm", "ml", "ng", "hu", "kpa", "mo", "y
 
 
 def stem(word: str) -> str:
-    """A light suffix stripper: plurals and common verb endings, nothing clever."""
+    """A light suffix stripper: plurals, verb endings and a final "e", nothing clever.
+
+    Lexicon words map to their canonical term. Other words lose a plural or verb
+    ending and then a final "e", so "sample", "sampled" and "samples" all give
+    "sampl" on both the question side and the article side.
+    """
     if word in LEXICON:
         return LEXICON[word]
+    base = word
     for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
         if not word.endswith(suffix) or len(word) - len(suffix) < 3:
             continue
         if suffix == "s" and word.endswith(("ss", "us", "is")):
-            return word
+            break
         base = word[: -len(suffix)] + keep
         if suffix == "es" and not base.endswith(("s", "x", "z", "ch", "sh")):
             base = word[:-1]  # "sizes" -> "size", but "boxes" -> "box"
@@ -243,8 +265,13 @@ def stem(word: str) -> str:
             and base[-1] not in "lsz"
         ):
             base = base[:-1]  # "scanned" -> "scan"
-        return LEXICON.get(base, base)
-    return word
+        break
+    for candidate in (base, base + "e"):
+        if candidate in LEXICON:
+            return LEXICON[candidate]
+    if base.endswith("e") and len(base) > 4:
+        base = base[:-1]
+    return base
 
 
 def terms(text: str) -> list[str]:
