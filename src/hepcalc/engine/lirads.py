@@ -664,8 +664,9 @@ def lirads_results(case: Case, tracks: list[Track], exams: list[Exam]) -> list[L
 
     One CT/MRI result per track that has a CT/MRI observation (skipped when a later
     CT/MRI that could show it no longer does; a later ultrasound that does not
-    mention it does not remove it), then one US LI-RADS result for the latest
-    surveillance ultrasound, if any.
+    mention it does not remove it), preceded by one US LI-RADS result for the latest
+    surveillance ultrasound, if any (its ``track`` is the observation that sets the
+    US category, or "none").
     """
     from hepcalc.engine.us_lirads import categorize_us
 
@@ -687,5 +688,7 @@ def lirads_results(case: Case, tracks: list[Track], exams: list[Exam]) -> list[L
             results.append(r)
     us = [e for e in exams if e.modality is Modality.US]
     if us:
-        results.append(categorize_us(us[-1], tracks))
+        # First, so that a caller indexing results by track lets the CT/MRI category of
+        # an already characterized observation win over the exam-level US category.
+        results.insert(0, categorize_us(us[-1], tracks))
     return results
