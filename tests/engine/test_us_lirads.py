@@ -89,3 +89,13 @@ def test_largest_non_benign_observation_sets_the_category() -> None:
 def test_unknown_size_is_treated_as_positive_and_said() -> None:
     r = us([lesion(None)])
     assert r.category is LiradsCategory.US_3 and "size not given" in r.reason
+
+
+def test_track_ids_survive_a_copied_exam() -> None:
+    c = Case.model_validate(
+        {"exams": [{"date": "2024-01-01", "modality": "US", "findings": [lesion(4), lesion(12)]}]}
+    )
+    exams = c.sorted_exams()
+    tracks = build_tracks(exams)
+    r = categorize_us(exams[0].model_copy(deep=True), tracks)
+    assert r.category is LiradsCategory.US_3 and r.track == "B"

@@ -117,18 +117,28 @@ def categorize_us(exam: Exam, tracks: Sequence[Track]) -> LiradsResult:
     (the largest one that is not definitely benign), or "none" for a US-1 exam
     with no such observation.
     """
-    track_of: dict[int, str] = {}
+    findings = list(exam.findings or [])
+    track_of: dict[int, str] = {}  # finding index -> track id
     for t in tracks:
         for obs in t.observations:
-            if obs.exam.id == exam.id:
-                track_of[id(obs.finding)] = t.id
+            if obs.exam.id != exam.id:
+                continue
+            # identity first (the same objects), then equal value (a copied exam)
+            idx = next((i for i, f in enumerate(findings) if f is obs.finding), None)
+            if idx is None:
+                idx = next(
+                    (i for i, f in enumerate(findings) if f == obs.finding and i not in track_of),
+                    None,
+                )
+            if idx is not None:
+                track_of[idx] = t.id
     benign: list[str] = []
     positive: list[tuple[float, str, str]] = []  # (size, track, text)
     subthreshold: list[tuple[float, str, str]] = []
     thrombus: list[tuple[str, str]] = []
     notes: list[str] = []
-    for f in exam.findings or []:
-        tid = track_of.get(id(f), "")
+    for i, f in enumerate(findings):
+        tid = track_of.get(i, "")
         label = _label(tid, f)
         if f.features.tumor_in_vein:
             thrombus.append((tid, label))
