@@ -170,6 +170,7 @@ def categorize_us(exam: Exam, tracks: Sequence[Track]) -> LiradsResult:
         positive.sort(key=lambda p: -p[0])
         cat, driver = LiradsCategory.US_3, positive[0][1]
         parts.extend(p[2] for p in positive)
+        parts.extend(p[2] for p in sorted(subthreshold, key=lambda p: -p[0]))
     elif subthreshold:
         subthreshold.sort(key=lambda p: -p[0])
         cat, driver = LiradsCategory.US_2, subthreshold[0][1]
