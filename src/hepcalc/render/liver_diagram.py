@@ -101,15 +101,17 @@ def liver_svg(findings: list[FindingResult]) -> Markup:
     for seg, tracks in sorted(marks.exact.items()):
         x, y = LABEL_AT[seg]
         markers.append({"x": x, "y": y + 20, "label": ", ".join(tracks)})
-    placed = {m["label"] for m in markers}
+    by_lobe: dict[str, list[str]] = {}
     for f in findings:
         loc = f.location
-        if f.track in placed or loc is None or loc.segment is not None or loc.lobe is None:
+        if loc is None or loc.segment is not None or loc.lobe is None:
             continue
-        segs = LOBE_SEGMENTS[loc.lobe.value]
+        by_lobe.setdefault(loc.lobe.value, []).append(f.track)
+    for lobe, tracks in sorted(by_lobe.items()):
+        segs = LOBE_SEGMENTS[lobe]
         x = sum(LABEL_AT[s][0] for s in segs) // len(segs)
         y = sum(LABEL_AT[s][1] for s in segs) // len(segs)
-        markers.append({"x": x, "y": y + 20, "label": f.track})
+        markers.append({"x": x, "y": y + 20, "label": ", ".join(tracks)})
     svg = render_template(
         "liver.svg.j2",
         width=WIDTH,

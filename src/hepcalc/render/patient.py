@@ -79,7 +79,7 @@ def render_patient_text(a: Assessment) -> str:
         if kind:
             likely.append(kind)
         top = leading_cause(a, f.track)
-        likely.append(words.plain_cause(top.etiology if top else None) + ".")
+        likely.append(words.plain_cause(top.etiology if top else None))
         size = _size_sentence(f)
         if size:
             likely.append(size)

@@ -227,10 +227,22 @@ PLAIN_UNSURE = (
 
 
 def plain_cause(etiology: str | None) -> str:
-    """What the spot most likely is, in plain words (hedged for serious causes)."""
-    if etiology is None or etiology in SERIOUS_ETIOLOGIES or etiology not in PLAIN_ETIOLOGY:
-        return PLAIN_UNSURE
-    return "It is most likely " + PLAIN_ETIOLOGY[etiology]
+    """What the spot most likely is, in plain words (hedged for serious causes).
+
+    Our own wording first; for an etiology the engine knows but this module does
+    not, the knowledge base's patient text; serious causes are never named as
+    "most likely" (more tests will find out).
+    """
+    if etiology is None or etiology in SERIOUS_ETIOLOGIES:
+        return PLAIN_UNSURE + "."
+    if etiology in PLAIN_ETIOLOGY:
+        return "It is most likely " + PLAIN_ETIOLOGY[etiology] + "."
+    from hepcalc.knowledge import load_kb
+
+    known = load_kb().etiologies.get(etiology)
+    if known is None or known.group == "malignant" or not known.patient_text.strip():
+        return PLAIN_UNSURE + "."
+    return known.patient_text.strip()
 
 
 def plain_modality(modality: str | None, contrast: Contrast | None) -> str:
