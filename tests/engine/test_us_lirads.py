@@ -48,7 +48,7 @@ def test_size_threshold_is_10_mm(size: float, expected: LiradsCategory) -> None:
 
 def test_us2_management_and_citation() -> None:
     r = us([lesion(6)])
-    assert "3 to 6 months" in (r.management or "") and "uslirads-tse2022" in r.citations
+    assert "3 to 6 months" in (r.management or "") and "Tse2022" in r.citations
 
 
 def test_simple_cyst_and_reader_benign_are_us1() -> None:

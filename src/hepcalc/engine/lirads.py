@@ -70,9 +70,9 @@ from hepcalc.model import (
     Patient,
 )
 
-CORE = "lirads-chernyak2018"
+CORE = "Chernyak2018"
 ACR_CORE = "lirads-acr-core2018"
-AASLD = "lirads-marrero2018-aasld"
+AASLD = "Marrero2018"
 ACR_ASSIST = "lirads-acr-assist-module"
 KAN = "lirads-kanmaniraja2020"
 FOWLER = "lirads-fowler2020-lrm"

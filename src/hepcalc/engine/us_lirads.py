@@ -49,7 +49,7 @@ from hepcalc.model import (
 
 RODGERS = "uslirads-rodgers2019"
 MORGAN = "uslirads-morgan2018"
-TSE = "uslirads-tse2022"
+TSE = "Tse2022"
 
 US_MANAGEMENT: dict[LiradsCategory, str] = {
     LiradsCategory.US_1: "Repeat surveillance ultrasound in 6 months.",
