@@ -149,7 +149,7 @@ def _compare(
             f"This is within the expected measurement variability of about +-{_fmt(b.limit_mm)} "
             f"mm ({_fmt(-margin)} mm inside it), so it does not show a real change. "
         )
-    text += f"Band basis: {b.basis}. {DERIVED_NOTE}"
+    text += DERIVED_NOTE  # the basis itself is in Growth.variability_basis
     cites = list(b.citations)
     if calcified and Modality.US in (mod_from, mod_to):
         text += " " + CALCIFIED_US_NOTE
