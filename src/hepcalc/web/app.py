@@ -10,6 +10,9 @@ guard), CORS, body limit, then the routes.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
@@ -40,6 +43,28 @@ Invalid input: 422 `{"detail": [{"field", "problem"}]}`. Body above the limit
 """
 
 
+# A tiny made-up case used only to warm caches (KB, report reader, templates) at start-up,
+# so the first real request of each worker is not the slow one.
+_WARM_UP_CASE = {
+    "exams": [{"modality": "US", "report_text": "LIVER: 5 mm calcification in segment 6."}]
+}
+
+
+def warm_up(logger: logging.Logger) -> None:
+    """Load the knowledge base and run the pipeline once; a failure only logs."""
+    from hepcalc.errors import validate_as
+    from hepcalc.knowledge import load_kb
+    from hepcalc.model import Case
+    from hepcalc.web import backend
+
+    try:
+        load_kb()
+        assessment = backend.assess(validate_as(Case, _WARM_UP_CASE))
+        pages.warm_up(assessment)
+    except Exception as exc:  # a broken layer must not stop the service starting
+        logger.warning("warm_up_failed", extra={"fields": {"error": type(exc).__name__}})
+
+
 def _component_schemas(models: tuple[type[BaseModel], ...]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for model in models:
@@ -53,7 +78,14 @@ def _component_schemas(models: tuple[type[BaseModel], ...]) -> dict[str, Any]:
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or ServiceSettings()
     logger = configure_logging(settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        warm_up(logger)
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="hepcalc",
         version=__version__,
         description=DESCRIPTION,

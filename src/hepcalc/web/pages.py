@@ -276,6 +276,20 @@ def _result_context(assessment: Any, audience: str) -> dict[str, Any]:
     }
 
 
+def warm_up(assessment: Any) -> None:
+    """Compile the page templates and the result pieces once (called at start-up)."""
+    _ENV.get_template("index.html.j2").render(
+        nonce="", version=__version__, values={}, errors=[], **_choices()
+    )
+    _ENV.get_template("result.html.j2").render(
+        nonce="",
+        version=__version__,
+        token="",
+        print_view=False,
+        **_result_context(assessment, "clinician"),
+    )
+
+
 @router.get("/report/{token}", response_class=HTMLResponse)
 async def report(
     request: Request, token: str, audience: str = "clinician", print: str = ""

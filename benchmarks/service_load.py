@@ -1,0 +1,322 @@
+"""Load test for the HTTP service: 32 concurrent clients on loopback.
+
+Starts ``hepcalc serve`` on 127.0.0.1 (or uses ``--url`` of a running one),
+then for each scenario runs ``--clients`` keep-alive connections that send
+requests back to back until ``--requests`` are done or ``--seconds`` have
+passed, whichever comes first. Reports requests/s and p50/p99 latency.
+
+Scenarios:
+* ``assess``: ``POST /v1/assess`` with a two-exam Case (structured findings);
+* ``assess_text``: the same with report text (the reader runs too);
+* ``healthz``: ``GET /healthz``, the framework's own cost (a baseline);
+* ``cds``: a CDS Hooks ``patient-view`` call with prefetch (FHIR parsing,
+  report reading, assessment, cards).
+
+The client is a minimal HTTP/1.1 keep-alive client on asyncio streams, so it
+costs little CPU next to the server; on a 2-core machine it still shares
+the cores with the server, so numbers are a lower bound. Goal (issue 6):
+p99 < 100 ms and >= 500 req/s on 2 cores.
+
+    .venv/bin/python benchmarks/service_load.py --workers 2 --seconds 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+
+CASE = {
+    "patient": {"age": 58, "sex": "male", "risk_factors": {"cirrhosis": False}},
+    "exams": [
+        {
+            "date": "2023-01-10",
+            "modality": "CT",
+            "findings": [
+                {
+                    "track": "A",
+                    "kind": "calcification",
+                    "size_mm": 14,
+                    "pattern": "coarse",
+                    "location": {"segment": 7},
+                }
+            ],
+        },
+        {
+            "date": "2024-01-10",
+            "modality": "CT",
+            "findings": [
+                {
+                    "track": "A",
+                    "kind": "calcification",
+                    "size_mm": 25,
+                    "pattern": "coarse",
+                    "location": {"segment": 7},
+                }
+            ],
+        },
+    ],
+}
+REPORT_1 = "LIVER: A 14 mm coarse calcification in segment 7. No associated mass."
+REPORT_2 = "LIVER: The coarse calcification in segment 7 now measures 25 mm. No associated mass."
+CASE_TEXT = {
+    "patient": {"age": 58, "sex": "male"},
+    "exams": [
+        {"date": "2023-01-10", "modality": "CT", "report_text": REPORT_1},
+        {"date": "2024-01-10", "modality": "CT", "report_text": REPORT_2},
+    ],
+}
+
+
+def _report(rid: str, date: str, text: str) -> dict:
+    return {
+        "resourceType": "DiagnosticReport",
+        "id": rid,
+        "status": "final",
+        "code": {"text": "CT abdomen"},
+        "subject": {"reference": "Patient/p1"},
+        "effectiveDateTime": date,
+        "presentedForm": [
+            {"contentType": "text/plain", "data": base64.b64encode(text.encode()).decode()}
+        ],
+    }
+
+
+CDS_CALL = {
+    "hook": "patient-view",
+    "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
+    "context": {"userId": "Practitioner/1", "patientId": "p1"},
+    "prefetch": {
+        "patient": {
+            "resourceType": "Patient",
+            "id": "p1",
+            "gender": "male",
+            "birthDate": "1966-01-01",
+        },
+        "conditions": {
+            "resourceType": "Bundle",
+            "type": "searchset",
+            "entry": [
+                {
+                    "resource": {
+                        "resourceType": "Condition",
+                        "id": "c1",
+                        "subject": {"reference": "Patient/p1"},
+                        "code": {
+                            "coding": [{"system": "http://snomed.info/sct", "code": "19943007"}]
+                        },
+                    }
+                }
+            ],
+        },
+        "imagingReports": {
+            "resourceType": "Bundle",
+            "type": "searchset",
+            "entry": [
+                {"resource": _report("r2", "2024-01-10", REPORT_2)},
+                {"resource": _report("r1", "2023-01-10", REPORT_1)},
+            ],
+        },
+    },
+}
+
+SCENARIOS: dict[str, tuple[str, dict | None]] = {
+    "healthz": ("/healthz", None),  # baseline: the framework alone
+    "assess": ("/v1/assess", CASE),
+    "assess_text": ("/v1/assess", CASE_TEXT),
+    "cds": ("/cds-services/hepcalc-liver-calcification", CDS_CALL),
+}
+
+
+@dataclass
+class Result:
+    scenario: str
+    requests: int
+    errors: int
+    seconds: float
+    latencies_ms: list[float]
+
+    def summary(self) -> dict:
+        lat = sorted(self.latencies_ms)
+
+        def pct(p: float) -> float:
+            if not lat:
+                return float("nan")
+            return round(lat[min(len(lat) - 1, int(p * len(lat)))], 1)
+
+        return {
+            "scenario": self.scenario,
+            "requests": self.requests,
+            "errors": self.errors,
+            "seconds": round(self.seconds, 2),
+            "req_per_s": round(self.requests / self.seconds, 1) if self.seconds else 0.0,
+            "p50_ms": pct(0.50),
+            "p99_ms": pct(0.99),
+            "mean_ms": round(statistics.fmean(lat), 1) if lat else float("nan"),
+        }
+
+
+async def _client(
+    host: str,
+    port: int,
+    request: bytes,
+    stop_at: float,
+    budget: list[int],
+    latencies: list[float],
+    errors: list[int],
+) -> None:
+    reader, writer = await asyncio.open_connection(host, port)
+    try:
+        while budget[0] > 0 and time.perf_counter() < stop_at:
+            budget[0] -= 1
+            started = time.perf_counter()
+            writer.write(request)
+            await writer.drain()
+            head = await reader.readuntil(b"\r\n\r\n")
+            status = int(head.split(b" ", 2)[1])
+            length = 0
+            for line in head.split(b"\r\n"):
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":", 1)[1])
+            await reader.readexactly(length)
+            latencies.append((time.perf_counter() - started) * 1000)
+            if status != 200:
+                errors[0] += 1
+    finally:
+        writer.close()
+
+
+async def run_scenario(url: str, name: str, clients: int, total: int, seconds: float) -> Result:
+    path, body = SCENARIOS[name]
+    parts = urlsplit(url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    if body is None:
+        request = f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode()
+    else:
+        payload = json.dumps(body).encode()
+        request = (
+            f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n"
+        ).encode() + payload
+    # warm-up on several connections so every worker process has served this request
+    await asyncio.gather(
+        *(_client(host, port, request, time.perf_counter() + 30, [3], [], [0]) for _ in range(8))
+    )
+    latencies: list[float] = []
+    errors = [0]
+    budget = [total]
+    started = time.perf_counter()
+    stop_at = started + seconds
+    await asyncio.gather(
+        *(_client(host, port, request, stop_at, budget, latencies, errors) for _ in range(clients))
+    )
+    return Result(name, len(latencies), errors[0], time.perf_counter() - started, latencies)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(workers: int) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    exe = Path(sys.executable).parent / "hepcalc"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HEPCALC_")}
+    env["HEPCALC_LOG_LEVEL"] = "WARNING"  # one log line per request would be measured too
+    proc = subprocess.Popen(
+        [
+            str(exe),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--log-level",
+            "WARNING",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=2) as r:
+                if r.status == 200:
+                    return proc, url
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise SystemExit("server did not start")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--url", help="use a running service (loopback only)")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--clients", type=int, default=32)
+    ap.add_argument("--requests", type=int, default=5000, help="per scenario, at most")
+    ap.add_argument("--seconds", type=float, default=10.0, help="per scenario, at most")
+    ap.add_argument("--scenario", action="append", choices=sorted(SCENARIOS))
+    ap.add_argument("--json", action="store_true", help="print JSON only")
+    args = ap.parse_args(argv)
+    if args.url and urlsplit(args.url).hostname not in ("127.0.0.1", "localhost", "::1"):
+        ap.error("--url must be a loopback address: this tool is for local measurement")
+    proc = None
+    url = args.url
+    if url is None:
+        proc, url = start_server(args.workers)
+    try:
+        results = [
+            asyncio.run(
+                run_scenario(url, name, args.clients, args.requests, args.seconds)
+            ).summary()
+            for name in (args.scenario or ["assess", "assess_text", "cds"])
+        ]
+    finally:
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout=10)
+    meta = {
+        "clients": args.clients,
+        "workers": args.workers if proc else None,
+        "cpus": os.cpu_count(),
+        "results": results,
+    }
+    if args.json:
+        print(json.dumps(meta, indent=2))
+        return 0
+    print(
+        f"{args.clients} clients, {meta['workers']} workers, {meta['cpus']} CPUs "
+        "(client and server share them)"
+    )
+    print(
+        f"{'scenario':<12} {'requests':>8} {'errors':>6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}"
+    )
+    for r in results:
+        print(
+            f"{r['scenario']:<12} {r['requests']:>8} {r['errors']:>6} {r['req_per_s']:>8} "
+            f"{r['p50_ms']:>8} {r['p99_ms']:>8}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
