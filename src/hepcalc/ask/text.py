@@ -26,7 +26,23 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r"\bincreas\w* (?:my |the |your )?(?:risk|chance)", " risk "),
     (r"(focal )?nodular hyperplasia|\bfnh\b", " fnh "),
     (r"\bhcc\b|hepatocellular carcinoma", " hcc "),
+    (r"high[\s-]risk", " highrisk "),
+    # "What now?", "next step", "do anything about it": the asker wants management.
+    (
+        r"\bwhat (?:now|next)\b|\bnext steps?\b|\bdo anything\b|\bwhat to do\b|"
+        r"\bwhat (?:should|do|can|must) (?:i|we|you|be) do(?:ne)?\b|\bbe done\b",
+        " manag ",
+    ),
 )
+
+_AGE = re.compile(r"\b(\d+)[\s-]*(year|yr|month|week|day)s?[\s-]*old\b")
+
+
+def _age_word(match: re.Match[str]) -> str:
+    """'2 year old' -> child, '40 year old' -> adult (the articles differ by age)."""
+    years = int(match.group(1)) if match.group(2) in ("year", "yr") else 0
+    return " child " if years < 16 else " adult "
+
 
 # Word -> canonical term (after lowercasing, before stemming).
 LEXICON: dict[str, str] = {}
@@ -101,6 +117,8 @@ _fold(
     "oxaliplatin",
     "irinotecan",
     "fluorouracil",
+    "cycle",
+    "cycles",
 )
 _fold(
     "grow",
@@ -127,6 +145,19 @@ _fold("biopsy", "biopsy", "biopsies", "biopsied", "sample", "sampling")
 _fold("mri", "mri", "mr")
 _fold("cyst", "cyst", "cysts", "cystic")
 _fold("granuloma", "granuloma", "granulomas", "granulomatous")
+_fold(
+    "hydatid",
+    "hydatid",
+    "echinococcus",
+    "echinococcal",
+    "echinococcosis",
+    "tapeworm",
+    "tapeworms",
+)
+_fold("manag", "manage", "managed", "management", "managing")
+_fold("elevat", "elevated", "elevation", "raised", "raise", "high", "higher", "above")
+_fold("benign", "benign", "harmless", "innocent", "noncancerous")
+_fold("mucin", "mucin", "mucinous", "mucoid")
 _fold("hemangioma", "hemangioma", "hemangiomas", "haemangioma", "haemangiomas")
 _fold("scan", "scan", "scans", "imaging", "image", "images", "radiologist", "radiology")
 _fold("tuberculosis", "tb", "tuberculosis", "tuberculous")
@@ -233,7 +264,7 @@ STOPWORDS: frozenset[str] = _words(
     first second next last lead leads led mom mum mother father dad husband wife son
     daughter friend brother sister around near inside within under over across along
     behind beside onto upon via per done happen happens happened several step steps day
-    days"""
+    days third plus slightly mildly somewhat viral finish finished"""
 )
 
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -276,7 +307,7 @@ def stem(word: str) -> str:
 
 def terms(text: str) -> list[str]:
     """Search terms for a question or a passage (order kept, stopwords dropped)."""
-    low = text.lower()
+    low = _AGE.sub(_age_word, text.lower())
     for pattern, replacement in PHRASES:
         low = re.sub(pattern, replacement, low)
     out: list[str] = []
