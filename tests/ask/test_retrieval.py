@@ -10,11 +10,11 @@ from hepcalc.ask.evaluate import evaluate
 from hepcalc.knowledge import load_kb
 
 GOAL_UNSEEN_TOP1 = 0.9
-# The current unseen half (the third one written; evaluated once, docs/ask.md)
-# scored top-1 0.722, MRR 0.879; the floors guard against regressions while the
-# goal is not met.
-FLOOR_UNSEEN_TOP1 = 0.7
-FLOOR_UNSEEN_MRR = 0.85
+# The current unseen half (the fourth one written; evaluated once, docs/ask.md)
+# scored top-1 0.889 (32/36), MRR 0.972; the floors guard against regressions
+# while the goal is not met.
+FLOOR_UNSEEN_TOP1 = 0.85
+FLOOR_UNSEEN_MRR = 0.95
 
 
 def _split(rows: list[dict[str, Any]], name: str) -> list[dict[str, Any]]:
@@ -37,8 +37,9 @@ def test_question_set_is_large_half_unseen_and_refers_to_real_articles(
 def test_tuning_half(question_rows: list[dict[str, Any]], dev_rows: list[dict[str, Any]]) -> None:
     m = evaluate(_split(question_rows, "tuning") + dev_rows)
     assert m["tuning"]["top1"] >= 0.95
-    for split in ("dev", "dev_old_unseen", "dev_unseen2"):
-        assert m[split]["top1"] >= 0.9, (split, m[split])
+    floors = {"dev": 0.95, "dev_old_unseen": 0.95, "dev_unseen2": 0.9, "dev_unseen3": 0.85}
+    for split, floor in floors.items():
+        assert m[split]["top1"] >= floor, (split, m[split])
 
 
 def test_unseen_half_above_regression_floor(question_rows: list[dict[str, Any]]) -> None:
@@ -48,7 +49,7 @@ def test_unseen_half_above_regression_floor(question_rows: list[dict[str, Any]])
 
 
 @pytest.mark.xfail(
-    strict=True, reason="goal not met: unseen top-1 is 0.722 (docs/ask.md); remove when met"
+    strict=True, reason="goal not met: unseen top-1 is 0.889 (docs/ask.md); remove when met"
 )
 def test_unseen_half_meets_goal(question_rows: list[dict[str, Any]]) -> None:
     assert evaluate(_split(question_rows, "unseen"))["unseen"]["top1"] >= GOAL_UNSEEN_TOP1
