@@ -83,6 +83,7 @@ def test_patient_view_growth_gives_valid_actionable_cards(server: Server) -> Non
         cards = body["cards"]
         assert cards, "growth in a cirrhotic patient must give a card"
         assert any(card["indicator"] in ("warning", "critical") for card in cards)
+        assert any(card.get("suggestions") for card in cards)
         for card in cards:
             assert len(card["summary"]) < 140
             assert card["source"]["url"].startswith("https://")
@@ -126,6 +127,18 @@ def test_missing_prefetch_is_412_even_with_fhir_server(server: Server, with_serv
     assert r.status_code == 412
     assert r.json()["resourceType"] == "OperationOutcome"
     assert "imagingReports" in r.json()["issue"][0]["diagnostics"]
+
+
+def test_prefetch_operation_outcome_counts_as_missing(server: Server) -> None:
+    prefetch = growing_prefetch()
+    prefetch["conditions"] = {
+        "resourceType": "OperationOutcome",
+        "issue": [{"severity": "error", "code": "forbidden"}],
+    }
+    with server.client() as c:
+        r = c.post(PV, json=hook_request("patient-view", prefetch))
+    assert r.status_code == 412
+    assert "conditions" in r.json()["issue"][0]["diagnostics"]
 
 
 def test_bad_hook_calls_are_422_or_404(server: Server) -> None:

@@ -181,7 +181,13 @@ async def call_service(service_id: str, request: Request) -> JSONResponse:
     if not isinstance(patient_id, str) or not patient_id.strip():
         raise InputError([("context.patientId", "is required")])
     prefetch = req.prefetch or {}
-    missing = [k for k in REQUIRED_PREFETCH[service_id] if k not in prefetch]
+    # absent, or replaced by an OperationOutcome (the client could not fetch it)
+    missing = [
+        k
+        for k in REQUIRED_PREFETCH[service_id]
+        if k not in prefetch
+        or (isinstance(prefetch[k], dict) and prefetch[k].get("resourceType") == "OperationOutcome")
+    ]
     if missing:
         return _precondition_failed(missing)
     patient = prefetch.get("patient")

@@ -17,9 +17,9 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.datastructures import FormData
@@ -292,7 +292,10 @@ def warm_up(assessment: Any) -> None:
 
 @router.get("/report/{token}", response_class=HTMLResponse)
 async def report(
-    request: Request, token: str, audience: str = "clinician", print: str = ""
+    request: Request,
+    token: str,
+    audience: str = "clinician",
+    print_view: Annotated[str, Query(alias="print")] = "",
 ) -> HTMLResponse:
     assessment = request.app.state.reports.get(token[:64])
     if assessment is None:
@@ -302,7 +305,7 @@ async def report(
     return page(
         "result.html.j2",
         token=token,
-        print_view=bool(print),
+        print_view=bool(print_view),
         **_result_context(assessment, audience),
     )
 
