@@ -37,13 +37,11 @@ class References:
     number: dict[str, int] = field(default_factory=dict)
 
     def cite(self, keys: list[str]) -> str:
-        """'[1, 3]' for the given keys (unknown keys shown by name), '' for none."""
-        seen: list[str] = []
-        for k in keys:
-            label = str(self.number[k]) if k in self.number else k
-            if label not in seen:
-                seen.append(label)
-        return f"[{', '.join(seen)}]" if seen else ""
+        """'[1, 3]' for the given keys, numbers ascending (unknown keys by name), '' for none."""
+        numbers = sorted({self.number[k] for k in keys if k in self.number})
+        unknown = [k for k in dict.fromkeys(keys) if k not in self.number]
+        labels = [str(n) for n in numbers] + unknown
+        return f"[{', '.join(labels)}]" if labels else ""
 
 
 def references(a: Assessment) -> References:
