@@ -164,6 +164,32 @@ def test_prefetch_is_lenient_about_non_imaging_reports() -> None:
     assert build.skipped and "not an imaging report" in build.skipped[0][1]
 
 
+def test_prefetch_skips_undated_reports_and_bad_lab_values() -> None:
+    undated = imaging_report("r0", "CT abdomen", "2020", GROWING_1)
+    negative = afp(-5)
+    entries = prefetch_entries(
+        {
+            "patient": patient(),
+            "conditions": None,
+            "imagingReports": bundle(
+                undated,
+                imaging_report("r1", "CT abdomen", "2023-01-10", GROWING_1),
+                imaging_report("r2", "CT abdomen", "2024-01-10", GROWING_2),
+                btype="searchset",
+            ),
+            "afp": bundle(negative, btype="searchset"),
+        }
+    )
+    build = case_from_resources(entries, strict=False)
+    assert build.case is not None
+    assert [e.id for e in build.case.exams] == ["r1", "r2"]
+    assert build.case.patient.labs.afp_ng_ml is None
+    assert any(reason == "no date" for _p, reason in build.skipped)
+    with pytest.raises(InputError) as info:
+        case_from_bundle(bundle(imaging_report("r1", "CT", "2024-01-10", GROWING_1), negative))
+    assert info.value.problems[0][0] == "entry[1].resource.valueQuantity.value"
+
+
 _json = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=20),
     lambda children: (

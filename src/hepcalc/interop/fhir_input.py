@@ -29,7 +29,7 @@ from pydantic import ValidationError
 
 from hepcalc.errors import InputError, from_validation_error, validate_as
 from hepcalc.interop import codes
-from hepcalc.model import MAX_REPORT_CHARS, Case
+from hepcalc.model import MAX_REPORT_CHARS, Case, Labs
 
 SUPPORTED_TYPES = frozenset(
     {"Patient", "Condition", "DiagnosticReport", "Observation", "OperationOutcome"}
@@ -172,12 +172,19 @@ def case_from_resources(entries: Iterable[_Located], *, strict: bool) -> CaseBui
                 ]
             )
         return CaseBuild(None, skipped)
-    if len(exams) > 1:
-        for exam, path in zip(exams, exam_paths, strict=True):
-            if exam.get("date") is None:
-                raise InputError(
-                    [(f"{path}.effectiveDateTime", "required when there is more than one report")]
-                )
+    if len(exams) > 1 and any(e.get("date") is None for e in exams):
+        if strict:
+            path = next(p for e, p in zip(exams, exam_paths, strict=True) if e.get("date") is None)
+            raise InputError(
+                [(f"{path}.effectiveDateTime", "required when there is more than one report")]
+            )
+        # a chart may hold an undated report: compare the dated ones, say what was left out
+        skipped.extend(
+            (p, "no date") for e, p in zip(exams, exam_paths, strict=True) if e.get("date") is None
+        )
+        exams = [e for e in exams if e.get("date") is not None]
+        if not exams:
+            return CaseBuild(None, skipped)
     as_of = max((e["date"] for e in exams if e.get("date")), default=None)
 
     patient: dict[str, Any] = {}
@@ -337,6 +344,12 @@ def _labs(observations: list[_Located], *, strict: bool) -> dict[str, float]:
                         )
                     ]
                 )
+            continue
+        try:
+            validate_as(Labs, {name: qty["value"]}, f"{loc.path}.valueQuantity.value")
+        except InputError as e:
+            if strict:
+                raise InputError([(f"{loc.path}.valueQuantity.value", e.problems[0][1])]) from None
             continue
         when = _parse_date(res.get("effectiveDateTime")) or _parse_date(res.get("issued"))
         key_date = when or dt.date.min
