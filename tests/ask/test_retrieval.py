@@ -10,11 +10,11 @@ from hepcalc.ask.evaluate import evaluate
 from hepcalc.knowledge import load_kb
 
 GOAL_UNSEEN_TOP1 = 0.9
-# The current unseen half (the fourth one written; evaluated once, docs/ask.md)
-# scored top-1 0.889 (32/36), MRR 0.972; the floors guard against regressions
+# The current unseen half (the fifth one written; evaluated once, docs/ask.md)
+# scored top-1 0.889 (32/36), MRR 0.954; the floors guard against regressions
 # while the goal is not met.
 FLOOR_UNSEEN_TOP1 = 0.85
-FLOOR_UNSEEN_MRR = 0.95
+FLOOR_UNSEEN_MRR = 0.93
 
 
 def _split(rows: list[dict[str, Any]], name: str) -> list[dict[str, Any]]:
@@ -37,7 +37,13 @@ def test_question_set_is_large_half_unseen_and_refers_to_real_articles(
 def test_tuning_half(question_rows: list[dict[str, Any]], dev_rows: list[dict[str, Any]]) -> None:
     m = evaluate(_split(question_rows, "tuning") + dev_rows)
     assert m["tuning"]["top1"] >= 0.95
-    floors = {"dev": 0.95, "dev_old_unseen": 0.95, "dev_unseen2": 0.9, "dev_unseen3": 0.85}
+    floors = {
+        "dev": 0.95,
+        "dev_old_unseen": 0.95,
+        "dev_unseen2": 0.9,
+        "dev_unseen3": 0.85,
+        "dev_unseen4": 0.9,
+    }
     for split, floor in floors.items():
         assert m[split]["top1"] >= floor, (split, m[split])
 
