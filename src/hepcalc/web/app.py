@@ -89,7 +89,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         title="hepcalc",
         version=__version__,
         description=DESCRIPTION,
-        docs_url="/docs",
+        docs_url=None,  # Swagger UI loads scripts from a CDN; the service stays offline
         redoc_url=None,
     )
     app.state.settings = settings
