@@ -46,10 +46,21 @@ from hepcalc.reports.targets import PREFILTER, Target, find_targets
 ExclusionReason = Literal["negated", "historical", "hypothetical", "resolved", "other_organ"]
 BackgroundLiver = Literal["normal", "steatosis", "cirrhosis"]
 
+# A report never holds more distinct findings than an Exam accepts (model: 200); reading
+# stops collecting past these bounds so pathological input stays linear in time and memory.
+MAX_FINDINGS = 200
+_MAX_DRAFTS = 2_000
+_MAX_EXCLUDED = 500
+# Evidence is the sentence; a run-on "sentence" (no punctuation for pages) is cut to a
+# window around the target so one finding never carries the whole report.
+_MAX_EVIDENCE_CHARS = 600
+# How far outside its clause a target looks for a location, organ or complex-cyst cue.
+_NEAR = 300
+
 _NOT_CURRENT_SECTIONS = frozenset({"history", "indication", "comparison"})
 _SUMMARY_SECTIONS = frozenset({"impression"})
 _ANOTHER = re.compile(r"\b(?:another|second|third|additional|separate|other|also|further)\b", re.I)
-_LIST_GAP = re.compile(r"^[ \t\n,;]*(?:and|&|,[ \t]*and)?[ \t\n,]*$", re.I)
+_LIST_SEPARATORS = frozenset({"", "and", "&", ",", ", and", ",and"})
 
 
 class ExcludedMention(BaseModel):
@@ -170,6 +181,8 @@ def _read(text: str, modality: Modality | None, full: bool) -> ReportReading:
             continue
         state = _SectionState(organ=sec.organ)
         for s_start, s_end in sentences.split_sentences(text, sec.start, sec.end):
+            if len(drafts) >= _MAX_DRAFTS:
+                break
             sentence_key += 1
             sent_organs = organs.find_organs(text, s_start, s_end)
             if PREFILTER.search(text, s_start, s_end) is not None:
@@ -184,7 +197,7 @@ def _read(text: str, modality: Modality | None, full: bool) -> ReportReading:
                 state.last_host = host
             if sent_organs:
                 state.organ = organs.subject_organ(sent_organs)
-    findings = [_finalise(d) for d in _merge(drafts)]
+    findings = [_finalise(d) for d in _merge(drafts)[:MAX_FINDINGS]]
     reading = ReportReading(findings=findings, excluded=excluded if full else [])
     if full:
         reading.modality = modality or _stated_modality(text, secs)
@@ -246,12 +259,20 @@ def _read_sentence(
     excluded: list[ExcludedMention],
 ) -> None:
     clauses = sentences.split_clauses(text, s_start, s_end)
-    sentence_text = text[s_start:s_end]
     label = _section_label(sec)
     features_cache: dict[str, bool] | None = None
     previous: list[_Draft] = []
+    ti = 0
     for c_start, c_end in clauses:
-        in_clause = [t for t in targets if c_start <= t.start < c_end]
+        if len(drafts) >= _MAX_DRAFTS:
+            return
+        while ti < len(targets) and targets[ti].start < c_start:
+            ti += 1
+        tj = ti
+        while tj < len(targets) and targets[tj].start < c_end:
+            tj += 1
+        in_clause = targets[ti:tj]
+        ti = tj
         if not in_clause:
             if previous and _CONTINUATION.match(text, c_start, c_end):
                 # "two calcified granulomas, one in the right lobe measuring 4 mm and one in
@@ -269,7 +290,8 @@ def _read_sentence(
         clause_organs = [o for o in sent_organs if c_start <= o.start < c_end]
         organ = organs.nearest_organ(text, clause_organs, first.start, first.end)
         if organ is None:
-            organ = organs.nearest_organ(text, sent_organs, first.start, first.end)
+            near = [o for o in sent_organs if abs(o.start - first.start) <= _NEAR]
+            organ = organs.nearest_organ(text, near, first.start, first.end)
         if organ is None:
             organ = state.organ
         if organ is None and liver_report:
@@ -277,7 +299,7 @@ def _read_sentence(
         if (
             first.kind == "phlebolith"
             and organ is None
-            and not re.search(r"h(?:a)?emangioma", sentence_text, re.I)
+            and not _HEMANGIOMA.search(text, s_start, s_end)
         ):
             organ = "pelvis"  # a phlebolith with no liver context is a pelvic vein's
         if features_cache is None:
@@ -286,8 +308,9 @@ def _read_sentence(
         if first.kind == "shadowing":
             features["acoustic_shadowing"] = True
         hedged = ctx.hedged or features.get("signal_void") is True
+        ev_start, ev_end = _evidence_span(s_start, s_end, c_start, c_end)
         evidence = Evidence(
-            sentence=sentence_text, start=s_start, end=s_end, section=label, hedged=hedged
+            sentence=text[ev_start:ev_end], start=ev_start, end=ev_end, section=label, hedged=hedged
         )
         reason = ctx.exclusion
         if reason is None and organ != "liver":
@@ -295,6 +318,8 @@ def _read_sentence(
         if reason is None and sec.category in _NOT_CURRENT_SECTIONS:
             reason = "historical"
         if reason is not None:
+            if len(excluded) >= _MAX_EXCLUDED:
+                continue
             excluded.append(
                 ExcludedMention(reason=reason, term=first.term, evidence=evidence, organ=organ)
             )
@@ -304,6 +329,19 @@ def _read_sentence(
             sentence_key, state.last_host,
         )  # fmt: skip
         drafts.extend(previous)
+
+
+_HEMANGIOMA = re.compile(r"h(?:a)?emangioma", re.I)
+
+
+def _evidence_span(s_start: int, s_end: int, c_start: int, c_end: int) -> tuple[int, int]:
+    """The sentence, or for a run-on sentence a bounded window around the clause."""
+    if s_end - s_start <= _MAX_EVIDENCE_CHARS:
+        return s_start, s_end
+    half = _MAX_EVIDENCE_CHARS // 2
+    lo = max(s_start, min(c_start, c_end - half) - half // 2)
+    hi = min(s_end, lo + _MAX_EVIDENCE_CHARS)
+    return lo, hi
 
 
 def _continuation(
@@ -347,7 +385,11 @@ def _drafts_for_clause(
     target_kind = first.kind
     if target_kind == "calc" and first.term.lower().endswith(("ed", "ific")):
         target_kind = "calc_adjective"  # "calcified lesion": the lesion is the finding
-    ctx_span = (sec.start, sec.end) if sec.organ == "liver" else (s_start, s_end)
+    near_lo, near_hi = max(s_start, c_start - _NEAR), min(s_end, c_end + _NEAR)
+    if sec.organ == "liver":  # "Daughter cysts present." may be its own sentence
+        ctx_span = (max(sec.start, c_start - _NEAR), min(sec.end, c_end + _NEAR))
+    else:
+        ctx_span = (near_lo, near_hi)
     host = attributes.read_host(
         text, c_start, c_end, first.start, target_kind, ctx_span[0], ctx_span[1]
     )
@@ -356,7 +398,7 @@ def _drafts_for_clause(
     priors = [z for z in all_sizes if z.prior]
     loc = locations.find_location(text, c_start, c_end, first.start)
     if loc == Location():
-        loc = locations.find_location(text, s_start, s_end, first.start)
+        loc = locations.find_location(text, near_lo, near_hi, first.start)
     anaphora = _ANAPHORA.search(text, c_start, c_end) is not None
     inherited_size: float | None = None
     if (
@@ -382,10 +424,11 @@ def _drafts_for_clause(
     size_groups: list[float | None]
     if (
         len(current) > 1
-        and all(_LIST_GAP.match(text[a.end : b.start]) for a, b in itertools.pairwise(current))
+        and all(_is_list_gap(text[a.end : b.start]) for a, b in itertools.pairwise(current))
         and not any(z.largest for z in current)
     ):
-        size_groups = [z.mm for z in current]  # "measuring 1.4 cm and 0.9 cm": one per size
+        # "measuring 1.4 cm and 0.9 cm": one finding per size
+        size_groups = [z.mm for z in current[:MAX_FINDINGS]]
     elif current:
         size_groups = [_pick_size(current, first, host.kind)]
     else:
@@ -433,6 +476,11 @@ def _drafts_for_clause(
     return out
 
 
+def _is_list_gap(gap: str) -> bool:
+    """True for the glue of a size list: "", ",", "and", ", and" (with any spacing)."""
+    return len(gap) < 40 and " ".join(gap.split()).strip(" ;").lower() in _LIST_SEPARATORS
+
+
 def _pick_size(current: list[sizes.Size], first: Target, kind: FindingKind) -> float:
     """One size for the finding: the lesion's (first stated) or the one nearest the target."""
     if kind is not FindingKind.calcification or len(current) == 1:
@@ -468,7 +516,8 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
     for d in drafts:
         target = next((o for o in out if _compatible(o, d)), None)
         if target is None:
-            out.append(d)
+            if len(out) < MAX_FINDINGS:
+                out.append(d)
             continue
         if target.size_mm is None:
             target.size_mm = d.size_mm

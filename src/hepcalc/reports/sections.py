@@ -113,9 +113,11 @@ _KNOWN_MIXED_CASE = {
 }
 
 # A candidate label: letters, spaces and / & ( ) -- at most 48 characters -- then ':' or a
-# spaced dash. Bounded repetition keeps the worst case linear.
+# spaced dash. Every repetition is bounded ({0,8}, {0,47}) so a long run of spaces cannot
+# make the search quadratic.
 _HEADER = re.compile(
-    r"(?:^|(?<=[\n\r,.;]))[ \t]*([A-Za-z][A-Za-z/&() ]{0,47}?)[ \t]*(:|[ \t]+[-\u2013\u2014][ \t])",
+    r"(?:^|(?<=[\n\r,.;]))[ \t]{0,8}([A-Za-z][A-Za-z/&() ]{0,47}?)[ \t]{0,8}"
+    r"(:|(?<=[ \t])[-\u2013\u2014][ \t])",
     re.M,
 )
 

@@ -22,11 +22,11 @@ _WORD_BEFORE = re.compile(r"([A-Za-z.]{1,8})$")
 
 _CLAUSE_SPLIT = re.compile(
     r";"
-    r"|,?[ \t\n]+(?:but|however|although|though|whereas|except)\b"
+    r"|,?(?<![ \t\n])[ \t\n]+(?:but|however|although|though|whereas|except)\b"
     r"|,[ \t\n]+(?=(?:with|while|which)[ \t\n]+(?:a|an|one|two|three|several|multiple|few|"
     r"scattered|punctate|coarse|dense|small|tiny|stable|new)\b)"
-    r"|,?[ \t\n]+and[ \t\n]+(?=(?:a|an|one|two|three|four|several|multiple|few|numerous|"
-    r"scattered|another|there|no|additional)\b)",
+    r"|,?(?<![ \t\n])[ \t\n]+and[ \t\n]+(?=(?:a|an|one|two|three|four|several|multiple|few"
+    r"|numerous|scattered|another|there|no|additional)\b)",
     re.I,
 )
 
@@ -50,6 +50,8 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
             w = _WORD_BEFORE.search(text, max(cur, m.start() - 8), m.start())
             if w and w.group(1).lower() in _ABBREVIATIONS:
                 continue
+            if text[cur : m.start()].strip().isdigit():
+                continue  # "1. Calcified granuloma": a list number, not a sentence
             # "No. 3" style and lone decimals are rare; the abbreviation list covers them
         cut = m.start() + 1 if text[m.start()] in ".!?" else m.start()
         s, e = _trim(text, cur, cut)

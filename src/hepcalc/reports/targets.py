@@ -37,7 +37,7 @@ _SHADOWING = re.compile(r"\bshadow(?:ing|s)?\b", re.I)
 _NO_SHADOWING = re.compile(
     r"\b(?:no|without|absent|lacks?|lacking)(?:[ \t\n]+[a-z]+){0,3}?[ \t\n]+shadow", re.I
 )
-_CALCIUM_OK = re.compile(r"[ \t\n]*(?:deposit|densit|content|containing)", re.I)
+_CALCIUM_OK = re.compile(r"[ \t\n]{0,5}(?:deposit|densit|content|containing)", re.I)
 _NON_PREFIX = re.compile(r"(?:\bnon|\bun)[- ]?$", re.I)
 
 

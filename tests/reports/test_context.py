@@ -1,0 +1,91 @@
+"""Context: negation, resolution, hypotheticals, history, hedging (scoped to the clause)."""
+
+from __future__ import annotations
+
+import pytest
+
+from hepcalc.reports.context import Context, read_context
+
+
+def _ctx(text: str, target: str = "calcification") -> Context:
+    i = text.lower().index(target)
+    return read_context(text, 0, len(text), i, i + len(target))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No calcification.",
+        "No hepatic calcification.",
+        "without calcification",
+        "No evidence of calcified or noncalcified masses",
+        "Negative for calcification",
+        "Calcification is not seen.",
+        "Calcification is not identified.",
+        "calcification: none",
+        "No areas of signal void to suggest calcification.",
+        "No new calcification.",
+    ],
+)
+def test_negated(text: str) -> None:
+    target = "calcified" if "calcified" in text else "calcification"
+    assert _ctx(text, target).exclusion == "negated"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Calcification, no change.",
+        "Calcification without interval change.",
+        "New calcification, not present on the prior study.",
+        "New 6 mm calcification, not seen on CT 2021.",
+        "Calcification, cannot be excluded.",
+        "Calcification is not significantly changed.",
+    ],
+)
+def test_pseudo_negations_do_not_negate(text: str) -> None:
+    assert _ctx(text).exclusion is None
+
+
+def test_resolved() -> None:
+    assert _ctx("The calcification is no longer visualized.").exclusion == "resolved"
+    assert _ctx("The calcification has resolved.").exclusion == "resolved"
+    assert _ctx("Interval resolution of the calcification.").exclusion == "resolved"
+
+
+def test_hypothetical() -> None:
+    assert _ctx("Evaluation for calcification is limited on MRI.").exclusion == "hypothetical"
+    assert _ctx("If calcification is a concern, CT may help.").exclusion == "hypothetical"
+    assert _ctx("Rule out calcification.").exclusion == "hypothetical"
+
+
+def test_historical() -> None:
+    assert _ctx("History of hepatic calcification.").exclusion == "historical"
+    assert _ctx("Prior CT showed a calcification.").exclusion == "historical"
+    assert _ctx("Prior CT showed a calcification, now stable.").exclusion is None
+
+
+def test_hedged_but_kept() -> None:
+    for text in (
+        "Possible calcification.",
+        "Signal void may represent calcification.",
+        "? calcification",
+        "Calcification cannot be excluded.",
+    ):
+        ctx = _ctx(text)
+        assert ctx.hedged and ctx.exclusion is None, text
+
+
+def test_not_hedged_when_the_etiology_is_uncertain() -> None:
+    ctx = _ctx("There is calcification in the liver likely related to granulomatous disease.")
+    assert not ctx.hedged
+
+
+def test_termination_stops_negation() -> None:
+    assert _ctx("No mass, compatible with calcification").exclusion is None
+    assert _ctx("No mass but there is a calcification").exclusion is None
+
+
+def test_reinterpreted_as_a_clip() -> None:
+    text = "The previously reported calcification represents a surgical clip."
+    assert _ctx(text).exclusion == "negated"

@@ -1,0 +1,47 @@
+"""Sentence and clause splitting."""
+
+from __future__ import annotations
+
+from hepcalc.reports.sentences import split_clauses, split_sentences
+
+
+def _sents(text: str) -> list[str]:
+    return [text[s:e] for s, e in split_sentences(text, 0, len(text))]
+
+
+def test_decimals_and_abbreviations_do_not_split() -> None:
+    text = "A 1.4 cm calcification vs. granuloma. Second sentence."
+    assert _sents(text) == ["A 1.4 cm calcification vs. granuloma.", "Second sentence."]
+
+
+def test_line_breaks_before_capitals_and_bullets_split() -> None:
+    text = "Liver normal\nSpleen normal\n1. Calcified granuloma\nwrapped line"
+    assert _sents(text) == ["Liver normal", "Spleen normal", "1. Calcified granuloma\nwrapped line"]
+
+
+def test_mtsamples_period_comma_splits() -> None:
+    assert _sents("Granuloma.,By his fourth week, ill.") == [
+        "Granuloma.",
+        "By his fourth week, ill.",
+    ]
+
+
+def _clauses(text: str) -> list[str]:
+    return [text[s:e] for s, e in split_clauses(text, 0, len(text))]
+
+
+def test_clauses_split_on_but_semicolon_and_new_noun_phrase() -> None:
+    assert _clauses("No mass, but a punctate calcification") == [
+        "No mass",
+        "a punctate calcification",
+    ]
+    assert _clauses("calc 3mm seg 8; no FLL") == ["calc 3mm seg 8", "no FLL"]
+    assert _clauses("5 mm calcification in segment 6 and a 3 mm calcification in segment 2") == [
+        "5 mm calcification in segment 6",
+        "a 3 mm calcification in segment 2",
+    ]
+
+
+def test_size_lists_stay_in_one_clause() -> None:
+    text = "calcifications measuring 1.4 cm and 0.9 cm"
+    assert _clauses(text) == [text]

@@ -1,0 +1,62 @@
+"""Sizes: units, dimensions, ranges, lists, priors."""
+
+from __future__ import annotations
+
+import pytest
+
+from hepcalc.reports.sizes import find_sizes
+
+
+def _sizes(text: str) -> list[tuple[float, bool]]:
+    return [(s.mm, s.prior) for s in find_sizes(text, 0, len(text))]
+
+
+@pytest.mark.parametrize(
+    ("text", "mm"),
+    [
+        ("5 mm", 5.0),
+        ("0.6cm", 6.0),
+        ("5-mm focus", 5.0),
+        ("1.4 cm", 14.0),
+        ("2.3 x 1.8 cm", 23.0),
+        ("1.1 x 2.4 x 0.9 cm", 24.0),
+        ("12 x 9 mm", 12.0),
+        ("3-5 mm", 5.0),
+        ("7 millimeters", 7.0),
+        ("2 centimetres", 20.0),
+    ],
+)
+def test_single_sizes(text: str, mm: float) -> None:
+    assert _sizes(text) == [(mm, False)]
+
+
+def test_lists() -> None:
+    assert _sizes("measuring 1.4 cm and 0.9 cm") == [(14.0, False), (9.0, False)]
+    assert _sizes("(3, 5 mm)") == [(3.0, False), (5.0, False)]
+    assert _sizes("measuring 1.4 and 0.9 cm") == [(14.0, False), (9.0, False)]
+
+
+def test_priors() -> None:
+    assert _sizes("now 19 mm (previously 12 mm)") == [(19.0, False), (12.0, True)]
+    assert _sizes("increased from 8 mm to 11 mm") == [(8.0, True), (11.0, False)]
+    assert _sizes("increased from 8 to 11 mm") == [(8.0, True), (11.0, False)]
+    assert _sizes("the previously described 9 mm calcification now measures 1.4 cm") == [
+        (9.0, True),
+        (14.0, False),
+    ]
+    assert _sizes("6 mm on the prior study") == [(6.0, True)]
+
+
+def test_bounds_are_not_measurements() -> None:
+    assert _sizes("measuring less than 2 mm") == []
+    assert _sizes("< 3 mm") == []
+
+
+def test_largest_flag() -> None:
+    (s,) = find_sizes("multiple, the largest 3 mm", 0, 26)
+    assert s.largest and s.mm == 3.0
+
+
+def test_dates_and_counts_are_not_sizes() -> None:
+    assert _sizes("CT 01/2024, segment 7, 120 HU") == []
+    assert _sizes("400 mm") == []  # beyond the model's limit: dropped, not guessed
