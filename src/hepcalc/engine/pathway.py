@@ -775,10 +775,11 @@ def _surveillance_after_contrast(b: _Builder, tv: TrackView) -> None:
     if _had_contrast_cross_sectional(tv.history) == 0:
         return
     if any(
-        r.track == tv.track and r.action is Action.characterize_contrast_imaging
+        r.track == tv.track
+        and r.action in (Action.characterize_contrast_imaging, Action.follow_up_imaging)
         for r in b.plan.recommendations
     ):
-        return  # characterise first; surveillance follows only if it stays indeterminate
+        return  # the next study is already set; surveillance follows if it stays indeterminate
     if tv.exam.contrast not in (Contrast.iv, Contrast.hepatobiliary):
         return
     b.rec(
