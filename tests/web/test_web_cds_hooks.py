@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -88,8 +89,8 @@ def test_patient_view_growth_gives_valid_actionable_cards(server: Server) -> Non
             assert len(card["summary"]) < 140
             assert card["source"]["url"].startswith("https://")
             link = card["links"][0]["url"]
-            # the link holds a random token only: no patient id, no report id
-            assert "/report/" in link and "p1" not in link and "r1" not in link
+            # the link holds a random token only: no patient id, no report id, no query
+            assert re.fullmatch(re.escape(server.url) + r"/report/[A-Za-z0-9_-]{22}", link)
         report = c.get(cards[0]["links"][0]["url"].replace(server.url, ""))
         assert report.status_code == 200 and "Recommendation" in report.text
     for card in cards:
