@@ -2,13 +2,16 @@
 
 Fills the form for a two-exam comparison, submits, reads the recommendation,
 switches to patient wording, opens the print view, asks a question with the
-keyboard, and checks a form error is announced. Screenshots go to
-``docs/screenshots/``.
+keyboard, and checks a form error is announced. Screenshots go to a temporary
+folder; with ``HEPCALC_UPDATE_SCREENSHOTS=1`` they refresh ``docs/screenshots/``
+(so a test run never modifies tracked files by accident).
 """
 
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +22,11 @@ from tests.web.cdp import Browser, find_chromium
 from tests.web.conftest import GROWING_1, GROWING_2, Server
 
 pytestmark = pytest.mark.browser
-SHOTS = ROOT / "docs" / "screenshots"
+SHOTS = (
+    ROOT / "docs" / "screenshots"
+    if os.environ.get("HEPCALC_UPDATE_SCREENSHOTS") == "1"
+    else Path(tempfile.gettempdir()) / "hepcalc-screenshots"
+)
 
 
 @pytest.fixture(scope="module")
