@@ -187,7 +187,8 @@ def spark_session(master: str | None = "local[2]", app_name: str = "hepcalc-scan
         raise InputError(
             [("engine", "the spark engine needs pyspark: pip install 'hepcalc[spark]'")]
         ) from None
-    if master is None or master.startswith("local"):
+    if master is not None and master.startswith("local"):
+        # (on a cluster, spark-submit's spark.pyspark.python / PYSPARK_PYTHON decide)
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     builder = SparkSession.builder.appName(app_name)
@@ -324,3 +325,41 @@ def _write_jsonl(staged: DataFrame, dst: str) -> None:
         tmp_file.replace(local)
     finally:
         shutil.rmtree(tmp_dir, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point for ``spark-submit .../hepcalc/batch_spark.py IN OUT [--assess]``.
+
+    The master comes from spark-submit (``--master yarn``, ``k8s://...``), so
+    none is set here unless ``--master`` is given.
+    """
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="hepcalc-spark-scan", description=__doc__)
+    ap.add_argument("in_path")
+    ap.add_argument("out_path")
+    ap.add_argument("--assess", action="store_true")
+    ap.add_argument("--master", default=None)
+    ap.add_argument("--input-format", choices=FORMATS, default=None)
+    ap.add_argument("--output-format", choices=FORMATS, default=None)
+    ap.add_argument("--partitions", type=int, default=None)
+    args = ap.parse_args(argv)
+    try:
+        result = run_spark(
+            args.in_path,
+            args.out_path,
+            assess=args.assess,
+            master=args.master,
+            input_format=args.input_format,
+            output_format=args.output_format,
+            partitions=args.partitions,
+        )
+    except InputError as e:
+        print(f"hepcalc: invalid input: {e.message}", file=sys.stderr)
+        return 2
+    print(json.dumps({"records": result.records, "out": result.out_path}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
