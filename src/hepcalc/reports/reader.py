@@ -2,7 +2,8 @@
 
 Pipeline (each step its own module, all patterns compiled at import):
 
-1. ``targets.PREFILTER``: one search; a report without a target stem is done.
+1. ``targets.candidate_positions``: substring searches; a report without a target
+   stem is done, and only the sentences around the stems are read further.
 2. ``sections``: HISTORY/INDICATION/COMPARISON text is never a current finding;
    organ headers ("LIVER:", "Spleen -") say which organ the text is about.
 3. ``sentences``: sentences in each section holding a target, then clauses.
@@ -41,7 +42,7 @@ from hepcalc.model import (
     Pattern,
 )
 from hepcalc.reports import attributes, context, locations, organs, sections, sentences, sizes
-from hepcalc.reports.targets import PREFILTER, Target, find_targets
+from hepcalc.reports.targets import Target, candidate_positions, find_targets
 
 ExclusionReason = Literal["negated", "historical", "hypothetical", "resolved", "other_organ"]
 BackgroundLiver = Literal["normal", "steatosis", "cirrhosis"]
@@ -131,9 +132,10 @@ def _check(text: object) -> str:
 def extract_findings(text: str, modality: Modality | None = None) -> list[Finding]:
     """Liver calcification findings present now in ``text`` (see ``read_report``)."""
     text = _check(text)
-    if PREFILTER.search(text) is None:
-        return []
-    return _read(text, modality, full=False).findings
+    candidates = candidate_positions(text)
+    if not candidates:
+        return []  # the common case: nothing that could be a calcification
+    return _read(text, modality, full=False, candidates=candidates).findings
 
 
 def read_report(text: str, modality: Modality | None = None) -> ReportReading:
@@ -158,48 +160,110 @@ class _LastHost:
     location: Location
 
 
-@dataclass(slots=True)
-class _SectionState:
-    """What earlier sentences of the section established: organ talked about, last lesion."""
+class _SectionSentences:
+    """The sentences of one section, with what earlier sentences established, computed lazily.
 
-    organ: str | None
-    last_host: _LastHost | None = None
+    Only sentences holding a target are read in full; the organ a section was talking
+    about ("The spleen is enlarged. A calcified granuloma...") and the last lesion with
+    a size ("... hemangioma. Phlebolith within it") are looked up backwards on demand
+    and memoised, so the work stays linear in the section's length.
+    """
+
+    def __init__(self, text: str, sec: sections.Section) -> None:
+        self.text = text
+        self.sec = sec
+        self.spans = sentences.split_sentences(text, sec.start, sec.end)
+        self._organs: dict[int, list[organs.OrganMention]] = {}
+        self._organ_before: dict[int, str | None] = {}
+        self._host_before: dict[int, _LastHost | None] = {}
+
+    def organs_of(self, idx: int) -> list[organs.OrganMention]:
+        found = self._organs.get(idx)
+        if found is None:
+            s, e = self.spans[idx]
+            found = organs.find_organs(self.text, s, e)
+            self._organs[idx] = found
+        return found
+
+    def organ_before(self, idx: int) -> str | None:
+        """The organ the latest earlier sentence of this section named (else the header's)."""
+        todo: list[int] = []
+        i = idx - 1
+        result: str | None = self.sec.organ
+        while i >= 0:
+            if i in self._organ_before:
+                result = self._organ_before[i]
+                break
+            todo.append(i)
+            i -= 1
+        for k in reversed(todo):
+            mentions = self.organs_of(k)
+            if mentions:
+                result = organs.subject_organ(mentions)
+            self._organ_before[k] = result
+        return result
+
+    def host_before(self, idx: int) -> _LastHost | None:
+        """The latest lesion described with a size in an earlier sentence of this section."""
+        todo: list[int] = []
+        i = idx - 1
+        result: _LastHost | None = None
+        while i >= 0:
+            if i in self._host_before:
+                result = self._host_before[i]
+                break
+            todo.append(i)
+            i -= 1
+        for k in reversed(todo):
+            s, e = self.spans[k]
+            host = _sentence_host(self.text, s, e)
+            if host is not None:
+                result = host
+            self._host_before[k] = result
+        return result
 
 
-def _read(text: str, modality: Modality | None, full: bool) -> ReportReading:
-    secs = sections.find_sections(text)
-    head_end = secs[1].header_start if len(secs) > 1 else len(text)
-    liver_report = organs.is_liver_report(text, max(head_end, 200))
+def _read(
+    text: str, modality: Modality | None, full: bool, candidates: list[int] | None = None
+) -> ReportReading:
+    if candidates is None:
+        candidates = candidate_positions(text)
     drafts: list[_Draft] = []
     excluded: list[ExcludedMention] = []
-    has_stem = PREFILTER.search(text) is not None
-    sentence_key = 0
-    for sec in secs:
-        if sec.start >= sec.end or not has_stem:
-            continue
-        if PREFILTER.search(text, sec.start, sec.end) is None:
-            continue
-        state = _SectionState(organ=sec.organ)
-        for s_start, s_end in sentences.split_sentences(text, sec.start, sec.end):
-            if len(drafts) >= _MAX_DRAFTS:
+    secs: list[sections.Section] | None = None
+    if candidates:
+        secs = sections.find_sections(text)
+        head_end = secs[1].header_start if len(secs) > 1 else len(text)
+        liver_report = organs.is_liver_report(text, max(head_end, 200))
+        sentence_key = 0
+        ci = 0
+        for sec in secs:
+            while ci < len(candidates) and candidates[ci] < sec.start:
+                ci += 1
+            if ci >= len(candidates):
                 break
-            sentence_key += 1
-            sent_organs = organs.find_organs(text, s_start, s_end)
-            if PREFILTER.search(text, s_start, s_end) is not None:
+            if candidates[ci] >= sec.end or len(drafts) >= _MAX_DRAFTS:
+                continue
+            sents = _SectionSentences(text, sec)
+            for idx, (s_start, s_end) in enumerate(sents.spans):
+                sentence_key += 1
+                while ci < len(candidates) and candidates[ci] < s_start:
+                    ci += 1
+                if ci >= len(candidates) or candidates[ci] >= s_end:
+                    continue
+                if len(drafts) >= _MAX_DRAFTS:
+                    break
                 targets = find_targets(text, s_start, s_end)
                 if targets:
                     _read_sentence(
-                        text, sec, s_start, s_end, targets, sent_organs,
-                        state, liver_report, sentence_key, drafts, excluded,
+                        text, sec, sents, idx, targets, liver_report, sentence_key, drafts,
+                        excluded,
                     )  # fmt: skip
-            host = _sentence_host(text, s_start, s_end)
-            if host is not None:
-                state.last_host = host
-            if sent_organs:
-                state.organ = organs.subject_organ(sent_organs)
     findings = [_finalise(d) for d in _merge(drafts)[:MAX_FINDINGS]]
     reading = ReportReading(findings=findings, excluded=excluded if full else [])
     if full:
+        if secs is None:
+            secs = sections.find_sections(text)
         reading.modality = modality or _stated_modality(text, secs)
         reading.background_liver = _background(text, secs)
         reading.sections = [
@@ -248,16 +312,16 @@ def _sentence_host(text: str, s_start: int, s_end: int) -> _LastHost | None:
 def _read_sentence(
     text: str,
     sec: sections.Section,
-    s_start: int,
-    s_end: int,
+    sents: _SectionSentences,
+    idx: int,
     targets: list[Target],
-    sent_organs: list[organs.OrganMention],
-    state: _SectionState,
     liver_report: bool,
     sentence_key: int,
     drafts: list[_Draft],
     excluded: list[ExcludedMention],
 ) -> None:
+    s_start, s_end = sents.spans[idx]
+    sent_organs = sents.organs_of(idx)
     clauses = sentences.split_clauses(text, s_start, s_end)
     label = _section_label(sec)
     features_cache: dict[str, bool] | None = None
@@ -293,7 +357,7 @@ def _read_sentence(
             near = [o for o in sent_organs if abs(o.start - first.start) <= _NEAR]
             organ = organs.nearest_organ(text, near, first.start, first.end)
         if organ is None:
-            organ = state.organ
+            organ = sents.organ_before(idx)
         if organ is None and liver_report:
             organ = "liver"
         if (
@@ -326,7 +390,7 @@ def _read_sentence(
             continue
         previous = _drafts_for_clause(
             text, sec, c_start, c_end, s_start, s_end, in_clause, features, evidence,
-            sentence_key, state.last_host,
+            sentence_key, sents, idx,
         )  # fmt: skip
         drafts.extend(previous)
 
@@ -379,7 +443,8 @@ def _drafts_for_clause(
     features: dict[str, bool],
     evidence: Evidence,
     sentence_key: int,
-    last_host: _LastHost | None,
+    sents: _SectionSentences,
+    idx: int,
 ) -> list[_Draft]:
     first = in_clause[0]
     target_kind = first.kind
@@ -401,6 +466,7 @@ def _drafts_for_clause(
         loc = locations.find_location(text, near_lo, near_hi, first.start)
     anaphora = _ANAPHORA.search(text, c_start, c_end) is not None
     inherited_size: float | None = None
+    last_host = sents.host_before(idx) if anaphora or first.kind == "phlebolith" else None
     if (
         last_host is not None
         and (anaphora or first.kind == "phlebolith")

@@ -112,14 +112,31 @@ _KNOWN_MIXED_CASE = {
     "clinical data",
 }
 
-# A candidate label: letters, spaces and / & ( ) -- at most 48 characters -- then ':' or a
-# spaced dash. Every repetition is bounded ({0,8}, {0,47}) so a long run of spaces cannot
-# make the search quadratic.
-_HEADER = re.compile(
-    r"(?:^|(?<=[\n\r,.;]))[ \t]{0,8}([A-Za-z][A-Za-z/&() ]{0,47}?)[ \t]{0,8}"
-    r"(:|(?<=[ \t])[-\u2013\u2014][ \t])",
-    re.M,
+# A label before a ':' or a spaced dash: letters, spaces and / & ( ), at most 48
+# characters, right after a line start or , . ; -- searched only in a short window
+# before each ':' / dash (found with str.find), so the cost is linear and small.
+# Every repetition is bounded, so a long run of spaces cannot make it quadratic.
+_LABEL_BEFORE = re.compile(
+    r"(?:^|(?<=[\n\r,.;]))[ \t]{0,8}([A-Za-z][A-Za-z/&() ]{0,47}?)[ \t]{0,8}\Z"
 )
+_DASHES = (" - ", " \u2013 ", " \u2014 ", "\t- ")
+_LABEL_WINDOW = 66
+
+
+def _separators(text: str) -> list[tuple[int, int, str]]:
+    """(label_end, content_start, separator) for every ':' and spaced dash, in order."""
+    seps: list[tuple[int, int, str]] = []
+    i = text.find(":")
+    while i >= 0:
+        seps.append((i, i + 1, ":"))
+        i = text.find(":", i + 1)
+    for dash in _DASHES:
+        i = text.find(dash)
+        while i >= 0:
+            seps.append((i, i + len(dash), "-"))
+            i = text.find(dash, i + 1)
+    seps.sort()
+    return seps
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,13 +185,18 @@ def _classify(label: str, sep: str) -> tuple[str, str | None] | None:
 def find_sections(text: str) -> list[Section]:
     """Split a report into sections; always covers the whole text, in order."""
     heads: list[tuple[int, int, str, str, str | None]] = []
-    for m in _HEADER.finditer(text):
+    for label_end, content_start, sep in _separators(text):
+        if heads and label_end < heads[-1][1]:
+            continue
+        m = _LABEL_BEFORE.search(text, max(0, label_end - _LABEL_WINDOW), label_end)
+        if m is None:
+            continue
         label = m.group(1)
-        kind = _classify(label, m.group(2))
+        kind = _classify(label, sep)
         if kind is None:
             continue
         category, organ = kind
-        heads.append((m.start(1), m.end(), " ".join(label.split()), category, organ))
+        heads.append((m.start(1), content_start, " ".join(label.split()), category, organ))
     sections: list[Section] = []
     first = heads[0][0] if heads else len(text)
     if first > 0 or not heads:
