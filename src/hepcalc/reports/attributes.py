@@ -189,6 +189,17 @@ _FEATURES = (
     ),
     ("septations", re.compile(r"\bseptat(?:ions?|ed)\b", re.I)),
 )
+# Substrings each feature pattern needs: a cheap test before the regex.
+_FEATURE_KEYS: dict[str, tuple[str, ...]] = {
+    "aphe": ("aphe", "arterial", "hypervascular"),
+    "washout": ("wash",),
+    "capsul": ("capsul",),
+    "capsule": ("capsul",),
+    "signal_void": ("signal", "blooming"),
+    "acoustic_shadowing": ("shadowing",),
+    "peripheral_nodular_enhancement": ("peripheral",),
+    "septations": ("septat",),
+}
 _FEATURE_NEG = re.compile(
     r"\b(?:no|without|absent|lacks?|negative[ \t\n]+for)[ \t\n]+(?:[a-z]+[ \t\n]+){0,3}$", re.I
 )
@@ -380,7 +391,10 @@ def read_comparison(text: str, start: int, end: int) -> Comparison | None:
 def read_features(text: str, start: int, end: int) -> dict[str, bool]:
     """Imaging features stated in the sentence, True or (when negated) False."""
     out: dict[str, bool] = {}
+    low = text[start:end].lower()
     for name, rx in _FEATURES:
+        if not any(k in low for k in _FEATURE_KEYS[name]):
+            continue
         for m in rx.finditer(text, start, end):
             before = text[max(start, m.start() - 40) : m.start()]
             if name == "capsule" and (

@@ -117,6 +117,9 @@ _TERMINATE = re.compile(
 )
 
 
+_WINDOW = 160  # characters either side of the target (about 25 words)
+
+
 @dataclass(frozen=True, slots=True)
 class Context:
     """The status of one target in its clause."""
@@ -160,6 +163,10 @@ def read_context(
     text: str, clause_start: int, clause_end: int, target_start: int, target_end: int
 ) -> Context:
     """Context of the target at [target_start, target_end) inside its clause."""
+    # NegEx-style windows: triggers act within a few words of the target, and bounded
+    # windows keep long run-on clauses cheap.
+    clause_start = max(clause_start, target_start - _WINDOW)
+    clause_end = min(clause_end, target_end + _WINDOW)
     clause = text[clause_start:clause_end]
     rel_s, rel_e = target_start - clause_start, target_end - clause_start
     before_raw, after_raw = clause[:rel_s], clause[rel_e:]

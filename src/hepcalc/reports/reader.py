@@ -57,6 +57,8 @@ _MAX_EXCLUDED = 500
 _MAX_EVIDENCE_CHARS = 600
 # How far outside its clause a target looks for a location, organ or complex-cyst cue.
 _NEAR = 300
+_ORGAN_LOOKBACK = 6
+_SENTENCE_WINDOW = 1_500
 
 _NOT_CURRENT_SECTIONS = frozenset({"history", "indication", "comparison"})
 _SUMMARY_SECTIONS = frozenset({"impression"})
@@ -169,10 +171,14 @@ class _SectionSentences:
     and memoised, so the work stays linear in the section's length.
     """
 
-    def __init__(self, text: str, sec: sections.Section) -> None:
+    def __init__(self, text: str, sec: sections.Section, first: int, last: int) -> None:
         self.text = text
         self.sec = sec
-        self.spans = sentences.split_sentences(text, sec.start, sec.end)
+        # Split only around the targets (``first``..``last``): the few sentences before
+        # them are all that organ/lesion look-backs use; long sections stay cheap.
+        lo = max(sec.start, first - _SENTENCE_WINDOW)
+        hi = min(sec.end, last + _SENTENCE_WINDOW)
+        self.spans = sentences.split_sentences(text, lo, hi)
         self._organs: dict[int, list[organs.OrganMention]] = {}
         self._organ_before: dict[int, str | None] = {}
         self._host_before: dict[int, _LastHost | None] = {}
@@ -186,11 +192,14 @@ class _SectionSentences:
         return found
 
     def organ_before(self, idx: int) -> str | None:
-        """The organ the latest earlier sentence of this section named (else the header's)."""
+        """The organ the latest earlier sentence of this section named (else the header's).
+
+        Looks back at most ``_ORGAN_LOOKBACK`` sentences: older talk is stale context.
+        """
         todo: list[int] = []
         i = idx - 1
         result: str | None = self.sec.organ
-        while i >= 0:
+        while i >= max(0, idx - _ORGAN_LOOKBACK):
             if i in self._organ_before:
                 result = self._organ_before[i]
                 break
@@ -200,7 +209,6 @@ class _SectionSentences:
             mentions = self.organs_of(k)
             if mentions:
                 result = organs.subject_organ(mentions)
-            self._organ_before[k] = result
         return result
 
     def host_before(self, idx: int) -> _LastHost | None:
@@ -244,7 +252,10 @@ def _read(
                 break
             if candidates[ci] >= sec.end or len(drafts) >= _MAX_DRAFTS:
                 continue
-            sents = _SectionSentences(text, sec)
+            cj = ci
+            while cj + 1 < len(candidates) and candidates[cj + 1] < sec.end:
+                cj += 1
+            sents = _SectionSentences(text, sec, candidates[ci], candidates[cj])
             for idx, (s_start, s_end) in enumerate(sents.spans):
                 sentence_key += 1
                 while ci < len(candidates) and candidates[ci] < s_start:
@@ -257,7 +268,7 @@ def _read(
                 if targets:
                     _read_sentence(
                         text, sec, sents, idx, targets, liver_report, sentence_key, drafts,
-                        excluded,
+                        excluded if full else None,
                     )  # fmt: skip
     findings = [_finalise(d) for d in _merge(drafts)[:MAX_FINDINGS]]
     reading = ReportReading(findings=findings, excluded=excluded if full else [])
@@ -318,8 +329,11 @@ def _read_sentence(
     liver_report: bool,
     sentence_key: int,
     drafts: list[_Draft],
-    excluded: list[ExcludedMention],
+    excluded: list[ExcludedMention] | None,
 ) -> None:
+    """Read the targets of one sentence; ``excluded`` None = do not record exclusions
+    (``extract_findings``), which lets a target in another organ be dropped before its
+    context is read."""
     s_start, s_end = sents.spans[idx]
     sent_organs = sents.organs_of(idx)
     clauses = sentences.split_clauses(text, s_start, s_end)
@@ -350,7 +364,6 @@ def _read_sentence(
             continue
         previous = []
         first = in_clause[0]
-        ctx = context.read_context(text, c_start, c_end, first.start, first.end)
         clause_organs = [o for o in sent_organs if c_start <= o.start < c_end]
         organ = organs.nearest_organ(text, clause_organs, first.start, first.end)
         if organ is None:
@@ -366,6 +379,9 @@ def _read_sentence(
             and not _HEMANGIOMA.search(text, s_start, s_end)
         ):
             organ = "pelvis"  # a phlebolith with no liver context is a pelvic vein's
+        if excluded is None and (organ != "liver" or sec.category in _NOT_CURRENT_SECTIONS):
+            continue
+        ctx = context.read_context(text, c_start, c_end, first.start, first.end)
         if features_cache is None:
             features_cache = attributes.read_features(text, s_start, s_end)
         features = dict(features_cache)
@@ -382,7 +398,7 @@ def _read_sentence(
         if reason is None and sec.category in _NOT_CURRENT_SECTIONS:
             reason = "historical"
         if reason is not None:
-            if len(excluded) >= _MAX_EXCLUDED:
+            if excluded is None or len(excluded) >= _MAX_EXCLUDED:
                 continue
             excluded.append(
                 ExcludedMention(reason=reason, term=first.term, evidence=evidence, organ=organ)

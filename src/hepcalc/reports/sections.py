@@ -18,6 +18,7 @@ linear in the length of the report.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -116,9 +117,8 @@ _KNOWN_MIXED_CASE = {
 # characters, right after a line start or , . ; -- searched only in a short window
 # before each ':' / dash (found with str.find), so the cost is linear and small.
 # Every repetition is bounded, so a long run of spaces cannot make it quadratic.
-_LABEL_BEFORE = re.compile(
-    r"(?:^|(?<=[\n\r,.;]))[ \t]{0,8}([A-Za-z][A-Za-z/&() ]{0,47}?)[ \t]{0,8}\Z"
-)
+_LABEL = re.compile(r"[A-Za-z][A-Za-z/&() ]{0,47}")
+_BOUNDARY_CHARS = ("\n", "\r", ",", ".", ";")
 _DASHES = (" - ", " \u2013 ", " \u2014 ", "\t- ")
 _LABEL_WINDOW = 66
 
@@ -165,8 +165,10 @@ def _category(label_upper: str) -> str:
     return "other"
 
 
+@functools.lru_cache(maxsize=4096)
 def _classify(label: str, sep: str) -> tuple[str, str | None] | None:
-    """(category, organ) for a header label, or None when it is not a header."""
+    """(category, organ) for a header label, or None when it is not a header (memoised:
+    the same few labels recur in every report)."""
     norm = " ".join(label.split())
     low = norm.lower()
     organ = ORGAN_HEADERS.get(low)
@@ -174,8 +176,7 @@ def _classify(label: str, sep: str) -> tuple[str, str | None] | None:
         return ("organ", organ)
     if sep.strip() != ":":
         return None  # a dash only introduces organ sub-sections ("Liver - normal")
-    letters = [c for c in norm if c.isalpha()]
-    if len(letters) >= 3 and norm.upper() == norm:
+    if norm.isupper() and sum(c.isalpha() for c in norm) >= 3:
         return (_category(norm.upper()), None)
     if low in _KNOWN_MIXED_CASE:
         return (_category(norm.upper()), None)
@@ -188,15 +189,26 @@ def find_sections(text: str) -> list[Section]:
     for label_end, content_start, sep in _separators(text):
         if heads and label_end < heads[-1][1]:
             continue
-        m = _LABEL_BEFORE.search(text, max(0, label_end - _LABEL_WINDOW), label_end)
-        if m is None:
+        k = label_end - 1
+        while k >= 0 and text[k] in " \t":
+            k -= 1
+        if k < 0 or not (text[k].isalpha() or text[k] == ")"):
+            continue  # "10:30", "2:1", "::": no label ends here
+        # the label starts after the nearest line start or , . ; before it
+        ws = max(0, label_end - _LABEL_WINDOW)
+        boundary = max(text.rfind(c, ws, label_end) for c in _BOUNDARY_CHARS)
+        if boundary < 0 and ws > 0:
+            continue  # no boundary within reach: a long line, not a label
+        raw = text[boundary + 1 : label_end]
+        label = raw.strip(" \t")
+        lead = len(raw) - len(raw.lstrip(" \t"))
+        if lead > 8 or len(raw) - lead - len(label) > 8 or not _LABEL.fullmatch(label):
             continue
-        label = m.group(1)
         kind = _classify(label, sep)
         if kind is None:
             continue
         category, organ = kind
-        heads.append((m.start(1), content_start, " ".join(label.split()), category, organ))
+        heads.append((boundary + 1 + lead, content_start, " ".join(label.split()), category, organ))
     sections: list[Section] = []
     first = heads[0][0] if heads else len(text)
     if first > 0 or not heads:

@@ -18,7 +18,6 @@ import re
 
 _SENTENCE_END = re.compile(r"[.!?](?=\s|,[ \t]*[A-Z])|\n[ \t]*(?=\n|[A-Z0-9\u2022*\-])|\n[ \t]*\n")
 _ABBREVIATIONS = frozenset({"vs", "approx", "e.g", "i.e", "eg", "ie", "dr", "seg", "no", "fig"})
-_WORD_BEFORE = re.compile(r"([A-Za-z.]{1,8})$")
 
 _CLAUSE_SPLIT = re.compile(
     r";"
@@ -46,13 +45,15 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     cur = start
     for m in _SENTENCE_END.finditer(text, start, end):
-        if text[m.start()] == ".":
-            w = _WORD_BEFORE.search(text, max(cur, m.start() - 8), m.start())
-            if w and w.group(1).lower() in _ABBREVIATIONS:
-                continue
-            if text[cur : m.start()].strip().isdigit():
+        p = m.start()
+        if text[p] == ".":
+            before = text[max(cur, p - 8) : p]
+            if before and before[-1].isalpha():
+                word = before.rsplit(None, 1)[-1].lower() if before.strip() else ""
+                if word in _ABBREVIATIONS:
+                    continue
+            elif before and before[-1].isdigit() and text[cur:p].strip().isdigit():
                 continue  # "1. Calcified granuloma": a list number, not a sentence
-            # "No. 3" style and lone decimals are rare; the abbreviation list covers them
         cut = m.start() + 1 if text[m.start()] in ".!?" else m.start()
         s, e = _trim(text, cur, cut)
         if s < e:
