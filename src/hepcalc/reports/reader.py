@@ -58,7 +58,7 @@ _MAX_EVIDENCE_CHARS = 600
 # How far outside its clause a target looks for a location, organ or complex-cyst cue.
 _NEAR = 300
 _ORGAN_LOOKBACK = 6
-_SENTENCE_WINDOW = 1_500
+_SENTENCE_WINDOW = 800
 
 _NOT_CURRENT_SECTIONS = frozenset({"history", "indication", "comparison"})
 _SUMMARY_SECTIONS = frozenset({"impression"})

@@ -118,7 +118,7 @@ _KNOWN_MIXED_CASE = {
 # before each ':' / dash (found with str.find), so the cost is linear and small.
 # Every repetition is bounded, so a long run of spaces cannot make it quadratic.
 _LABEL = re.compile(r"[A-Za-z][A-Za-z/&() ]{0,47}")
-_BOUNDARY_CHARS = ("\n", "\r", ",", ".", ";")
+_LAST_BOUNDARY = re.compile(r"[\n\r,.;][^\n\r,.;]*\Z")
 _DASHES = (" - ", " \u2013 ", " \u2014 ", "\t- ")
 _LABEL_WINDOW = 66
 
@@ -196,7 +196,8 @@ def find_sections(text: str) -> list[Section]:
             continue  # "10:30", "2:1", "::": no label ends here
         # the label starts after the nearest line start or , . ; before it
         ws = max(0, label_end - _LABEL_WINDOW)
-        boundary = max(text.rfind(c, ws, label_end) for c in _BOUNDARY_CHARS)
+        bm = _LAST_BOUNDARY.search(text, ws, label_end)
+        boundary = bm.start() if bm else -1
         if boundary < 0 and ws > 0:
             continue  # no boundary within reach: a long line, not a label
         raw = text[boundary + 1 : label_end]
