@@ -107,7 +107,7 @@ def ingest_cmd(
                 sys.stderr.write(f"\ringested {done}/{total}")
                 sys.stderr.flush()
 
-        result = _guard(lambda: ingestor.ingest_file(p, progress))
+        result = _guard(lambda: ingestor.ingest_file(p, progress, validate=False))
         if show:
             sys.stderr.write("\n")
         registry.dispose()

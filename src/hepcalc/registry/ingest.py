@@ -35,7 +35,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from hepcalc.errors import InputError, parse_document, validate_as
@@ -61,7 +61,7 @@ from hepcalc.registry.models import (
     RecommendationRow,
     ReportRow,
 )
-from hepcalc.registry.store import Registry, audit, now
+from hepcalc.registry.store import Registry, RegistryError, audit, now
 
 MAX_LINE_BYTES = MAX_REPORT_CHARS * 4 + 100_000  # a maximal report in UTF-8 plus its context
 MAX_EXAMS_PER_CASE = 100  # Case.exams limit: the most recent 100 exams are assessed
@@ -611,6 +611,12 @@ class Ingestor:
         for where, line in lines:
             try:
                 outcome, rec_ids = self.ingest_one(line, where)
+            except OperationalError as e:
+                done = result.new + result.updated + result.unchanged
+                raise RegistryError(
+                    f"database error at {where} after {done} reports "
+                    f"(all committed; rerun to continue): {str(e.orig or e).strip()[:300]}"
+                ) from None
             except InputError as e:
                 result.rejected.extend(
                     (p if p.startswith(where) else f"{where}: {p}" if p else where, m)
@@ -626,10 +632,14 @@ class Ingestor:
         return result
 
     def ingest_file(
-        self, path: Path, on_progress: Callable[[str, str], None] | None = None
+        self,
+        path: Path,
+        on_progress: Callable[[str, str], None] | None = None,
+        validate: bool = True,
     ) -> IngestResult:
-        """Validate the whole file, then ingest it line by line (streaming)."""
-        validate_file(path)
+        """Validate the whole file (unless the caller just did), then ingest it streaming."""
+        if validate:
+            validate_file(path)
 
         def lines() -> Iterator[tuple[str, IngestLine]]:
             for n, raw in iter_jsonl(path):
