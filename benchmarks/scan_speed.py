@@ -1,0 +1,275 @@
+"""Reading speed of hepcalc and of medSpaCy on the same reports, in one run.
+
+    .venv/bin/python benchmarks/scan_speed.py [--sample-default 300] [--sample-sentencizer 1000]
+
+Corpus: MTSamples (``../shared/data/mtsamples.jsonl``, 4,966 real transcriptions,
+read in place), as (1) the whole corpus and (2) only the documents that mention
+calcification (``calcif``, case-insensitive).
+
+What is timed, per document, for every reader: reading the JSON line, reading the
+report, and writing the result as a JSON line, in one process:
+
+* hepcalc: ``hepcalc.batch.scan_record`` (the unit of ``hepcalc scan``);
+* the ceiling: a bare substring filter (``"calcif" in text.lower()``) with the same
+  JSON in and out (no reading at all: the fastest any reader could be);
+* medSpaCy 1.3 (``medspacy.load()``, no downloaded model: tokenizer, PyRuSH
+  sentences, TargetMatcher with calcification rules, ConText default rules),
+  and the same with spaCy's rule ``sentencizer`` in place of PyRuSH.
+
+medSpaCy pins spaCy < 3.8 and numpy < 2, so it runs in its own venv ``.venv-bench``
+(gitignored) as a subprocess of this script (``--medspacy-worker``), on the same
+documents. Create it once with::
+
+    python3 -m venv .venv-bench && .venv-bench/bin/pip install "medspacy==1.3.1"
+
+medSpaCy's default pipeline reads about 10-70 documents a second, so on the whole
+corpus it gets a seeded random sample (default 300 documents; the output says so)
+and hepcalc's rate is measured on the same sample for the ratio as well as on the
+whole corpus. Pipeline loading is not timed. Runs are bounded (about 1-2 minutes).
+
+This module imports only the standard library at top level so the worker can run
+in the medSpaCy venv, which does not have hepcalc's dependencies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("HEPCALC_SHARED", ROOT.parent / "shared"))
+MTSAMPLES = SHARED / "data" / "mtsamples.jsonl"
+BENCH_PYTHON = ROOT / ".venv-bench" / "bin" / "python"
+CALCIF = re.compile(r"calcif", re.IGNORECASE)
+SEED = 20261122
+
+
+# ---------------------------------------------------------------------------
+# medSpaCy worker (runs inside .venv-bench)
+# ---------------------------------------------------------------------------
+
+
+def _medspacy_pipeline(variant: str) -> Any:
+    try:
+        from loguru import logger
+
+        logger.remove()  # PyRuSH logs every sentence at DEBUG otherwise (its slow default)
+    except Exception:
+        pass
+    import medspacy
+    from medspacy.target_matcher import TargetRule
+
+    if variant == "default":
+        nlp = medspacy.load()
+    else:
+        nlp = medspacy.load(medspacy_disable=["medspacy_pyrush"])
+        nlp.add_pipe("sentencizer", before="medspacy_target_matcher")
+
+    def tok(regex: str) -> dict[str, Any]:
+        return {"LOWER": {"REGEX": regex}}
+
+    focus = {"LOWER": {"IN": ["focus", "foci"]}}
+    nlp.get_pipe("medspacy_target_matcher").add(
+        [
+            TargetRule("calcification", "CALCIFICATION", pattern=[tok(r"^calcif")]),
+            TargetRule("granuloma", "CALCIFICATION", pattern=[tok(r"^granulomas?$")]),
+            TargetRule("phlebolith", "CALCIFICATION", pattern=[tok(r"^phleboliths?$")]),
+            TargetRule("echogenic focus", "CALCIFICATION", pattern=[{"LOWER": "echogenic"}, focus]),
+            TargetRule("hyperdense focus", "CALCIFICATION", pattern=[tok(r"^hyperdense$"), focus]),
+        ]
+    )
+    return nlp
+
+
+def medspacy_worker(variant: str, path: str) -> None:
+    """Time medSpaCy over a JSONL file; print ``{"docs", "seconds", "with_findings"}``."""
+    nlp = _medspacy_pipeline(variant)
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    nlp("Warm up: no hepatic calcification.")
+    with_findings = 0
+    sink: list[str] = []
+    t0 = time.perf_counter()
+    for line in lines:
+        row = json.loads(line)
+        doc = nlp(row["text"])
+        found = [
+            {"text": e.text, "sentence": e.sent.text, "hedged": bool(e._.is_uncertain)}
+            for e in doc.ents
+            if not (e._.is_negated or e._.is_historical or e._.is_hypothetical or e._.is_family)
+        ]
+        with_findings += bool(found)
+        sink.append(json.dumps({"id": row["id"], "findings": found}))
+    seconds = time.perf_counter() - t0
+    print(json.dumps({"docs": len(lines), "seconds": seconds, "with_findings": with_findings}))
+
+
+# ---------------------------------------------------------------------------
+# Main side (project venv)
+# ---------------------------------------------------------------------------
+
+
+def _time_lines(lines: Sequence[str], fn: Callable[[dict[str, Any]], dict[str, Any]]) -> float:
+    """Best of three runs, seconds for JSON-in -> fn -> JSON-out over all lines."""
+    best = float("inf")
+    for _ in range(3):
+        sink: list[str] = []
+        t0 = time.perf_counter()
+        for line in lines:
+            sink.append(json.dumps(fn(json.loads(line))))
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def _substring_only(row: dict[str, Any]) -> dict[str, Any]:
+    return {"id": row["id"], "hit": "calcif" in row["text"].lower()}
+
+
+def _run_medspacy(variant: str, lines: Sequence[str]) -> dict[str, Any] | None:
+    if not BENCH_PYTHON.exists():
+        return None
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+        path = f.name
+    try:
+        proc = subprocess.run(
+            [str(BENCH_PYTHON), __file__, "--medspacy-worker", variant, path],
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
+    finally:
+        os.unlink(path)
+    if proc.returncode != 0:
+        raise RuntimeError(f"medSpaCy worker failed:\n{proc.stderr[-2000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _rate(docs: int, seconds: float) -> float:
+    return docs / seconds if seconds > 0 else float("inf")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sample-default", type=int, default=300, help="docs for PyRuSH pipeline")
+    ap.add_argument("--sample-sentencizer", type=int, default=1000, help="docs, whole corpus")
+    ap.add_argument("--json", type=Path, help="also write the numbers to this file")
+    args = ap.parse_args(argv)
+
+    sys.path.insert(0, str(ROOT / "src"))
+    from hepcalc.batch import scan_record
+
+    if not MTSAMPLES.exists():
+        print(f"{MTSAMPLES} is absent: the corpus lives beside the project in ../shared")
+        return 2
+    lines = [ln for ln in MTSAMPLES.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    calc_lines = [ln for ln in lines if CALCIF.search(json.loads(ln)["text"])]
+    rng = random.Random(SEED)
+    sample_default = rng.sample(lines, min(args.sample_default, len(lines)))
+    sample_sent = rng.sample(lines, min(args.sample_sentencizer, len(lines)))
+
+    def hep(ls: Sequence[str]) -> float:
+        return _rate(len(ls), _time_lines(ls, scan_record))
+
+    results: dict[str, Any] = {"corpus": str(MTSAMPLES), "docs": len(lines)}
+    results["hepcalc_whole"] = hep(lines)
+    results["ceiling_whole"] = _rate(len(lines), _time_lines(lines, _substring_only))
+    results["hepcalc_sample_default"] = hep(sample_default)
+    results["hepcalc_sample_sentencizer"] = hep(sample_sent)
+    results["hepcalc_calcif"] = hep(calc_lines)
+    results["ceiling_calcif"] = _rate(len(calc_lines), _time_lines(calc_lines, _substring_only))
+
+    runs = {
+        "medspacy_default_whole": ("default", sample_default),
+        "medspacy_sentencizer_whole": ("sentencizer", sample_sent),
+        "medspacy_default_calcif": ("default", calc_lines),
+        "medspacy_sentencizer_calcif": ("sentencizer", calc_lines),
+    }
+    have_medspacy = True
+    for key, (variant, ls) in runs.items():
+        out = _run_medspacy(variant, ls)
+        if out is None:
+            have_medspacy = False
+            break
+        results[key] = _rate(out["docs"], out["seconds"])
+        results[key + "_docs"] = out["docs"]
+
+    n_calc = len(calc_lines)
+    print(f"MTSamples: {len(lines)} documents; {n_calc} mention calcification (calcif*).")
+    print("Timed per document: JSON line in -> read -> JSON line out, one process.\n")
+    print(f"{'reader':<44}{'docs':>7}{'docs/s':>12}")
+    rows = [
+        ("hepcalc, whole corpus", len(lines), results["hepcalc_whole"]),
+        ("substring-filter ceiling, whole corpus", len(lines), results["ceiling_whole"]),
+        ("hepcalc, calcification subset", n_calc, results["hepcalc_calcif"]),
+        ("substring-filter ceiling, calcification subset", n_calc, results["ceiling_calcif"]),
+    ]
+    if have_medspacy:
+        rows += [
+            (
+                f"medSpaCy default (PyRuSH), sample of {len(sample_default)}",
+                len(sample_default),
+                results["medspacy_default_whole"],
+            ),
+            (
+                f"medSpaCy + sentencizer, sample of {len(sample_sent)}",
+                len(sample_sent),
+                results["medspacy_sentencizer_whole"],
+            ),
+            ("medSpaCy default (PyRuSH), calcification subset", n_calc,
+             results["medspacy_default_calcif"]),
+            ("medSpaCy + sentencizer, calcification subset", n_calc,
+             results["medspacy_sentencizer_calcif"]),
+        ]  # fmt: skip
+    for name, docs, rate in rows:
+        print(f"{name:<44}{docs:>7}{rate:>12,.0f}")
+    if not have_medspacy:
+        print(
+            "\nmedSpaCy not measured: create .venv-bench first:\n"
+            '  python3 -m venv .venv-bench && .venv-bench/bin/pip install "medspacy==1.3.1"'
+        )
+    else:
+        ratios = {
+            "whole corpus vs medSpaCy default (goal >= 2000x)": (
+                results["hepcalc_sample_default"] / results["medspacy_default_whole"]
+            ),
+            "whole corpus vs medSpaCy + sentencizer": (
+                results["hepcalc_sample_sentencizer"] / results["medspacy_sentencizer_whole"]
+            ),
+            "calcification subset vs medSpaCy default": (
+                results["hepcalc_calcif"] / results["medspacy_default_calcif"]
+            ),
+            "calcification subset vs medSpaCy + sentencizer (goal >= 50x)": (
+                results["hepcalc_calcif"] / results["medspacy_sentencizer_calcif"]
+            ),
+            "ceiling: substring filter vs medSpaCy default, whole": (
+                results["ceiling_whole"] / results["medspacy_default_whole"]
+            ),
+            "ceiling: substring filter vs medSpaCy + sentencizer, calcif": (
+                results["ceiling_calcif"] / results["medspacy_sentencizer_calcif"]
+            ),
+        }
+        results["ratios"] = ratios
+        print("\nspeed-up of hepcalc (same documents; medSpaCy on a sample where stated):")
+        for name, value in ratios.items():
+            print(f"  {name:<62}{value:>10,.0f}x")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--medspacy-worker":
+        medspacy_worker(sys.argv[2], sys.argv[3])
+    else:
+        sys.exit(main())
