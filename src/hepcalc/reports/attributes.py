@@ -126,7 +126,9 @@ _COMPARISON = (
     (
         Comparison.new,
         re.compile(
-            r"\b(?:new|newly|interval[ \t\n]+(?:development|appearance)|not[ \t\n]+(?:previously"
+            r"\b(?:new|newly|interval[ \t\n]+(?:development|appearance)|not[ \t\n]+previously"
+            r"[ \t\n]+(?:seen|described|reported|identified|noted|present|visualized)"
+            r"|not[ \t\n]+(?:previously"
             r"[ \t\n]+)?(?:seen|present|visible|visualized|identified)[ \t\n]+(?:on|in)[ \t\n]+"
             r"(?:the[ \t\n]+)?(?:prior|previous|earlier))\b",
             re.I,
@@ -135,7 +137,8 @@ _COMPARISON = (
     (
         Comparison.increased,
         re.compile(
-            r"\b(?:increas(?:ed|ing|e)|enlarging|enlarged[ \t\n]+(?:since|from|compared"
+            r"\b(?:increas(?:ed|ing|e)|enlarging|(?:has|have)[ \t\n]+enlarged"
+            r"|enlarged[ \t\n]+(?:since|from|compared"
             r"|in[ \t\n]+the[ \t\n]+interval)|grown|growing|growth|(?<!the )larger|(?<!the )bigger"
             r"|progress(?:ed|ion|ing))\b",
             re.I,
@@ -278,6 +281,8 @@ class Host:
 
     kind: FindingKind
     associated: Associated | None  # None: no host lesion stated (unknown is not "none")
+    word_start: int | None = None  # where the host noun is, when there is one
+    plural: bool = False  # "metastases", "cysts"
 
 
 def read_count(text: str, clause_start: int, target_start: int, plural: bool) -> int | str:
@@ -345,6 +350,10 @@ def read_host(
         # "hepatic calcification without associated mass": stated, so "none" not unknown
         return Host(FindingKind.calcification, Associated.none if denied else None)
     m = best[1]
+    word = m.group(0).lower()
+    where, plural = m.start(), word.endswith(("s", "ata")) and word not in ("mass", "cystic")
+    if word.endswith("masses"):
+        plural = True
     if m.group("cyst"):
         cs = clause_start if context_start is None else context_start
         ce = clause_end if context_end is None else context_end
@@ -352,11 +361,13 @@ def read_host(
             not _FEATURE_NEG.search(text, max(cs, c.start() - 40), c.start())
             for c in _COMPLEX.finditer(text, cs, ce)
         )
-        return Host(FindingKind.cyst, Associated.complex_cyst if complex_cyst else None)
+        return Host(
+            FindingKind.cyst, Associated.complex_cyst if complex_cyst else None, where, plural
+        )
     if m.group("heman"):
-        return Host(FindingKind.lesion, Associated.hemangioma)
+        return Host(FindingKind.lesion, Associated.hemangioma, where, plural)
     if m.group("solid"):
-        return Host(FindingKind.lesion, Associated.solid_mass)
+        return Host(FindingKind.lesion, Associated.solid_mass, where, plural)
     # a generic "lesion" that the clause calls a calcification IS the calcification:
     # "echogenic lesion with posterior shadowing, representing a coarse calcification"
     lo, hi = sorted((m.end(), target_start))
@@ -365,7 +376,7 @@ def read_host(
         or _REDESCRIBED.search(text, max(clause_start, target_start - 40), target_start)
     ):
         return Host(FindingKind.calcification, None)
-    return Host(FindingKind.lesion, None)
+    return Host(FindingKind.lesion, None, where, plural)
 
 
 def read_comparison(text: str, start: int, end: int) -> Comparison | None:

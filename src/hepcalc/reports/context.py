@@ -35,6 +35,7 @@ _PSEUDO = re.compile(
     r"|last|preceding|study|studies|exam|examination|ct|us|mri|ultrasound|scan|\d)"
     r"|\b(?:cannot|can[ \t\n]*not|could[ \t\n]+not)[ \t\n]+be[ \t\n]+(?:excluded|ruled[ \t\n]+out)"
     r"|\bnot[ \t\n]+(?:be[ \t\n]+)?(?:excluded|ruled[ \t\n]+out)"
+    r"|\b(?:cannot|can[ \t\n]+not|could[ \t\n]+not)[ \t\n]+(?:exclude|rule[ \t\n]+out)\b"
     r"|\bno[ \t\n]+longer\b"
     r"|\bnot[ \t\n]+only\b|\bnot[ \t\n]+necessarily\b|\bwithout[ \t\n]+difficulty\b"
     r"|\bno[ \t\n]+(?:further|additional)[ \t\n]+(?:follow|work|imaging|evaluation)",
@@ -83,7 +84,8 @@ _HYPOTHETICAL_BEFORE = re.compile(
     r"\b(?:evaluat(?:e|ion|ing)[ \t\n]+for|assess(?:ment)?[ \t\n]+for|if"
     r"|rule[ \t\n]+out|r/o|to[ \t\n]+(?:exclude|confirm|evaluate|assess|detect|look)"
     r"|sensitivity[ \t\n]+(?:for|to)|insensitive[ \t\n]+(?:for|to)"
-    r"|detection[ \t\n]+of|screen(?:ing)?[ \t\n]+for|in[ \t\n]+case[ \t\n]+of|question[ \t\n]+of"
+    r"|detection[ \t\n]+of|correlat[a-z]*[ \t\n]+(?:with|for)|screen(?:ing)?[ \t\n]+for"
+    r"|in[ \t\n]+case[ \t\n]+of|question[ \t\n]+of"
     r"|concern[ \t\n]+for[ \t\n]+possible)\b",
     re.I,
 )
@@ -95,7 +97,8 @@ _HYPOTHETICAL_AFTER = re.compile(
 )
 _LIMITED = re.compile(r"\blimited\b", re.I)
 _HEDGE_BEFORE = re.compile(
-    r"\?|\b(?:possibl[ey]|probabl[ey]|likely|may[ \t\n]+(?:represent|be|reflect)|might|could"
+    r"\?|\b(?:cannot|can[ \t\n]+not|could[ \t\n]+not)[ \t\n]+(?:exclude|rule[ \t\n]+out)\b"
+    r"|\b(?:possibl[ey]|probabl[ey]|likely|may[ \t\n]+(?:represent|be|reflect)|might|could"
     r"[ \t\n]+(?:represent|be|reflect)|questionable|question[ \t\n]+of|suspect(?:ed)?|suspicious"
     r"[ \t\n]+for|suggest(?:s|ive|ing)?(?:[ \t\n]+of)?|presum(?:ed|ably)|equivocal|indeterminate"
     r"|versus|vs\.?|concerning[ \t\n]+for|favou?r(?:ed|s)?)\b",

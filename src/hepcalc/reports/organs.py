@@ -21,7 +21,8 @@ import re
 from dataclasses import dataclass
 
 _LIVER = (
-    r"livers?|hepatic|hepato(?!duodenal|renal)[a-z]*|intra-?hepatic|sub-?hepatic|caudate|couinaud"
+    r"livers?|hepatic(?![ \t\n]+(?:arter|veins?\b))|hepato(?!duodenal|renal)[a-z]*"
+    r"|intra-?hepatic|sub-?hepatic|caudate|couinaud"
     r"|(?:right|left)[ \t\n]+(?:hepatic[ \t\n]+)?lobes?|(?-i:R|L)\.?[ \t]+lobe"
     r"|left[ \t\n]+lateral[ \t\n]+segment"
     r"|segments?[ \t\n]+(?:[1-8][ab]?|i{1,3}|iv[ab]?|vi{0,3}|v|one|two|three|four|five|six|seven"

@@ -292,6 +292,7 @@ _ANAPHORA = re.compile(
     r"|cyst|nodule|observation|tumou?r))\b|\bits[ \t\n]+(?:wall|rim|periphery|center|centre)\b",
     re.I,
 )
+_WITH_START = re.compile(r"(?:with|containing|which[ \t\n]+(?:contains|has))\b", re.I)
 _CONTINUATION = re.compile(
     r"(?:one|the[ \t\n]+other|another|the[ \t\n]+second|the[ \t\n]+remaining)\b", re.I
 )
@@ -474,7 +475,20 @@ def _drafts_for_clause(
     host = attributes.read_host(
         text, c_start, c_end, first.start, target_kind, ctx_span[0], ctx_span[1]
     )
-    all_sizes = sizes.find_sizes(text, c_start, c_end)
+    size_start = c_start
+    if (
+        host.kind is FindingKind.calcification
+        and host.associated is None
+        and (_WITH_START.match(text, c_start, c_end))
+    ):
+        # "Haemangioma in segment 7, 3.1 cm, with a central calcification": the clause
+        # describes the lesion of the clause before it
+        before = attributes.read_host(
+            text, s_start, c_end, first.start, target_kind, ctx_span[0], ctx_span[1]
+        )
+        if before.kind is not FindingKind.calcification:
+            host, size_start = before, s_start
+    all_sizes = sizes.find_sizes(text, size_start, c_end)
     current = [z for z in all_sizes if not z.prior]
     priors = [z for z in all_sizes if z.prior]
     loc = locations.find_location(text, c_start, c_end, first.start)
@@ -497,8 +511,14 @@ def _drafts_for_clause(
             loc = last_host.location
         current = []  # the sizes in this clause (if any) are of the calcification inside
     pattern = attributes.read_pattern(text, first.start, first.end, c_start, c_end)
-    plural = any(t.plural for t in in_clause) if host.kind is FindingKind.calcification else False
-    count = attributes.read_count(text, c_start, first.start, plural)
+    if host.kind is FindingKind.calcification or host.word_start is None:
+        plural = (
+            any(t.plural for t in in_clause) if host.kind is FindingKind.calcification else False
+        )
+        count = attributes.read_count(text, c_start, first.start, plural)
+    else:
+        # the finding is the lesion: count the lesions ("calcified metastases" = several)
+        count = attributes.read_count(text, c_start, min(first.start, host.word_start), host.plural)
     comparison = attributes.read_comparison(text, c_start, c_end)
     prior_mm = priors[0].mm if priors else None
     mergeable = _ANOTHER.search(text, c_start, c_end) is None
@@ -520,7 +540,7 @@ def _drafts_for_clause(
         per_count: int | str = 1
     else:
         per_count = count
-        if current and current[0].largest and per_count == 1:
+        if current and current[0].superlative and per_count == 1:
             per_count = "multiple"
     if comparison is None and size_groups[0] is not None and prior_mm is not None:
         cur = size_groups[0]

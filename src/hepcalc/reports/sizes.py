@@ -31,8 +31,8 @@ _DIM_NUM = re.compile(_NUM)
 # "1.4 and 0.9 cm", "1.4, 1.1 and 0.9 cm": bare numbers sharing the unit that follows
 _BARE_LIST = re.compile(rf"(?<![\d.])({_NUM})[ \t]*(?:,|and|,[ \t]*and)[ \t]*$", re.I)
 _PRIOR_BEFORE = re.compile(
-    r"(?:(?:previous(?:ly)?|prior)(?:[ \t]+(?:described|noted|seen|reported|demonstrated|measured"
-    r"|identified))?|formerly|earlier|was|were|from|compared[ \t]+(?:to|with)"
+    r"(?:(?:previous(?:ly)?|prior|prev\.?)(?:[ \t]+(?:described|noted|seen|reported|demonstrated"
+    r"|measured|identified))?|formerly|earlier|was|were|from|compared[ \t]+(?:to|with)"
     r"|versus|vs\.?|then|had[ \t]+measured|measured)[ \t:(]*(?:measuring|measured|at)?[ \t:(]*$",
     re.I,
 )
@@ -47,8 +47,12 @@ _CURRENT_BEFORE = re.compile(
 _NOT_A_MEASURE = re.compile(
     r"(?:less[ \t]+than|smaller[ \t]+than|under|below|<|sub-?)[ \t]*$|(?:<|>)[ \t]*$", re.I
 )
+_LABEL_NUMBER = re.compile(
+    r"\b(?:segments?|seg\.?|s|image|images|series|level|grade|lr|#|no\.?)[ \t]*$", re.I
+)
 _FROM_BEFORE = re.compile(r"\bfrom[ \t]*$", re.I)
 _LARGEST = re.compile(r"(?:largest|larger|biggest|up[ \t]+to|maximum|max)\b[^.;]{0,30}$", re.I)
+_SUPERLATIVE = re.compile(r"(?:largest|larger|biggest)\b[^.;]{0,30}$", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +64,7 @@ class Size:
     mm: float
     prior: bool
     largest: bool  # "the largest 3 mm", "up to 5 mm": the size of the biggest of several
+    superlative: bool = False  # "the largest/larger": says there are several
 
 
 def _to_mm(value: float, unit: str) -> float:
@@ -96,18 +101,19 @@ def find_sizes(text: str, start: int, end: int) -> list[Size]:
         if prior and _CURRENT_BEFORE.search(head[-12:]):
             prior = False
         largest = bool(_LARGEST.search(head))
+        superlative = bool(_SUPERLATIVE.search(head))
         # bare numbers that share this unit: "1.4 and 0.9 cm"
         extra: list[Size] = []
         cursor = s
         while True:
             b = _BARE_LIST.search(text, max(start, cursor - 16), cursor)
-            if b is None:
-                break
+            if b is None or _LABEL_NUMBER.search(text, max(start, b.start(1) - 12), b.start(1)):
+                break  # "segment 6, 5 mm": the 6 names a segment, it is not a size
             v = _to_mm(float(b.group(1)), unit)
             if 0 < v < MAX_SIZE_MM:
                 extra.append(Size(b.start(1), b.end(1), v, prior, largest))
             cursor = b.start(1)
         out.extend(reversed(extra))
         if 0 < mm < MAX_SIZE_MM:
-            out.append(Size(s, m.end(), mm, prior, largest))
+            out.append(Size(s, m.end(), mm, prior, largest, superlative))
     return out

@@ -31,19 +31,21 @@ _DIRECT_STEMS = ("granulom", "phlebolith")
 _NOT_CALC = ("ul", "an", "it", "in", "ip")
 
 _CANDIDATE = re.compile(
-    r"\b(?:(?P<calc>calc[a-z]*)"
+    r"\b(?:(?P<calc>(?:micro-?)?calc[a-z]*)"
     r"|(?P<gran>granulom(?:a|as|ata)\b)"
     r"|(?P<phleb>phlebolith[a-z]*)"
     r"|(?P<dense>(?:hyper-?dense|dense|hyper-?attenuating|high[- ]attenuation|high[- ]density)"
     r"(?=(?:[ \t\n]+[a-z]+){0,2}?[ \t\n]+foc(?:us|i|al)\b))"
-    r"|(?P<echo>echogenic(?=(?:[ \t\n]+[a-z]+){0,2}?[ \t\n]+foc(?:us|i)\b)))",
+    r"|(?P<echo>(?:echogenic|hyperechoic|hyper-echoic)"
+    r"(?=(?:[ \t\n]+[a-z]+){0,2}?[ \t\n]+foc(?:us|i)\b)))",
     re.I,
 )
 _SIGN_START = re.compile(
-    r"\b(?:hyper-?dense|dense|hyper-?attenuating|high[- ]attenuation|high[- ]density|echogenic)"
-    r"(?=(?:[ \t\n]+[a-z]+){0,2}?[ \t\n]+foc(?:us|i|al)\b)"
+    r"\b(?:hyper-?dense|dense|hyper-?attenuating|high[- ]attenuation|high[- ]density|echogenic"
+    r"|hyper-?echoic)(?=(?:[ \t\n]+[a-z]+){0,2}?[ \t\n]+foc(?:us|i|al)\b)"
 )
-_SHADOWING = re.compile(r"\bshadow(?:ing|s)?\b", re.I)
+# Shadowing (or Doppler twinkling) marks calcification; "dirty" shadowing is gas.
+_SHADOWING = re.compile(r"(?<!dirty )\b(?:shadow(?:ing|s)?|twinkling)\b", re.I)
 _NO_SHADOWING = re.compile(
     r"\b(?:no|without|absent|lacks?|lacking)(?:[ \t\n]+[a-z]+){0,3}?[ \t\n]+shadow", re.I
 )
@@ -63,7 +65,7 @@ class Target:
 
 
 def _is_calc_word(word: str) -> bool:
-    w = word.lower()
+    w = word.lower().removeprefix("micro").removeprefix("-")
     if w.startswith(("calcul", "calcan", "calcit", "calcine", "calcipo", "calcin")):
         return False
     if w.startswith("calcif") or w in ("calcific", "calc", "calcs"):
@@ -102,7 +104,7 @@ def find_targets(text: str, start: int, end: int) -> list[Target]:
         else:
             word = m.group("echo")
             # an echogenic focus is a calcification only when it shadows
-            if _SHADOWING.search(text, e, end) and not _NO_SHADOWING.search(text, start, end):
+            if _SHADOWING.search(text, start, end) and not _NO_SHADOWING.search(text, start, end):
                 plural = text[e : e + 30].lower().split("foc", 1)[-1].startswith("i")
                 out.append(Target(s, e, word, "shadowing", plural))
     return out
@@ -132,7 +134,7 @@ def candidate_positions(text: str) -> list[int]:
         while i >= 0:
             out.append(i)
             i = low.find(stem, i + len(stem))
-    if ("shadow" in low and "echogenic" in low) or (
+    if (("shadow" in low or "twinkl" in low) and ("echogenic" in low or "echoic" in low)) or (
         "foc" in low and ("dens" in low or "attenuat" in low)
     ):
         out.extend(m.start() for m in _SIGN_START.finditer(low))

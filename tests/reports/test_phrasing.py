@@ -1,0 +1,111 @@
+"""Robustness: many phrasings of the same few facts, written for this test (not corpus text).
+
+Each row: report text -> the findings expected as (kind, size_mm, count, segment,
+comparison) tuples, or [] for a hard negative. The point is breadth of wording:
+abbreviations, British spelling, sign-based descriptions, lists, priors, negation
+forms, other organs.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from hepcalc.reports import extract_findings
+
+Row = tuple[str, str | None, float | None, int | str | None, int | None, str | None]
+
+POSITIVE: list[tuple[str, list[tuple]]] = [
+    ("LIVER: Hyperechoic focus with posterior acoustic shadowing in segment 6, 5 mm.",
+     [("calcification", 5.0, 1, 6, None)]),
+    ("US: Shadowing echogenic focus in the right lobe of the liver.",
+     [("calcification", None, 1, None, None)]),
+    ("Liver: echogenic focus with twinkling artifact in segment 3.",
+     [("calcification", None, 1, 3, None)]),
+    ("CT: 7 mm hyperattenuating focus in hepatic segment 5 on noncontrast images.",
+     [("calcification", 7.0, 1, 5, None)]),
+    ("LIVER: Coarse calcification within the right hepatic lobe measuring up to 1.2 cm.",
+     [("calcification", 12.0, 1, None, None)]),
+    ("LIVER: Calcified metastases in both lobes.",
+     [("lesion", None, "multiple", None, None)]),
+    ("Liver: Microcalcifications within a 3 cm mass in segment 8.",
+     [("lesion", 30.0, 1, 8, None)]),
+    ("Hepatic calcification now measures 9 mm (prev 6 mm).",
+     [("calcification", 9.0, 1, None, "increased")]),
+    ("Hepatic calcification, 9 mm today versus 6 mm in 2021.",
+     [("calcification", 9.0, 1, None, "increased")]),
+    ("LIVER: New 4 mm calcification in segment IVb, not previously described.",
+     [("calcification", 4.0, 1, 4, "new")]),
+    ("LIVER: The calcified granuloma in segment 2 has enlarged, now 6 mm.",
+     [("calcification", 6.0, 1, 2, "increased")]),
+    ("Liver: two foci of calcification in segment 8, the larger measuring 4 mm.",
+     [("calcification", 4.0, 2, 8, None)]),
+    ("LIVER: 2 punctate calcifications (4 mm and 2 mm) in segment 7.",
+     [("calcification", 4.0, 1, 7, None), ("calcification", 2.0, 1, 7, None)]),
+    ("IMPRESSION: 1. Unchanged 5 mm calcification in hepatic segment 4A.",
+     [("calcification", 5.0, 1, 4, "stable")]),
+    ("Liver: calc granuloma R lobe 4mm.", [("calcification", 4.0, 1, None, None)]),
+    ("Liver: 5mm calcific focus S7.", [("calcification", 5.0, 1, 7, None)]),
+    ("Hepatic calcifications are unchanged in size and number.",
+     [("calcification", None, "multiple", None, "stable")]),
+    ("Increased number of hepatic calcifications.",
+     [("calcification", None, "multiple", None, "increased")]),
+    ("LIVER: Calcified hydatid cyst in the right lobe measuring 6 cm.",
+     [("cyst", 60.0, 1, None, None)]),
+    ("Peripherally calcified cystic lesion in segment 5 of the liver, 2.2 cm.",
+     [("cyst", 22.0, 1, 5, None)]),
+    ("Calcified granulomas in the spleen and liver.",
+     [("calcification", None, "multiple", None, None)]),
+    ("Splenic, hepatic and renal calcifications.",
+     [("calcification", None, "multiple", None, None)]),
+    ("LIVER: calcification cannot be excluded in segment 6 on this MRI.",
+     [("calcification", None, 1, 6, None)]),
+    ("Liver: Hepatic haemangioma in segment 7, 3.1 cm, with a central calcification.",
+     [("lesion", 31.0, 1, 7, None)]),
+    ("Liver - Calcified granuloma, 5mm, seg 4b.", [("calcification", 5.0, 1, 4, None)]),
+]  # fmt: skip
+
+NEGATIVE = [
+    "LIVER: No hepatic calcifications are identified.",
+    "The liver demonstrates no calcification.",
+    "LIVER: Calcifications: None.",
+    "There are no calcifications in the liver.",
+    "The liver is without calcification or mass.",
+    "Liver unremarkable; specifically no calcifications.",
+    "Calcification was not seen in the liver.",
+    "Liver: The lesion does not contain calcification.",
+    "Liver: echogenic focus without shadowing, likely a vessel wall.",
+    "Liver: bright echogenic focus with dirty shadowing, pneumobilia.",
+    "Calcified right hepatic artery.",
+    "Calcified lymph node in the porta hepatis.",
+    "Calcified granuloma in the right lobe of the lung.",
+    "Mitral annular calcification.",
+    "Nephrocalcinosis. The liver is normal.",
+    "Renal calculi. Liver normal.",
+    "Calcified uterine fibroid. Liver normal.",
+    "Pancreatic calcifications consistent with chronic pancreatitis. Liver normal.",
+    "Calcified thrombus in the portal vein.",
+    "Liver: normal. MRI is insensitive to calcification.",
+    "Liver: normal. Non-contrast CT would better evaluate for calcification.",
+    "INDICATION: f/u liver calcification.\nFINDINGS: Liver normal.",
+    "Liver: normal. Calcium 9.2 mg/dL.",
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), POSITIVE)
+def test_positive_phrasings(text: str, expected: list[tuple]) -> None:
+    got = [
+        (
+            f.kind.value,
+            f.size_mm,
+            f.count,
+            f.location.segment,
+            f.comparison.value if f.comparison else None,
+        )
+        for f in extract_findings(text)
+    ]
+    assert got == expected
+
+
+@pytest.mark.parametrize("text", NEGATIVE)
+def test_negative_phrasings(text: str) -> None:
+    assert extract_findings(text) == []
