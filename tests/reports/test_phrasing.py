@@ -109,3 +109,39 @@ def test_positive_phrasings(text: str, expected: list[tuple]) -> None:
 @pytest.mark.parametrize("text", NEGATIVE)
 def test_negative_phrasings(text: str) -> None:
     assert extract_findings(text) == []
+
+
+MORE_POSITIVE: list[tuple[str, list[tuple]]] = [
+    ("LIVER: calc. granuloma 5 mm in segment 3.", [("calcification", 5.0, 1, 3, None)]),
+    ("Liver: 3 calcs, largest 4mm.", [("calcification", 4.0, 3, None, None)]),
+    ("Liver: calc 6 mm (4 mm in 2021).", [("calcification", 6.0, 1, None, "increased")]),
+    ("Liver: calc 6mm, was 4mm.", [("calcification", 6.0, 1, None, "increased")]),
+    ("Liver: scattered punctate calcifications, none exceeding 3 mm.",
+     [("calcification", 3.0, "multiple", None, None)]),
+    ("Calcified granulomas are noted in hepatic segments 2 and 6.",
+     [("calcification", None, 1, 2, None), ("calcification", None, 1, 6, None)]),
+    ("LIVER: calcifications in segments 6 and 7 measuring 2 mm and 3 mm respectively.",
+     [("calcification", 2.0, 1, 6, None), ("calcification", 3.0, 1, 7, None)]),
+    ("LIVER: A 4 mm calcification adjacent to a 2 cm simple cyst in segment 5.",
+     [("calcification", 4.0, 1, 5, None)]),
+]  # fmt: skip
+
+MORE_NEGATIVE = [
+    "LIVER: Hyperdense focus representing retained lipiodol in segment 8.",
+    "LIVER: Echogenic foci with shadowing in the left lobe representing pneumobilia.",
+    "Calcification near the hepatic flexure of the colon.",
+    "Calcified node in the gastrohepatic ligament.",
+    "Family history of liver calcification. Liver normal.",
+    "Liver normal. If there is concern for calcification, CT could be performed.",
+    "Fetal heart: echogenic intracardiac focus. Fetal liver normal.",
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MORE_POSITIVE)
+def test_more_positive_phrasings(text: str, expected: list[tuple]) -> None:
+    test_positive_phrasings(text, expected)
+
+
+@pytest.mark.parametrize("text", MORE_NEGATIVE)
+def test_more_negative_phrasings(text: str) -> None:
+    assert extract_findings(text) == []

@@ -102,7 +102,7 @@ HOST_WORDS = re.compile(
 _NOT_HOST = re.compile(
     r"\b(?:adjacent[ \t\n]+to|near|next[ \t\n]+to|separate[ \t\n]+from|abutting|apart[ \t\n]+from"
     r"|distinct[ \t\n]+from|no|without)[ \t\n]+(?:the[ \t\n]+|a[ \t\n]+|an[ \t\n]+"
-    r"|any[ \t\n]+)?(?P<assoc>associated[ \t\n]+|underlying[ \t\n]+)?(?:[a-z]+[ \t\n]+)?$",
+    r"|any[ \t\n]+)?(?P<assoc>associated[ \t\n]+|underlying[ \t\n]+)?(?:[a-z0-9.]+[ \t\n]+){0,3}$",
     re.I,
 )
 _CONTAINS = re.compile(

@@ -54,9 +54,12 @@ _NEG_AFTER = re.compile(
     r"|\b(?:is|are)[ \t\n]+(?:absent|negative)\b"
     r"|:[ \t\n]*(?:none|absent|negative|no)\b"
     r"|\bwere[ \t\n]+absent\b|\bruled[ \t\n]+out\b|\bexcluded\b"
-    r"|\b(?:represents?|is|was|reflects?|due[ \t\n]+to)[ \t\n]+(?:an?[ \t\n]+|the[ \t\n]+)?"
-    r"(?:surgical[ \t\n]+)?(?:clips?|staples?|sutures?|lipiodol|ethiodized|oral[ \t\n]+contrast"
-    r"|pneumobilia|air|artifacts?|artefacts?|stents?|coils?|embolization)\b",
+    r"|\b(?:represent[a-z]*|is|was|are|were|reflect[a-z]*|due[ \t\n]+to|from|consistent[ \t\n]+with"
+    r"|compatible[ \t\n]+with|in[ \t\n]+keeping[ \t\n]+with|likely|related[ \t\n]+to)[ \t\n]+"
+    r"(?:an?[ \t\n]+|the[ \t\n]+)?(?:(?:retained|residual|surgical|post-?surgical|prior"
+    r"|intrahepatic|biliary|portal[ \t\n]+venous)[ \t\n]+)?"
+    r"(?:clips?|staples?|sutures?|lipiodol|ethiodi[sz]ed|oral[ \t\n]+contrast|pneumobilia|air|gas"
+    r"|artifacts?|artefacts?|stents?|coils?|embolization|amiodarone)\b",
     re.I,
 )
 _RESOLVED_AFTER = re.compile(
@@ -123,6 +126,10 @@ _TERMINATE = re.compile(
 _WINDOW = 160  # characters either side of the target (about 25 words)
 
 
+# A condition ("if there is concern for calcification") reaches past "there is".
+_TERMINATE_HYPOTHESIS = re.compile(r"\b(?:but|however|although|though|except|then)\b", re.I)
+
+
 @dataclass(frozen=True, slots=True)
 class Context:
     """The status of one target in its clause."""
@@ -152,14 +159,16 @@ def _mask(text: str, pattern: re.Pattern[str]) -> str:
     return pattern.sub(lambda m: " " * (m.end() - m.start()), text)
 
 
-def _last_trigger_reaches(before: str, trigger: re.Pattern[str]) -> bool:
+def _last_trigger_reaches(
+    before: str, trigger: re.Pattern[str], terminate: re.Pattern[str] | None = None
+) -> bool:
     """True when a trigger in ``before`` is not cut off by a termination word after it."""
     last_end = -1
     for m in trigger.finditer(before):
         last_end = m.end()
     if last_end < 0:
         return False
-    return _TERMINATE.search(before, last_end) is None
+    return (terminate or _TERMINATE).search(before, last_end) is None
 
 
 def read_context(
@@ -182,9 +191,9 @@ def read_context(
     negated = not resolved and (
         _last_trigger_reaches(before, _NEG_BEFORE) or bool(_NEG_AFTER.search(after))
     )
-    hypothetical = _last_trigger_reaches(before, _HYPOTHETICAL_BEFORE) or bool(
-        _HYPOTHETICAL_AFTER.search(after_raw)
-    )
+    hypothetical = _last_trigger_reaches(
+        before, _HYPOTHETICAL_BEFORE, _TERMINATE_HYPOTHESIS
+    ) or bool(_HYPOTHETICAL_AFTER.search(after_raw))
     if not hypothetical and _LIMITED.search(clause):
         # "evaluation for calcification is limited", "MRI is limited for calcification"
         hypothetical = bool(re.search(r"\b(?:evaluat|assess|sensitiv|detect)", clause, re.I))

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 
 _LIVER = (
-    r"livers?|hepatic(?![ \t\n]+(?:arter|veins?\b))|hepato(?!duodenal|renal)[a-z]*"
+    r"livers?|hepatic(?![ \t\n]+(?:arter|veins?\b|flexure))|hepato(?!duodenal|renal)[a-z]*"
     r"|intra-?hepatic|sub-?hepatic|caudate|couinaud"
     r"|(?:right|left)[ \t\n]+(?:hepatic[ \t\n]+)?lobes?|(?-i:R|L)\.?[ \t]+lobe"
     r"|left[ \t\n]+lateral[ \t\n]+segment"
@@ -44,8 +44,8 @@ _OTHER = (
     r"|(?P<node>lymph|nodes?|nodal|mediastin[a-z]*|hilar|subcarinal|adenopathy)"
     r"|(?P<pelvis>pelvis|pelvic|uter[a-z]*|fibroids?|ovar[a-z]*|adnex[a-z]*|prostat[a-z]*"
     r"|bladder|testis|testic[a-z]*|scrot[a-z]*)"
-    r"|(?P<bowel>bowel|colon[a-z]*|appendi[a-z]*|stomach|gastric|duoden[a-z]*|mesenter[a-z]*"
-    r"|esophag[a-z]*)"
+    r"|(?P<bowel>bowel|hepatic[ \t\n]+flexure|colon[a-z]*|appendi[a-z]*|stomach|gastric"
+    r"|duoden[a-z]*|mesenter[a-z]*|esophag[a-z]*)"
     r"|(?P<heart>heart|cardiac|cardiomegaly|pericard[a-z]*|myocard[a-z]*)"
     r"|(?P<peritoneum>peritone[a-z]*|perihepatic|omentum|omental|ascites)"
     r"|(?P<placenta>placenta[a-z]*|fetal[ \t\n]+heart|intracardiac)"

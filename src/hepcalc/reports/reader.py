@@ -551,7 +551,18 @@ def _drafts_for_clause(
             if cur < prior_mm
             else Comparison.stable
         )
-    segs = locations.segment_list(text, c_start, c_end) if len(size_groups) > 1 else []
+    segs = locations.segment_list(text, c_start, c_end)
+    if (
+        size_groups == [None]
+        and len(set(segs)) > 1
+        and per_count != 1
+        and (per_count == "multiple" or per_count == len(segs))
+    ):
+        # "calcified granulomas in segments 2 and 6": distinct places, distinct findings
+        size_groups = [None] * len(segs)
+        per_count = 1
+    elif len(size_groups) == 1:
+        segs = []
     out: list[_Draft] = []
     for i, size in enumerate(size_groups):
         where = loc

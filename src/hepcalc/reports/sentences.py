@@ -17,7 +17,9 @@ from __future__ import annotations
 import re
 
 _SENTENCE_END = re.compile(r"[.!?](?=\s|,[ \t]*[A-Z])|\n[ \t]*(?=\n|[A-Z0-9\u2022*\-])|\n[ \t]*\n")
-_ABBREVIATIONS = frozenset({"vs", "approx", "e.g", "i.e", "eg", "ie", "dr", "seg", "no", "fig"})
+_ABBREVIATIONS = frozenset(
+    {"vs", "approx", "e.g", "i.e", "eg", "ie", "dr", "seg", "no", "fig", "calc", "prev", "incl"}
+)
 
 _CLAUSE_SPLIT = re.compile(
     r";"

@@ -38,20 +38,24 @@ _PRIOR_BEFORE = re.compile(
 )
 _PRIOR_AFTER = re.compile(
     r"^[ \t)]*(?:on|in|at)[ \t]+(?:the[ \t]+)?(?:prior|previous|earlier|last|preceding)\b"
-    r"|^[ \t]*previously\b|^[ \t]*\)?[ \t]*(?:prior|before)\b",
+    r"|^[ \t]*previously\b|^[ \t]*\)?[ \t]*(?:prior|before)\b"
+    r"|^[ \t,]*(?:in[ \t]+|on[ \t]+)?(?:19|20)\d\d\b|^[ \t,]*(?:in|on)[ \t]+\d{1,2}/",
     re.I,
 )
 _CURRENT_BEFORE = re.compile(
     r"(?:now|currently|today|to)[ \t:(]*(?:measuring|measures)?[ \t]*$", re.I
 )
 _NOT_A_MEASURE = re.compile(
-    r"(?:less[ \t]+than|smaller[ \t]+than|under|below|<|sub-?)[ \t]*$|(?:<|>)[ \t]*$", re.I
+    r"(?:less[ \t]+than|smaller[ \t]+than|under|below|<|sub-?)[ \t]*$|(?:<|>)[ \t]*$",
+    re.I,
 )
 _LABEL_NUMBER = re.compile(
     r"\b(?:segments?|seg\.?|s|image|images|series|level|grade|lr|#|no\.?)[ \t]*$", re.I
 )
 _FROM_BEFORE = re.compile(r"\bfrom[ \t]*$", re.I)
-_LARGEST = re.compile(r"(?:largest|larger|biggest|up[ \t]+to|maximum|max)\b[^.;]{0,30}$", re.I)
+_LARGEST = re.compile(
+    r"(?:largest|larger|biggest|up[ \t]+to|maximum|max|exceeding)\b[^.;]{0,30}$", re.I
+)
 _SUPERLATIVE = re.compile(r"(?:largest|larger|biggest)\b[^.;]{0,30}$", re.I)
 
 
