@@ -58,3 +58,13 @@ def test_long_repetitions_finish(word: str, n: int) -> None:
     _check((word + " ") * (n // max(1, len(word))))
     _check("1" + " " * n + "x")
     _check("calcification " + "\t" * n + "mm")
+
+
+@settings(max_examples=300, deadline=None)
+@given(report_text)
+def test_target_search_at_candidates_equals_full_scan(text: str) -> None:
+    """The fast path (only at candidate offsets) finds exactly what a full scan finds."""
+    from hepcalc.reports.targets import candidate_positions, find_targets
+
+    full = find_targets(text, 0, len(text))
+    assert find_targets(text, 0, len(text), candidate_positions(text)) == full

@@ -57,8 +57,8 @@ _MAX_EXCLUDED = 500
 _MAX_EVIDENCE_CHARS = 600
 # How far outside its clause a target looks for a location, organ or complex-cyst cue.
 _NEAR = 300
-_ORGAN_LOOKBACK = 6
-_SENTENCE_WINDOW = 800
+_ORGAN_LOOKBACK = 4
+_SENTENCE_WINDOW = 600
 
 _NOT_CURRENT_SECTIONS = frozenset({"history", "indication", "comparison"})
 _SUMMARY_SECTIONS = frozenset({"impression"})
@@ -240,7 +240,7 @@ def _read(
     excluded: list[ExcludedMention] = []
     secs: list[sections.Section] | None = None
     if candidates:
-        secs = sections.find_sections(text)
+        secs = sections.find_sections(text, until=None if full else candidates[-1])
         head_end = secs[1].header_start if len(secs) > 1 else len(text)
         liver_report = organs.is_liver_report(text, max(head_end, 200))
         sentence_key = 0
@@ -264,7 +264,7 @@ def _read(
                     continue
                 if len(drafts) >= _MAX_DRAFTS:
                     break
-                targets = find_targets(text, s_start, s_end)
+                targets = find_targets(text, s_start, s_end, candidates)
                 if targets:
                     _read_sentence(
                         text, sec, sents, idx, targets, liver_report, sentence_key, drafts,

@@ -183,12 +183,19 @@ def _classify(label: str, sep: str) -> tuple[str, str | None] | None:
     return None
 
 
-def find_sections(text: str) -> list[Section]:
-    """Split a report into sections; always covers the whole text, in order."""
+def find_sections(text: str, until: int | None = None) -> list[Section]:
+    """Split a report into sections; always covers the whole text, in order.
+
+    With ``until``, headers are looked for only up to the first one after that offset
+    (the reader needs only the sections around its targets); the last section returned
+    then runs to the end of the text.
+    """
     heads: list[tuple[int, int, str, str, str | None]] = []
     for label_end, content_start, sep in _separators(text):
         if heads and label_end < heads[-1][1]:
             continue
+        if until is not None and heads and heads[-1][0] > until:
+            break
         k = label_end - 1
         while k >= 0 and text[k] in " \t":
             k -= 1

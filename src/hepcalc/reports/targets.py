@@ -45,6 +45,7 @@ _SIGN_START = re.compile(
     r"|hyper-?echoic)(?=(?:[ \t\n]+[a-z]+){0,2}?[ \t\n]+foc(?:us|i|al)\b)"
 )
 # Shadowing (or Doppler twinkling) marks calcification; "dirty" shadowing is gas.
+_SIGN_STEMS = ("dens", "attenuat", "echogenic", "echoic")
 _SHADOWING = re.compile(r"(?<!dirty )\b(?:shadow(?:ing|s)?|twinkling)\b", re.I)
 _NO_SHADOWING = re.compile(
     r"\b(?:no|without|absent|lacks?|lacking)(?:[ \t\n]+[a-z]+){0,3}?[ \t\n]+shadow", re.I
@@ -74,10 +75,53 @@ def _is_calc_word(word: str) -> bool:
     return len(w) >= 8 and ("fi" in w[4:] or "fy" in w[4:] or "fe" in w[5:])
 
 
-def find_targets(text: str, start: int, end: int) -> list[Target]:
-    """All targets in ``text[start:end]`` (one sentence), in order."""
+def _word_start(text: str, i: int, floor: int) -> int:
+    """Start of the word holding offset ``i`` (letters and hyphens), with "high " before it."""
+    ws = i
+    while ws > floor and (text[ws - 1].isalpha() or text[ws - 1] == "-"):
+        ws -= 1
+    if ws - 5 >= floor and text[ws - 5 : ws].lower() == "high ":
+        ws -= 5
+    return ws
+
+
+def _matches_at(text: str, start: int, end: int, positions: list[int]) -> list[re.Match[str]]:
+    out: list[re.Match[str]] = []
+    last_end = -1
+    for p in positions:
+        if p < start or p >= end or p < last_end:
+            continue
+        ws = _word_start(text, p, start)
+        if ws < last_end:
+            continue
+        m = _CANDIDATE.match(text, ws, end)
+        if (m is None or (ws > 0 and text[ws - 1].isalnum())) and p != ws:
+            m = _CANDIDATE.match(text, p, end)  # "rim-calcified": the word after the hyphen
+            if m is not None and p > 0 and text[p - 1].isalnum():
+                m = None
+        elif m is not None and ws > 0 and text[ws - 1].isalnum():
+            m = None
+        if m is not None:
+            out.append(m)
+            last_end = m.end()
+    return out
+
+
+def find_targets(
+    text: str, start: int, end: int, positions: list[int] | None = None
+) -> list[Target]:
+    """All targets in ``text[start:end]`` (one sentence), in order.
+
+    With ``positions`` (from ``candidate_positions``) only those places are tried,
+    which is faster than scanning the sentence.
+    """
     out: list[Target] = []
-    for m in _CANDIDATE.finditer(text, start, end):
+    found = (
+        _CANDIDATE.finditer(text, start, end)
+        if positions is None
+        else _matches_at(text, start, end, positions)
+    )
+    for m in found:
         s, e = m.start(), m.end()
         if m.group("calc") is not None:
             word = m.group("calc")
@@ -137,6 +181,12 @@ def candidate_positions(text: str) -> list[int]:
     if (("shadow" in low or "twinkl" in low) and ("echogenic" in low or "echoic" in low)) or (
         "foc" in low and ("dens" in low or "attenuat" in low)
     ):
-        out.extend(m.start() for m in _SIGN_START.finditer(low))
+        for stem in _SIGN_STEMS:
+            i = low.find(stem)
+            while i >= 0:
+                ws = _word_start(low, i, 0)
+                if _SIGN_START.match(low, ws):
+                    out.append(ws)
+                i = low.find(stem, i + len(stem))
     out.sort()
     return out
