@@ -124,6 +124,13 @@ MORE_POSITIVE: list[tuple[str, list[tuple]]] = [
      [("calcification", 2.0, 1, 6, None), ("calcification", 3.0, 1, 7, None)]),
     ("LIVER: A 4 mm calcification adjacent to a 2 cm simple cyst in segment 5.",
      [("calcification", 4.0, 1, 5, None)]),
+    ("Liver: calc 3 mm seg 6, 4 mm seg 7.",
+     [("calcification", 3.0, 1, 6, None), ("calcification", 4.0, 1, 7, None)]),
+    ("LIVER: the calcification in segment 6 measures 3 mm and the one in segment 7 "
+     "measures 4 mm.",
+     [("calcification", 3.0, 1, 6, None), ("calcification", 4.0, 1, 7, None)]),
+    ("LIVER: 5 mm calcification in segment 7 adjacent to a 2 cm cyst in segment 8.",
+     [("calcification", 5.0, 1, 7, None)]),
 ]  # fmt: skip
 
 MORE_NEGATIVE = [

@@ -87,3 +87,22 @@ def segment_list(text: str, start: int, end: int) -> list[int]:
 def location_for_segment(segment: int) -> Location:
     """A location given only by its segment (lobe derived as in ``find_location``)."""
     return Location(lobe=_SEGMENT_LOBE.get(segment, Lobe.right), segment=segment)
+
+
+def place_mentions(text: str, start: int, end: int) -> list[tuple[int, Location]]:
+    """Each segment or lobe named in ``text[start:end]`` with its offset, in order."""
+    out: list[tuple[int, Location]] = []
+    for m in _SEGMENT.finditer(text, start, end):
+        tok = m.group(0)
+        if tok[0] in "sS" and tok[:3].lower() != "seg" and not tok[1:2].isdigit():
+            continue
+        out.append((m.start(), location_for_segment(_seg(m.group("num")))))
+    seg_starts = {p for p, _ in out}
+    for m in _LOBE.finditer(text, start, end):
+        if m.start() in seg_starts:
+            continue
+        side = m.group("side") or m.group("lateral") or m.group("liver_side") or m.group("after")
+        side = {"r": "right", "l": "left"}.get(side.lower(), side.lower()) if side else side
+        out.append((m.start(), Location(lobe=Lobe.caudate if m.group("caudate") else Lobe(side))))
+    out.sort(key=lambda pl: pl[0])
+    return out

@@ -535,6 +535,10 @@ def _drafts_for_clause(
         size_groups = [_pick_size(current, first, host.kind)]
     else:
         size_groups = [inherited_size]
+    paired = _sizes_with_places(text, c_start, c_end, current)
+    if paired is not None and len(size_groups) == 1:
+        # "calc 3 mm seg 6, 4 mm seg 7": distinct sizes in distinct places
+        size_groups = [z.mm for z, _ in paired]
 
     if len(size_groups) > 1:
         per_count: int | str = 1
@@ -551,6 +555,25 @@ def _drafts_for_clause(
             if cur < prior_mm
             else Comparison.stable
         )
+    if paired is not None and len(size_groups) == len(paired):
+        return [
+            _Draft(
+                kind=host.kind,
+                associated=host.associated,
+                count=1,
+                pattern=pattern,
+                location=where,
+                size_mm=z.mm,
+                prior_size_mm=None,
+                comparison=comparison,
+                features=features,
+                evidence=evidence,
+                section_category=sec.category,
+                sentence_key=sentence_key,
+                mergeable=False,
+            )
+            for z, where in paired
+        ]
     segs = locations.segment_list(text, c_start, c_end)
     if (
         size_groups == [None]
@@ -587,6 +610,29 @@ def _drafts_for_clause(
             )
         )
     return out
+
+
+def _sizes_with_places(
+    text: str, c_start: int, c_end: int, current: list[sizes.Size]
+) -> list[tuple[sizes.Size, Location]] | None:
+    """Pair each size with its own segment/lobe when a clause lists both one-to-one."""
+    if len(current) < 2 or any(z.largest for z in current):
+        return None
+    if attributes.HOST_WORDS.search(text, c_start, c_end):
+        return None  # a lesion's size is among them ("... adjacent to a 2 cm cyst")
+    places = locations.place_mentions(text, c_start, c_end)
+    if len(places) != len(current) or len({repr(p) for _, p in places}) != len(places):
+        return None
+    pairs: list[tuple[sizes.Size, Location]] = []
+    for z in current:
+
+        def dist(pl: tuple[int, Location], z: sizes.Size = z) -> int:
+            return abs(pl[0] - z.start)
+
+        pairs.append((z, min(places, key=dist)[1]))
+    if len({repr(loc) for _, loc in pairs}) != len(pairs):
+        return None  # two sizes claim the same place: not a one-to-one list
+    return pairs
 
 
 def _is_list_gap(gap: str) -> bool:
