@@ -68,3 +68,14 @@ def test_target_search_at_candidates_equals_full_scan(text: str) -> None:
 
     full = find_targets(text, 0, len(text))
     assert find_targets(text, 0, len(text), candidate_positions(text)) == full
+
+
+def test_maximum_size_inputs_are_read() -> None:
+    """Pathological reports at the size limit are read to the end (and stay bounded)."""
+    from hepcalc.model import MAX_REPORT_CHARS
+
+    for unit in ("Calcification\n", "LIVER: 5 mm calcification and a ", "calc 3mm seg 8; "):
+        text = (unit * (MAX_REPORT_CHARS // len(unit)))[:MAX_REPORT_CHARS]
+        reading = read_report(text)
+        assert len(reading.findings) <= 200 and len(reading.excluded) <= 500
+        _check(text[:5000])

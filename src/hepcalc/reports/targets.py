@@ -20,6 +20,7 @@ for the others only the sentences around these places are read.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -88,8 +89,11 @@ def _word_start(text: str, i: int, floor: int) -> int:
 def _matches_at(text: str, start: int, end: int, positions: list[int]) -> list[re.Match[str]]:
     out: list[re.Match[str]] = []
     last_end = -1
-    for p in positions:
-        if p < start or p >= end or p < last_end:
+    for k in range(bisect.bisect_left(positions, start), len(positions)):
+        p = positions[k]
+        if p >= end:
+            break
+        if p < last_end:
             continue
         ws = _word_start(text, p, start)
         if ws < last_end:
