@@ -131,6 +131,16 @@ MORE_POSITIVE: list[tuple[str, list[tuple]]] = [
      [("calcification", 3.0, 1, 6, None), ("calcification", 4.0, 1, 7, None)]),
     ("LIVER: 5 mm calcification in segment 7 adjacent to a 2 cm cyst in segment 8.",
      [("calcification", 5.0, 1, 7, None)]),
+    ("LIVER: 4 mm calcification within a 2.5 cm mass in segment 6.",
+     [("lesion", 25.0, 1, 6, None)]),
+    ("LIVER: punctate calcification in segment 2, 2 mm-3 mm.",
+     [("calcification", 3.0, 1, 2, None)]),
+    ("Liver: calcs 3, 4 & 5 mm.",
+     [("calcification", 3.0, 1, None, None), ("calcification", 4.0, 1, None, None),
+      ("calcification", 5.0, 1, None, None)]),
+    ("Liver: calc 6 mm (4 mm 6/2022).", [("calcification", 6.0, 1, None, "increased")]),
+    ("LIVER: There is a calcified granuloma in segment 7. It measures 5 mm, previously 4 mm.",
+     [("calcification", 5.0, 1, 7, "increased")]),
 ]  # fmt: skip
 
 MORE_NEGATIVE = [

@@ -63,7 +63,8 @@ _SENTENCE_WINDOW = 600
 _NOT_CURRENT_SECTIONS = frozenset({"history", "indication", "comparison"})
 _SUMMARY_SECTIONS = frozenset({"impression"})
 _ANOTHER = re.compile(r"\b(?:another|second|third|additional|separate|other|also|further)\b", re.I)
-_LIST_SEPARATORS = frozenset({"", "and", "&", ",", ", and", ",and"})
+_LIST_SEPARATORS = frozenset({"", "and", "&", "+", ",", ", and", ",and"})
+_RANGE_SEPARATORS = frozenset({"-", "to", "\u2013"})
 
 
 class ExcludedMention(BaseModel):
@@ -266,10 +267,13 @@ def _read(
                     break
                 targets = find_targets(text, s_start, s_end, candidates)
                 if targets:
+                    before = len(drafts)
                     _read_sentence(
                         text, sec, sents, idx, targets, liver_report, sentence_key, drafts,
                         excluded if full else None,
                     )  # fmt: skip
+                    if len(drafts) > before and drafts[-1].size_mm is None:
+                        _size_from_next_sentence(text, sents, idx, drafts[-1])
     findings = [_finalise(d) for d in _merge(drafts)[:MAX_FINDINGS]]
     reading = ReportReading(findings=findings, excluded=excluded if full else [])
     if full:
@@ -415,6 +419,39 @@ def _read_sentence(
 _HEMANGIOMA = re.compile(r"h(?:a)?emangioma", re.I)
 
 
+_IT_MEASURES = re.compile(
+    r"[ \t]*(?:it|this|the|which)\b[^.;\n]{0,40}?\bmeasur(?:es|ing|ed)\b", re.I
+)
+
+
+def _size_from_next_sentence(text: str, sents: _SectionSentences, idx: int, d: _Draft) -> None:
+    """ "... a calcified granuloma in segment 7. It measures 5 mm." -> size 5 mm."""
+    if idx + 1 >= len(sents.spans):
+        return
+    n_start, n_end = sents.spans[idx + 1]
+    if not _IT_MEASURES.match(text, n_start, n_end):
+        return
+    found = sizes.find_sizes(text, n_start, n_end)
+    current = [z for z in found if not z.prior]
+    priors = [z for z in found if z.prior]
+    if len(current) != 1:
+        return
+    d.size_mm = current[0].mm
+    if priors and d.prior_size_mm is None:
+        d.prior_size_mm = priors[0].mm
+        if d.comparison is None:
+            cur, pri = d.size_mm, d.prior_size_mm
+            d.comparison = (
+                Comparison.increased
+                if cur > pri
+                else Comparison.decreased
+                if cur < pri
+                else Comparison.stable
+            )
+    if d.comparison is None:
+        d.comparison = attributes.read_comparison(text, n_start, n_end)
+
+
 def _evidence_span(s_start: int, s_end: int, c_start: int, c_end: int) -> tuple[int, int]:
     """The sentence, or for a run-on sentence a bounded window around the clause."""
     if s_end - s_start <= _MAX_EVIDENCE_CHARS:
@@ -491,6 +528,10 @@ def _drafts_for_clause(
     all_sizes = sizes.find_sizes(text, size_start, c_end)
     current = [z for z in all_sizes if not z.prior]
     priors = [z for z in all_sizes if z.prior]
+    if len(current) == 2 and (
+        " ".join(text[current[0].end : current[1].start].split()).lower() in _RANGE_SEPARATORS
+    ):
+        current = [max(current, key=lambda z: z.mm)]  # "2 mm-3 mm": one range, its upper end
     loc = locations.find_location(text, c_start, c_end, first.start)
     if loc == Location():
         loc = locations.find_location(text, near_lo, near_hi, first.start)
@@ -532,7 +573,7 @@ def _drafts_for_clause(
         # "measuring 1.4 cm and 0.9 cm": one finding per size
         size_groups = [z.mm for z in current[:MAX_FINDINGS]]
     elif current:
-        size_groups = [_pick_size(current, first, host.kind)]
+        size_groups = [_pick_size(current, first, host.kind, host.word_start)]
     else:
         size_groups = [inherited_size]
     paired = _sizes_with_places(text, c_start, c_end, current)
@@ -640,13 +681,22 @@ def _is_list_gap(gap: str) -> bool:
     return len(gap) < 40 and " ".join(gap.split()).strip(" ;").lower() in _LIST_SEPARATORS
 
 
-def _pick_size(current: list[sizes.Size], first: Target, kind: FindingKind) -> float:
-    """One size for the finding: the lesion's (first stated) or the one nearest the target."""
-    if kind is not FindingKind.calcification or len(current) == 1:
+def _pick_size(
+    current: list[sizes.Size], first: Target, kind: FindingKind, host_at: int | None = None
+) -> float:
+    """One size for the finding: the one nearest its noun (the lesion's for a lesion, the
+    calcification's for a calcification)."""
+    if len(current) == 1:
         return current[0].mm
+    anchor_start, anchor_end = first.start, first.end
+    if kind is not FindingKind.calcification:
+        if host_at is None:
+            return current[0].mm
+        anchor_start = anchor_end = host_at
 
     def dist(z: sizes.Size) -> int:
-        return first.start - z.end if z.end <= first.start else z.start - first.end
+        # a size right before its noun ("2.5 cm mass") binds tighter than one after it
+        return anchor_start - z.end if z.end <= anchor_start else (z.start - anchor_end) + 5
 
     return min(current, key=dist).mm
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from hepcalc.model import MAX_SIZE_MM
 
 _NUM = r"\d{1,4}(?:\.\d{1,3})?"
-_UNIT = r"(?P<unit>mm|cm|millimet(?:er|re)s?|centimet(?:er|re)s?)\b"
+_UNIT = r"(?P<unit>mms?|cms?|millimet(?:er|re)s?|centimet(?:er|re)s?)\b"
 _MEASURE = re.compile(
     rf"(?<![\d.])(?P<first>{_NUM})"
     rf"(?P<dims>(?:[ \t]*(?:(?:mm|cm)[ \t]*)?(?:x|\u00d7|by)[ \t]*{_NUM}){{0,2}})"
@@ -29,7 +29,7 @@ _MEASURE = re.compile(
 )
 _DIM_NUM = re.compile(_NUM)
 # "1.4 and 0.9 cm", "1.4, 1.1 and 0.9 cm": bare numbers sharing the unit that follows
-_BARE_LIST = re.compile(rf"(?<![\d.])({_NUM})[ \t]*(?:,|and|,[ \t]*and)[ \t]*$", re.I)
+_BARE_LIST = re.compile(rf"(?<![\d.])({_NUM})[ \t]*(?:,|and|&|\+|,[ \t]*and)[ \t]*$", re.I)
 _PRIOR_BEFORE = re.compile(
     r"(?:(?:previous(?:ly)?|prior|prev\.?)(?:[ \t]+(?:described|noted|seen|reported|demonstrated"
     r"|measured|identified))?|formerly|earlier|was|were|from|compared[ \t]+(?:to|with)"
@@ -39,7 +39,8 @@ _PRIOR_BEFORE = re.compile(
 _PRIOR_AFTER = re.compile(
     r"^[ \t)]*(?:on|in|at)[ \t]+(?:the[ \t]+)?(?:prior|previous|earlier|last|preceding)\b"
     r"|^[ \t]*previously\b|^[ \t]*\)?[ \t]*(?:prior|before)\b"
-    r"|^[ \t,]*(?:in[ \t]+|on[ \t]+)?(?:19|20)\d\d\b|^[ \t,]*(?:in|on)[ \t]+\d{1,2}/",
+    r"|^[ \t,]*(?:in[ \t]+|on[ \t]+)?(?:19|20)\d\d\b|^[ \t,]*(?:in|on)[ \t]+\d{1,2}/"
+    r"|^[ \t,]*\d{1,2}/(?:\d{1,2}/)?(?:19|20)?\d\d\b",
     re.I,
 )
 _CURRENT_BEFORE = re.compile(
