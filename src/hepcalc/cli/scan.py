@@ -73,7 +73,10 @@ def _run_spark(in_path: str, out_path: str, assess: bool, workers: int) -> None:
         raise InputError(
             [("--engine", f"the spark engine is not available ({e}); install hepcalc[spark]")]
         ) from None
-    run_spark(in_path, out_path, assess)
+    result = run_spark(in_path, out_path, assess)
+    records = getattr(result, "records", None)
+    if records is not None:
+        typer.echo(f"hepcalc scan (spark): {records} records written to {out_path}", err=True)
 
 
 def scan_command(
