@@ -182,8 +182,9 @@ def candidate_positions(text: str) -> list[int]:
         while i >= 0:
             out.append(i)
             i = low.find(stem, i + len(stem))
-    if (("shadow" in low or "twinkl" in low) and ("echogenic" in low or "echoic" in low)) or (
-        "foc" in low and ("dens" in low or "attenuat" in low)
+    # the sign stems count only next to a focus, or to shadowing for an echogenic one
+    if ("echo" in low and ("shadow" in low or "twinkl" in low)) or (
+        ("dens" in low or "attenuat" in low) and "foc" in low
     ):
         for stem in _SIGN_STEMS:
             i = low.find(stem)
