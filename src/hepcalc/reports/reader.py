@@ -181,7 +181,6 @@ class _SectionSentences:
         hi = min(sec.end, last + _SENTENCE_WINDOW)
         self.spans = sentences.split_sentences(text, lo, hi)
         self._organs: dict[int, list[organs.OrganMention]] = {}
-        self._organ_before: dict[int, str | None] = {}
         self._host_before: dict[int, _LastHost | None] = {}
 
     def organs_of(self, idx: int) -> list[organs.OrganMention]:
@@ -197,20 +196,11 @@ class _SectionSentences:
 
         Looks back at most ``_ORGAN_LOOKBACK`` sentences: older talk is stale context.
         """
-        todo: list[int] = []
-        i = idx - 1
-        result: str | None = self.sec.organ
-        while i >= max(0, idx - _ORGAN_LOOKBACK):
-            if i in self._organ_before:
-                result = self._organ_before[i]
-                break
-            todo.append(i)
-            i -= 1
-        for k in reversed(todo):
-            mentions = self.organs_of(k)
+        for k in range(idx - 1, max(0, idx - _ORGAN_LOOKBACK) - 1, -1):
+            mentions = self.organs_of(k)  # memoised per sentence
             if mentions:
-                result = organs.subject_organ(mentions)
-        return result
+                return organs.subject_organ(mentions)
+        return self.sec.organ
 
     def host_before(self, idx: int) -> _LastHost | None:
         """The latest lesion described with a size in an earlier sentence of this section."""
