@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -119,7 +119,6 @@ class _Draft:
     section_category: str
     sentence_key: int
     mergeable: bool
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 def _check(text: object) -> str:

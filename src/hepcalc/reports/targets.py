@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 # Every target contains one of these stems (case-insensitive); PREFILTER is the same
 # gate as a regex, for callers that want one search over a short span.
-PREFILTER = re.compile(r"calc|granulom|shadowing|dens[ei]|attenuat|phlebolith", re.I)
+PREFILTER = re.compile(r"calc|granulom|shadow|twinkl|dens[ei]|attenuat|phlebolith", re.I)
 _DIRECT_STEMS = ("granulom", "phlebolith")
 # "calc" followed by these is another word (calculus, calcaneus, calcitonin, calcineurin...)
 _NOT_CALC = ("ul", "an", "it", "in", "ip")
