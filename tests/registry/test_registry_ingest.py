@@ -246,3 +246,40 @@ def test_records_are_validated_before_anything_is_written(reg: store.Registry) -
     with pytest.raises(InputError) as e:
         ingest_records(reg, [unknown], actor="t")
     assert "reports[0].colour" in e.value.message
+
+
+def test_late_older_report_keeps_due_dates_on_the_latest_exam(reg: store.Registry) -> None:
+    """Reports may arrive out of order: the history is sorted, the newest exam dates it."""
+    ingest(reg, line("new", "2024-03-01", [10]), line("old", "2023-01-15", [9]))
+    with reg.sessions() as s:
+        last = s.scalars(select(AssessmentRow).order_by(AssessmentRow.id.desc())).first()
+        assert last is not None
+        assert [e["id"] for e in last.case_json["exams"]] == ["old", "new"]
+        assert last.as_of_exam_date == dt.date(2024, 3, 1)
+        dated = s.scalars(
+            select(RecommendationRow).where(
+                RecommendationRow.assessment_id == last.id,
+                RecommendationRow.due_date.is_not(None),
+            )
+        ).all()
+        assert all(r.due_date is not None and r.due_date >= dt.date(2024, 3, 1) for r in dated)
+
+
+def test_patient_context_change_is_a_new_version_and_audited(reg: store.Registry) -> None:
+    ingest(reg, line("a1", "2023-06-10", [8]))
+    changed = line(
+        "a1",
+        "2023-06-10",
+        [8],
+        patient={"age": 35, "sex": "female", "risk_factors": {"cirrhosis": True}},
+    )
+    assert ingest(reg, changed).updated == 1
+    with reg.sessions() as s:
+        trail = s.scalars(
+            select(AuditRow).where(AuditRow.table_name == "patients", AuditRow.action == "update")
+        ).one()
+        assert trail.old is not None
+        assert "cirrhosis" not in trail.old["context"].get("risk_factors", {})
+        assert trail.new is not None and trail.new["context"]["risk_factors"] == {"cirrhosis": True}
+        last = s.scalars(select(AssessmentRow).order_by(AssessmentRow.id.desc())).first()
+        assert last is not None and "cirrhosis" in last.result["risk"]["factors"]
