@@ -184,7 +184,7 @@ def candidate_positions(text: str) -> list[int]:
             i = low.find(stem, i + len(stem))
     # the sign stems count only next to a focus, or to shadowing for an echogenic one
     if ("echo" in low and ("shadow" in low or "twinkl" in low)) or (
-        ("dens" in low or "attenuat" in low) and "foc" in low
+        "foc" in low and ("dens" in low or "attenuat" in low)
     ):
         for stem in _SIGN_STEMS:
             i = low.find(stem)
