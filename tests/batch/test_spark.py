@@ -87,12 +87,23 @@ def test_jsonl_to_jsonl_equals_the_local_engine(spark: Any, tmp_path: Path) -> N
     lines = _inputs()
     src = tmp_path / "in.jsonl"
     src.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    out = tmp_path / "out.jsonl"
-    result = run_spark(src, out, spark=spark, partitions=3)  # 3 partitions: order must hold
-    got = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     want = _local(lines)
+    # Small input splits: the file is read as several partitions, so line numbers
+    # and order must be rebuilt across partitions, as on a real archive.
+    spark.conf.set("spark.sql.files.maxPartitionBytes", "8192")
+    try:
+        out = tmp_path / "out.jsonl"
+        result = run_spark(src, out, spark=spark)
+        assert spark.read.text(str(src)).rdd.getNumPartitions() > 2
+    finally:
+        spark.conf.unset("spark.sql.files.maxPartitionBytes")
+    got = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert result.records == len(want) == len(got)
     assert got == want
+    # and after a round-robin repartition (rows shuffled between workers)
+    again = tmp_path / "again.jsonl"
+    run_spark(src, again, spark=spark, partitions=3)
+    assert again.read_text(encoding="utf-8") == out.read_text(encoding="utf-8")
     # the liver reports did produce calcified findings (the comparison is not vacuous)
     assert any(f["calcified"] for r in got[:3] for f in r.get("findings", []))
     assert any("error" in r and r.get("line") == 6 for r in got)
