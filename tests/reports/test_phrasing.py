@@ -141,6 +141,12 @@ MORE_POSITIVE: list[tuple[str, list[tuple]]] = [
     ("Liver: calc 6 mm (4 mm 6/2022).", [("calcification", 6.0, 1, None, "increased")]),
     ("LIVER: There is a calcified granuloma in segment 7. It measures 5 mm, previously 4 mm.",
      [("calcification", 5.0, 1, 7, "increased")]),
+    ("Liver: calcs x3 R lobe, largest 4mm.", [("calcification", 4.0, 3, None, None)]),
+    ("Liver: calc S7 4mm->6mm.", [("calcification", 6.0, 1, 7, "increased")]),
+    ("Liver: calc 6 vs 4mm.", [("calcification", 6.0, 1, None, "increased")]),
+    ("Liver: calc 6mm, 4mm prev.", [("calcification", 6.0, 1, None, "increased")]),
+    ("Liver: 2 calcs: R 3mm, L 5mm.",
+     [("calcification", 3.0, 1, None, None), ("calcification", 5.0, 1, None, None)]),
 ]  # fmt: skip
 
 MORE_NEGATIVE = [

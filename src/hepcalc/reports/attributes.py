@@ -285,6 +285,15 @@ class Host:
     plural: bool = False  # "metastases", "cysts"
 
 
+_TIMES_AFTER = re.compile(r"[ \t]*\(?[ \t]*x[ \t]?([1-9]\d?)\b\)?", re.I)
+
+
+def count_after(text: str, target_end: int) -> int | None:
+    """A count written after the target: "calcs x3", "calcifications (x2)"."""
+    m = _TIMES_AFTER.match(text, target_end, target_end + 10)
+    return int(m.group(1)) if m else None
+
+
 def read_count(text: str, clause_start: int, target_start: int, plural: bool) -> int | str:
     """Count from words before the target ("two", "several", "3"), else plural -> multiple."""
     window_start = max(clause_start, target_start - 45)

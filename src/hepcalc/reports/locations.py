@@ -26,7 +26,8 @@ _LOBE = re.compile(
     r"|\b(?P<lateral>left)[ \t\n]+lateral[ \t\n]+segment"
     r"|\b(?P<caudate>caudate)\b"
     r"|\b(?P<liver_side>right|left)[ \t\n]+liver\b"
-    r"|\b(?:lobe|liver)[ \t\n]+(?P<after>right|left)\b",
+    r"|\b(?:lobe|liver)[ \t\n]+(?P<after>right|left)\b"
+    r"|(?<![A-Za-z])(?P<letter>(?-i:R|L))(?=[ \t]+\d)",
     re.I,
 )
 _DOME = re.compile(r"\bdome\b", re.I)
@@ -53,7 +54,13 @@ def find_location(text: str, start: int, end: int, anchor: int) -> Location:
     lobe: Lobe | None = None
     best = None
     for m in _LOBE.finditer(text, start, end):
-        side = m.group("side") or m.group("lateral") or m.group("liver_side") or m.group("after")
+        side = (
+            m.group("side")
+            or m.group("lateral")
+            or m.group("liver_side")
+            or m.group("after")
+            or m.group("letter")
+        )
         side = {"r": "right", "l": "left"}.get(side.lower(), side.lower()) if side else side
         value = Lobe.caudate if m.group("caudate") else Lobe(side)
         d = abs(m.start() - anchor)
@@ -101,7 +108,13 @@ def place_mentions(text: str, start: int, end: int) -> list[tuple[int, Location]
     for m in _LOBE.finditer(text, start, end):
         if m.start() in seg_starts:
             continue
-        side = m.group("side") or m.group("lateral") or m.group("liver_side") or m.group("after")
+        side = (
+            m.group("side")
+            or m.group("lateral")
+            or m.group("liver_side")
+            or m.group("after")
+            or m.group("letter")
+        )
         side = {"r": "right", "l": "left"}.get(side.lower(), side.lower()) if side else side
         out.append((m.start(), Location(lobe=Lobe.caudate if m.group("caudate") else Lobe(side))))
     out.sort(key=lambda pl: pl[0])

@@ -545,7 +545,9 @@ def _drafts_for_clause(
         plural = (
             any(t.plural for t in in_clause) if host.kind is FindingKind.calcification else False
         )
-        count = attributes.read_count(text, c_start, first.start, plural)
+        count = attributes.count_after(text, first.end) or attributes.read_count(
+            text, c_start, first.start, plural
+        )
     else:
         # the finding is the lesion: count the lesions ("calcified metastases" = several)
         count = attributes.read_count(text, c_start, min(first.start, host.word_start), host.plural)

@@ -38,7 +38,7 @@ _PRIOR_BEFORE = re.compile(
 )
 _PRIOR_AFTER = re.compile(
     r"^[ \t)]*(?:on|in|at)[ \t]+(?:the[ \t]+)?(?:prior|previous|earlier|last|preceding)\b"
-    r"|^[ \t]*previously\b|^[ \t]*\)?[ \t]*(?:prior|before)\b"
+    r"|^[ \t]*(?:previously|prev\.?)(?![a-z])|^[ \t]*\)?[ \t]*(?:prior|before)\b"
     r"|^[ \t,]*(?:in[ \t]+|on[ \t]+)?(?:19|20)\d\d\b|^[ \t,]*(?:in|on)[ \t]+\d{1,2}/"
     r"|^[ \t,]*\d{1,2}/(?:\d{1,2}/)?(?:19|20)?\d\d\b",
     re.I,
@@ -47,12 +47,14 @@ _CURRENT_BEFORE = re.compile(
     r"(?:now|currently|today|to)[ \t:(]*(?:measuring|measures)?[ \t]*$", re.I
 )
 _NOT_A_MEASURE = re.compile(
-    r"(?:less[ \t]+than|smaller[ \t]+than|under|below|<|sub-?)[ \t]*$|(?:<|>)[ \t]*$",
+    r"(?:less[ \t]+than|smaller[ \t]+than|under|below|<|sub-?)[ \t]*$|(?:<|(?<![-=])>)[ \t]*$",
     re.I,
 )
 _LABEL_NUMBER = re.compile(
     r"\b(?:segments?|seg\.?|s|image|images|series|level|grade|lr|#|no\.?)[ \t]*$", re.I
 )
+_BARE_VERSUS = re.compile(rf"(?<![\d.])({_NUM})[ \t]*(?:vs\.?|versus)[ \t]*$", re.I)
+_ARROW = re.compile(r"[ \t]*(?:->|-->|=>|\u2192|>)[ \t]*")
 _FROM_BEFORE = re.compile(r"\bfrom[ \t]*$", re.I)
 _LARGEST = re.compile(
     r"(?:largest|larger|biggest|up[ \t]+to|maximum|max|exceeding)\b[^.;]{0,30}$", re.I
@@ -107,6 +109,13 @@ def find_sizes(text: str, start: int, end: int) -> list[Size]:
             prior = False
         largest = bool(_LARGEST.search(head))
         superlative = bool(_SUPERLATIVE.search(head))
+        vs = _BARE_VERSUS.search(text, max(start, s - 16), s)
+        if vs is not None:
+            # "6 vs 4 mm": the first number is now, the second the prior (same unit)
+            now = _to_mm(float(vs.group(1)), unit)
+            if 0 < now < MAX_SIZE_MM:
+                out.append(Size(vs.start(1), vs.end(1), now, False, False))
+            prior = True
         # bare numbers that share this unit: "1.4 and 0.9 cm"
         extra: list[Size] = []
         cursor = s
@@ -121,4 +130,13 @@ def find_sizes(text: str, start: int, end: int) -> list[Size]:
         out.extend(reversed(extra))
         if 0 < mm < MAX_SIZE_MM:
             out.append(Size(s, m.end(), mm, prior, largest, superlative))
-    return out
+    return _arrows(text, out)
+
+
+def _arrows(text: str, found: list[Size]) -> list[Size]:
+    """ "4 mm -> 6 mm": the size before the arrow is the prior one."""
+    for i in range(len(found) - 1):
+        a, b = found[i], found[i + 1]
+        if _ARROW.fullmatch(text, a.end, b.start) and not a.prior:
+            found[i] = Size(a.start, a.end, a.mm, True, a.largest, a.superlative)
+    return found
