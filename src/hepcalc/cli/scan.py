@@ -15,6 +15,7 @@ import contextlib
 import json
 import os
 import sys
+import time
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, Annotated, Any
@@ -110,6 +111,7 @@ def scan_command(
     progress = _progress()
     task = progress.add_task("scan", total=None, rate="") if progress else None
     ok = False
+    started = time.perf_counter()
     try:
         with progress if progress is not None else contextlib.nullcontext():
             for result in scan_lines(read_jsonl_lines(stream), assess=assess, workers=workers):
@@ -125,7 +127,8 @@ def scan_command(
                 elif result.get("findings"):
                     with_findings += 1
                 if progress is not None and read % 256 == 0:
-                    progress.update(task, completed=read)
+                    elapsed = max(time.perf_counter() - started, 1e-9)
+                    progress.update(task, completed=read, rate=f"{read / elapsed:,.0f}/s")
         ok = True
     finally:
         if stream is not sys.stdin.buffer:
