@@ -27,7 +27,24 @@ LOCAL_DOCUMENT = create_app().openapi()
 def _has_input(label: str) -> bool:
     method, path = label.split(" ", 1)
     op = LOCAL_DOCUMENT["paths"][path][method.lower()]
-    return bool(op.get("parameters") or op.get("requestBody"))
+
+    # a free-form string (a header such as Authorization, an opaque path id) cannot be made
+    # schema-invalid, so it gives negative generation nothing to break
+    def breakable(param: dict[str, Any]) -> bool:
+        schema = param.get("schema", {})
+        constrained = set(schema) & {
+            "enum",
+            "pattern",
+            "format",
+            "minLength",
+            "maxLength",
+            "minimum",
+            "maximum",
+        }
+        return param.get("in") != "header" and (schema.get("type") != "string" or bool(constrained))
+
+    params = [p for p in op.get("parameters", []) if breakable(p)]
+    return bool(params or op.get("requestBody"))
 
 
 OPERATIONS = [

@@ -172,13 +172,9 @@ def default_extract(text: str, modality: Modality | None) -> list[Finding]:
 
 
 def default_assess(case: Case) -> Assessment:
-    """Case -> Assessment through the pipeline (engine + summaries), or the bare engine."""
-    try:
-        from hepcalc.pipeline import assess
-    except ModuleNotFoundError as e:
-        if e.name != "hepcalc.pipeline":
-            raise
-        from hepcalc.engine import assess  # type: ignore[attr-defined,no-redef]
+    """Case -> Assessment through the pipeline (engine + summaries), as every face does."""
+    from hepcalc.pipeline import assess
+
     return assess(case)
 
 

@@ -21,7 +21,7 @@ from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 
 from hepcalc import __version__
-from hepcalc.web import cds_hooks, pages, routes_api
+from hepcalc.web import cds_hooks, pages, registry_routes, routes_api
 from hepcalc.web.auth import JwtVerifier
 from hepcalc.web.body_limit import BodyLimitMiddleware
 from hepcalc.web.cds_models import FeedbackRequest
@@ -101,6 +101,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     app.include_router(routes_api.router)
     app.include_router(cds_hooks.router)
     app.include_router(pages.router)
+    app.include_router(registry_routes.router)
 
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     if settings.cors_origins:
