@@ -67,3 +67,11 @@ def test_organ_header_after_comparison_starts_findings() -> None:
     secs = find_sections(text)
     sec = section_at(secs, text.index("segment"))
     assert (sec.category, sec.organ) == ("findings", "liver")
+
+
+def test_combined_caps_labels_naming_one_organ() -> None:
+    assert _cats("HEPATIC PARENCHYMA: calcified granuloma.") == [
+        ("HEPATIC PARENCHYMA", "findings", "liver")
+    ]
+    assert _cats("LIVER/GALLBLADDER: normal.") == [("LIVER/GALLBLADDER", "other", None)]
+    assert _cats("Liver -- calcified granuloma.") == [("Liver", "findings", "liver")]

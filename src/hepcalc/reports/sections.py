@@ -119,7 +119,7 @@ _KNOWN_MIXED_CASE = {
 # Every repetition is bounded, so a long run of spaces cannot make it quadratic.
 _LABEL = re.compile(r"[A-Za-z][A-Za-z/&() ]{0,47}")
 _LAST_BOUNDARY = re.compile(r"[\n\r,.;][^\n\r,.;]*\Z")
-_DASHES = (" - ", " \u2013 ", " \u2014 ", "\t- ")
+_DASHES = (" - ", " -- ", " \u2013 ", " \u2014 ", "\t- ")
 _LABEL_WINDOW = 66
 
 
@@ -177,7 +177,15 @@ def _classify(label: str, sep: str) -> tuple[str, str | None] | None:
     if sep.strip() != ":":
         return None  # a dash only introduces organ sub-sections ("Liver - normal")
     if norm.isupper() and sum(c.isalpha() for c in norm) >= 3:
-        return (_category(norm.upper()), None)
+        category = _category(norm.upper())
+        if category == "other":
+            # "LIVER/GALLBLADDER:", "HEPATIC PARENCHYMA:": an organ header when the label
+            # names exactly one organ family, and the liver only if it is that one
+            named = {ORGAN_HEADERS[w] for w in re.split(r"[ /&,()]+", low) if w in ORGAN_HEADERS}
+            named.discard("biliary")
+            if len(named) == 1:
+                return ("organ", named.pop())
+        return (category, None)
     if low in _KNOWN_MIXED_CASE:
         return (_category(norm.upper()), None)
     return None
