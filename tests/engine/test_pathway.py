@@ -338,3 +338,32 @@ def test_metastasis_leads_with_mucinous_primary_on_chemo_seed000_qa() -> None:
 def test_determinism_byte_identical() -> None:
     c = case([{**CALC, "size_mm": 14}], risk={"chronic_liver_disease": True})
     assert assess(c).to_json() == assess(c).to_json()
+
+
+def test_calcified_lesion_in_cirrhosis_warned_under_lirads_too_seed001() -> None:
+    """Pitfall 'do not ignore a calcified lesion in cirrhosis' holds when LI-RADS decides."""
+    f = {
+        "kind": "lesion",
+        "size_mm": 15,
+        "calcified": True,
+        "features": {"aphe": True, "capsule": True},
+    }
+    a = assess(case([f], risk={"cirrhosis": True}))
+    assert a.lirads and a.lirads[0].category.value == "LR-4"
+    assert any(w.code == "calcified_lesion_in_cirrhosis" for w in a.warnings)
+
+
+def test_noncontrast_images_first_when_ct_may_characterise_calcification_seed003() -> None:
+    """Seed 003: non-contrast images before contrast ones when CT characterises calcium."""
+    f = {"kind": "lesion", "size_mm": 15, "calcified": True}
+    a = assess(case([f], risk={"cirrhosis": True}))  # LR-4: CT or MRI within 3 months
+    w = next(w for w in a.warnings if w.code == "noncontrast_images_first")
+    assert "Seed003" in w.citations
+    noncalc = assess(case([{**f, "calcified": False}], risk={"cirrhosis": True}))
+    assert not any(w.code == "noncontrast_images_first" for w in noncalc.warnings)
+
+
+def test_isolated_low_risk_cites_the_rejected_6_month_followup_conflict() -> None:
+    rec = assess(case([CALC])).recommendations[0]
+    assert "Seed001" in rec.citations and "Gore2017" in rec.citations
+    assert "not supported" in rec.rationale

@@ -77,11 +77,16 @@ class _Builder:
         interval: tuple[float, float] | None = None,
         duration: float | None = None,
         assumptions: Sequence[str] = (),
+        also: Sequence[str] = (),
     ) -> None:
+        """Add a recommendation; ``also`` names related rules whose citations it carries."""
         r = self.kb.rule(rule)
         text = rationale
         if r.derived:
             text += " (Threshold or interval derived by hepcalc from the cited evidence.)"
+        citations = list(r.citations)
+        for other in also:
+            citations.extend(k for k in self.kb.rule(other).citations if k not in citations)
         self.plan.recommendations.append(
             Recommendation(
                 action=action,
@@ -91,7 +96,7 @@ class _Builder:
                 duration_months=duration,
                 rule=rule,
                 rationale=text,
-                citations=list(r.citations),
+                citations=citations,
                 track=track,
                 assumptions=list(assumptions),
             )
@@ -442,9 +447,11 @@ def _isolated_plan(b: _Builder, tv: TrackView) -> None:
         "isolated-low-risk",
         f"Isolated {f.pattern.value + ' ' if f.pattern else ''}calcification ({_size(f)}) "
         "without an associated lesion in a low-risk adult: a typical benign finding, most "
-        "often a healed granuloma. No further imaging is needed.",
+        "often a healed granuloma. No further imaging is needed; a routine 6-month check "
+        "(suggested by some summaries) is not supported by guidelines.",
         track=t,
         assumptions=b.low_risk_assumptions(),
+        also=("isolated-single-followup-not-applied",),
     )
 
 
@@ -804,9 +811,48 @@ def _surveillance_after_contrast(b: _Builder, tv: TrackView) -> None:
 # ---------------------------------------------------------------------------
 
 
+def _calcified_cautions(b: _Builder, tv: TrackView) -> None:
+    """Seed 001/003 pitfalls that apply whatever branch decides the track."""
+    if not tv.finding.is_calcified or tv.resolved:
+        return
+    if b.profile.liver_risk:
+        b.warn(
+            "calcified_lesion_in_cirrhosis",
+            "pitfall-cirrhosis",
+            "High-risk liver: a calcified finding is not assumed to be a granuloma without "
+            "characterisation; calcified HCC gets the same work-up as any HCC.",
+        )
+
+
+def _contrast_ct_cautions(b: _Builder, tracks: Sequence[TrackView]) -> None:
+    """Non-contrast images first whenever contrast CT may characterise a calcified finding."""
+    calcified = {tv.track for tv in tracks if tv.finding.is_calcified and not tv.resolved}
+    for r in b.plan.recommendations:
+        names = set((r.track or "").split(", "))
+        if (
+            r.action
+            in (
+                Action.characterize_contrast_imaging,
+                Action.follow_up_imaging,
+                Action.surveillance_imaging,
+            )
+            and r.modality is not None
+            and "CT" in r.modality
+            and names & calcified
+        ):
+            b.warn(
+                "noncontrast_images_first",
+                "noncontrast-first",
+                "If CT is used, acquire non-contrast images before the contrast phases: "
+                "calcification and enhancement cannot be told apart otherwise.",
+            )
+            return
+
+
 def plan_track(b: _Builder, tv: TrackView) -> None:
     if tv.resolved:
         return
+    _calcified_cautions(b, tv)
     decided_by_growth = _growth_plan(b, tv)
     if tv.exam.modality is Modality.MRI and tv.category is Category.indeterminate:
         _indeterminate_plan(b, tv)
@@ -854,6 +900,7 @@ def plan(
         plan_track(b, tv)
 
     active = [tv for tv in tracks if not tv.resolved]
+    _contrast_ct_cautions(b, active)
     actions = {r.action for r in b.plan.recommendations}
     # Case-level additions ------------------------------------------------------
     if profile.afp_raised and not profile.pediatric and not profile.liver_risk:
