@@ -74,10 +74,14 @@ def _run_spark(in_path: str, out_path: str, assess: bool, workers: int) -> None:
         raise InputError(
             [("--engine", f"the spark engine is not available ({e}); install hepcalc[spark]")]
         ) from None
-    result = run_spark(in_path, out_path, assess)
+    # --workers N means N local cores here too: Spark's local[N] runs N Python workers.
+    master = f"local[{workers}]"
+    result = run_spark(in_path, out_path, assess, master=master)
     records = getattr(result, "records", None)
     if records is not None:
-        typer.echo(f"hepcalc scan (spark): {records} records written to {out_path}", err=True)
+        typer.echo(
+            f"hepcalc scan (spark, {master}): {records} records written to {out_path}", err=True
+        )
 
 
 def scan_command(
