@@ -40,7 +40,8 @@ _COUNT = re.compile(
     r"|\b(?P<word>a|an|one|single|solitary|isolated|lone|two|couple|pair|three|four|five|six"
     r"|seven|eight|nine|ten)\b"
     r"|(?<![\d.])(?P<digit>[1-9]\d?)(?![\d.])(?![ \t]*(?:-[ \t]*)?(?:mm|cm|x|\u00d7|millim|centim"
-    r"|%|hu|/))",
+    r"|%|hu|/|weeks?|wks?|w\b|days?|months?|mo\b|years?|yrs?|y\b|yo\b|h\b|hours?|ml|cc\b|kg|g\b"
+    r"|mg|units?|o'?clock|:))",
     re.I,
 )
 
@@ -314,15 +315,35 @@ def read_count(text: str, clause_start: int, target_start: int, plural: bool) ->
     return found
 
 
-def read_pattern(text: str, lo: int, hi: int, clause_start: int, clause_end: int) -> Pattern | None:
-    """The pattern word nearest the target, within a few words either side in its clause."""
-    ws, we = max(clause_start, lo - 30), min(clause_end, hi + 45)
+_PLACE_PATTERNS = frozenset({Pattern.central, Pattern.rim, Pattern.capsular})
+
+
+def read_pattern(
+    text: str,
+    lo: int,
+    hi: int,
+    clause_start: int,
+    clause_end: int,
+    prefer_place: bool = False,
+) -> Pattern | None:
+    """The pattern word nearest the target, within a few words either side in its clause.
+
+    ``prefer_place``: for a calcification inside a lesion, where it sits in the lesion
+    (central, rim, capsular) says more than its texture ("central coarse
+    calcifications" of a mass is ``central``).
+    """
+    ws, we = max(clause_start, lo - 45), min(clause_end, hi + 45)
     best: tuple[int, Pattern] | None = None
+    best_place: tuple[int, Pattern] | None = None
     for pattern, rx in _PATTERN:
         for m in rx.finditer(text, ws, we):
             d = lo - m.end() if m.end() <= lo else max(0, m.start() - hi)
             if best is None or d < best[0]:
                 best = (d, pattern)
+            if pattern in _PLACE_PATTERNS and (best_place is None or d < best_place[0]):
+                best_place = (d, pattern)
+    if prefer_place and best_place is not None:
+        return best_place[1]
     return best[1] if best else None
 
 
@@ -359,6 +380,17 @@ def read_host(
         # "hepatic calcification without associated mass": stated, so "none" not unknown
         return Host(FindingKind.calcification, Associated.none if denied else None)
     m = best[1]
+    if m.group("lesion"):
+        # "complex cystic lesion ..., consistent with a hydatid cyst", "lesion ..., compatible
+        # with hemangioma": a cyst or hemangioma named in the clause says what the lesion is
+        specific = [
+            h
+            for h in _HOST.finditer(text, clause_start, clause_end)
+            if (h.group("cyst") or h.group("heman"))
+            and not _NOT_HOST.search(text, max(clause_start, h.start() - 40), h.start())
+        ]
+        if specific:
+            m = min(specific, key=lambda h: abs(h.start() - target_start))
     word = m.group(0).lower()
     where, plural = m.start(), word.endswith(("s", "ata")) and word not in ("mass", "cystic")
     if word.endswith("masses"):

@@ -75,7 +75,11 @@ _HISTORICAL_BEFORE = re.compile(
     r"\b(?:history[ \t\n]+of|hx[ \t\n]+of|h/o|known[ \t\n]+history|past[ \t\n]+history"
     r"|status[ \t\n]+post|s/p|previously[ \t\n]+(?:resected|treated|ablated|removed)"
     r"|(?:prior|previous|old|outside)[ \t\n]+(?:ct|us|mri|mr|ultrasound|sonogram|study|exam"
-    r"|examination|imaging|scan)[ \t\n]+(?:showed|demonstrated|revealed|described|noted))\b",
+    r"|examination|imaging|scan)[ \t\n]+(?:showed|demonstrated|revealed|described|noted)"
+    r"|(?:follow[- ]?up|f/u|surveillance|re-?evaluation|evaluation|assessment|reassessment)"
+    r"[ \t\n]+(?:of|for)(?:[ \t\n]+(?:the|a|an))?[ \t\n]+(?:previously|prior|known|recently)"
+    r"|\bfor[ \t\n]+(?:the[ \t\n]+|a[ \t\n]+)?(?:previously|prior)[ \t\n]+(?:noted|seen"
+    r"|described|reported|identified|detected|documented|demonstrated))\b",
     re.I,
 )
 _CURRENT_CUE = re.compile(

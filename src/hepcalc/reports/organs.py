@@ -51,7 +51,8 @@ _OTHER = (
     r"|(?P<placenta>placenta[a-z]*|fetal[ \t\n]+heart|intracardiac)"
     r"|(?P<other>breasts?|thyroid|brain|cerebral|pallid[a-z]*|ganglia|pineal|falx|dural"
     r"|skin|muscles?|subcutaneous|abdominal[ \t]+wall|globus|occipital|frontal|parietal"
-    r"|temporal)"
+    r"|temporal|rectus|sheath|diaphragm[a-z]*|flank|hernia|umbilic[a-z]*|inguinal|gluteal"
+    r"|psoas|paraspinal|retroperitone[a-z]*)"
 )
 _ORGAN = re.compile(rf"\b(?:(?P<liver>{_LIVER})|{_OTHER})\b", re.I)
 # The same pattern, case-sensitive, for lower-cased text: about 3x faster than re.I.
@@ -68,6 +69,20 @@ class OrganMention:
     start: int
     end: int
     organ: str  # "liver" or another organ code
+
+
+# An organ named after these words is a landmark, not where the finding is: "a calcified
+# mass displacing the liver", "calcification adjacent to the liver", "medial to the spleen".
+_RELATIONAL = re.compile(
+    r"\b(?:displac(?:es|ing|ed)|compress(?:es|ing|ed)|indent(?:s|ing|ed)|abut(?:s|ting)"
+    r"|adjacent[ \t\n]+to|next[ \t\n]+to|near|beside|separate[ \t\n]+from|distinct[ \t\n]+from"
+    r"|apart[ \t\n]+from|exophytic[ \t\n]+from|(?:medial|lateral|anterior|posterior|inferior"
+    r"|superior|deep|caudal|cranial)[ \t\n]+to|below|above|beneath|under(?:lying)?"
+    r"|extend(?:s|ing)?[ \t\n]+(?:in)?to|invad(?:es|ing)|contact(?:ing)?|between)"
+    r"[ \t\n]+(?:(?:the|a|an|right|left|inferior|superior|posterior|anterior|lateral|medial)"
+    r"[ \t\n]+){0,2}$",
+    re.I,
+)
 
 
 def find_organs(text: str, start: int, end: int) -> list[OrganMention]:
@@ -88,7 +103,10 @@ def find_organs(text: str, start: int, end: int) -> list[OrganMention]:
                     lobed_elsewhere = _LOBED_ELSEWHERE.search(text, start, end) is not None
                 if lobed_elsewhere:
                     continue
-        out.append(OrganMention(m.start() + shift, m.end() + shift, organ))
+        ms = m.start() + shift
+        if _RELATIONAL.search(text, max(start, ms - 40), ms):
+            continue  # "displacing the liver": a landmark, not the finding's organ
+        out.append(OrganMention(ms, m.end() + shift, organ))
     return out
 
 

@@ -160,6 +160,8 @@ class _LastHost:
     associated: Associated | None
     size_mm: float | None
     location: Location
+    prior_size_mm: float | None = None
+    comparison: Comparison | None = None
 
 
 class _SectionSentences:
@@ -231,8 +233,10 @@ def _read(
     secs: list[sections.Section] | None = None
     if candidates:
         secs = sections.find_sections(text, until=None if full else candidates[-1])
-        head_end = secs[1].header_start if len(secs) > 1 else len(text)
-        liver_report = organs.is_liver_report(text, max(head_end, 200))
+        head_end = max(secs[1].header_start if len(secs) > 1 else len(text), 200)
+        # the title is before the first organ sub-section ("LIVER: Normal." is not a title)
+        first_organ = next((x.header_start for x in secs if x.organ is not None), head_end)
+        liver_report = organs.is_liver_report(text, min(head_end, max(first_organ, 1)))
         sentence_key = 0
         ci = 0
         for sec in secs:
@@ -285,9 +289,23 @@ _ANAPHORA = re.compile(
     r"|cyst|nodule|observation|tumou?r))\b|\bits[ \t\n]+(?:wall|rim|periphery|center|centre)\b",
     re.I,
 )
+# "Adjacent to it there is a 2 mm calcification": beside the lesion, not in it.
+_ADJACENT_TO_IT = re.compile(
+    r"\b(?:adjacent|next|close|near|lateral|medial|anterior|posterior|superior|inferior)"
+    r"(?:[ \t\n]+to)?[ \t\n]+(?:it|this|the[ \t\n]+(?:lesion|mass|cyst|nodule))\b",
+    re.I,
+)
+# A calcification with these patterns and no place of its own is part of the lesion just
+# described in the sentence ("... lesion with a thin peripheral rim of calcification").
+_PART_PATTERNS = frozenset({Pattern.rim, Pattern.central, Pattern.capsular})
 _WITH_START = re.compile(r"(?:with|containing|which[ \t\n]+(?:contains|has))\b", re.I)
+# A clause that names a further member of the group just described: "one in ...",
+# "the other ...", "a second one measuring 3 mm", "another 4 mm in segment 7".
 _CONTINUATION = re.compile(
-    r"(?:one|the[ \t\n]+other|another|the[ \t\n]+second|the[ \t\n]+remaining)\b", re.I
+    r"(?:and[ \t\n]+|with[ \t\n]+|plus[ \t\n]+)?(?:one|the[ \t\n]+other|another"
+    r"|(?:the|a|an)[ \t\n]+(?:second|third|fourth|further|additional|separate|similar|smaller"
+    r"|larger|remaining)(?:[ \t\n]+one)?)\b",
+    re.I,
 )
 
 
@@ -300,9 +318,11 @@ def _sentence_host(text: str, s_start: int, s_end: int) -> _LastHost | None:
             best = (rank, m)
     if best is None:
         return None
-    current = [z for z in sizes.find_sizes(text, s_start, s_end) if not z.prior]
+    found = sizes.find_sizes(text, s_start, s_end)
+    current = [z for z in found if not z.prior]
     if not current:
         return None
+    prior = next((z.mm for z in found if z.prior), None)
     group = best[1].lastgroup
     kind, assoc = {
         "heman": (FindingKind.lesion, Associated.hemangioma),
@@ -311,7 +331,8 @@ def _sentence_host(text: str, s_start: int, s_end: int) -> _LastHost | None:
         "lesion": (FindingKind.lesion, None),
     }[group or "lesion"]
     loc = locations.find_location(text, s_start, s_end, best[1].start())
-    return _LastHost(kind, assoc, current[0].mm, loc)
+    comparison = attributes.read_comparison(text, s_start, s_end)
+    return _LastHost(kind, assoc, current[0].mm, loc, prior, comparison)
 
 
 def _read_sentence(
@@ -525,22 +546,62 @@ def _drafts_for_clause(
     if loc == Location():
         loc = locations.find_location(text, near_lo, near_hi, first.start)
     anaphora = _ANAPHORA.search(text, c_start, c_end) is not None
+    adjacent = _ADJACENT_TO_IT.search(text, c_start, c_end) is not None
     inherited_size: float | None = None
-    last_host = sents.host_before(idx) if anaphora or first.kind == "phlebolith" else None
-    if (
-        last_host is not None
-        and (anaphora or first.kind == "phlebolith")
-        and (host.kind is FindingKind.calcification or host.associated is last_host.associated)
-    ):
-        # "Small echogenic focus within it represents a phlebolith": the finding is the
-        # lesion of the previous sentence, with its size and place
-        if host.kind is FindingKind.calcification:
-            host = attributes.Host(last_host.kind, last_host.associated)
-        inherited_size = last_host.size_mm
+    inherited: _LastHost | None = None
+    pattern = attributes.read_pattern(text, first.start, first.end, c_start, c_end)
+    # the lesion an earlier clause of this sentence described with a size ("2.3 cm lesion
+    # seg 7; tiny peripheral calcification within it", "3.5 cm lesion ... and a central
+    # calcification, compatible with hemangioma")
+    same_sentence = _sentence_host(text, s_start, c_start) if c_start > s_start else None
+    part_of_lesion = (
+        same_sentence is not None
+        and not current
+        and not adjacent
+        and (
+            anaphora
+            or (
+                # no place of its own (or the lesion's): the same lesion, described further
+                loc in (Location(), same_sentence.location)
+                and first.kind != "granuloma"
+                and (
+                    (host.kind is not FindingKind.calcification and host.word_start is not None)
+                    or (host.kind is FindingKind.calcification and pattern in _PART_PATTERNS)
+                )
+            )
+        )
+    )
+    if part_of_lesion:
+        last_host = same_sentence
+    elif anaphora or adjacent or first.kind == "phlebolith":
+        last_host = sents.host_before(idx)
+    else:
+        last_host = None
+    if adjacent and last_host is not None:
+        # "Adjacent to it there is a 2 mm calcification": its own finding, in that place
         if loc == Location():
             loc = last_host.location
+    elif (
+        last_host is not None
+        and (anaphora or part_of_lesion or first.kind == "phlebolith")
+        and (
+            host.kind is FindingKind.calcification
+            or host.associated is last_host.associated
+            or host.associated is None
+            or last_host.associated is None
+        )
+    ):
+        # "Small echogenic focus within it represents a phlebolith": the finding is the
+        # lesion of the previous sentence (or clause), with its size and place
+        if host.kind is FindingKind.calcification:
+            host = attributes.Host(last_host.kind, last_host.associated)
+        elif host.associated is None and last_host.associated is not None:
+            host = attributes.Host(last_host.kind, last_host.associated, host.word_start)
+        inherited_size = last_host.size_mm
+        inherited = last_host
+        if loc == Location() or (loc.segment is None and last_host.location.segment is not None):
+            loc = last_host.location
         current = []  # the sizes in this clause (if any) are of the calcification inside
-    pattern = attributes.read_pattern(text, first.start, first.end, c_start, c_end)
     if host.kind is FindingKind.calcification or host.word_start is None:
         plural = (
             any(t.plural for t in in_clause) if host.kind is FindingKind.calcification else False
@@ -553,6 +614,13 @@ def _drafts_for_clause(
         count = attributes.read_count(text, c_start, min(first.start, host.word_start), host.plural)
     comparison = attributes.read_comparison(text, c_start, c_end)
     prior_mm = priors[0].mm if priors else None
+    if host.kind is not FindingKind.calcification and pattern not in (None, *_PART_PATTERNS):
+        pattern = attributes.read_pattern(
+            text, first.start, first.end, c_start, c_end, prefer_place=True
+        )
+    if inherited is not None:
+        prior_mm = inherited.prior_size_mm if prior_mm is None else prior_mm
+        comparison = comparison or inherited.comparison
     mergeable = _ANOTHER.search(text, c_start, c_end) is None
 
     size_groups: list[float | None]

@@ -22,6 +22,8 @@ import functools
 import re
 from dataclasses import dataclass
 
+from hepcalc.reports import organs
+
 # Major headers: the label's words decide the category. Checked in this order.
 _CATEGORY_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("indication", ("INDICATION", "REASON", "CLINICAL", "COMPLAINT")),
@@ -185,6 +187,12 @@ def _classify(label: str, sep: str) -> tuple[str, str | None] | None:
             named.discard("biliary")
             if len(named) == 1:
                 return ("organ", named.pop())
+            if not named:
+                # "ABDOMINAL WALL:", "RECTUS SHEATH:", "RETROPERITONEUM:": a body part the
+                # header table does not list is still not the liver
+                found = {o.organ for o in organs.find_organs(norm, 0, len(norm))}
+                if len(found) == 1 and "liver" not in found:
+                    return ("organ", found.pop())
         return (category, None)
     if low in _KNOWN_MIXED_CASE:
         return (_category(norm.upper()), None)

@@ -53,6 +53,22 @@ _NOT_A_MEASURE = re.compile(
 _LABEL_NUMBER = re.compile(
     r"\b(?:segments?|seg\.?|s|image|images|series|level|grade|lr|#|no\.?)[ \t]*$", re.I
 )
+# An organ's own size is not a lesion's: "liver 15cm", "the liver measures 16.5 cm",
+# "hepatic span of 17 cm", "spleen is 11 cm in length", "liver span: 14 cm".
+_ORGAN_SIZE_BEFORE = re.compile(
+    r"\b(?:liver|spleen|kidneys?|hepatic|splenic|renal)"
+    r"(?:[ \t]+(?:span|length|size|diameter))?[ \t]*(?:(?:is|was|measures|measured|measuring"
+    r"|of|at|spans?|:|=)[ \t]*){0,2}(?:approximately|approx\.?|about|~)?[ \t]*$"
+    r"|\b(?:span|craniocaudal(?:[ \t]+(?:length|span|dimension))?)"
+    r"[ \t]*(?:(?:is|of|measures|measuring|:|=)[ \t]*){0,2}(?:approximately|about|~)?[ \t]*$",
+    re.I,
+)
+# ... and at least this long (the smallest normal adult spleen or kidney is longer), so
+# "a calcification in the liver measuring 5 mm" keeps its size.
+_ORGAN_SIZE_MIN_MM = 60.0
+_ORGAN_SIZE_AFTER = re.compile(
+    r"^[ \t]*(?:in[ \t]+)?(?:craniocaudal|cc|span|in[ \t]+length|long\b|length)", re.I
+)
 _BARE_VERSUS = re.compile(rf"(?<![\d.])({_NUM})[ \t]*(?:vs\.?|versus)[ \t]*$", re.I)
 _ARROW = re.compile(r"[ \t]*(?:->|-->|=>|\u2192|>)[ \t]*")
 _FROM_BEFORE = re.compile(r"\bfrom[ \t]*$", re.I)
@@ -93,6 +109,10 @@ def find_sizes(text: str, start: int, end: int) -> list[Size]:
         head = text[max(start, s - 40) : s]
         if _NOT_A_MEASURE.search(head):
             continue  # "less than 2 mm" bounds a size, it does not measure one
+        if mm >= _ORGAN_SIZE_MIN_MM and (
+            _ORGAN_SIZE_BEFORE.search(head) or _ORGAN_SIZE_AFTER.match(text, m.end(), end)
+        ):
+            continue  # "liver 15cm", "spleen measures 11 cm", "16 cm in craniocaudal length"
         if m.group("upper") and _FROM_BEFORE.search(head):
             # "increased from 12 to 19 mm": a change, not a range
             before = _to_mm(float(m.group("first")), unit)

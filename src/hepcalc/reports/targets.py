@@ -7,7 +7,8 @@ its imaging sign:
   common misspellings (calcificaton, calcfication, calcifed). "noncalcified",
   "calculus" (a stone), "calcitonin" and lab "calcium" are not targets.
 * ``granuloma``: granuloma(s)/granulomata (in the liver these are calcified).
-* ``shadowing``: an echogenic focus with posterior acoustic shadowing (US).
+* ``shadowing``: an echogenic focus with posterior acoustic shadowing (US), or in
+  the fetal liver.
 * ``dense``: hyperdense / dense / high-attenuation focus or foci (CT).
 * ``phlebolith``: a phlebolith (a calcified thrombus, typical of hemangioma).
 
@@ -51,6 +52,11 @@ _SHADOWING = re.compile(r"(?<!dirty )\b(?:shadow(?:ing|s)?|twinkling)\b", re.I)
 _NO_SHADOWING = re.compile(
     r"\b(?:no|without|absent|lacks?|lacking)(?:[ \t\n]+[a-z]+){0,3}?[ \t\n]+shadow", re.I
 )
+# A fetal scan (named in the sentence or the 300 characters before it) and a liver word in
+# the sentence: "echogenic focus in the fetal liver", "FETAL ABDOMEN: hepatic echogenic foci".
+_FETAL = re.compile(r"\b(?:fetal|fetus|foetal|foetus|intra-?uterine|gestation(?:al)?)\b", re.I)
+_LIVER_WORD = re.compile(r"\b(?:liver|hepatic|intrahepatic)\b", re.I)
+_FETAL_LOOKBACK = 300
 _CALCIUM_OK = re.compile(r"[ \t\n]{0,5}(?:deposit|densit|content|containing)", re.I)
 _NON_PREFIX = re.compile(r"(?:\bnon|\bun)[- ]?$", re.I)
 
@@ -151,8 +157,15 @@ def find_targets(
             out.append(Target(s, e, word, "dense", plural))
         else:
             word = m.group("echo")
-            # an echogenic focus is a calcification only when it shadows
-            if _SHADOWING.search(text, start, end) and not _NO_SHADOWING.search(text, start, end):
+            # an echogenic focus is a calcification only when it shadows, or in the fetal
+            # liver (where shadowing is rarely seen and the focus is read as calcification)
+            shadows = _SHADOWING.search(text, start, end) and not _NO_SHADOWING.search(
+                text, start, end
+            )
+            if shadows or (
+                _LIVER_WORD.search(text, start, end)
+                and _FETAL.search(text, max(0, start - _FETAL_LOOKBACK), end)
+            ):
                 plural = text[e : e + 30].lower().split("foc", 1)[-1].startswith("i")
                 out.append(Target(s, e, word, "shadowing", plural))
     return out
@@ -183,9 +196,16 @@ def candidate_positions(text: str) -> list[int]:
             out.append(i)
             i = low.find(stem, i + len(stem))
     # the sign stems count only next to a focus, or to shadowing for an echogenic one
-    if ("echo" in low and ("shadow" in low or "twinkl" in low)) or (
-        "foc" in low and ("dens" in low or "attenuat" in low)
-    ):
+    if (
+        "echo" in low
+        and (
+            "shadow" in low
+            or "twinkl" in low
+            or "fetal" in low
+            or "foetal" in low
+            or "fetus" in low
+        )
+    ) or ("foc" in low and ("dens" in low or "attenuat" in low)):
         for stem in _SIGN_STEMS:
             i = low.find(stem)
             while i >= 0:
