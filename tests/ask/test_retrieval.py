@@ -30,7 +30,7 @@ def test_question_set_is_large_half_unseen_and_refers_to_real_articles(
     assert abs(2 * unseen - len(in_scope)) <= 3  # half of the in-scope questions
     assert len(_split(question_rows, "out_of_scope")) >= 10
     articles = load_kb().articles
-    for r in in_scope + dev_rows:
+    for r in in_scope + [r for r in dev_rows if r["article"] is not None]:
         assert r["article"] in articles, r
 
 
@@ -46,6 +46,8 @@ def test_tuning_half(question_rows: list[dict[str, Any]], dev_rows: list[dict[st
     }
     for split, floor in floors.items():
         assert m[split]["top1"] >= floor, (split, m[split])
+    # near-domain questions the articles do not answer (fatty liver, gallstones...)
+    assert m["dev_out_of_scope"]["dont_know"] == 1.0
 
 
 def test_unseen_half_above_regression_floor(question_rows: list[dict[str, Any]]) -> None:

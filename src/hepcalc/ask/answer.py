@@ -18,7 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from hepcalc.ask.index import Hit, default_index
-from hepcalc.ask.text import DOMAIN_TERMS, OTHER_ORGANS, in_domain, terms
+from hepcalc.ask.text import DOMAIN_TERMS, GENERIC_TERMS, OTHER_ORGANS, in_domain, terms
 from hepcalc.errors import InputError
 from hepcalc.knowledge import load_kb
 
@@ -47,6 +47,10 @@ CALCIFICATION_WORDS = DOMAIN_TERMS | {"spot"}
 # fraction of the best one.
 SECOND_PASSAGE_RATIO = 0.5
 MAX_RELATED = 4
+# A question made only of generic words ("what is a calcified spot in the liver?")
+# asks the general question; any article's score for it is noise between shared
+# words, so the general article answers it.
+GENERAL_ARTICLE = "liver-calcification-basics"
 
 Audience = Literal["clinician", "patient"]
 _SOURCE_NOTE = re.compile(r"\s*\((?:seed|TORCH)[^)]*\)\s*$")
@@ -148,6 +152,8 @@ def answer(question: str, audience: str = "clinician") -> Answer:
     hits = index.search(q_terms)
     if not hits or hits[0].score <= 0:
         return _dont_know([], aud)
+    if set(q_terms) <= GENERIC_TERMS:
+        hits = sorted(hits, key=lambda h: h.article.id != GENERAL_ARTICLE)
     best = hits[0]
     coverage = index.coverage(q_terms, best.article.id)
     if in_domain(q_terms, index.topic_terms):

@@ -1,9 +1,20 @@
-"""The BM25 index over article sections, built once per process.
+"""The BM25 indexes over the knowledge articles, built once per process.
 
-Each document is one article section. Its text is the section (heading,
-clinician and patient wording, so both registers of question match) plus the
-article's title and its example questions, which carry the article's topic into
-every section. An article's score is the best score of its sections.
+Two views of the same articles are searched and fused:
+
+* the **section view**: one document per article section (heading, clinician
+  and patient wording, so both registers of question match) plus the article's
+  title and example questions, which carry the article's topic into every
+  section. An article scores as its best section; this score also picks the
+  passages shown and feeds the relevance gates in ``answer.py``.
+* the **topic view**: one document per article, made of its title (weighted)
+  and its example questions only. Long sections share many words (every article
+  talks about cancer, size, follow-up), so the section view often ranks a
+  neighbouring article first; what a question is *about* is best said by the
+  titles. The topic view breaks such near-ties.
+
+The ranking score is ``section + TOPIC_MIX * topic`` (weights chosen by
+two-fold cross-validation on the development questions, docs/ask.md).
 """
 
 from __future__ import annotations
@@ -18,12 +29,19 @@ import numpy as np
 from hepcalc.ask.text import GENERIC_TERMS, terms
 from hepcalc.knowledge import Article, ArticleSection, load_kb
 
-# BM25 parameters: bm25s defaults (Lucene variant); documents are short and
-# similar in length, so length normalisation matters little.
-K1 = 1.5
-B = 0.75
-# How many times the title and the example questions count in each section.
-TOPIC_WEIGHT = 2
+
+@dataclass(frozen=True)
+class Params:
+    """Retrieval weights; the defaults are the cross-validated ones (docs/ask.md)."""
+
+    k1: float = 1.5
+    b: float = 0.75
+    # How many times the title and the example questions count in each section.
+    topic_weight: int = 2
+    # Topic view: how many times the title counts against the example questions.
+    title_weight: int = 1
+    # Weight of the topic-view score in the ranking (0 = section view only).
+    topic_mix: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -35,18 +53,23 @@ class Passage:
 @dataclass(frozen=True)
 class Hit:
     article: Article
-    score: float
+    score: float  # best section score: the evidence the gates judge
     passages: list[tuple[Passage, float]]  # this article's sections, best first
+    rank_score: float = 0.0  # section + topic_mix * topic: what orders the hits
 
 
 class Index:
-    """BM25 over sections; ``search`` returns articles ranked by best section."""
+    """BM25 over sections fused with BM25 over titles; ``search`` ranks articles."""
 
-    def __init__(self, articles: list[Article]) -> None:
+    def __init__(self, articles: list[Article], params: Params | None = None) -> None:
+        self.params = params or Params()
+        p = self.params
         self.passages = [Passage(a, s) for a in articles for s in a.sections]
-        corpus = [self._document(p) for p in self.passages]
-        self.bm25 = bm25s.BM25(k1=K1, b=B)
+        corpus = [self._document(x) for x in self.passages]
+        self.bm25 = bm25s.BM25(k1=p.k1, b=p.b)
         self.bm25.index(corpus, show_progress=False)
+        self.topic_bm25 = bm25s.BM25(k1=p.k1, b=p.b)
+        self.topic_bm25.index([self._topic_document(a) for a in articles], show_progress=False)
         self.articles = articles
         self.n_docs = len(corpus)
         self.df: dict[str, int] = {}
@@ -59,8 +82,8 @@ class Index:
             - GENERIC_TERMS
         )
         self.vocabulary: dict[str, set[str]] = {}
-        for p, doc in zip(self.passages, corpus, strict=True):
-            self.vocabulary.setdefault(p.article.id, set()).update(doc)
+        for x, doc in zip(self.passages, corpus, strict=True):
+            self.vocabulary.setdefault(x.article.id, set()).update(doc)
 
     def idf(self, term: str) -> float:
         """BM25-style idf; a word no article uses gets the highest weight."""
@@ -81,25 +104,36 @@ class Index:
         total = sum(self.idf(t) for t in specific)
         return sum(self.idf(t) for t in specific if t in vocab) / total
 
-    @staticmethod
-    def _document(p: Passage) -> list[str]:
-        topic = terms(" ".join([p.article.title, *p.article.questions]))
-        body = terms(" ".join([p.section.heading, p.section.clinician, p.section.patient]))
-        return topic * TOPIC_WEIGHT + body
+    def _document(self, x: Passage) -> list[str]:
+        topic = terms(" ".join([x.article.title, *x.article.questions]))
+        body = terms(" ".join([x.section.heading, x.section.clinician, x.section.patient]))
+        return topic * self.params.topic_weight + body
+
+    def _topic_document(self, a: Article) -> list[str]:
+        return terms(a.title) * self.params.title_weight + terms(" ".join(a.questions))
 
     def search(self, query_terms: list[str]) -> list[Hit]:
         if not query_terms:
             return []
         scores = np.asarray(self.bm25.get_scores(query_terms), dtype=float)
+        topic = np.asarray(self.topic_bm25.get_scores(query_terms), dtype=float)
         by_article: dict[str, list[tuple[Passage, float]]] = {}
-        for p, s in zip(self.passages, scores, strict=True):
-            by_article.setdefault(p.article.id, []).append((p, float(s)))
+        for x, s in zip(self.passages, scores, strict=True):
+            by_article.setdefault(x.article.id, []).append((x, float(s)))
         hits = []
-        for a in self.articles:
+        for a, t in zip(self.articles, topic, strict=True):
             ranked = sorted(by_article[a.id], key=lambda ps: -ps[1])
-            hits.append(Hit(article=a, score=ranked[0][1], passages=ranked))
+            best = ranked[0][1]
+            hits.append(
+                Hit(
+                    article=a,
+                    score=best,
+                    passages=ranked,
+                    rank_score=best + self.params.topic_mix * float(t),
+                )
+            )
         # Ties break by article id so answers are deterministic.
-        return sorted(hits, key=lambda h: (-h.score, h.article.id))
+        return sorted(hits, key=lambda h: (-h.rank_score, h.article.id))
 
 
 @lru_cache(maxsize=1)

@@ -27,6 +27,8 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r"(focal )?nodular hyperplasia|\bfnh\b", " fnh "),
     (r"\bhcc\b|hepatocellular carcinoma", " hcc "),
     (r"high[\s-]risk", " highrisk "),
+    (r"\bhow (?:common|often|frequent|many people)\b|\bcommon are\b", " prevalence "),
+    (r"\btell (?:them |it )?apart\b", " versus "),
     # "What now?", "next step", "do anything about it": the asker wants management.
     (
         r"\bwhat (?:now|next)\b|\bnext steps?\b|\bdo anything\b|\bwhat to do\b|"
@@ -235,6 +237,26 @@ _fold("wall", "wall", "walls", "rim", "rims", "shell", "shells", "capsule")
 _fold("miss", "miss", "missed", "misses", "overlook", "overlooked", "undetected")
 _fold("size", "size", "sizes", "sized", "measure", "measured", "measurement", "measurements")
 
+# Lay and shorthand words chosen from general knowledge of how patients and
+# clinicians talk, not from the question sets: patients call a calcification a
+# calcium deposit, a bright or white spot, a shadow; clinicians write calcs,
+# mets, bx, f/u, ddx and "echogenic focus".
+_fold("calcif", "calc", "calcs", "deposit", "deposits", "echogenic", "hyperechoic", "hyperdense")
+_fold("spot", "spot", "spots", "speck", "fleck", "focus", "foci", "mark", "marks", "shadow")
+_fold("spot", "shadows", "patch", "patches", "bright", "brighter", "blob", "blobs")
+_fold("metastasis", "mets", "met", "secondaries", "secondary")
+_fold("biopsy", "bx", "fna")
+_fold("cause", "ddx", "etiology", "aetiology", "origin")
+_fold("turn", "become", "becomes", "became", "becoming", "evolve", "evolves", "degenerate")
+_fold("turn", "convert", "converts", "mutate", "mutates")
+_fold("child", "utero", "womb", "gestation", "gestational", "obstetric", "embryo", "boy", "girl")
+_fold("mri", "magnet", "magnetic")
+_fold("afp", "marker", "markers")
+_fold("small", "small", "tiny", "minute", "minuscule", "microscopic", "pinpoint", "mini")
+_fold("versus", "versus", "vs", "same", "difference", "differences", "differ", "distinguish")
+_fold("prevalence", "prevalence", "prevalent", "incidence", "frequency", "frequent", "commonly")
+_fold("isolat", "isolated", "single", "solitary", "lone", "solitary", "individual")
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -250,7 +272,7 @@ STOPWORDS: frozenset[str] = _words(
 ) | _words(
     # General English verbs, adjectives and fillers that carry no topic: without
     # them an everyday word like "become" would look like an unknown topic word.
-    """become becomes became becoming seem seems seemed see seeing seen saw look looks
+    """seem seems seemed see seeing seen saw look looks
     looking looked say says said saying know knows knew known think thought want wants
     wanted go goes going went come comes came make makes made take takes took put puts
     give gives gave find finds found keep keeps let lets try tries use used uses using
@@ -307,7 +329,9 @@ def stem(word: str) -> str:
 
 def terms(text: str) -> list[str]:
     """Search terms for a question or a passage (order kept, stopwords dropped)."""
-    low = _AGE.sub(_age_word, text.lower())
+    # "US" in capitals is ultrasound, not the pronoun; "f/u" is follow-up.
+    text = re.sub(r"\bUS\b", " ultrasound ", text)
+    low = _AGE.sub(_age_word, text.lower()).replace("f/u", " followup ")
     for pattern, replacement in PHRASES:
         low = re.sub(pattern, replacement, low)
     out: list[str] = []
@@ -326,9 +350,7 @@ GENERIC_TERMS: frozenset[str] = frozenset({"liver", "calcif", "scan", "spot", "s
 
 # Words that by themselves put a question in the domain of the knowledge base:
 # calcifications and the lesions the articles are about.
-DOMAIN_TERMS: frozenset[str] = frozenset(
-    {"calcif", "afp", "granuloma", "hemangioma", "fnh", "hydatid", "punctate"}
-)
+DOMAIN_TERMS: frozenset[str] = frozenset({"calcif", "afp", "granuloma", "hydatid", "punctate"})
 # A question about another organ that never names the liver is not ours
 # (breast, coronary, thyroid or kidney calcifications are different subjects).
 OTHER_ORGANS: frozenset[str] = frozenset(
