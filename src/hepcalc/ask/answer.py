@@ -47,10 +47,12 @@ CALCIFICATION_WORDS = DOMAIN_TERMS | {"spot"}
 # fraction of the best one.
 SECOND_PASSAGE_RATIO = 0.5
 MAX_RELATED = 4
-# A question made only of generic words ("what is a calcified spot in the liver?")
-# asks the general question; any article's score for it is noise between shared
-# words, so the general article answers it.
+# A question made only of generic words ("what is a calcified spot in the liver?",
+# "what causes liver calcification on CT?") asks the general question; any
+# article's score for it is noise between words half the sections share, so the
+# general article answers it.
 GENERAL_ARTICLE = "liver-calcification-basics"
+GENERAL_QUESTION_TERMS = GENERIC_TERMS | {"ultrasound", "ct", "lesion", "cause"}
 
 Audience = Literal["clinician", "patient"]
 _SOURCE_NOTE = re.compile(r"\s*\((?:seed|TORCH)[^)]*\)\s*$")
@@ -152,7 +154,7 @@ def answer(question: str, audience: str = "clinician") -> Answer:
     hits = index.search(q_terms)
     if not hits or hits[0].score <= 0:
         return _dont_know([], aud)
-    if set(q_terms) <= GENERIC_TERMS:
+    if set(q_terms) <= GENERAL_QUESTION_TERMS:
         hits = sorted(hits, key=lambda h: h.article.id != GENERAL_ARTICLE)
     best = hits[0]
     coverage = index.coverage(q_terms, best.article.id)

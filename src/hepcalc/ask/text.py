@@ -27,7 +27,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r"(focal )?nodular hyperplasia|\bfnh\b", " fnh "),
     (r"\bhcc\b|hepatocellular carcinoma", " hcc "),
     (r"high[\s-]risk", " highrisk "),
-    (r"\bhow (?:common|often|frequent|many people)\b|\bcommon are\b", " prevalence "),
+    (r"\bhow (?:common|frequent|many people)\b|\bcommon are\b", " prevalence "),
     (r"\btell (?:them |it )?apart\b", " versus "),
     # "What now?", "next step", "do anything about it": the asker wants management.
     (
@@ -255,7 +255,7 @@ _fold("afp", "marker", "markers")
 _fold("small", "small", "tiny", "minute", "minuscule", "microscopic", "mini")
 _fold("punctate", "pinpoint", "pinpoints", "pinhead")
 _fold("versus", "versus", "vs", "same", "difference", "differences", "differ", "distinguish")
-_fold("prevalence", "prevalence", "prevalent", "incidence", "frequency", "frequent", "commonly")
+_fold("prevalence", "prevalence", "prevalent", "incidence", "commonly")
 _fold("isolat", "isolated", "single", "solitary", "lone", "solitary", "individual")
 
 
