@@ -255,6 +255,18 @@ def test_dev_report(row: dict[str, Any], extract: Callable[..., list[Any]]) -> N
     )
 
 
+DEV2 = _rows("dev2")
+
+
+@pytest.mark.parametrize("row", DEV2, ids=[r["id"] for r in DEV2])
+def test_dev2_report(row: dict[str, Any], extract: Callable[..., list[Any]]) -> None:
+    """Every dev2 report (a second tuning set, written in other phrasings) must pass too."""
+    rs = scoring.score_report(row["id"], row["expected"], _predict(extract, row))
+    assert rs.ok(("detection", "size", "count")), (
+        f"{row['id']} ({row['note']}):\n{_explain(rs)}\n--- text ---\n{row['text']}"
+    )
+
+
 def _heldout_score(rows: list[dict[str, Any]], extract: Callable[..., list[Any]], label: str):
     preds = {row["id"]: _predict(extract, row) for row in rows}
     score = scoring.score_corpus(rows, preds)

@@ -103,7 +103,7 @@ HOST_WORDS = re.compile(
 _NOT_HOST = re.compile(
     r"\b(?:adjacent[ \t\n]+to|near|next[ \t\n]+to|separate[ \t\n]+from|abutting|apart[ \t\n]+from"
     r"|distinct[ \t\n]+from|no|without)[ \t\n]+(?:the[ \t\n]+|a[ \t\n]+|an[ \t\n]+"
-    r"|any[ \t\n]+)?(?P<assoc>associated[ \t\n]+|underlying[ \t\n]+)?(?:[a-z0-9.]+[ \t\n]+){0,3}$",
+    r"|any[ \t\n]+)?(?P<assoc>associated[ \t\n]+|underlying[ \t\n]+)?(?:[a-z0-9.-]+[ \t\n]+){0,3}$",
     re.I,
 )
 _CONTAINS = re.compile(
@@ -123,6 +123,8 @@ _COMPLEX = re.compile(
     re.I,
 )
 
+# "none larger than 2 mm" bounds a size; it compares nothing with a prior exam
+_THAN_N = r"[ \t\n]+than[ \t\n]+(?:\d|a[ \t\n]+few|one|two|three)"
 _COMPARISON = (
     (
         Comparison.new,
@@ -140,7 +142,10 @@ _COMPARISON = (
         re.compile(
             r"\b(?:increas(?:ed|ing|e)|enlarging|(?:has|have)[ \t\n]+enlarged"
             r"|enlarged[ \t\n]+(?:since|from|compared"
-            r"|in[ \t\n]+the[ \t\n]+interval)|grown|growing|growth|(?<!the )larger|(?<!the )bigger"
+            r"|in[ \t\n]+the[ \t\n]+interval)|grown|growing|growth|(?<!the )larger(?!"
+            + _THAN_N
+            + ")"
+            r"|(?<!the )bigger(?!" + _THAN_N + ")"
             r"|progress(?:ed|ion|ing))\b",
             re.I,
         ),
@@ -148,7 +153,8 @@ _COMPARISON = (
     (
         Comparison.decreased,
         re.compile(
-            r"\b(?:decreas(?:ed|ing|e)|smaller|reduc(?:ed|tion)|shrunk|shrinking|regress(?:ed|ion)"
+            r"\b(?:decreas(?:ed|ing|e)|smaller(?!" + _THAN_N + ")|reduc(?:ed|tion)|shrunk|shrinking"
+            r"|regress(?:ed|ion)"
             r"|diminish(?:ed|ing))\b",
             re.I,
         ),

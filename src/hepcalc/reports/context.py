@@ -44,7 +44,8 @@ _PSEUDO = re.compile(
 
 _NEG_BEFORE = re.compile(
     r"\b(?:no|not|without|negative[ \t\n]+for|free[ \t\n]+of|absence[ \t\n]+of|absent"
-    r"|denies|neither|nor|none[ \t\n]+of|never|lack[ \t\n]+of|resolution[ \t\n]+of)\b",
+    r"|denies|neither|nor|none[ \t\n]+of|never|lack[ \t\n]+of|resolution[ \t\n]+of|nil"
+    r"|no[ \t\n]+(?:sign|signs|suggestion|features?)[ \t\n]+of)\b",
     re.I,
 )
 _NEG_AFTER = re.compile(
@@ -93,13 +94,17 @@ _HYPOTHETICAL_BEFORE = re.compile(
     r"|sensitivity[ \t\n]+(?:for|to)|insensitive[ \t\n]+(?:for|to)"
     r"|detection[ \t\n]+of|correlat[a-z]*[ \t\n]+(?:with|for)|screen(?:ing)?[ \t\n]+for"
     r"|in[ \t\n]+case[ \t\n]+of|question[ \t\n]+of"
-    r"|concern[ \t\n]+for[ \t\n]+possible)\b",
+    r"|concern[ \t\n]+for[ \t\n]+possible"
+    r"|(?:would|could|might|will|may)[ \t\n]+(?:better[ \t\n]+|more[ \t\n]+reliably[ \t\n]+)?"
+    r"(?:depict|show|detect|demonstrate|characteri[sz]e|confirm|identify|visuali[sz]e"
+    r"|exclude))\b",
     re.I,
 )
 _HYPOTHETICAL_AFTER = re.compile(
     r"\b(?:cannot|can[ \t\n]*not|could[ \t\n]+not)[ \t\n]+be[ \t\n]+"
     r"(?:assessed|evaluated|determined|characterized|excluded[ \t\n]+on)"
-    r"|\b(?:is|are)[ \t\n]+(?:limited|not[ \t\n]+(?:well[ \t\n]+)?(?:assessed|evaluated))\b",
+    r"|\b(?:is|are)[ \t\n]+(?:limited|not[ \t\n]+(?:well[ \t\n]+)?(?:assessed|evaluated))\b"
+    r"|\bif[ \t\n]+(?:clinically|needed|required|indicated|desired|necessary|warranted)\b",
     re.I,
 )
 _LIMITED = re.compile(r"\blimited\b", re.I)
@@ -176,9 +181,19 @@ def _last_trigger_reaches(
 
 
 def read_context(
-    text: str, clause_start: int, clause_end: int, target_start: int, target_end: int
+    text: str,
+    clause_start: int,
+    clause_end: int,
+    target_start: int,
+    target_end: int,
+    sentence: tuple[int, int] | None = None,
 ) -> Context:
-    """Context of the target at [target_start, target_end) inside its clause."""
+    """Context of the target at [target_start, target_end) inside its clause.
+
+    ``sentence`` (its span) is where a cue that the finding is still there is looked
+    for: "Prior CT showed a calcified granuloma; it is again seen" is current.
+    """
+    cue_span = sentence or (clause_start, clause_end)
     # NegEx-style windows: triggers act within a few words of the target, and bounded
     # windows keep long run-on clauses cheap.
     clause_start = max(clause_start, target_start - _WINDOW)
@@ -202,7 +217,7 @@ def read_context(
         # "evaluation for calcification is limited", "MRI is limited for calcification"
         hypothetical = bool(re.search(r"\b(?:evaluat|assess|sensitiv|detect)", clause, re.I))
     historical = _last_trigger_reaches(before, _HISTORICAL_BEFORE) and not _CURRENT_CUE.search(
-        clause
+        text, *cue_span
     )
     hedged = bool(_HEDGE_BEFORE.search(before_raw[-60:]) or _HEDGE_AFTER.search(after_raw))
     return Context(negated, resolved, historical, hypothetical, hedged)

@@ -24,7 +24,7 @@ _LIVER = (
     r"livers?|hepatic(?![ \t\n]+(?:arter|veins?\b|flexure))|hepato(?!duodenal|renal)[a-z]*"
     r"|intra-?hepatic|sub-?hepatic|caudate|couinaud"
     r"|(?:right|left)[ \t\n]+(?:hepatic[ \t\n]+)?lobes?|(?-i:R|L)\.?[ \t]+lobe"
-    r"|left[ \t\n]+lateral[ \t\n]+segment"
+    r"|left[ \t\n]+lateral[ \t\n]+segment|both[ \t\n]+(?:hepatic[ \t\n]+)?lobes|bilobar"
     r"|segments?[ \t\n]+(?:[1-8][ab]?|i{1,3}|iv[ab]?|vi{0,3}|v|one|two|three|four|five|six|seven"
     r"|eight)\b"
     r"|seg\.?[ \t]*(?:[1-8]|i{1,3}|iv|vi{0,3}|v)\b|hepatic[ \t\n]+dome"

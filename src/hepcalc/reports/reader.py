@@ -21,6 +21,7 @@ a reviewer sees why.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from dataclasses import dataclass
@@ -267,6 +268,8 @@ def _read(
                     )  # fmt: skip
                     if len(drafts) > before and drafts[-1].size_mm is None:
                         _size_from_next_sentence(text, sents, idx, drafts[-1])
+                    if len(drafts) > before:
+                        _another_in_next_sentence(text, sents, idx, drafts, candidates)
     findings = [_finalise(d) for d in _merge(drafts)[:MAX_FINDINGS]]
     reading = ReportReading(findings=findings, excluded=excluded if full else [])
     if full:
@@ -367,6 +370,14 @@ def _read_sentence(
         in_clause = targets[ti:tj]
         ti = tj
         if not in_clause:
+            if (
+                len(previous) == 1
+                and previous[0].size_mm is None
+                and _IT_MEASURES.match(text, c_start, c_end)
+            ):
+                # "...; it is again seen and measures 3 mm": the size in the next clause
+                _size_from_span(text, c_start, c_end, previous[0])
+                continue
             if previous and _CONTINUATION.match(text, c_start, c_end):
                 # "two calcified granulomas, one in the right lobe measuring 4 mm and one in
                 # the left lobe measuring 3 mm": the second clause is the second finding
@@ -396,7 +407,9 @@ def _read_sentence(
             organ = "pelvis"  # a phlebolith with no liver context is a pelvic vein's
         if excluded is None and (organ != "liver" or sec.category in _NOT_CURRENT_SECTIONS):
             continue
-        ctx = context.read_context(text, c_start, c_end, first.start, first.end)
+        ctx = context.read_context(
+            text, c_start, c_end, first.start, first.end, sentence=(s_start, s_end)
+        )
         if features_cache is None:
             features_cache = attributes.read_features(text, s_start, s_end)
         features = dict(features_cache)
@@ -439,8 +452,12 @@ def _size_from_next_sentence(text: str, sents: _SectionSentences, idx: int, d: _
     if idx + 1 >= len(sents.spans):
         return
     n_start, n_end = sents.spans[idx + 1]
-    if not _IT_MEASURES.match(text, n_start, n_end):
-        return
+    if _IT_MEASURES.match(text, n_start, n_end):
+        _size_from_span(text, n_start, n_end, d)
+
+
+def _size_from_span(text: str, n_start: int, n_end: int, d: _Draft) -> None:
+    """Fill a sizeless draft from "It measures 5 mm (previously 4 mm)" at ``n_start``."""
     found = sizes.find_sizes(text, n_start, n_end)
     current = [z for z in found if not z.prior]
     priors = [z for z in found if z.prior]
@@ -460,6 +477,37 @@ def _size_from_next_sentence(text: str, sents: _SectionSentences, idx: int, d: _
             )
     if d.comparison is None:
         d.comparison = attributes.read_comparison(text, n_start, n_end)
+
+
+def _another_in_next_sentence(
+    text: str, sents: _SectionSentences, idx: int, drafts: list[_Draft], candidates: list[int]
+) -> None:
+    """ "A 5 mm calcification in segment 7. Another, measuring 3 mm, is in segment 2.":
+    a next sentence that opens on "another"/"a second one" and names no target itself is
+    a further finding of the same kind, with its own size and place."""
+    if idx + 1 >= len(sents.spans):
+        return
+    n_start, n_end = sents.spans[idx + 1]
+    if not _CONTINUATION.match(text, n_start, n_end):
+        return
+    k = bisect.bisect_left(candidates, n_start)
+    if k < len(candidates) and candidates[k] < n_end:
+        return  # it names its own target: read as a sentence of its own
+    model = drafts[-1]
+    extra = _continuation(text, n_start, n_end, model, model.sentence_key)
+    if extra is None:
+        return
+    if model.count == 2:
+        model.count = 1
+    ev_start, ev_end = _evidence_span(n_start, n_end, n_start, n_end)
+    extra.evidence = Evidence(
+        sentence=text[ev_start:ev_end],
+        start=ev_start,
+        end=ev_end,
+        section=model.evidence.section,
+        hedged=model.evidence.hedged,
+    )
+    drafts.append(extra)
 
 
 def _evidence_span(s_start: int, s_end: int, c_start: int, c_end: int) -> tuple[int, int]:
