@@ -351,37 +351,18 @@ GENERIC_TERMS: frozenset[str] = frozenset({"liver", "calcif", "scan", "spot", "s
 
 # Words that by themselves put a question in the domain of the knowledge base:
 # calcifications and the lesions the articles are about.
-DOMAIN_TERMS: frozenset[str] = frozenset({"calcif", "afp", "granuloma", "hydatid", "punctate"})
+DOMAIN_TERMS: frozenset[str] = frozenset({"calcif", "granuloma", "hydatid", "punctate"})
 # A question about another organ that never names the liver is not ours
-# (breast, coronary, thyroid or kidney calcifications are different subjects).
+# (breast, coronary, thyroid, kidney, spleen or placental calcifications are
+# different subjects). Stemmed like every other term.
 OTHER_ORGANS: frozenset[str] = frozenset(
-    {
-        "breast",
-        "mammogram",
-        "mammography",
-        "coronary",
-        "heart",
-        "artery",
-        "arteri",
-        "aortic",
-        "valve",
-        "thyroid",
-        "kidney",
-        "renal",
-        "brain",
-        "prostate",
-        "lung",
-        "pancrea",
-        "pancreas",
-        "pancreatic",
-        "gallbladder",
-        "tendon",
-        "shoulder",
-        "joint",
-        "dental",
-        "tooth",
-    }
-)
+    stem(w)
+    for w in """breast mammogram mammography coronary heart artery arteries arterial aortic
+    aorta valve mitral carotid thyroid kidney kidneys renal brain pineal prostate lung lungs
+    pancreas pancreatic gallbladder gallstone gallstones tendon shoulder joint dental tooth
+    teeth spleen splenic lymph adrenal ovary ovarian uterus uterine fibroid testicle
+    testicular scrotal bladder placenta placental eye skin muscle""".split()
+) | {"arteri", "pancrea"}
 
 
 def in_domain(question_terms: list[str], topic_terms: frozenset[str]) -> bool:
