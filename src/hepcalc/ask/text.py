@@ -357,11 +357,13 @@ DOMAIN_TERMS: frozenset[str] = frozenset({"calcif", "granuloma", "hydatid", "pun
 # different subjects). Stemmed like every other term.
 OTHER_ORGANS: frozenset[str] = frozenset(
     stem(w)
-    for w in """breast mammogram mammography coronary heart artery arteries arterial aortic
+    for w in _words(
+        """breast mammogram mammography coronary heart artery arteries arterial aortic
     aorta valve mitral carotid thyroid kidney kidneys renal brain pineal prostate lung lungs
     pancreas pancreatic gallbladder gallstone gallstones tendon shoulder joint dental tooth
     teeth spleen splenic lymph adrenal ovary ovarian uterus uterine fibroid testicle
-    testicular scrotal bladder placenta placental eye skin muscle""".split()
+    testicular scrotal bladder placenta placental eye skin muscle"""
+    )
 ) | {"arteri", "pancrea"}
 
 
