@@ -39,8 +39,8 @@ _COUNT = re.compile(
     r"|diffuse|clustered|cluster|multifocal|myriad|some)\b"
     r"|\b(?P<word>a|an|one|single|solitary|isolated|lone|two|couple|pair|three|four|five|six"
     r"|seven|eight|nine|ten)\b"
-    r"|(?<![\d.])(?P<digit>[1-9]\d?)(?![\d.])(?![ \t]*(?:-[ \t]*)?(?:mm|cm|x|\u00d7|millim|centim"
-    r"|%|hu|/|weeks?|wks?|w\b|days?|months?|mo\b|years?|yrs?|y\b|yo\b|h\b|hours?|ml|cc\b|kg|g\b"
+    r"|(?<![\d.])(?P<digit>[1-9]\d?)(?![\d.])(?![ \t]*(?:-[ \t]*)?(?:mm|cm|[x\u00d7][ \t]*\d"
+    r"|millim|centim|%|hu|/|weeks?|wks?|w\b|days?|months?|mo\b|years?|yrs?|y\b|yo\b|h\b|hours?|ml|cc\b|kg|g\b"
     r"|mg|units?|o'?clock|:))",
     re.I,
 )
@@ -398,7 +398,8 @@ def read_host(
         if specific:
             m = min(specific, key=lambda h: abs(h.start() - target_start))
     word = m.group(0).lower()
-    where, plural = m.start(), word.endswith(("s", "ata")) and word not in ("mass", "cystic")
+    where = m.start()
+    plural = word.endswith(("s", "ata")) and not word.endswith(("mass", "cystic", "sis"))
     if word.endswith("masses"):
         plural = True
     if m.group("cyst"):

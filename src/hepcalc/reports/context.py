@@ -75,6 +75,8 @@ _RESOLVED_BEFORE = re.compile(
 _HISTORICAL_BEFORE = re.compile(
     r"\b(?:history[ \t\n]+of|hx[ \t\n]+of|h/o|known[ \t\n]+history|past[ \t\n]+history"
     r"|status[ \t\n]+post|s/p|previously[ \t\n]+(?:resected|treated|ablated|removed)"
+    r"|(?:mother|father|sister|brother|sibling|parent|grandmother|grandfather|aunt|uncle"
+    r"|family|relative)(?:'s)?[ \t\n]+(?:had|has|with|was|is|history)"
     r"|(?:prior|previous|old|outside)[ \t\n]+(?:ct|us|mri|mr|ultrasound|sonogram|study|exam"
     r"|examination|imaging|scan)[ \t\n]+(?:showed|demonstrated|revealed|described|noted)"
     r"|(?:follow[- ]?up|f/u|surveillance|re-?evaluation|evaluation|assessment|reassessment)"

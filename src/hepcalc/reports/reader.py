@@ -378,6 +378,9 @@ def _read_sentence(
                 # "...; it is again seen and measures 3 mm": the size in the next clause
                 _size_from_span(text, c_start, c_end, previous[0])
                 continue
+            if len(previous) == 1 and previous[0].prior_size_mm is None:
+                # "... now 7 mm; on the prior it measured 5 mm": a prior in the next clause
+                _prior_from_span(text, c_start, c_end, previous[0])
             if previous and _CONTINUATION.match(text, c_start, c_end):
                 # "two calcified granulomas, one in the right lobe measuring 4 mm and one in
                 # the left lobe measuring 3 mm": the second clause is the second finding
@@ -454,6 +457,23 @@ def _size_from_next_sentence(text: str, sents: _SectionSentences, idx: int, d: _
     n_start, n_end = sents.spans[idx + 1]
     if _IT_MEASURES.match(text, n_start, n_end):
         _size_from_span(text, n_start, n_end, d)
+
+
+def _prior_from_span(text: str, c_start: int, c_end: int, d: _Draft) -> None:
+    """Fill the prior size of a sized draft from a clause that gives only a prior size."""
+    found = sizes.find_sizes(text, c_start, c_end)
+    if d.size_mm is None or len(found) != 1 or not found[0].prior:
+        return
+    d.prior_size_mm = found[0].mm
+    if d.comparison is None:
+        d.comparison = _compare(d.size_mm, d.prior_size_mm)
+
+
+def _compare(current: float, prior: float) -> Comparison:
+    """Comparison from the two sizes (equal = stable)."""
+    if current > prior:
+        return Comparison.increased
+    return Comparison.decreased if current < prior else Comparison.stable
 
 
 def _size_from_span(text: str, n_start: int, n_end: int, d: _Draft) -> None:
@@ -654,9 +674,11 @@ def _drafts_for_clause(
         plural = (
             any(t.plural for t in in_clause) if host.kind is FindingKind.calcification else False
         )
-        count = attributes.count_after(text, first.end) or attributes.read_count(
-            text, c_start, first.start, plural
+        after = next(
+            (n for t in in_clause if (n := attributes.count_after(text, t.end)) is not None),
+            None,
         )
+        count = after or attributes.read_count(text, c_start, first.start, plural)
     else:
         # the finding is the lesion: count the lesions ("calcified metastases" = several)
         count = attributes.read_count(text, c_start, min(first.start, host.word_start), host.plural)

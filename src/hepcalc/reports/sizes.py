@@ -44,7 +44,9 @@ _PRIOR_AFTER = re.compile(
     re.I,
 )
 _CURRENT_BEFORE = re.compile(
-    r"(?:now|currently|today|to)[ \t:(]*(?:measuring|measures)?[ \t]*$", re.I
+    r"(?:now|currently|today|(?<!compared )(?<!relative )(?<!similar )(?<!equal )to)"
+    r"[ \t:(]*(?:measuring|measures)?[ \t]*$",
+    re.I,
 )
 _NOT_A_MEASURE = re.compile(
     r"(?:less[ \t]+than|smaller[ \t]+than|under|below|<|sub-?)[ \t]*$|(?:<|(?<![-=])>)[ \t]*$",
@@ -75,7 +77,8 @@ _FROM_BEFORE = re.compile(r"\bfrom[ \t]*$", re.I)
 _LARGEST = re.compile(
     r"(?:largest|larger|biggest|up[ \t]+to|maximum|max|exceeding)\b[^.;]{0,30}$", re.I
 )
-_SUPERLATIVE = re.compile(r"(?:largest|larger|biggest)\b[^.;]{0,30}$", re.I)
+# "the larger 5 mm" says there are several; "slightly larger at 7 mm" compares with before
+_SUPERLATIVE = re.compile(r"(?:largest|the[ \t]+larger|biggest)\b[^.;]{0,30}$", re.I)
 
 
 @dataclass(frozen=True, slots=True)
