@@ -28,3 +28,38 @@ def test_domain_gate() -> None:
     assert not in_domain(terms("fatty liver diet"), topics)
     assert not in_domain(terms("breast microcalcifications"), topics)
     assert in_domain(terms("breast cancer spread to the liver with calcification"), topics)
+
+
+def test_lay_words_and_shorthand_fold() -> None:
+    assert terms("calcium deposit")[:2] == ["calcif", "calcif"]
+    assert terms("echogenic focus") == terms("calcified spot")
+    assert terms("US f/u") == ["ultrasound", "followup"]
+    assert terms("us") == []  # the pronoun is still a stopword
+    assert terms("Can it become cancer?") == terms("Can it turn into cancer?")
+    assert terms("How common are they?") == ["prevalence"]
+    assert "prevalence" not in terms("How often should it be checked?")
+
+
+def test_misspelt_domain_words_are_read_but_real_words_are_not() -> None:
+    for typo, word in [
+        ("calsification", "calcification"),
+        ("calcifide", "calcified"),
+        ("biopsey", "biopsy"),
+        ("hemangeoma", "hemangioma"),
+        ("metastisis", "metastasis"),
+        ("ultrasond", "ultrasound"),
+    ]:
+        assert stem(typo) == stem(word), typo
+    for real in [
+        "classification",
+        "clarification",
+        "qualification",
+        "calculation",
+        "hematoma",
+        "granular",
+        "ultrasonic",
+        "hydrated",
+        "puncture",
+    ]:
+        assert stem(real) not in {stem(w) for w in ("calcification", "hemangioma", "granuloma")}
+        assert stem(real) not in {"ultrasound", "hydatid", "punctate"}, real

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from hepcalc.ask.index import Hit, default_index
+from hepcalc.ask.index import Hit, Index, default_index
 from hepcalc.ask.text import DOMAIN_TERMS, GENERIC_TERMS, OTHER_ORGANS, in_domain, terms
 from hepcalc.errors import InputError
 from hepcalc.knowledge import load_kb
@@ -145,12 +145,16 @@ def strong_match(q_terms: list[str], coverage: float, score: float) -> bool:
     return coverage >= STRONG_COVERAGE and score >= STRONG_SCORE
 
 
-def answer(question: str, audience: str = "clinician") -> Answer:
-    """Answer ``question`` from the knowledge articles for ``audience``."""
+def answer(question: str, audience: str = "clinician", index: Index | None = None) -> Answer:
+    """Answer ``question`` from the knowledge articles for ``audience``.
+
+    ``index`` defaults to the packaged articles; ``ask.tune`` passes indexes built
+    with other weights to compare them.
+    """
     q = _validate(question, audience)
     aud: Audience = "patient" if audience == "patient" else "clinician"
     q_terms = terms(q)
-    index = default_index()
+    index = index or default_index()
     hits = index.search(q_terms)
     if not hits or hits[0].score <= 0:
         return _dont_know([], aud)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from hepcalc.ask.answer import answer
-from hepcalc.ask.index import default_index
+from hepcalc.ask.index import Index, default_index
 from hepcalc.ask.text import terms
 
 
@@ -22,18 +22,18 @@ def load_rows(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-def evaluate(rows: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+def evaluate(rows: list[dict[str, Any]], index: Index | None = None) -> dict[str, dict[str, float]]:
     """Per split: n, top1 (answered with the expected article), mrr, dont_know rate.
 
     Top-1 counts the ANSWER (after the relevance gates), so a correct article that
     was refused as "don't know" is a miss; MRR uses the raw ranking.
     """
-    index = default_index()
+    index = index or default_index()
     acc: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for row in rows:
         m = acc[row["split"]]
         m["n"] += 1
-        got = answer(row["q"])
+        got = answer(row["q"], index=index)
         if row["article"] is None:
             m["dont_know"] += not got.known
             continue

@@ -9,7 +9,9 @@ auditable: a reviewer can read exactly why two words match.
 
 from __future__ import annotations
 
+import difflib
 import re
+from functools import lru_cache
 
 # Multi-word phrases first (applied to lowercased text before tokenizing).
 PHRASES: tuple[tuple[str, str], ...] = (
@@ -294,15 +296,47 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 UNITS: frozenset[str] = frozenset({"mm", "cm", "ml", "ng", "hu", "kpa", "mo", "yr", "yrs"})
 
 
+# Patients misspell the long domain words ("calsification", "biopsey",
+# "hemangeoma"). A word close to one of these (difflib ratio >= TYPO_CUTOFF) is
+# read as it. The cutoff was chosen so that real words stay themselves:
+# classification, clarification, qualification, calculation, hematoma, granular,
+# ultrasonic, hydrated, puncture (tests/ask/test_text.py).
+TYPO_TARGETS: tuple[str, ...] = (
+    "calcification",
+    "calcifications",
+    "calcified",
+    "calcium",
+    "biopsy",
+    "biopsied",
+    "punctate",
+    "metastases",
+    "metastasis",
+    "hemangioma",
+    "granuloma",
+    "ultrasound",
+    "chemotherapy",
+    "hydatid",
+    "echinococcus",
+)
+TYPO_CUTOFF = 0.85
+TYPO_MIN_LENGTH = 6
+
+
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light suffix stripper: plurals, verb endings and a final "e", nothing clever.
 
-    Lexicon words map to their canonical term. Other words lose a plural or verb
-    ending and then a final "e", so "sample", "sampled" and "samples" all give
-    "sampl" on both the question side and the article side.
+    Lexicon words map to their canonical term; a near-miss spelling of a key
+    domain word maps to that word. Other words lose a plural or verb ending and
+    then a final "e", so "sample", "sampled" and "samples" all give "sampl" on
+    both the question side and the article side.
     """
     if word in LEXICON:
         return LEXICON[word]
+    if len(word) >= TYPO_MIN_LENGTH:
+        close = difflib.get_close_matches(word, TYPO_TARGETS, n=1, cutoff=TYPO_CUTOFF)
+        if close:
+            return LEXICON.get(close[0], close[0])
     base = word
     for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
         if not word.endswith(suffix) or len(word) - len(suffix) < 3:
