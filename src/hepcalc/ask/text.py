@@ -31,6 +31,11 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r"high[\s-]risk", " highrisk "),
     (r"\bhow (?:common|frequent|many people)\b|\bcommon are\b", " prevalence "),
     (r"\btell (?:them |it )?apart\b", " versus "),
+    (r"\b(?:change|changes|changing|changed) into\b", " turn "),
+    (r"\bdeal(?:t|s|ing)? with\b", " manag "),
+    (r"\bfluid[\s-]filled\b", " cyst "),
+    # "increased AFP" is a raised level, not growth
+    (r"\bincreas\w*(?= +(?:serum +)?afp\b)", " elevat "),
     # "What now?", "next step", "do anything about it": the asker wants management.
     (
         r"\bwhat (?:now|next)\b|\bnext steps?\b|\bdo anything\b|\bwhat to do\b|"
@@ -258,6 +263,9 @@ _fold("small", "small", "tiny", "minute", "minuscule", "microscopic", "mini")
 _fold("punctate", "pinpoint", "pinpoints", "pinhead")
 _fold("versus", "versus", "vs", "same", "difference", "differences", "differ", "distinguish")
 _fold("prevalence", "prevalence", "prevalent", "incidence", "commonly")
+_fold("child", "birth", "born", "infancy", "adolescent", "teenager", "youngster")
+_fold("manag", "handle", "handled", "handling", "approach", "approached")
+_fold("cyst", "sac", "sacs")
 _fold("isolat", "isolated", "single", "solitary", "lone", "solitary", "individual")
 
 
