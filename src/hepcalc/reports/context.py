@@ -60,11 +60,14 @@ _NEG_AFTER = re.compile(
     r"(?:an?[ \t\n]+|the[ \t\n]+)?(?:(?:retained|residual|surgical|post-?surgical|prior"
     r"|intrahepatic|biliary|portal[ \t\n]+venous)[ \t\n]+)?"
     r"(?:clips?|staples?|sutures?|lipiodol|ethiodi[sz]ed|oral[ \t\n]+contrast|pneumobilia|air|gas"
-    r"|artifacts?|artefacts?|stents?|coils?|embolization|amiodarone)\b",
+    r"|artifacts?|artefacts?|stents?|coils?|embolization|amiodarone|post-?procedural"
+    r"|post-?ablation|post-?treatment|treatment[ \t\n]+related|barium|excreted[ \t\n]+contrast"
+    r"|ethiodized[ \t\n]+oil|drains?|catheters?|foreign[ \t\n]+bod(?:y|ies))\b",
     re.I,
 )
 _RESOLVED_AFTER = re.compile(
     r"\b(?:has|have)?[ \t\n]*(?:resolved|disappeared)\b"
+    r"|\bnot[ \t\n]+(?:been[ \t\n]+)?re-?(?:demonstrated|identified|visuali[sz]ed|seen|imaged)\b"
     r"|\bno[ \t\n]+longer[ \t\n]+(?:seen|visualized|visualised|identified|present|evident"
     r"|demonstrated|visible|appreciated|apparent|noted|detected)\b",
     re.I,

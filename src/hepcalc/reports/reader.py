@@ -402,6 +402,8 @@ def _read_sentence(
             organ = sents.organ_before(idx)
         if organ is None and liver_report:
             organ = "liver"
+        if organ == "liver":
+            organ = _reattributed(text, first.end, c_end, clause_organs) or organ
         if (
             first.kind == "phlebolith"
             and organ is None
@@ -443,6 +445,34 @@ def _read_sentence(
 
 
 _HEMANGIOMA = re.compile(r"h(?:a)?emangioma", re.I)
+# "The liver calcification is actually within the right kidney", "extrahepatic", "outside
+# the liver": the report moves the finding out of the liver after naming it
+_MOVED = re.compile(
+    r"\b(?:actually|in[ \t\n]+fact|rather|instead|in[ \t\n]+retrospect|on[ \t\n]+review)\b", re.I
+)
+_NO_BEFORE = re.compile(r"\b(?:no|without|nor)\b", re.I)
+_NOT_LIVER = re.compile(
+    r"\b(?:outside[ \t\n]+(?:of[ \t\n]+)?the[ \t\n]+liver|not[ \t\n]+(?:with)?in"
+    r"[ \t\n]+the[ \t\n]+liver|not[ \t\n]+hepatic)\b",
+    re.I,
+)
+
+
+def _reattributed(
+    text: str, target_end: int, c_end: int, clause_organs: list[organs.OrganMention]
+) -> str | None:
+    """The organ a clause moves a 'liver' target to, after the target ("... is actually
+    within the right kidney"), or None when it does not."""
+    out = _NOT_LIVER.search(text, target_end, c_end)
+    if out is not None and not _NO_BEFORE.search(
+        text, max(target_end, out.start() - 30), out.start()
+    ):
+        return "other"  # (but "without disease outside the liver" moves nothing)
+    moved = _MOVED.search(text, target_end, c_end)
+    if moved is None:
+        return None
+    later = [o for o in clause_organs if o.start >= moved.end() and o.organ != "liver"]
+    return later[0].organ if later else None
 
 
 _IT_MEASURES = re.compile(
