@@ -93,6 +93,13 @@ _CURRENT_CUE = re.compile(
     r"[ \t\n]+current|present[ \t\n]+study)\b",
     re.I,
 )
+# Said anywhere in the sentence, these keep a finding first named as historical current:
+# "Prior CT showed a calcified granuloma; it is again seen" (not "today", "now": those
+# also describe the rest of the organ).
+_STILL_THERE = re.compile(
+    r"\b(?:again|persist[a-z]*|still|remains?|unchanged|stable|re-?demonstrated|re-?identified)\b",
+    re.I,
+)
 _HYPOTHETICAL_BEFORE = re.compile(
     r"\b(?:evaluat(?:e|ion|ing)[ \t\n]+for|assess(?:ment)?[ \t\n]+for|if"
     r"|rule[ \t\n]+out|r/o|to[ \t\n]+(?:exclude|confirm|evaluate|assess|detect|look)"
@@ -221,8 +228,8 @@ def read_context(
     if not hypothetical and _LIMITED.search(clause):
         # "evaluation for calcification is limited", "MRI is limited for calcification"
         hypothetical = bool(re.search(r"\b(?:evaluat|assess|sensitiv|detect)", clause, re.I))
-    historical = _last_trigger_reaches(before, _HISTORICAL_BEFORE) and not _CURRENT_CUE.search(
-        text, *cue_span
+    historical = _last_trigger_reaches(before, _HISTORICAL_BEFORE) and not (
+        _CURRENT_CUE.search(clause) or _STILL_THERE.search(text, *cue_span)
     )
     hedged = bool(_HEDGE_BEFORE.search(before_raw[-60:]) or _HEDGE_AFTER.search(after_raw))
     return Context(negated, resolved, historical, hypothetical, hedged)

@@ -294,7 +294,8 @@ _ANAPHORA = re.compile(
 )
 # "Adjacent to it there is a 2 mm calcification": beside the lesion, not in it.
 _ADJACENT_TO_IT = re.compile(
-    r"\b(?:adjacent|next|close|near|lateral|medial|anterior|posterior|superior|inferior)"
+    r"\b(?:adjacent|next|close|near|beside|alongside|lateral|medial|anterior|posterior|superior"
+    r"|inferior|separate|distinct|apart)(?:[ \t\n]+from)?"
     r"(?:[ \t\n]+to)?[ \t\n]+(?:it|this|the[ \t\n]+(?:lesion|mass|cyst|nodule))\b",
     re.I,
 )

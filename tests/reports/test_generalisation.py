@@ -1,0 +1,295 @@
+"""General reading rules, each pinned by at least two sentences in different phrasings.
+
+These sentences were written for the rules (not copied from any corpus report), so a
+rule that only memorised one corpus sentence fails here. Each case states the whole
+expected reading of the text in a compact form, or that nothing is a liver finding.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from hepcalc.reports import extract_findings, read_report
+from hepcalc.reports.sizes import find_sizes
+
+
+def _summary(text: str) -> list[dict[str, Any]]:
+    """The findings as plain dicts of the fields these tests look at (None fields dropped)."""
+    out = []
+    for f in extract_findings(text):
+        d = {
+            "kind": f.kind.value,
+            "size": f.size_mm,
+            "count": f.count,
+            "seg": f.location.segment,
+            "lobe": f.location.lobe.value if f.location.lobe else None,
+            "prior": f.prior_size_mm,
+            "comp": f.comparison.value if f.comparison else None,
+            "pattern": f.pattern.value if f.pattern else None,
+            "assoc": f.associated.value if f.associated else None,
+        }
+        out.append({k: v for k, v in d.items() if v is not None})
+    return out
+
+
+def _has(text: str, **want: Any) -> list[dict[str, Any]]:
+    found = _summary(text)
+    assert len(found) == 1, found
+    for k, v in want.items():
+        assert found[0].get(k) == v, (k, found)
+    return found
+
+
+# --- another organ named as a landmark, or as the organ the finding really is in ---
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A calcified mass measuring 4 cm arises from the right adrenal and displaces the liver.",
+        "Coarse calcification in the abdominal wall, adjacent to the liver.",
+        "A densely calcified left renal mass indents the liver.",
+        "ABDOMINAL WALL: 2 cm calcified seroma.\nIMPRESSION: Calcified seroma.",
+        "RECTUS SHEATH: old calcified haematoma, 3 cm.",
+        "The hepatic calcification described on ultrasound is actually in the right kidney.",
+        "Linear calcification medial to the liver, within the wall of the IVC.",
+        "Calcified plaque at the origin of the celiac trunk.",
+        "An 11 mm calcified stone lies in the gallbladder neck.",
+        "Costochondral calcification projects over the right lobe.",
+    ],
+)
+def test_landmark_organs_and_other_structures_are_not_the_liver(text: str) -> None:
+    assert _summary(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "seg"),
+    [
+        ("Calcified granuloma in segment 5 next to the gallbladder fossa.", 5),
+        ("A 4 mm calcification in segment 7, close to the right kidney.", 7),
+        ("Punctate calcification abutting the IVC in segment 1.", 1),
+    ],
+)
+def test_a_landmark_does_not_move_a_liver_finding(text: str, seg: int) -> None:
+    _has(text, seg=seg)
+
+
+# --- organ sizes are not lesion sizes ---
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Liver 16cm, punctate calcification R lobe.",
+        "The liver measures 18.5 cm in craniocaudal length. A calcified granuloma is seen.",
+        "Hepatic span of 17 cm. Calcified focus in the right lobe.",
+        "Liver: 15.5 cm span, with a tiny calcification.",
+    ],
+)
+def test_organ_size_is_not_the_calcification_size(text: str) -> None:
+    found = _summary(text)
+    assert len(found) == 1 and "size" not in found[0], found
+
+
+def test_a_lesion_size_near_an_organ_word_is_kept() -> None:
+    _has("Calcification in the liver measuring 5 mm.", size=5.0)
+    _has("A calcified hepatic mass of 7 cm in segment 6.", size=70.0, kind="lesion")
+
+
+# --- counts are not segment numbers, weeks or doses ---
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("Fetal survey at 28 weeks: echogenic focus in the fetal liver.", 1),
+        ("At 32 wks, two echogenic foci are seen in the fetal liver.", 2),
+        ("Liver -- 3 x calcified granulomas, L lobe.", 3),
+        ("Calcified granulomas x4 in the right lobe.", 4),
+        ("Calcification in segment 6.", 1),
+    ],
+)
+def test_counts(text: str, count: int) -> None:
+    _has(text, count=count)
+
+
+# --- ordinal / anaphoric mentions ---
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Calcified focus of 6 mm in segment 8, and a second one of 2 mm in segment 3.",
+        "Calcification in segment 6 (4 mm). Another, 2 mm, is in segment 2.",
+        "A 5 mm calcified granuloma in segment 7; a further one measuring 3 mm in segment 4.",
+    ],
+)
+def test_a_second_one_is_a_second_finding(text: str) -> None:
+    found = _summary(text)
+    assert len(found) == 2, found
+    assert {f["seg"] for f in found} == {f["seg"] for f in found} and len(
+        {f["seg"] for f in found}
+    ) == 2
+    assert all(f["count"] == 1 and "size" in f for f in found), found
+
+
+@pytest.mark.parametrize(
+    ("text", "size", "assoc"),
+    [
+        (
+            "Liver: 3.1 cm echogenic lesion seg 6, typical of haemangioma; small calc within it.",
+            31.0,
+            "hemangioma",
+        ),
+        (
+            "A 2.7 cm hemangioma in segment 8 with nodular enhancement and central calcification.",
+            27.0,
+            "hemangioma",
+        ),
+        (
+            "A 4 cm mass in segment 5 with peripheral enhancement and a thin rim of calcification.",
+            40.0,
+            "solid_mass",
+        ),
+    ],
+)
+def test_calcification_inside_the_lesion_of_an_earlier_clause_is_that_lesion(
+    text: str, size: float, assoc: str
+) -> None:
+    _has(text, kind="lesion", size=size, assoc=assoc)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 2.2 cm hypodense lesion in segment 3. Beside it there is a 3 mm calcification.",
+        "Segment 3 contains a 2.2 cm cyst. Adjacent to the cyst, a 3 mm calcification.",
+    ],
+)
+def test_a_calcification_beside_a_lesion_keeps_its_own_size_and_takes_its_place(text: str) -> None:
+    _has(text, kind="calcification", size=3.0, seg=3)
+
+
+def test_prior_size_and_comparison_carry_over_to_within_it() -> None:
+    _has(
+        "LIVER: Segment 2 metastasis measures 3.0 cm (previously 2.4 cm). Foci of calcification"
+        " within it.",
+        kind="lesion",
+        size=30.0,
+        prior=24.0,
+        comp="increased",
+    )
+
+
+# --- non-lesion structures and reinterpretations ---
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hyperdense foci along the hepatic resection margin are surgical staples.",
+        "High-attenuation focus in segment 6 is post-procedural, from the ablation.",
+        "Dense foci in segment 8 represent coils from the prior embolisation.",
+        "Bright echogenic foci with shadowing along the ducts, consistent with biliary air.",
+    ],
+)
+def test_non_calcium_structures_are_not_findings(text: str) -> None:
+    assert _summary(text) == []
+
+
+# --- negation, resolution, history, hypotheticals ---
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Liver: nil calcification, nil focal lesion.",
+        "Hepatic parenchyma: no sign of calcification.",
+        "The calcific focus in segment 6 seen in 2021 is not redemonstrated.",
+        "Previously noted segment 2 calcification is not re-identified.",
+        "Follow-up of previously detected liver calcification. The liver is now normal.",
+        "Ultrasound requested for the prior noted hepatic calcification; liver normal today.",
+        "His sister had calcified liver cysts.",
+        "Non-contrast CT would better show calcification if clinically indicated.",
+        "Hepatic calcification, if present, could be confirmed on CT if needed.",
+    ],
+)
+def test_negated_resolved_historical_and_hypothetical(text: str) -> None:
+    assert _summary(text) == []
+
+
+def test_a_current_cue_elsewhere_in_the_sentence_keeps_a_historical_mention_current() -> None:
+    _has(
+        "An outside CT showed a calcified granuloma in segment 4; it persists, measuring 5 mm.",
+        size=5.0,
+    )
+    _has(
+        "Prior ultrasound demonstrated a calcification in segment 8, and it is still present.",
+        seg=8,
+    )
+
+
+# --- sizes: priors in many shapes, bounds, comparisons that are not comparisons ---
+@pytest.mark.parametrize(
+    ("text", "size", "prior", "comp"),
+    [
+        (
+            "Segment 7 calcification measures 9 mm compared to 6 mm on the 2022 CT.",
+            9.0,
+            6.0,
+            "increased",
+        ),
+        ("Segment 7 calcification measures 9 mm; in 2022 it measured 9 mm.", 9.0, 9.0, "stable"),
+        (
+            "Segment 7 calcification now 9 mm; on the previous study it measured 11 mm.",
+            9.0,
+            11.0,
+            "decreased",
+        ),
+    ],
+)
+def test_prior_sizes(text: str, size: float, prior: float, comp: str) -> None:
+    _has(text, size=size, prior=prior, comp=comp)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Punctate hepatic calcifications, none bigger than 3 mm.",
+        "Several calcified granulomas in the liver, all smaller than 4 mm.",
+    ],
+)
+def test_larger_than_bounds_a_size_it_is_not_growth(text: str) -> None:
+    found = _summary(text)
+    assert len(found) == 1 and "comp" not in found[0], found
+
+
+def test_slightly_larger_at_is_growth_not_several() -> None:
+    _has("Segment 3 calcification is slightly larger at 6 mm.", count=1, comp="increased")
+
+
+def test_organ_size_filter_is_in_the_size_reader() -> None:
+    text = "Liver span 15.5 cm; calcification 4 mm."
+    assert [z.mm for z in find_sizes(text, 0, len(text))] == [4.0]
+
+
+# --- pattern for a calcification inside a lesion: where it sits ---
+def test_a_lesion_calcification_pattern_prefers_its_place() -> None:
+    _has("A 4 cm mass in segment 6 with central coarse calcification.", pattern="central")
+    _has("Coarse calcification in segment 6.", pattern="coarse")
+
+
+# --- fetal liver echogenic foci ---
+@pytest.mark.parametrize(
+    "text",
+    [
+        "OBSTETRIC US\nFETAL ABDOMEN: hepatic echogenic focus, 2 mm.",
+        "There is an echogenic focus in the liver of the fetus.",
+    ],
+)
+def test_fetal_liver_echogenic_focus_is_a_calcification(text: str) -> None:
+    assert len(_summary(text)) == 1
+
+
+def test_fetal_heart_focus_is_not_a_liver_finding() -> None:
+    assert _summary("Fetal heart: echogenic intracardiac focus. Fetal liver normal.") == []
+
+
+def test_an_adult_echogenic_focus_without_shadowing_is_not_a_target() -> None:
+    assert _summary("Liver: small echogenic focus in segment 6, no shadowing.") == []
+
+
+def test_moved_out_of_the_liver_is_reported_as_other_organ() -> None:
+    reading = read_report("The liver calcification is in fact within the right kidney.")
+    assert reading.findings == []
+    assert [e.reason for e in reading.excluded] == ["other_organ"]
