@@ -311,8 +311,11 @@ def read_count(text: str, clause_start: int, target_start: int, plural: bool) ->
         elif m.group("word"):
             found = _NUMBER_WORDS[m.group("word").lower()]
         else:
-            if _NOT_A_COUNT.search(text, max(window_start, m.start() - 12), m.start()):
+            if _NOT_A_COUNT.search(text, max(clause_start, m.start() - 12), m.start()):
                 continue  # "segment 6", "image 12"
+            gap = text[m.end() : target_start]
+            if len(gap.split()) > 3 or any(c in gap for c in ",;:()"):
+                continue  # a bare number counts only the noun phrase it opens
             found = int(m.group("digit"))
     if found == 1 and plural:
         found = None  # "a few calcifications", "an area of calcifications"

@@ -824,16 +824,9 @@ def _sizes_with_places(
     places = locations.place_mentions(text, c_start, c_end)
     if len(places) != len(current) or len({repr(p) for _, p in places}) != len(places):
         return None
-    pairs: list[tuple[sizes.Size, Location]] = []
-    for z in current:
-
-        def dist(pl: tuple[int, Location], z: sizes.Size = z) -> int:
-            return abs(pl[0] - z.start)
-
-        pairs.append((z, min(places, key=dist)[1]))
-    if len({repr(loc) for _, loc in pairs}) != len(pairs):
-        return None  # two sizes claim the same place: not a one-to-one list
-    return pairs
+    # as many sizes as places, each list in reading order: "3 mm seg 6, 4 mm seg 7" and
+    # "segment 6 (5 mm) and segment 7 (3 mm)" both pair the n-th size with the n-th place
+    return [(z, place) for z, (_, place) in zip(current, places, strict=True)]
 
 
 def _is_list_gap(gap: str) -> bool:
