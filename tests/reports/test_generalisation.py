@@ -293,3 +293,52 @@ def test_moved_out_of_the_liver_is_reported_as_other_organ() -> None:
     reading = read_report("The liver calcification is in fact within the right kidney.")
     assert reading.findings == []
     assert [e.reason for e in reading.excluded] == ["other_organ"]
+
+
+# --- lists: sizes paired with places in reading order; one lesion across two segments ---
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Liver: calcified foci in segment 2 (3 mm) and segment 6 (5 mm).",
+        "Calcifications: seg 2, 3 mm; seg 6, 5 mm.",
+        "Calcified granulomas measuring 3 mm in segment 2 and 5 mm in segment 6.",
+    ],
+)
+def test_sizes_pair_with_places_in_order(text: str) -> None:
+    found = sorted(_summary(text), key=lambda f: f["seg"])
+    assert [(f["seg"], f["size"]) for f in found] == [(2, 3.0), (6, 5.0)], found
+
+
+@pytest.mark.parametrize(
+    ("text", "lobe"),
+    [
+        ("A 7 cm calcified mass spanning segments 5 and 6.", "right"),
+        ("Calcified lesion, 4 cm, involving segments 3 and 4.", "left"),
+        ("Densely calcified mass in segments 2 and 3 of the left lobe, 5 cm.", "left"),
+    ],
+)
+def test_one_lesion_over_two_segments_keeps_only_its_lobe(text: str, lobe: str) -> None:
+    found = _summary(text)
+    assert len(found) == 1 and "seg" not in found[0] and found[0]["lobe"] == lobe, found
+
+
+def test_a_number_after_a_segment_with_a_unit_is_a_size_not_a_second_segment() -> None:
+    _has("Calcified granulomas in segment 6, 5 mm.", seg=6, size=5.0)
+    _has("Calcified granuloma, segment eight, 4 mm.", seg=8, size=4.0)
+
+
+# --- a bare number counts only the noun phrase it opens ---
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 6 mm dark focus in segment 7 with blooming on gradient echo, likely calcification.",
+        "Lesion in segment 8 that on image 4 shows shadowing; probably a calcification.",
+    ],
+)
+def test_a_distant_number_is_not_a_count(text: str) -> None:
+    assert _has(text)[0]["count"] == 1
+
+
+def test_a_copular_place_after_the_target_moves_it() -> None:
+    assert _summary("On review the liver calcification lies within the right adrenal.") == []
+    _has("The hepatic calcification is within the caudate lobe.", lobe="caudate")

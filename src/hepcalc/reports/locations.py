@@ -78,6 +78,9 @@ def find_location(text: str, start: int, end: int, anchor: int) -> Location:
     return Location(lobe=lobe, segment=segment, subsegment=subsegment, dome=dome)
 
 
+_UNIT_AFTER = re.compile(r"[ \t]*(?:mm|cm|millim|centim)", re.I)
+
+
 def segment_list(text: str, start: int, end: int) -> list[int]:
     """Every segment named in ``text[start:end]`` in order ("segments 6 and 7" -> [6, 7])."""
     out: list[int] = []
@@ -86,9 +89,21 @@ def segment_list(text: str, start: int, end: int) -> list[int]:
         if tok[0] in "sS" and tok[:3].lower() != "seg" and not tok[1:2].isdigit():
             continue
         out.append(_seg(m.group("num")))
-        if m.group("num2"):
-            out.append(_seg(m.group("num2")))
+        if m.group("num2") and not _UNIT_AFTER.match(text, m.end("num2")):
+            out.append(_seg(m.group("num2")))  # (not "segment 6, 5 mm": that 5 is a size)
     return out
+
+
+def joined_segments(text: str, start: int, end: int) -> list[int]:
+    """Segments named together in one phrase ("segments 7 and 8", "segment 7/8"), the first
+    such phrase only; a number followed by a unit is a size, not a segment ("segment four,
+    3 mm")."""
+    for m in _SEGMENT.finditer(text, start, end):
+        if m.group("num2") and not _UNIT_AFTER.match(text, m.end("num2")):
+            a, b = _seg(m.group("num")), _seg(m.group("num2"))
+            if a != b:
+                return [a, b]
+    return []
 
 
 def location_for_segment(segment: int) -> Location:

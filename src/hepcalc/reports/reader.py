@@ -313,6 +313,26 @@ _CONTINUATION = re.compile(
 )
 
 
+_LIST_ITEM_CHARS = 48
+
+
+def _is_place_and_size_item(
+    text: str, c_start: int, c_end: int, sent_organs: list[organs.OrganMention]
+) -> bool:
+    """A short clause that is only a place and a size ("seg 6, 5 mm", "4 mm in segment 7")
+    after a clause with a finding: the next item of a telegraphic list."""
+    if c_end - c_start > _LIST_ITEM_CHARS:
+        return False
+    if any(c_start <= o.start < c_end and o.organ != "liver" for o in sent_organs):
+        return False
+    found = sizes.find_sizes(text, c_start, c_end)
+    if len(found) != 1 or found[0].prior:
+        return False
+    return bool(locations.place_mentions(text, c_start, c_end)) and not (
+        attributes.HOST_WORDS.search(text, c_start, c_end)
+    )
+
+
 def _sentence_host(text: str, s_start: int, s_end: int) -> _LastHost | None:
     """The most specific lesion a sentence describes with a size, for later "within it"."""
     best: tuple[int, re.Match[str]] | None = None
@@ -382,7 +402,10 @@ def _read_sentence(
             if len(previous) == 1 and previous[0].prior_size_mm is None:
                 # "... now 7 mm; on the prior it measured 5 mm": a prior in the next clause
                 _prior_from_span(text, c_start, c_end, previous[0])
-            if previous and _CONTINUATION.match(text, c_start, c_end):
+            if previous and (
+                _CONTINUATION.match(text, c_start, c_end)
+                or _is_place_and_size_item(text, c_start, c_end, sent_organs)
+            ):
                 # "two calcified granulomas, one in the right lobe measuring 4 mm and one in
                 # the left lobe measuring 3 mm": the second clause is the second finding
                 extra = _continuation(text, c_start, c_end, previous[0], sentence_key)
@@ -446,10 +469,13 @@ def _read_sentence(
 
 
 _HEMANGIOMA = re.compile(r"h(?:a)?emangioma", re.I)
+_LOBE_WORD = re.compile(r"\blobe\b", re.I)
 # "The liver calcification is actually within the right kidney", "extrahepatic", "outside
 # the liver": the report moves the finding out of the liver after naming it
 _MOVED = re.compile(
-    r"\b(?:actually|in[ \t\n]+fact|rather|instead|in[ \t\n]+retrospect|on[ \t\n]+review)\b", re.I
+    r"\b(?:actually|in[ \t\n]+fact|rather|instead|in[ \t\n]+retrospect|on[ \t\n]+review"
+    r"|(?:is|are|lies|lie)[ \t\n]+(?:located[ \t\n]+|situated[ \t\n]+)?(?:with)?in[ \t\n]+the)\b",
+    re.I,
 )
 _NO_BEFORE = re.compile(r"\b(?:no|without|nor)\b", re.I)
 _NOT_LIVER = re.compile(
@@ -472,8 +498,8 @@ def _reattributed(
     moved = _MOVED.search(text, target_end, c_end)
     if moved is None:
         return None
-    later = [o for o in clause_organs if o.start >= moved.end() and o.organ != "liver"]
-    return later[0].organ if later else None
+    later = [o for o in clause_organs if o.start >= moved.end()]
+    return later[0].organ if later and later[0].organ != "liver" else None
 
 
 _IT_MEASURES = re.compile(
@@ -786,6 +812,15 @@ def _drafts_for_clause(
         size_groups = [None] * len(segs)
         per_count = 1
     elif len(size_groups) == 1:
+        joined = locations.joined_segments(text, c_start, c_end)
+        if per_count == 1 and joined and loc.segment in joined:
+            # one lesion "spanning segments 7 and 8 (of the right lobe)": its lobe, no segment
+            lobes = {locations.location_for_segment(g).lobe for g in joined}
+            stated = locations.find_location(text, c_start, c_end, first.start)
+            lobe = loc.lobe if len(lobes) == 1 else None
+            if stated.lobe is not None and _LOBE_WORD.search(text, c_start, c_end):
+                lobe = stated.lobe
+            loc = Location(lobe=lobe)
         segs = []
     out: list[_Draft] = []
     for i, size in enumerate(size_groups):
