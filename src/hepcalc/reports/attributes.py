@@ -292,13 +292,22 @@ class Host:
     plural: bool = False  # "metastases", "cysts"
 
 
-_TIMES_AFTER = re.compile(r"[ \t]*\(?[ \t]*x[ \t]?([1-9]\d?)\b\)?", re.I)
+_TIMES_AFTER = re.compile(
+    r"[ \t]*\(?[ \t]*x[ \t]?([1-9]\d?)\b\)?"
+    r"|[ \t]*:[ \t]*(two|three|four|five|six|seven|eight|nine|ten|[2-9])\b(?![ \t]*(?:mm|cm|x))",
+    re.I,
+)
 
 
 def count_after(text: str, target_end: int) -> int | None:
     """A count written after the target: "calcs x3", "calcifications (x2)"."""
-    m = _TIMES_AFTER.match(text, target_end, target_end + 10)
-    return int(m.group(1)) if m else None
+    m = _TIMES_AFTER.match(text, target_end, target_end + 12)
+    if m is None:
+        return None
+    if m.group(1):
+        return int(m.group(1))
+    word = m.group(2).lower()  # "calcified granulomas: three in the right lobe ..."
+    return int(word) if word.isdigit() else _NUMBER_WORDS[word]
 
 
 def read_count(text: str, clause_start: int, target_start: int, plural: bool) -> int | str:

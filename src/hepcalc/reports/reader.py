@@ -120,6 +120,7 @@ class _Draft:
     section_category: str
     sentence_key: int
     mergeable: bool
+    count_after: bool = False  # the count was written after the noun ("granulomas: three")
 
 
 def _check(text: object) -> str:
@@ -270,6 +271,8 @@ def _read(
                         _size_from_next_sentence(text, sents, idx, drafts[-1])
                     if len(drafts) > before:
                         _another_in_next_sentence(text, sents, idx, drafts, candidates)
+    if drafts:
+        drafts = _drop_corrected(text, drafts)
     findings = [_finalise(d) for d in _merge(drafts)[:MAX_FINDINGS]]
     reading = ReportReading(findings=findings, excluded=excluded if full else [])
     if full:
@@ -411,7 +414,8 @@ def _read_sentence(
                 extra = _continuation(text, c_start, c_end, previous[0], sentence_key)
                 if extra is not None:
                     for d in previous:
-                        d.count = 1
+                        if not d.count_after:  # "granulomas: three in X and one in Y" keeps 3
+                            d.count = 1
                     drafts.append(extra)
                     previous = [extra]
             continue
@@ -483,6 +487,34 @@ _NOT_LIVER = re.compile(
     r"[ \t\n]+the[ \t\n]+liver|not[ \t\n]+hepatic)\b",
     re.I,
 )
+
+
+_CORRECTION = re.compile(
+    r"\b(?:addend(?:um|a)|on[ \t\n]+review|in[ \t\n]+retrospect|correction|amended)\b", re.I
+)
+_CORRECTION_KEYS = ("addend", "review", "retrospect", "correction", "amended")
+_CORRECTION_SPAN = 300
+
+
+def _drop_corrected(text: str, drafts: list[_Draft]) -> list[_Draft]:
+    """An addendum or correction that moves "the segment 6 focus" out of the liver ("lies
+    within the right kidney, not the liver") removes the earlier finding at that segment."""
+    low = text.lower()
+    if not any(k in low for k in _CORRECTION_KEYS):
+        return drafts
+    for m in _CORRECTION.finditer(text):
+        end = text.find(".", m.end(), m.end() + _CORRECTION_SPAN)
+        end = m.end() + _CORRECTION_SPAN if end < 0 else end
+        end = min(end, len(text))
+        here = organs.find_organs(text, m.end(), end)
+        if _reattributed(text, m.end(), end, here) is None:
+            continue
+        segs = set(locations.segment_list(text, m.end(), end))
+        if segs:
+            drafts = [
+                d for d in drafts if d.evidence.start > m.start() or d.location.segment not in segs
+            ]
+    return drafts
 
 
 def _reattributed(
@@ -710,7 +742,8 @@ def _drafts_for_clause(
         last_host is not None
         and (anaphora or part_of_lesion or first.kind == "phlebolith")
         and (
-            host.kind is FindingKind.calcification
+            part_of_lesion
+            or host.kind is FindingKind.calcification
             or host.associated is last_host.associated
             or host.associated is None
             or last_host.associated is None
@@ -735,8 +768,10 @@ def _drafts_for_clause(
             (n for t in in_clause if (n := attributes.count_after(text, t.end)) is not None),
             None,
         )
+        count_is_after = after is not None
         count = after or attributes.read_count(text, c_start, first.start, plural)
     else:
+        count_is_after = False
         # the finding is the lesion: count the lesions ("calcified metastases" = several)
         count = attributes.read_count(text, c_start, min(first.start, host.word_start), host.plural)
     comparison = attributes.read_comparison(text, c_start, c_end)
@@ -843,6 +878,7 @@ def _drafts_for_clause(
                 section_category=sec.category,
                 sentence_key=sentence_key,
                 mergeable=mergeable and len(size_groups) == 1,
+                count_after=count_is_after,
             )
         )
     return out

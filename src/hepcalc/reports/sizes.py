@@ -32,7 +32,8 @@ _DIM_NUM = re.compile(_NUM)
 _BARE_LIST = re.compile(rf"(?<![\d.])({_NUM})[ \t]*(?:,|and|&|\+|,[ \t]*and)[ \t]*$", re.I)
 _PRIOR_BEFORE = re.compile(
     r"(?:(?:previous(?:ly)?|prior|prev\.?)(?:[ \t]+(?:described|noted|seen|reported|demonstrated"
-    r"|measured|identified))?|formerly|earlier|was|were|from|compared[ \t]+(?:to|with)"
+    r"|measured|identified|scan|study|exam|examination|ct|mri|us|ultrasound|imaging))?"
+    r"|formerly|earlier|was|were|from|compared[ \t]+(?:to|with)"
     r"|versus|vs\.?|then|had[ \t]+measured|measured)[ \t:(]*(?:measuring|measured|at)?[ \t:(]*$",
     re.I,
 )
