@@ -7,9 +7,17 @@ line that is not JSON gives ``{"line", "error"}``: nothing raises, no other line
 is lost.
 
 Memory stays constant whatever the corpus size: lines are read lazily and, with
-several workers, handed to a process pool in bounded batches (``Pool.imap``
-alone would read the whole input ahead into its task queue). The next batch is
-already running while the previous one is written, so workers are not idle.
+several workers, handed to a process pool in batches with a bounded number in
+flight (``Pool.imap`` alone would read the whole input ahead into its task
+queue), and results come back in input order.
+
+Why ``scan_batches`` exists next to ``scan_lines``: on a 2-core machine the
+parent process competes with the workers for the same cores, so everything it
+does per report is taken from the workers. ``scan_batches`` has the workers do
+all per-report work, JSON decoding and encoding included, and send back one
+string of output lines per batch plus counts; the parent only reads lines,
+ships batches and writes strings. ``hepcalc scan`` uses it; ``scan_lines``
+(objects, for callers that want them) shares the same ordered pool.
 
 ``scan_record`` is also the unit of work of the Spark engine (``batch_spark``).
 """
@@ -20,10 +28,11 @@ import datetime as dt
 import json
 import multiprocessing
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from hepcalc.errors import InputError
 from hepcalc.model import MAX_REPORT_CHARS, Finding, Modality
@@ -31,6 +40,16 @@ from hepcalc.reports import extract_findings, read_report
 
 # One JSON line holds one report; escapes (\n, \uXXXX) can make it several times longer.
 MAX_LINE_BYTES = MAX_REPORT_CHARS * 6 + 64_000
+# Input lines per task when the lines are already read (scan_lines, scan_batches):
+# large enough that per-task costs (pickling, queue round trips, the parent waking
+# up) vanish next to ~100 us per report, small enough that a batch of long reports
+# does not leave the other workers waiting long.
+BATCH_LINES = 256
+# Bytes of input per task when reading a stream (about 300 reports of 1.6 kB).
+BLOCK_BYTES = 512 * 1024
+# Batches in flight per worker: one running, the next ones queued, so a worker never
+# waits for the parent; bounded so memory stays constant.
+IN_FLIGHT_PER_WORKER = 3
 _MODALITIES = ", ".join(m.value for m in Modality)
 
 
@@ -172,8 +191,204 @@ def scan_line(number: int, line: str | BadLine, assess: bool = False) -> dict[st
     return result
 
 
-def _scan_numbered(item: tuple[int, str | BadLine, bool]) -> dict[str, Any] | None:
-    return scan_line(*item)
+@dataclass(frozen=True, slots=True)
+class ScannedBatch:
+    """Output of one batch of input lines, already serialised: what a worker sends back.
+
+    ``text`` is the output JSONL (each line ends with a newline; empty when every
+    input line was blank); ``errors`` holds ``(line, id, message)`` of each error
+    object so the caller can report them without parsing ``text`` again.
+    """
+
+    text: str
+    records: int
+    with_findings: int
+    errors: tuple[tuple[int | None, Any, str], ...]
+
+
+def output_line(result: dict[str, Any]) -> str:
+    """One output object as the line ``hepcalc scan`` writes (without the newline)."""
+    return json.dumps(result, ensure_ascii=False)
+
+
+def scan_batch(first_number: int, lines: Sequence[str | BadLine], assess: bool) -> ScannedBatch:
+    """Scan consecutive input lines (the first is line ``first_number``) into output text."""
+    parts: list[str] = []
+    with_findings = 0
+    errors: list[tuple[int | None, Any, str]] = []
+    for offset, line in enumerate(lines):
+        result = scan_line(first_number + offset, line, assess)
+        if result is None:
+            continue
+        parts.append(output_line(result))
+        if "error" in result:
+            errors.append((result.get("line"), result.get("id"), result["error"]))
+        elif result.get("findings"):
+            with_findings += 1
+    text = "\n".join(parts) + "\n" if parts else ""
+    return ScannedBatch(text, len(parts), with_findings, tuple(errors))
+
+
+def _scan_objects(
+    first_number: int, lines: Sequence[str | BadLine], assess: bool
+) -> list[dict[str, Any]]:
+    """Like ``scan_batch`` but the output objects themselves (blank lines dropped)."""
+    results = (scan_line(first_number + i, line, assess) for i, line in enumerate(lines))
+    return [r for r in results if r is not None]
+
+
+def _numbered_batches(
+    lines: Iterable[str | BadLine], size: int
+) -> Iterator[tuple[int, list[str | BadLine]]]:
+    """``(number of the first line, lines)`` for consecutive batches of ``size`` lines."""
+    it = iter(lines)
+    first = 1
+    while batch := list(islice(it, size)):
+        yield first, batch
+        first += len(batch)
+
+
+T = TypeVar("T")
+P = TypeVar("P")
+
+
+def _ordered_map(
+    fn: Callable[[int, P, bool], T],
+    batches: Iterable[tuple[int, P]],
+    assess: bool,
+    workers: int,
+) -> Iterator[T]:
+    """``fn(first_line_number, payload, assess)`` over batches, in input order.
+
+    ``workers`` > 1 runs ``fn`` in that many processes with at most
+    ``workers * IN_FLIGHT_PER_WORKER`` batches read ahead, so memory is bounded
+    whatever the input size. With one worker everything runs here.
+    """
+    if workers <= 1:
+        for first, payload in batches:
+            yield fn(first, payload, assess)
+        return
+    ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    limit = workers * IN_FLIGHT_PER_WORKER
+    with ctx.Pool(workers) as pool:
+        pending: deque[Any] = deque()
+        for first, payload in batches:
+            pending.append(pool.apply_async(fn, (first, payload, assess)))
+            if len(pending) >= limit:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+
+@dataclass(frozen=True, slots=True)
+class RawBatch:
+    """Consecutive input lines as the parent read them: byte runs of whole lines.
+
+    A ``BadLine`` segment stands for an over-long line the parent skipped without
+    holding it. The worker splits, bounds and decodes the lines (``lines()``).
+    """
+
+    segments: tuple[bytes | BadLine, ...]
+    max_bytes: int
+
+    def lines(self) -> Iterator[str | BadLine]:
+        """The lines ``read_jsonl_lines`` would give for the same bytes, in order."""
+        for segment in self.segments:
+            if isinstance(segment, BadLine):
+                yield segment
+                continue
+            parts = segment.split(b"\n")
+            last = parts.pop()
+            for part in parts:
+                yield self._line(part, b"\n")
+            if last:
+                yield self._line(last, b"")
+
+    def _line(self, content: bytes, end: bytes) -> str | BadLine:
+        if len(content) > self.max_bytes:
+            return BadLine(f"line longer than {self.max_bytes} bytes")
+        try:
+            return (content + end).decode("utf-8")
+        except UnicodeDecodeError as e:
+            return BadLine(f"not UTF-8 text (byte {e.start})")
+
+
+def read_jsonl_batches(
+    stream: IO[bytes], block_bytes: int = BLOCK_BYTES, max_bytes: int = MAX_LINE_BYTES
+) -> Iterator[tuple[int, RawBatch]]:
+    """``(first line number, RawBatch)`` of about ``block_bytes`` each, from a binary stream.
+
+    The parent's share of the work: read blocks, cut them after their last
+    newline, count newlines: a few C-level calls per block, nothing per line.
+    A line longer than ``max_bytes`` becomes a ``BadLine`` and is skipped to its
+    end without being held in memory, as in ``read_jsonl_lines``.
+    """
+    first = 1
+    carry = b""  # the start of a line whose end is not read yet
+    draining = False  # inside an over-long line: skip to its newline
+    segments: list[bytes | BadLine] = []
+    count = size = 0
+    while block := stream.read(block_bytes):
+        if draining:
+            newline = block.find(b"\n")
+            if newline < 0:
+                continue
+            block = block[newline + 1 :]
+            draining = False
+        data = carry + block if carry else block
+        newline = data.rfind(b"\n")
+        if newline < 0:
+            carry = data
+        else:
+            complete, carry = data[: newline + 1], data[newline + 1 :]
+            segments.append(complete)
+            count += complete.count(b"\n")
+            size += len(complete)
+        if len(carry) > max_bytes:
+            segments.append(BadLine(f"line longer than {max_bytes} bytes"))
+            count += 1
+            carry = b""
+            draining = True
+        if size >= block_bytes:
+            yield first, RawBatch(tuple(segments), max_bytes)
+            first += count
+            segments, count, size = [], 0, 0
+    if carry:  # a last line without a newline
+        segments.append(carry)
+    if segments:
+        yield first, RawBatch(tuple(segments), max_bytes)
+
+
+def scan_raw_batch(first_number: int, raw: RawBatch, assess: bool) -> ScannedBatch:
+    """A worker's task: split and decode a RawBatch, scan it, serialise the output."""
+    return scan_batch(first_number, list(raw.lines()), assess)
+
+
+def scan_stream(
+    stream: IO[bytes],
+    assess: bool = False,
+    workers: int = 1,
+    block_bytes: int = BLOCK_BYTES,
+    max_bytes: int = MAX_LINE_BYTES,
+) -> Iterator[ScannedBatch]:
+    """Scan a JSONL byte stream into serialised output batches, in order, constant memory.
+
+    What ``hepcalc scan`` runs: the same output, line for line, as ``scan_lines``
+    over ``read_jsonl_lines`` with each object written by ``output_line``.
+    """
+    batches = read_jsonl_batches(stream, block_bytes, max_bytes)
+    return _ordered_map(scan_raw_batch, batches, assess, workers)
+
+
+def scan_batches(
+    lines: Iterable[str | BadLine],
+    assess: bool = False,
+    workers: int = 1,
+    batch_lines: int = BATCH_LINES,
+) -> Iterator[ScannedBatch]:
+    """Scan JSONL lines (already read) into serialised output batches, in order."""
+    batches = _numbered_batches(lines, max(1, batch_lines))
+    return _ordered_map(scan_batch, batches, assess, workers)
 
 
 def scan_lines(
@@ -182,27 +397,13 @@ def scan_lines(
     workers: int = 1,
     chunksize: int = 64,
 ) -> Iterator[dict[str, Any]]:
-    """Scan JSONL lines in order with constant memory; ``workers`` > 1 uses processes."""
-    numbered = ((n, line, assess) for n, line in enumerate(lines, start=1))
-    if workers <= 1:
-        for item in numbered:
-            result = _scan_numbered(item)
-            if result is not None:
-                yield result
-        return
-    batch_size = workers * chunksize * 4
-    ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    with ctx.Pool(workers) as pool:
-        pending = pool.map_async(_scan_numbered, list(islice(numbered, batch_size)), chunksize)
-        while True:
-            nxt_items = list(islice(numbered, batch_size))
-            nxt = pool.map_async(_scan_numbered, nxt_items, chunksize) if nxt_items else None
-            for result in pending.get():
-                if result is not None:
-                    yield result
-            if nxt is None:
-                break
-            pending = nxt
+    """Scan JSONL lines into output objects, in order, with constant memory.
+
+    ``workers`` > 1 uses processes; ``chunksize`` is the number of lines per task.
+    """
+    batches = _numbered_batches(lines, max(1, chunksize))
+    for results in _ordered_map(_scan_objects, batches, assess, workers):
+        yield from results
 
 
 def read_jsonl_lines(stream: IO[bytes], max_bytes: int = MAX_LINE_BYTES) -> Iterator[str | BadLine]:
