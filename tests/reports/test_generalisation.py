@@ -342,3 +342,38 @@ def test_a_distant_number_is_not_a_count(text: str) -> None:
 def test_a_copular_place_after_the_target_moves_it() -> None:
     assert _summary("On review the liver calcification lies within the right adrenal.") == []
     _has("The hepatic calcification is within the caudate lobe.", lobe="caudate")
+
+
+# --- more negation, resolution, history and question shapes ---
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hepatic calcifications: absent.",
+        "Liver calcification - nil.",
+        "The calcific focus reported in segment 4 cannot be identified today.",
+        "No longer visualised: the segment 8 calcification.",
+        "Clinical question: liver calcification?",
+        "REQUEST: ?calcified liver granuloma.",
+        "Query hepatic calcification on the plain film.",
+        "The GP asks whether the hepatic calcification is significant.",
+        "Please evaluate calcification in the liver reported on an outside CT.",
+        "Hepatic calcification seen on the outside ultrasound; the liver is normal today.",
+        "On the previous CT there was a calcified focus in segment 3. Today the liver is normal.",
+        "Comparison with the prior MRI showing hepatic calcification.",
+        "Periventricular calcifications on the neonatal head ultrasound.",
+    ],
+)
+def test_questions_requests_and_earlier_exams_are_not_current_findings(text: str) -> None:
+    assert _summary(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Several hepatic calcifications, none larger than 3 mm.",
+        "Calcified focus in segment 2, seen on the prior CT and unchanged.",
+        "Hepatic cyst measuring 2 cm with rim calcification seen on the outside CT.",
+    ],
+)
+def test_bounds_and_still_present_priors_stay_findings(text: str) -> None:
+    assert len(_summary(text)) == 1

@@ -49,7 +49,8 @@ _NEG_BEFORE = re.compile(
     re.I,
 )
 _NEG_AFTER = re.compile(
-    r"\b(?:(?:is|are|was|were|has|have)[ \t\n]+)?(?:not|no)[ \t\n]+(?:been[ \t\n]+)?"
+    r"\b(?:(?:is|are|was|were|has|have)[ \t\n]+)?(?:not|no|can[ \t\n]*not)[ \t\n]+"
+    r"(?:been[ \t\n]+|be[ \t\n]+)?"
     r"(?:seen|identified|visualized|visualised|demonstrated|present|appreciated|detected|noted"
     r"|evident|visible|shown|found|observed)\b"
     r"|\b(?:is|are)[ \t\n]+(?:absent|negative)\b"
@@ -72,6 +73,30 @@ _RESOLVED_AFTER = re.compile(
     r"|demonstrated|visible|appreciated|apparent|noted|detected)\b",
     re.I,
 )
+# "No longer seen: hepatic calcification" ("no longer" is masked as a pseudo-negation)
+_NO_LONGER_BEFORE = re.compile(
+    r"\bno[ \t\n]+longer[ \t\n]+(?:seen|visuali[sz]ed|present|identified|evident|visible"
+    r"|demonstrated|appreciated)\b",
+    re.I,
+)
+# "calcification absent", "calcifications - none", "calcification: nil" right after the target
+# (the word ends the phrase: "calcifications, none larger than 2 mm" bounds a size)
+_NEG_RIGHT_AFTER = re.compile(
+    r"[ \t\n,:\-\u2013]*(?:absent|none|nil|negative)[ \t]*(?:[.;,)\n]|$)", re.I
+)
+# A measurement before the target makes it a present-day description ("cyst measuring 3.4 cm
+# with wall calcification seen on prior CT" is a cyst seen now)
+_MEASURED_NOW = re.compile(r"\d[ \t]*(?:mm|cm)\b|\bmeasur", re.I)
+# "... calcification seen on the outside ultrasound", "calcification on prior CT"
+_HISTORICAL_AFTER = re.compile(
+    r"^[^.;]{0,40}?\b(?:seen|noted|described|demonstrated|shown|reported|detected|identified"
+    r"|found)[ \t\n]+(?:on|at|in|by)[ \t\n]+(?:the[ \t\n]+|an[ \t\n]+|a[ \t\n]+)?(?:outside"
+    r"|prior|previous|earlier|old|recent|referring)\b"
+    r"|^[ \t\n,]*(?:on|at|in)[ \t\n]+(?:the[ \t\n]+|an[ \t\n]+)?(?:outside|prior|previous"
+    r"|earlier|old)[ \t\n]+(?:ct|us|mri|mr|ultrasound|sonogram|study|exam|examination|imaging"
+    r"|scan|film|radiograph|x-?ray)\b",
+    re.I,
+)
 _RESOLVED_BEFORE = re.compile(
     r"\b(?:resolution[ \t\n]+of|interval[ \t\n]+resolution|resolved)\b", re.I
 )
@@ -81,7 +106,11 @@ _HISTORICAL_BEFORE = re.compile(
     r"|(?:mother|father|sister|brother|sibling|parent|grandmother|grandfather|aunt|uncle"
     r"|family|relative)(?:'s)?[ \t\n]+(?:had|has|with|was|is|history)"
     r"|(?:prior|previous|old|outside)[ \t\n]+(?:ct|us|mri|mr|ultrasound|sonogram|study|exam"
-    r"|examination|imaging|scan)[ \t\n]+(?:showed|demonstrated|revealed|described|noted)"
+    r"|examination|imaging|scan)[ \t\n]+(?:showed|demonstrated|revealed|described|noted|showing"
+    r"|demonstrating|revealing|describing|with|reporting)"
+    r"|(?:on|in)[ \t\n]+(?:the[ \t\n]+|an[ \t\n]+)?(?:prior|previous|earlier|outside|old)[ \t\n]+"
+    r"(?:ct|us|mri|mr|ultrasound|sonogram|study|exam|examination|imaging|scan)"
+    r"|comparison[ \t\n]+(?:is[ \t\n]+made[ \t\n]+)?(?:to|with)"
     r"|(?:follow[- ]?up|f/u|surveillance|re-?evaluation|evaluation|assessment|reassessment)"
     r"[ \t\n]+(?:of|for)(?:[ \t\n]+(?:the|a|an))?[ \t\n]+(?:previously|prior|known|recently)"
     r"|\bfor[ \t\n]+(?:the[ \t\n]+|a[ \t\n]+)?(?:previously|prior)[ \t\n]+(?:noted|seen"
@@ -106,7 +135,8 @@ _HYPOTHETICAL_BEFORE = re.compile(
     r"|sensitivity[ \t\n]+(?:for|to)|insensitive[ \t\n]+(?:for|to)"
     r"|detection[ \t\n]+of|correlat[a-z]*[ \t\n]+(?:with|for)|screen(?:ing)?[ \t\n]+for"
     r"|in[ \t\n]+case[ \t\n]+of|question[ \t\n]+of"
-    r"|concern[ \t\n]+for[ \t\n]+possible"
+    r"|concern[ \t\n]+for[ \t\n]+possible|query|queried|whether|asks?|asking"
+    r"|^[ \t\n]*(?:please[ \t\n]+)?(?:evaluate|assess|characteri[sz]e|re-?evaluate|exclude)"
     r"|(?:would|could|might|will|may)[ \t\n]+(?:better[ \t\n]+|more[ \t\n]+reliably[ \t\n]+)?"
     r"(?:depict|show|detect|demonstrate|characteri[sz]e|confirm|identify|visuali[sz]e"
     r"|exclude))\b",
@@ -216,11 +246,15 @@ def read_context(
     before = _mask(before_raw, _PSEUDO)
     after = _mask(after_raw, _PSEUDO)
 
-    resolved = bool(_RESOLVED_AFTER.search(after_raw)) or _last_trigger_reaches(
-        before, _RESOLVED_BEFORE
+    resolved = (
+        bool(_RESOLVED_AFTER.search(after_raw))
+        or _last_trigger_reaches(before, _RESOLVED_BEFORE)
+        or _last_trigger_reaches(before_raw, _NO_LONGER_BEFORE)
     )
     negated = not resolved and (
-        _last_trigger_reaches(before, _NEG_BEFORE) or bool(_NEG_AFTER.search(after))
+        _last_trigger_reaches(before, _NEG_BEFORE)
+        or bool(_NEG_AFTER.search(after))
+        or bool(_NEG_RIGHT_AFTER.match(after_raw))
     )
     hypothetical = _last_trigger_reaches(
         before, _HYPOTHETICAL_BEFORE, _TERMINATE_HYPOTHESIS
@@ -228,8 +262,9 @@ def read_context(
     if not hypothetical and _LIMITED.search(clause):
         # "evaluation for calcification is limited", "MRI is limited for calcification"
         hypothetical = bool(re.search(r"\b(?:evaluat|assess|sensitiv|detect)", clause, re.I))
-    historical = _last_trigger_reaches(before, _HISTORICAL_BEFORE) and not (
-        _CURRENT_CUE.search(clause) or _STILL_THERE.search(text, *cue_span)
-    )
+    historical = (
+        _last_trigger_reaches(before, _HISTORICAL_BEFORE)
+        or (bool(_HISTORICAL_AFTER.search(after)) and not _MEASURED_NOW.search(before_raw))
+    ) and not (_CURRENT_CUE.search(clause) or _STILL_THERE.search(text, *cue_span))
     hedged = bool(_HEDGE_BEFORE.search(before_raw[-60:]) or _HEDGE_AFTER.search(after_raw))
     return Context(negated, resolved, historical, hypothetical, hedged)

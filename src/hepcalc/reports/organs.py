@@ -52,6 +52,7 @@ _OTHER = (
     r"|(?P<peritoneum>peritone[a-z]*|perihepatic|omentum|omental|ascites)"
     r"|(?P<placenta>placenta[a-z]*|fetal[ \t\n]+heart|intracardiac)"
     r"|(?P<other>breasts?|thyroid|brain|cerebral|pallid[a-z]*|ganglia|pineal|falx|dural"
+    r"|periventricular|intracranial|cranial|ventric(?:le|les|ular)"
     r"|skin|muscles?|subcutaneous|abdominal[ \t]+wall|globus|occipital|frontal|parietal"
     r"|temporal|rectus|sheath|diaphragm[a-z]*|flank|hernia|umbilic[a-z]*|inguinal|gluteal"
     r"|psoas|paraspinal|retroperitone[a-z]*)"

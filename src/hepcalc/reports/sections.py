@@ -26,7 +26,19 @@ from hepcalc.reports import organs
 
 # Major headers: the label's words decide the category. Checked in this order.
 _CATEGORY_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("indication", ("INDICATION", "REASON", "CLINICAL", "COMPLAINT")),
+    (
+        "indication",
+        (
+            "INDICATION",
+            "REASON",
+            "CLINICAL",
+            "COMPLAINT",
+            "QUESTION",
+            "QUERY",
+            "REQUEST",
+            "REFERRAL",
+        ),
+    ),
     ("history", ("HISTORY", "HPI")),
     ("comparison", ("COMPARISON", "PRIOR STUD", "PRIOR EXAM", "PRIORS")),
     ("technique", ("TECHNIQUE", "PROTOCOL", "CONTRAST", "DOSE")),
@@ -113,6 +125,15 @@ _KNOWN_MIXED_CASE = {
     "clinical details",
     "clinical indication",
     "clinical data",
+    "clinical question",
+    "clinical query",
+    "question",
+    "query",
+    "request",
+    "referral",
+    "reason",
+    "reason for referral",
+    "clinical notes",
 }
 
 # A label before a ':' or a spaced dash: letters, spaces and / & ( ), at most 48
