@@ -377,3 +377,23 @@ def test_questions_requests_and_earlier_exams_are_not_current_findings(text: str
 )
 def test_bounds_and_still_present_priors_stay_findings(text: str) -> None:
     assert len(_summary(text)) == 1
+
+
+# --- priors said in the next sentence, increments, months ---
+@pytest.mark.parametrize(
+    ("text", "size", "prior"),
+    [
+        (
+            "Calcified focus in segment 2 measures 6 mm. On the previous MRI it measured 4 mm.",
+            6.0,
+            4.0,
+        ),
+        ("Calcified focus in segment 2 measures 6 mm. It was 4 mm in 2020.", 6.0, 4.0),
+        ("Segment 2 calcification: 6 mm now, 4 mm in March.", 6.0, 4.0),
+        ("Segment 2 calcification grew by 2 mm and now measures 6 mm.", 6.0, None),
+        ("Segment 2 calcification is larger at 6 mm than the 4 mm seen before.", 6.0, 4.0),
+    ],
+)
+def test_prior_sizes_in_more_shapes(text: str, size: float, prior: float | None) -> None:
+    found = _has(text, size=size, comp="increased")
+    assert found[0].get("prior") == prior, found

@@ -142,7 +142,7 @@ _COMPARISON = (
         re.compile(
             r"\b(?:increas(?:ed|ing|e)|enlarging|(?:has|have)[ \t\n]+enlarged"
             r"|enlarged[ \t\n]+(?:since|from|compared"
-            r"|in[ \t\n]+the[ \t\n]+interval)|grown|growing|growth|(?<!the )larger(?!"
+            r"|in[ \t\n]+the[ \t\n]+interval)|grown|grew|growing|growth|(?<!the )larger(?!"
             + _THAN_N
             + ")"
             r"|(?<!the )bigger(?!" + _THAN_N + ")"

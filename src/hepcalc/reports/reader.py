@@ -270,6 +270,7 @@ def _read(
                     if len(drafts) > before and drafts[-1].size_mm is None:
                         _size_from_next_sentence(text, sents, idx, drafts[-1])
                     if len(drafts) > before:
+                        _prior_from_next_sentence(text, sents, idx, drafts[-1], candidates)
                         _another_in_next_sentence(text, sents, idx, drafts, candidates)
     if drafts:
         drafts = _drop_corrected(text, drafts)
@@ -534,6 +535,12 @@ def _reattributed(
     return later[0].organ if later and later[0].organ != "liver" else None
 
 
+_PRIOR_SENTENCE = re.compile(
+    r"[ \t]*(?:(?:on|at|in)[ \t]+(?:the[ \t]+)?(?:prior|previous|earlier|last|\d{4})\b"
+    r"[^.;\n]{0,30}?)?"
+    r"(?:it|this|which|they)\b[^.;\n]{0,30}?\b(?:measured|was|were)\b",
+    re.I,
+)
 _IT_MEASURES = re.compile(
     r"[ \t]*(?:it|this|the|which)\b[^.;\n]{0,40}?\bmeasur(?:es|ing|ed)\b", re.I
 )
@@ -546,6 +553,20 @@ def _size_from_next_sentence(text: str, sents: _SectionSentences, idx: int, d: _
     n_start, n_end = sents.spans[idx + 1]
     if _IT_MEASURES.match(text, n_start, n_end):
         _size_from_span(text, n_start, n_end, d)
+
+
+def _prior_from_next_sentence(
+    text: str, sents: _SectionSentences, idx: int, d: _Draft, candidates: list[int]
+) -> None:
+    """ "... measures 7 mm. On the prior CT it measured 5 mm." -> prior 5 mm."""
+    if idx + 1 >= len(sents.spans) or d.size_mm is None or d.prior_size_mm is not None:
+        return
+    n_start, n_end = sents.spans[idx + 1]
+    k = bisect.bisect_left(candidates, n_start)
+    if k < len(candidates) and candidates[k] < n_end:
+        return  # a sentence with its own target speaks for itself
+    if _PRIOR_SENTENCE.match(text, n_start, n_end):
+        _prior_from_span(text, n_start, n_end, d)
 
 
 def _prior_from_span(text: str, c_start: int, c_end: int, d: _Draft) -> None:

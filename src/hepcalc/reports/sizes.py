@@ -33,13 +33,16 @@ _BARE_LIST = re.compile(rf"(?<![\d.])({_NUM})[ \t]*(?:,|and|&|\+|,[ \t]*and)[ \t
 _PRIOR_BEFORE = re.compile(
     r"(?:(?:previous(?:ly)?|prior|prev\.?)(?:[ \t]+(?:described|noted|seen|reported|demonstrated"
     r"|measured|identified|scan|study|exam|examination|ct|mri|us|ultrasound|imaging))?"
-    r"|formerly|earlier|was|were|from|compared[ \t]+(?:to|with)"
+    r"|formerly|earlier|was|were|from|compared[ \t]+(?:to|with)|before|than[ \t]+the"
     r"|versus|vs\.?|then|had[ \t]+measured|measured)[ \t:(]*(?:measuring|measured|at)?[ \t:(]*$",
     re.I,
 )
 _PRIOR_AFTER = re.compile(
     r"^[ \t)]*(?:on|in|at)[ \t]+(?:the[ \t]+)?(?:prior|previous|earlier|last|preceding)\b"
-    r"|^[ \t]*(?:previously|prev\.?)(?![a-z])|^[ \t]*\)?[ \t]*(?:prior|before)\b"
+    r"|^[ \t]*(?:measured[ \t]+|seen[ \t]+|noted[ \t]+)?(?:previously|prev\.?|earlier|before)"
+    r"(?![a-z])|^[ \t]*\)?[ \t]*(?:prior|before)\b"
+    r"|^[ \t,]*(?:in|on)[ \t]+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
+    r"|^[ \t,]*(?:last[ \t]+year|a[ \t]+year[ \t]+ago|\d{1,2}[ \t]+(?:months?|years?)[ \t]+ago)"
     r"|^[ \t,]*(?:in[ \t]+|on[ \t]+)?(?:19|20)\d\d\b|^[ \t,]*(?:in|on)[ \t]+\d{1,2}/"
     r"|^[ \t,]*\d{1,2}/(?:\d{1,2}/)?(?:19|20)?\d\d\b",
     re.I,
@@ -49,6 +52,8 @@ _CURRENT_BEFORE = re.compile(
     r"[ \t:(]*(?:measuring|measures)?[ \t]*$",
     re.I,
 )
+# "increased by 3 mm", "grew by 2 mm": a change, not a size
+_INCREMENT = re.compile(r"\bby[ \t]*$", re.I)
 _NOT_A_MEASURE = re.compile(
     r"(?:less[ \t]+than|smaller[ \t]+than|under|below|<|sub-?)[ \t]*$|(?:<|(?<![-=])>)[ \t]*$",
     re.I,
@@ -111,8 +116,8 @@ def find_sizes(text: str, start: int, end: int) -> list[Size]:
         mm = _to_mm(max(numbers), unit)
         s = m.start()
         head = text[max(start, s - 40) : s]
-        if _NOT_A_MEASURE.search(head):
-            continue  # "less than 2 mm" bounds a size, it does not measure one
+        if _NOT_A_MEASURE.search(head) or _INCREMENT.search(head):
+            continue  # "less than 2 mm" bounds a size, "grew by 2 mm" changes one
         if mm >= _ORGAN_SIZE_MIN_MM and (
             _ORGAN_SIZE_BEFORE.search(head) or _ORGAN_SIZE_AFTER.match(text, m.end(), end)
         ):
