@@ -397,3 +397,41 @@ def test_bounds_and_still_present_priors_stay_findings(text: str) -> None:
 def test_prior_sizes_in_more_shapes(text: str, size: float, prior: float | None) -> None:
     found = _has(text, size=size, comp="increased")
     assert found[0].get("prior") == prior, found
+
+
+# --- counts of groups and lists ---
+def test_a_group_count_survives_a_further_one() -> None:
+    found = _summary("Two calcified granulomas in segment 6 and one in segment 7.")
+    assert sorted((f["seg"], f["count"]) for f in found) == [(6, 2), (7, 1)], found
+    found = _summary("Three punctate calcifications in segment 8 and another in segment 2.")
+    assert sorted((f["seg"], f["count"]) for f in found) == [(2, 1), (8, 3)], found
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("Calcified granulomata (n=3) in the right lobe.", 3),
+        ("Calcified foci (n = 2) in the left lobe.", 2),
+        ("Calcific foci in the right lobe.", "multiple"),
+        ("Calcified hepatic lesions in the right lobe.", "multiple"),
+        ("Calcified focus in the right lobe.", 1),
+    ],
+)
+def test_counts_from_n_equals_and_the_plural_noun(text: str, count: int | str) -> None:
+    assert _has(text)[0]["count"] == count
+
+
+@pytest.mark.parametrize(
+    ("text", "segs"),
+    [
+        ("There are calcifications in segments 5, 6 and 7.", [5, 6, 7]),
+        ("Calcified granulomas, segments 2, 3, and 8.", [2, 3, 8]),
+    ],
+)
+def test_a_segment_list_gives_one_finding_per_segment(text: str, segs: list[int]) -> None:
+    assert sorted(f["seg"] for f in _summary(text)) == segs
+
+
+def test_a_segment_number_in_a_list_is_not_a_size() -> None:
+    found = _summary("Two calcified masses in segments 6 and 7, 2 cm and 3 cm.")
+    assert sorted(f["size"] for f in found) == [20.0, 30.0], found

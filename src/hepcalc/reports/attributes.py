@@ -47,7 +47,8 @@ _COUNT = re.compile(
 
 _NOT_A_COUNT = re.compile(
     r"\b(?:segments?|seg\.?|s|image|series|level|grade|type|stage|lr|li-rads|t|day|week|year"
-    r"|ct|mri|#|no\.?)[ \t\n]*$",
+    r"|ct|mri|#|no\.?)[ \t\n]*$"
+    r"|\b(?:segments?|seg\.?)[ \t]*(?:[1-8]|[ivx]{1,4})[ab]?[ \t]*(?:,|and|or|&|/|-)[ \t]*$",
     re.I,
 )
 
@@ -293,7 +294,8 @@ class Host:
 
 
 _TIMES_AFTER = re.compile(
-    r"[ \t]*\(?[ \t]*x[ \t]?([1-9]\d?)\b\)?"
+    r"(?:[ \t]+(?:foci|focus|lesions?|granulomas?|densities|deposits|nodules?))?"
+    r"[ \t]*\(?[ \t]*(?:x|n[ \t]*=)[ \t]?([1-9]\d?)\b\)?"
     r"|[ \t]*:[ \t]*(two|three|four|five|six|seven|eight|nine|ten|[2-9])\b(?![ \t]*(?:mm|cm|x))",
     re.I,
 )
@@ -301,7 +303,7 @@ _TIMES_AFTER = re.compile(
 
 def count_after(text: str, target_end: int) -> int | None:
     """A count written after the target: "calcs x3", "calcifications (x2)"."""
-    m = _TIMES_AFTER.match(text, target_end, target_end + 12)
+    m = _TIMES_AFTER.match(text, target_end, target_end + 24)
     if m is None:
         return None
     if m.group(1):
@@ -320,7 +322,7 @@ def read_count(text: str, clause_start: int, target_start: int, plural: bool) ->
         elif m.group("word"):
             found = _NUMBER_WORDS[m.group("word").lower()]
         else:
-            if _NOT_A_COUNT.search(text, max(clause_start, m.start() - 12), m.start()):
+            if _NOT_A_COUNT.search(text, max(clause_start, m.start() - 20), m.start()):
                 continue  # "segment 6", "image 12"
             gap = text[m.end() : target_start]
             if len(gap.split()) > 3 or any(c in gap for c in ",;:()"):

@@ -81,6 +81,11 @@ def find_location(text: str, start: int, end: int, anchor: int) -> Location:
 _UNIT_AFTER = re.compile(r"[ \t]*(?:mm|cm|millim|centim)", re.I)
 
 
+_MORE_SEGMENTS = re.compile(
+    rf"[ \t]*(?:,|and|or|&|/|,[ \t]*and)[ \t]*(?P<num>{_SEG_TOKEN})[ab]?\b", re.I
+)
+
+
 def segment_list(text: str, start: int, end: int) -> list[int]:
     """Every segment named in ``text[start:end]`` in order ("segments 6 and 7" -> [6, 7])."""
     out: list[int] = []
@@ -91,6 +96,14 @@ def segment_list(text: str, start: int, end: int) -> list[int]:
         out.append(_seg(m.group("num")))
         if m.group("num2") and not _UNIT_AFTER.match(text, m.end("num2")):
             out.append(_seg(m.group("num2")))  # (not "segment 6, 5 mm": that 5 is a size)
+            # "segments 5, 6 and 7": more members of the same list
+            pos = m.end()
+            for _ in range(6):
+                more = _MORE_SEGMENTS.match(text, pos, end)
+                if more is None or _UNIT_AFTER.match(text, more.end()):
+                    break
+                out.append(_seg(more.group("num")))
+                pos = more.end()
     return out
 
 

@@ -317,6 +317,7 @@ _CONTINUATION = re.compile(
 )
 
 
+_ONE_OF_GROUP = re.compile(r"\b(?:one|the[ \t\n]+first)\b", re.I)
 _LIST_ITEM_CHARS = 48
 
 
@@ -383,6 +384,7 @@ def _read_sentence(
     label = _section_label(sec)
     features_cache: dict[str, bool] | None = None
     previous: list[_Draft] = []
+    previous_split = False
     ti = 0
     for c_start, c_end in clauses:
         if len(drafts) >= _MAX_DRAFTS:
@@ -414,11 +416,16 @@ def _read_sentence(
                 # the left lobe measuring 3 mm": the second clause is the second finding
                 extra = _continuation(text, c_start, c_end, previous[0], sentence_key)
                 if extra is not None:
+                    # "two granulomas, one in X and one in Y": the group was split into
+                    # ones; "two granulomas in segment 6 and one in segment 7" was not, and
+                    # "granulomas: three in X and one in Y" states its count
+                    split = previous_split or any(d.count == "multiple" for d in previous)
                     for d in previous:
-                        if not d.count_after:  # "granulomas: three in X and one in Y" keeps 3
+                        if split and not d.count_after:
                             d.count = 1
                     drafts.append(extra)
                     previous = [extra]
+                    previous_split = True
             continue
         previous = []
         first = in_clause[0]
@@ -470,6 +477,7 @@ def _read_sentence(
             text, sec, c_start, c_end, s_start, s_end, in_clause, features, evidence,
             sentence_key, sents, idx,
         )  # fmt: skip
+        previous_split = _ONE_OF_GROUP.search(text, in_clause[-1].end, c_end) is not None
         drafts.extend(previous)
 
 

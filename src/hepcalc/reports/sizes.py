@@ -59,7 +59,9 @@ _NOT_A_MEASURE = re.compile(
     re.I,
 )
 _LABEL_NUMBER = re.compile(
-    r"\b(?:segments?|seg\.?|s|image|images|series|level|grade|lr|#|no\.?)[ \t]*$", re.I
+    r"\b(?:segments?|seg\.?|s|image|images|series|level|grade|lr|#|no\.?)[ \t]*$"
+    r"|\b(?:segments?|seg\.?)[ \t]*(?:[1-8]|[ivx]{1,4})[ab]?[ \t]*(?:,|and|or|&|/|-)[ \t]*$",
+    re.I,
 )
 # An organ's own size is not a lesion's: "liver 15cm", "the liver measures 16.5 cm",
 # "hepatic span of 17 cm", "spleen is 11 cm in length", "liver span: 14 cm".
@@ -150,7 +152,7 @@ def find_sizes(text: str, start: int, end: int) -> list[Size]:
         cursor = s
         while True:
             b = _BARE_LIST.search(text, max(start, cursor - 16), cursor)
-            if b is None or _LABEL_NUMBER.search(text, max(start, b.start(1) - 12), b.start(1)):
+            if b is None or _LABEL_NUMBER.search(text, max(start, b.start(1) - 20), b.start(1)):
                 break  # "segment 6, 5 mm": the 6 names a segment, it is not a size
             v = _to_mm(float(b.group(1)), unit)
             if 0 < v < MAX_SIZE_MM:

@@ -57,6 +57,12 @@ _NO_SHADOWING = re.compile(
 _FETAL = re.compile(r"\b(?:fetal|fetus|foetal|foetus|intra-?uterine|gestation(?:al)?)\b", re.I)
 _LIVER_WORD = re.compile(r"\b(?:liver|hepatic|intrahepatic)\b", re.I)
 _FETAL_LOOKBACK = 300
+_PLURAL_NOUN_AFTER = re.compile(
+    r"(?:[ \t\n]+(?:hepatic|liver|small|tiny|punctate|coarse|dense|echogenic|hyperdense))?"
+    r"[ \t\n]+(?:foci|lesions|nodules|densities|deposits|areas|spots|masses|opacities|cysts"
+    r"|metastases|lymph)\b",
+    re.I,
+)
 _CALCIUM_OK = re.compile(r"[ \t\n]{0,5}(?:deposit|densit|content|containing)", re.I)
 _NON_PREFIX = re.compile(r"(?:\bnon|\bun)[- ]?$", re.I)
 
@@ -144,6 +150,10 @@ def find_targets(
             if _NON_PREFIX.search(text, max(start, s - 4), s):
                 continue  # noncalcified / non-calcified / uncalcified
             plural = lw.endswith("s") and not lw.endswith("ous")
+            if not plural and lw.endswith(("ed", "ic")):
+                # "calcific foci", "calcified liver lesions": the noun says how many
+                noun = _PLURAL_NOUN_AFTER.match(text, e, min(end, e + 40))
+                plural = noun is not None
             out.append(Target(s, e, word, "calc", plural))
         elif m.group("gran") is not None:
             word = m.group("gran")
