@@ -435,3 +435,35 @@ def test_a_segment_list_gives_one_finding_per_segment(text: str, segs: list[int]
 def test_a_segment_number_in_a_list_is_not_a_size() -> None:
     found = _summary("Two calcified masses in segments 6 and 7, 2 cm and 3 cm.")
     assert sorted(f["size"] for f in found) == [20.0, 30.0], found
+
+
+# --- host lesion vocabulary ---
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Densely calcified hydatid in segment 7, 6 cm.",
+        "Calcified echinococcal lesion in segment 7 measuring 6 cm.",
+    ],
+)
+def test_hydatid_words_make_a_complex_cyst(text: str) -> None:
+    _has(text, kind="cyst", assoc="complex_cyst", size=60.0)
+
+
+def test_daughter_cysts_do_not_make_the_host_plural() -> None:
+    _has("Segment 7 cyst, 6 cm, with a calcified wall and daughter cysts.", count=1, kind="cyst")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A calcification in segment 3, with no mass lesion.",
+        "Punctate calcification in segment 3 without a mass.",
+    ],
+)
+def test_no_mass_stated_is_associated_none(text: str) -> None:
+    _has(text, kind="calcification", assoc="none")
+
+
+def test_a_calcified_haematoma_is_a_lesion_and_an_abscess_is_singular() -> None:
+    _has("Old calcified haematoma in segment 6 measuring 4 cm.", kind="lesion", size=40.0)
+    _has("Coarse calcification at the site of a healed abscess in segment 8.", count=1)

@@ -87,16 +87,16 @@ _PATTERN = (
 )
 
 _HOST = re.compile(
-    r"\b(?P<cyst>cysts?|cystic)\b"
+    r"\b(?P<cyst>cysts?|cystic|hydatids?|echinococc[a-z]*)\b"
     r"|\b(?P<heman>h(?:a)?emangiomas?|h(?:a)?emangiomata)\b"
     r"|\b(?P<solid>mass|masses|tumou?rs?|metastas[ie]s|metastatic|hcc|hepatomas?|carcinomas?"
     r"|neoplasms?|adenomas?|fnh|hepatoblastomas?|cholangiocarcinomas?|implants?|deposits?)\b"
-    r"|\b(?P<lesion>lesions?|observations?)\b",
+    r"|\b(?P<lesion>lesions?|observations?|ha?ematomas?|bilomas?)\b",
     re.I,
 )
 # host nouns alone (for "within it" back-references across sentences)
 HOST_WORDS = re.compile(
-    r"\b(?P<cyst>cysts?)\b|\b(?P<heman>h(?:a)?emangiomas?)\b"
+    r"\b(?P<cyst>cysts?|hydatids?)\b|\b(?P<heman>h(?:a)?emangiomas?)\b"
     r"|\b(?P<solid>mass|masses|tumou?rs?|metastas[ie]s|hcc|carcinomas?|adenomas?|fnh)\b"
     r"|\b(?P<lesion>lesions?|observations?)\b",
     re.I,
@@ -107,6 +107,8 @@ _NOT_HOST = re.compile(
     r"|any[ \t\n]+)?(?P<assoc>associated[ \t\n]+|underlying[ \t\n]+)?(?:[a-z0-9.-]+[ \t\n]+){0,3}$",
     re.I,
 )
+_NO_WORD = re.compile(r"(?:no|without)\b", re.I)
+_DAUGHTER = re.compile(r"\bdaughter[ \t\n]*$", re.I)
 _CONTAINS = re.compile(
     r"\b(?:with|contain[a-z]*|within|demonstrat[a-z]*|show[a-z]*|has|have|having|harbou?r[a-z]*"
     r"|includ[a-z]*)\b",
@@ -389,8 +391,15 @@ def read_host(
         before = text[max(clause_start, m.start() - 40) : m.start()]
         nh = _NOT_HOST.search(before)
         if nh:
-            denied = denied or nh.group("assoc") is not None
+            # "without (an associated) mass", "no mass lesion": the text says there is none
+            denied = (
+                denied
+                or nh.group("assoc") is not None
+                or bool((m.group("solid") or m.group("lesion")) and _NO_WORD.match(nh.group(0)))
+            )
             continue
+        if _DAUGHTER.search(before):
+            continue  # "daughter cysts" are inside the host, not the host
         d = abs(m.start() - target_start)
         if best is None or d < best[0]:
             best = (d, m)
@@ -413,7 +422,7 @@ def read_host(
             m = min(specific, key=lambda h: abs(h.start() - target_start))
     word = m.group(0).lower()
     where = m.start()
-    plural = word.endswith(("s", "ata")) and not word.endswith(("mass", "cystic", "sis"))
+    plural = word.endswith(("s", "ata")) and not word.endswith(("ss", "cystic", "sis"))
     if word.endswith("masses"):
         plural = True
     if m.group("cyst"):
