@@ -74,7 +74,19 @@ def test_maximum_size_inputs_are_read() -> None:
     """Pathological reports at the size limit are read to the end (and stay bounded)."""
     from hepcalc.model import MAX_REPORT_CHARS
 
-    for unit in ("Calcification\n", "LIVER: 5 mm calcification and a ", "calc 3mm seg 8; "):
+    units = (
+        "Calcification\n",
+        "LIVER: 5 mm calcification and a ",
+        "calc 3mm seg 8; ",
+        # one run-on sentence with a target every few words, for the rules that look around
+        # a target (fetal liver foci, 'within it', history cues, group counts, list items)
+        "fetal liver echogenic focus ",
+        "3 cm lesion in segment 6, calcification within it, ",
+        "history of calcification in segment 6 and ",
+        "two calcified granulomas in segment 6 and one in segment 7, ",
+        "Addendum: on review the segment 6 calcification lies within the right kidney. ",
+    )
+    for unit in units:
         text = (unit * (MAX_REPORT_CHARS // len(unit)))[:MAX_REPORT_CHARS]
         reading = read_report(text)
         assert len(reading.findings) <= 200 and len(reading.excluded) <= 500

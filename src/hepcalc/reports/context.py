@@ -236,6 +236,11 @@ def read_context(
     for: "Prior CT showed a calcified granuloma; it is again seen" is current.
     """
     cue_span = sentence or (clause_start, clause_end)
+    # bounded, so that a run-on sentence with many targets stays linear
+    cue_span = (
+        max(cue_span[0], target_start - 2 * _WINDOW),
+        min(cue_span[1], target_end + 2 * _WINDOW),
+    )
     # NegEx-style windows: triggers act within a few words of the target, and bounded
     # windows keep long run-on clauses cheap.
     clause_start = max(clause_start, target_start - _WINDOW)

@@ -439,7 +439,8 @@ def _read_sentence(
         if organ is None and liver_report:
             organ = "liver"
         if organ == "liver":
-            organ = _reattributed(text, first.end, c_end, clause_organs) or organ
+            moved_end = min(c_end, first.end + _NEAR)
+            organ = _reattributed(text, first.end, moved_end, clause_organs) or organ
         if (
             first.kind == "phlebolith"
             and organ is None
@@ -477,7 +478,10 @@ def _read_sentence(
             text, sec, c_start, c_end, s_start, s_end, in_clause, features, evidence,
             sentence_key, sents, idx,
         )  # fmt: skip
-        previous_split = _ONE_OF_GROUP.search(text, in_clause[-1].end, c_end) is not None
+        previous_split = (
+            _ONE_OF_GROUP.search(text, in_clause[-1].end, min(c_end, in_clause[-1].end + _NEAR))
+            is not None
+        )
         drafts.extend(previous)
 
 
@@ -503,6 +507,7 @@ _CORRECTION = re.compile(
 )
 _CORRECTION_KEYS = ("addend", "review", "retrospect", "correction", "amended")
 _CORRECTION_SPAN = 300
+_MAX_CORRECTIONS = 20  # a report has an addendum or two, not thousands
 
 
 def _drop_corrected(text: str, drafts: list[_Draft]) -> list[_Draft]:
@@ -511,7 +516,7 @@ def _drop_corrected(text: str, drafts: list[_Draft]) -> list[_Draft]:
     low = text.lower()
     if not any(k in low for k in _CORRECTION_KEYS):
         return drafts
-    for m in _CORRECTION.finditer(text):
+    for m in itertools.islice(_CORRECTION.finditer(text), _MAX_CORRECTIONS):
         end = text.find(".", m.end(), m.end() + _CORRECTION_SPAN)
         end = m.end() + _CORRECTION_SPAN if end < 0 else end
         end = min(end, len(text))
@@ -739,7 +744,9 @@ def _drafts_for_clause(
     # the lesion an earlier clause of this sentence described with a size ("2.3 cm lesion
     # seg 7; tiny peripheral calcification within it", "3.5 cm lesion ... and a central
     # calcification, compatible with hemangioma")
-    same_sentence = _sentence_host(text, s_start, c_start) if c_start > s_start else None
+    same_sentence = (
+        _sentence_host(text, max(s_start, c_start - _NEAR), c_start) if c_start > s_start else None
+    )
     part_of_lesion = (
         same_sentence is not None
         and not current

@@ -137,6 +137,7 @@ def find_targets(
         if positions is None
         else _matches_at(text, start, end, positions)
     )
+    shadows: bool | None = None
     for m in found:
         s, e = m.start(), m.end()
         if m.group("calc") is not None:
@@ -169,12 +170,15 @@ def find_targets(
             word = m.group("echo")
             # an echogenic focus is a calcification only when it shadows, or in the fetal
             # liver (where shadowing is rarely seen and the focus is read as calcification)
-            shadows = _SHADOWING.search(text, start, end) and not _NO_SHADOWING.search(
-                text, start, end
-            )
+            if shadows is None:  # once per sentence: many foci in one sentence stay linear
+                shadows = bool(
+                    _SHADOWING.search(text, start, end)
+                    and not _NO_SHADOWING.search(text, start, end)
+                )
+            near_end = min(end, e + _FETAL_LOOKBACK)
             if shadows or (
-                _LIVER_WORD.search(text, start, end)
-                and _FETAL.search(text, max(0, start - _FETAL_LOOKBACK), end)
+                _LIVER_WORD.search(text, max(start, s - _FETAL_LOOKBACK), near_end)
+                and _FETAL.search(text, max(0, s - _FETAL_LOOKBACK), near_end)
             ):
                 plural = text[e : e + 30].lower().split("foc", 1)[-1].startswith("i")
                 out.append(Target(s, e, word, "shadowing", plural))
