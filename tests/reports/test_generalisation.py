@@ -467,3 +467,25 @@ def test_no_mass_stated_is_associated_none(text: str) -> None:
 def test_a_calcified_haematoma_is_a_lesion_and_an_abscess_is_singular() -> None:
     _has("Old calcified haematoma in segment 6 measuring 4 cm.", kind="lesion", size=40.0)
     _has("Coarse calcification at the site of a healed abscess in segment 8.", count=1)
+
+
+# --- telegraphic abbreviations ---
+@pytest.mark.parametrize(
+    ("text", "seg"),
+    [
+        ("Liv: calc granuloma S4b 3mm (unchg). Spl: nml.", 4),
+        ("LIVER: 6mm calc SVII, prev 5mm.", 7),
+        ("HEP: calcified focus seg VI, 2 mm.", 6),
+    ],
+)
+def test_telegraphic_headers_and_segment_labels(text: str, seg: int) -> None:
+    _has(text, seg=seg)
+
+
+def test_ampersand_joins_segments() -> None:
+    found = _summary("HEP: 2x calc foci seg 6 & 7 (3, 4 mm).")
+    assert sorted((f["seg"], f["size"]) for f in found) == [(6, 3.0), (7, 4.0)], found
+
+
+def test_spl_header_is_the_spleen() -> None:
+    assert _summary("Liv: nml.\nSpl: calcified granuloma 3mm.") == []

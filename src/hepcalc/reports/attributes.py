@@ -165,7 +165,8 @@ _COMPARISON = (
     (
         Comparison.stable,
         re.compile(
-            r"\b(?:stable|unchanged|similar|no[ \t\n]+(?:significant[ \t\n]+|interval[ \t\n]+)?"
+            r"\b(?:stable|unchanged|unchg|unchgd|similar|no[ \t\n]+(?:significant[ \t\n]+"
+            r"|interval[ \t\n]+)?"
             r"(?:change|growth|increase|enlargement)|not[ \t\n]+(?:significantly[ \t\n]+)?changed"
             r"|without[ \t\n]+(?:significant[ \t\n]+|interval[ \t\n]+)?change)\b",
             re.I,

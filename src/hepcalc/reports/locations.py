@@ -18,7 +18,7 @@ _SPELLED = {
 _SEG_TOKEN = r"[1-8]|viii|vii|vi|iv|v|iii|ii|i|one|two|three|four|five|six|seven|eight"
 _SEGMENT = re.compile(
     rf"\b(?:segments?|seg\.?|s)[ \t]*(?P<num>{_SEG_TOKEN})(?P<sub>[ab])?\b"
-    rf"(?:[ \t]*(?:/|and|or|-|,)[ \t]*(?P<num2>{_SEG_TOKEN})(?P<sub2>[ab])?\b)?",
+    rf"(?:[ \t]*(?:/|and|or|-|,|&)[ \t]*(?P<num2>{_SEG_TOKEN})(?P<sub2>[ab])?\b)?",
     re.I,
 )
 _LOBE = re.compile(
@@ -34,6 +34,14 @@ _DOME = re.compile(r"\bdome\b", re.I)
 _SEGMENT_LOBE = {1: Lobe.caudate, 2: Lobe.left, 3: Lobe.left, 4: Lobe.left}
 
 
+def _bare_s(tok: str) -> bool:
+    """True for an "s" that is not a segment label: a bare "s" must look like S7, S4a or
+    an upper-case Roman "SVII", not the plural "s" of a word."""
+    if tok[0] not in "sS" or tok[:3].lower() == "seg":
+        return False
+    return not (tok[1:2].isdigit() or (tok[0] == "S" and tok[1:2] in ("I", "V")))
+
+
 def _seg(token: str) -> int:
     t = token.lower()
     return int(t) if t.isdigit() else _ROMAN.get(t) or _SPELLED[t]
@@ -46,7 +54,7 @@ def find_location(text: str, start: int, end: int, anchor: int) -> Location:
     for m in _SEGMENT.finditer(text, start, end):
         tok = m.group(0)
         # a bare "s" must look like S7/S4a, not the plural "s" of a word
-        if tok[0] in "sS" and tok[:3].lower() not in ("seg",) and not tok[1:2].isdigit():
+        if _bare_s(tok):
             continue
         d = abs(m.start() - anchor)
         if best is None or d < best:
@@ -91,7 +99,7 @@ def segment_list(text: str, start: int, end: int) -> list[int]:
     out: list[int] = []
     for m in _SEGMENT.finditer(text, start, end):
         tok = m.group(0)
-        if tok[0] in "sS" and tok[:3].lower() != "seg" and not tok[1:2].isdigit():
+        if _bare_s(tok):
             continue
         out.append(_seg(m.group("num")))
         if m.group("num2") and not _UNIT_AFTER.match(text, m.end("num2")):
@@ -129,7 +137,7 @@ def place_mentions(text: str, start: int, end: int) -> list[tuple[int, Location]
     out: list[tuple[int, Location]] = []
     for m in _SEGMENT.finditer(text, start, end):
         tok = m.group(0)
-        if tok[0] in "sS" and tok[:3].lower() != "seg" and not tok[1:2].isdigit():
+        if _bare_s(tok):
             continue
         out.append((m.start(), location_for_segment(_seg(m.group("num")))))
     seg_starts = {p for p, _ in out}

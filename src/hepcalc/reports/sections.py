@@ -50,6 +50,8 @@ _CATEGORY_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 # Organ headers (sub-sections inside FINDINGS). Value = organ code used by organs.py.
 ORGAN_HEADERS: dict[str, str] = {
     "liver": "liver",
+    "liv": "liver",
+    "hep": "liver",
     "hepatic": "liver",
     "liver parenchyma": "liver",
     "hepatobiliary": "liver",
@@ -58,6 +60,9 @@ ORGAN_HEADERS: dict[str, str] = {
     "liver and biliary tree": "liver",
     "hepatobiliary system": "liver",
     "spleen": "spleen",
+    "spl": "spleen",
+    "gb": "gallbladder",
+    "panc": "pancreas",
     "gallbladder": "gallbladder",
     "gall bladder": "gallbladder",
     "biliary": "biliary",
