@@ -20,7 +20,11 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import hashlib
+import json
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -74,8 +78,63 @@ def _model_class(resource_type: str) -> Any:
     return get_fhir_model_class(resource_type)
 
 
+class _ValidCache:
+    """Digests of resources that passed validation, so an identical one is not re-validated.
+
+    Why: building the ``fhir.resources`` models is the dearest step of reading
+    FHIR (about 0.1 ms per resource), and CDS Hooks sends the same resources
+    again and again: every time a chart is opened, the patient's problem list
+    and past reports arrive unchanged. Validation is a pure function of the
+    document, so a SHA-256 of its canonical JSON identifies a resource already
+    found valid. Only successes are cached (an invalid document is validated
+    every time, so its errors and their paths are exactly as before); only
+    digests are kept, never content; the count is bounded (oldest dropped).
+    """
+
+    def __init__(self, max_items: int = 4096) -> None:
+        self.max_items = max_items
+        self._digests: OrderedDict[bytes, None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def digest(data: dict[str, Any]) -> bytes | None:
+        try:
+            canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))
+        except (TypeError, ValueError, RecursionError):
+            return None  # not plain JSON data: validate without the cache
+        return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).digest()
+
+    def __contains__(self, digest: bytes) -> bool:
+        with self._lock:
+            if digest in self._digests:
+                self._digests.move_to_end(digest)
+                return True
+            return False
+
+    def add(self, digest: bytes) -> None:
+        with self._lock:
+            self._digests[digest] = None
+            while len(self._digests) > self.max_items:
+                self._digests.popitem(last=False)
+
+
+_VALID = _ValidCache()
+
+
 def validate_resource(data: Any, path: str) -> dict[str, Any]:
     """Validate one FHIR R4 resource; return it as a plain dict or raise InputError."""
+    if isinstance(data, dict):
+        digest = _VALID.digest(data)
+        if digest is not None and digest in _VALID:
+            return data
+        _validate_resource(data, path)
+        if digest is not None:
+            _VALID.add(digest)
+        return data
+    return _validate_resource(data, path)
+
+
+def _validate_resource(data: Any, path: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InputError([(path, f"must be a FHIR resource object, not {type(data).__name__}")])
     rtype = data.get("resourceType")

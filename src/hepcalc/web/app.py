@@ -10,6 +10,7 @@ guard), CORS, body limit, then the routes.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -43,6 +44,9 @@ Invalid input: 422 `{"detail": [{"field", "problem"}]}`. Body above the limit
 """
 
 
+# Allocations between young collections (CPython's default is 700; see tune_gc).
+GC_GEN0_THRESHOLD = 10_000
+
 # A tiny made-up case used only to warm caches (KB, report reader, templates) at start-up,
 # so the first real request of each worker is not the slow one.
 _WARM_UP_CASE = {
@@ -65,6 +69,23 @@ def warm_up(logger: logging.Logger) -> None:
         logger.warning("warm_up_failed", extra={"fields": {"error": type(exc).__name__}})
 
 
+def tune_gc() -> None:
+    """Keep the garbage collector off the start-up heap (called after ``warm_up``).
+
+    Why: each request allocates thousands of short-lived pydantic objects, so the
+    collector runs every few requests, and its older generations walked the whole
+    heap: the knowledge base, compiled templates, the FHIR models, the report
+    store. ``gc.freeze()`` moves everything alive after start-up out of its
+    reach, and a larger first threshold makes young collections rarer (the
+    objects of a request die by reference counting anyway). Measured in-process:
+    about a tenth of a CDS call. Memory stays bounded: cycles are still
+    collected, only less often.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(GC_GEN0_THRESHOLD, *gc.get_threshold()[1:])
+
+
 def _component_schemas(models: tuple[type[BaseModel], ...]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for model in models:
@@ -82,6 +103,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         warm_up(logger)
+        tune_gc()
         yield
 
     app = FastAPI(

@@ -42,6 +42,11 @@ def _assess_fn() -> Callable[[Case], Assessment]:
 
 
 @cache
+def _engine_assess_fn() -> Callable[[Case], Assessment]:
+    return _resolve((("hepcalc.engine.assess", "assess"), ("hepcalc.engine", "assess")))
+
+
+@cache
 def _extract_fn() -> Callable[..., list[Any]]:
     return _resolve((("hepcalc.reports", "extract_findings"),))
 
@@ -59,6 +64,18 @@ def _ask_fn() -> Callable[..., Any]:
 def assess(case: Case) -> Assessment:
     """Case -> Assessment through the pipeline (reads report text, runs the engine)."""
     return _assess_fn()(case)
+
+
+def assess_for_cards(case: Case) -> Assessment:
+    """Case -> Assessment from the engine alone, without the two summary texts.
+
+    For CDS Hooks: the cards word the engine's actions themselves and the linked
+    report page renders its own texts, so neither reads ``summary``; rendering
+    both summaries (clinician text through a template, patient text) was about a
+    fifth of a patient-view call. Every recommendation, finding and citation is
+    the same as ``assess`` gives.
+    """
+    return _engine_assess_fn()(case)
 
 
 def extract(text: str, modality: str | None = None) -> list[Any]:

@@ -195,7 +195,7 @@ async def call_service(service_id: str, request: Request) -> JSONResponse:
         raise InputError([("prefetch.patient.id", "does not match context.patientId")])
 
     build = case_from_resources(prefetch_entries(prefetch), strict=False)
-    assessment = backend.assess(build.case) if build.case is not None else None
+    assessment = backend.assess_for_cards(build.case) if build.case is not None else None
     latest = None
     if build.case is not None:
         dates = [e.date for e in build.case.exams if e.date is not None]
