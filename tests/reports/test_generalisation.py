@@ -489,3 +489,23 @@ def test_ampersand_joins_segments() -> None:
 
 def test_spl_header_is_the_spleen() -> None:
     assert _summary("Liv: nml.\nSpl: calcified granuloma 3mm.") == []
+
+
+# --- structures around the liver that are not the liver ---
+@pytest.mark.parametrize(
+    "text",
+    [
+        "US LIVER. Coarse calcification at the porta hepatis.",
+        "CT LIVER. Calcification in the hepatic hilum, probably nodal.",
+        "US RUQ. A 4 mm calcification in Morison's pouch.",
+        "CT LIVER. Calcification of the falciform ligament.",
+        "CT LIVER. Calcified plaque along the right hemidiaphragm.",
+        "CT LIVER. Subphrenic calcification on the right.",
+    ],
+)
+def test_perihepatic_structures_are_not_the_liver(text: str) -> None:
+    assert _summary(text) == []
+
+
+def test_a_liver_finding_near_a_ligament_stays_in_the_liver() -> None:
+    _has("Calcified granuloma in segment 3 near the falciform ligament.", seg=3)

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 
 _LIVER = (
-    r"livers?|hepatic(?![ \t\n]+(?:arter|veins?\b|flexure))|hepato(?!duodenal|renal)[a-z]*"
+    r"livers?|hepatic(?![ \t\n]+(?:arter|veins?\b|flexure|hil))|hepato(?!duodenal|renal)[a-z]*"
     r"|intra-?hepatic|sub-?hepatic|caudate|couinaud"
     r"|(?:right|left)[ \t\n]+(?:hepatic[ \t\n]+)?lobes?|(?-i:R|L)\.?[ \t]+lobe"
     r"|left[ \t\n]+lateral[ \t\n]+segment|both[ \t\n]+(?:hepatic[ \t\n]+)?lobes|bilobar"
@@ -43,18 +43,20 @@ _OTHER = (
     r"|(?P<bone>costal|costo[a-z]+|chondral|cartilage|ribs?|spine|spinal|vertebra[a-z]*|osseous"
     r"|bones?|femur|sacr[a-z]*|discs?|intervertebral)"
     r"|(?P<lung>lungs?|pulmonary|pleura[a-z]*|lingula|(?:upper|lower|middle)[ \t]+lobes?)"
-    r"|(?P<node>lymph|nodes?|nodal|mediastin[a-z]*|hilar|subcarinal|adenopathy)"
+    r"|(?P<node>lymph|nodes?|nodal|mediastin[a-z]*|hilar|hilum|subcarinal|adenopathy"
+    r"|porta[ \t]+hepatis|portacaval|periportal)"
     r"|(?P<pelvis>pelvis|pelvic|uter[a-z]*|fibroids?|ovar[a-z]*|adnex[a-z]*|prostat[a-z]*"
     r"|bladder|testis|testic[a-z]*|scrot[a-z]*)"
     r"|(?P<bowel>bowel|hepatic[ \t\n]+flexure|colon[a-z]*|appendi[a-z]*|stomach|gastric"
     r"|duoden[a-z]*|mesenter[a-z]*|esophag[a-z]*)"
     r"|(?P<heart>heart|cardiac|cardiomegaly|pericard[a-z]*|myocard[a-z]*)"
-    r"|(?P<peritoneum>peritone[a-z]*|perihepatic|omentum|omental|ascites)"
+    r"|(?P<peritoneum>peritone[a-z]*|perihepatic|omentum|omental|ascites|morison'?s"
+    r"|hepatorenal|falciform|ligament[a-z]*|subdiaphragmatic|subphrenic|epiploic)"
     r"|(?P<placenta>placenta[a-z]*|fetal[ \t\n]+heart|intracardiac)"
     r"|(?P<other>breasts?|thyroid|brain|cerebral|pallid[a-z]*|ganglia|pineal|falx|dural"
     r"|periventricular|intracranial|cranial|ventric(?:le|les|ular)"
     r"|skin|muscles?|subcutaneous|abdominal[ \t]+wall|globus|occipital|frontal|parietal"
-    r"|temporal|rectus|sheath|diaphragm[a-z]*|flank|hernia|umbilic[a-z]*|inguinal|gluteal"
+    r"|temporal|rectus|sheath|(?:hemi-?)?diaphragm[a-z]*|flank|hernia|umbilic[a-z]*|inguinal|gluteal"
     r"|psoas|paraspinal|retroperitone[a-z]*)"
 )
 _ORGAN = re.compile(rf"\b(?:(?P<liver>{_LIVER})|{_OTHER})\b", re.I)
