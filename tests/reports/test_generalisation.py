@@ -509,3 +509,15 @@ def test_perihepatic_structures_are_not_the_liver(text: str) -> None:
 
 def test_a_liver_finding_near_a_ligament_stays_in_the_liver() -> None:
     _has("Calcified granuloma in segment 3 near the falciform ligament.", seg=3)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No abnormality other than a calcified granuloma in segment 6.",
+        "No hepatic lesion besides a 3 mm calcification in segment 7.",
+        "No focal abnormality save for a punctate calcification in segment 2.",
+    ],
+)
+def test_negation_stops_at_other_than_besides_save_for(text: str) -> None:
+    assert len(_summary(text)) == 1

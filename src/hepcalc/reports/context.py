@@ -166,7 +166,8 @@ _HEDGE_AFTER = re.compile(
 )
 # Negation does not reach past these words (NegEx termination terms).
 _TERMINATE = re.compile(
-    r"\b(?:but|however|although|though|except|aside[ \t\n]+from|apart[ \t\n]+from|which|that"
+    r"\b(?:but|however|although|though|except|aside[ \t\n]+from|apart[ \t\n]+from|other[ \t\n]+than"
+    r"|besides|save[ \t\n]+for|which|that"
     r"[ \t\n]+(?:is|are)|there[ \t\n]+(?:is|are)|who|now|compatible[ \t\n]+with|consistent"
     r"[ \t\n]+with|in[ \t\n]+keeping[ \t\n]+with|representing|represents?|likely"
     r"|probabl[ey]|favou?ring)\b",
