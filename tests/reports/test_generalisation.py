@@ -521,3 +521,18 @@ def test_a_liver_finding_near_a_ligament_stays_in_the_liver() -> None:
 )
 def test_negation_stops_at_other_than_besides_save_for(text: str) -> None:
     assert len(_summary(text)) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Liver: echogenic, shadowing focus in segment 6, 4 mm.",
+        "Liver: 5 mm echogenic spot with posterior acoustic shadowing in segment 3.",
+    ],
+)
+def test_echogenic_spot_or_comma_separated_focus_with_shadowing(text: str) -> None:
+    assert len(_summary(text)) == 1
+
+
+def test_echogenic_area_without_shadowing_is_not_a_calcification() -> None:
+    assert _summary("Liver: small echogenic area in segment 5 without shadowing.") == []

@@ -32,19 +32,21 @@ _DIRECT_STEMS = ("granulom", "phlebolith")
 # "calc" followed by these is another word (calculus, calcaneus, calcitonin, calcineurin...)
 _NOT_CALC = ("ul", "an", "it", "in", "ip")
 
+# what an echogenic sign names: a focus, a spot or an area ("echogenic, shadowing focus")
+_ECHO_NOUN = r"(?=(?:,?[ \t\n]+[a-z]+){0,2}?,?[ \t\n]+(?:foc(?:us|i)|areas?|spots?|dots?)\b)"
 _CANDIDATE = re.compile(
     r"\b(?:(?P<calc>(?:micro-?)?calc[a-z]*)"
     r"|(?P<gran>granulom(?:a|as|ata)\b)"
     r"|(?P<phleb>phlebolith[a-z]*)"
     r"|(?P<dense>(?:hyper-?dense|dense|hyper-?attenuating|high[- ]attenuation|high[- ]density)"
     r"(?=(?:[ \t\n]+[a-z]+){0,2}?[ \t\n]+foc(?:us|i|al)\b))"
-    r"|(?P<echo>(?:echogenic|hyperechoic|hyper-echoic)"
-    r"(?=(?:[ \t\n]+[a-z]+){0,2}?[ \t\n]+foc(?:us|i)\b)))",
+    r"|(?P<echo>(?:echogenic|hyperechoic|hyper-echoic)" + _ECHO_NOUN + "))",
     re.I,
 )
 _SIGN_START = re.compile(
-    r"\b(?:hyper-?dense|dense|hyper-?attenuating|high[- ]attenuation|high[- ]density|echogenic"
-    r"|hyper-?echoic)(?=(?:[ \t\n]+[a-z]+){0,2}?[ \t\n]+foc(?:us|i|al)\b)"
+    r"\b(?:hyper-?dense|dense|hyper-?attenuating|high[- ]attenuation|high[- ]density)"
+    r"(?=(?:[ \t\n]+[a-z]+){0,2}?[ \t\n]+foc(?:us|i|al)\b)"
+    r"|\b(?:echogenic|hyper-?echoic)" + _ECHO_NOUN
 )
 # Shadowing (or Doppler twinkling) marks calcification; "dirty" shadowing is gas.
 _SIGN_STEMS = ("dens", "attenuat", "echogenic", "echoic")
