@@ -536,3 +536,19 @@ def test_echogenic_spot_or_comma_separated_focus_with_shadowing(text: str) -> No
 
 def test_echogenic_area_without_shadowing_is_not_a_calcification() -> None:
     assert _summary("Liver: small echogenic area in segment 5 without shadowing.") == []
+
+
+# --- size shapes ---
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        ("CT: Calcification in segment 6, 3-4 mm.", 4.0),
+        ("CT: Calcified focus in segment 2, 2 to 3 mm.", 3.0),
+        ("CT: Calcification in segment 6, 0,3 cm.", 3.0),
+        ("CT: Calcification in segment 6 measuring .4 cm.", 4.0),
+        ("US: calcified focus in segment 6 of three millimetres.", 3.0),
+    ],
+)
+def test_size_shapes_after_a_segment(text: str, size: float) -> None:
+    """The size is read and the segment is kept (a range after "segment 6," is no segment)."""
+    _has(text, size=size, seg=int(text.split("segment ")[1][0]))

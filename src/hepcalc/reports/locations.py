@@ -86,7 +86,11 @@ def find_location(text: str, start: int, end: int, anchor: int) -> Location:
     return Location(lobe=lobe, segment=segment, subsegment=subsegment, dome=dome)
 
 
-_UNIT_AFTER = re.compile(r"[ \t]*(?:mm|cm|millim|centim)", re.I)
+# a number followed by a unit, a range or a dimension is a size ("segment 6, 3-4 mm")
+_UNIT_AFTER = re.compile(
+    r"(?:[ \t]*(?:-|to|\u2013|x|\u00d7|by|\.)[ \t]*\d{1,4}){0,3}[ \t]*(?:mm|cm|millim|centim)",
+    re.I,
+)
 
 
 _MORE_SEGMENTS = re.compile(

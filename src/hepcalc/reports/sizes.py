@@ -13,12 +13,14 @@ linear in the clause length.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
 from hepcalc.model import MAX_SIZE_MM
 
-_NUM = r"\d{1,4}(?:\.\d{1,3})?"
+# "0,3" (a decimal comma: no list starts with 0) and ".3" are decimals too
+_NUM = r"(?:0,\d{1,3}|\d{1,4}(?:\.\d{1,3})?|\.\d{1,3})"
 _UNIT = r"(?P<unit>mms?|cms?|millimet(?:er|re)s?|centimet(?:er|re)s?)\b"
 _MEASURE = re.compile(
     rf"(?<![\d.])(?P<first>{_NUM})"
@@ -28,6 +30,15 @@ _MEASURE = re.compile(
     re.I,
 )
 _DIM_NUM = re.compile(_NUM)
+_WORD_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10,
+}  # fmt: skip
+_WORD_MEASURE = re.compile(
+    r"\b(one|two|three|four|five|six|seven|eight|nine|ten)[ \t-]+"
+    r"(mm|cm|millimet(?:er|re)s?|centimet(?:er|re)s?)\b",
+    re.I,
+)
 # "1.4 and 0.9 cm", "1.4, 1.1 and 0.9 cm": bare numbers sharing the unit that follows
 _BARE_LIST = re.compile(rf"(?<![\d.])({_NUM})[ \t]*(?:,|and|&|\+|,[ \t]*and)[ \t]*$", re.I)
 _PRIOR_BEFORE = re.compile(
@@ -101,6 +112,11 @@ class Size:
     superlative: bool = False  # "the largest/larger": says there are several
 
 
+def _float(number: str) -> float:
+    """ "0,3" -> 0.3, ".3" -> 0.3, "12" -> 12.0."""
+    return float(number.replace(",", "."))
+
+
 def _to_mm(value: float, unit: str) -> float:
     factor = 10.0 if unit.lower().startswith("c") else 1.0
     return round(value * factor, 3)
@@ -111,10 +127,10 @@ def find_sizes(text: str, start: int, end: int) -> list[Size]:
     out: list[Size] = []
     for m in _MEASURE.finditer(text, start, end):
         unit = m.group("unit")
-        numbers = [float(m.group("first"))]
-        numbers += [float(x) for x in _DIM_NUM.findall(m.group("dims") or "")]
+        numbers = [_float(m.group("first"))]
+        numbers += [_float(x) for x in _DIM_NUM.findall(m.group("dims") or "")]
         if m.group("upper"):
-            numbers.append(float(m.group("upper")))
+            numbers.append(_float(m.group("upper")))
         mm = _to_mm(max(numbers), unit)
         s = m.start()
         head = text[max(start, s - 40) : s]
@@ -126,11 +142,11 @@ def find_sizes(text: str, start: int, end: int) -> list[Size]:
             continue  # "liver 15cm", "spleen measures 11 cm", "16 cm in craniocaudal length"
         if m.group("upper") and _FROM_BEFORE.search(head):
             # "increased from 12 to 19 mm": a change, not a range
-            before = _to_mm(float(m.group("first")), unit)
+            before = _to_mm(_float(m.group("first")), unit)
             if 0 < before < MAX_SIZE_MM:
                 out.append(Size(s, m.start("upper"), before, True, False))
             s = m.start("upper")
-            mm = _to_mm(float(m.group("upper")), unit)
+            mm = _to_mm(_float(m.group("upper")), unit)
             if 0 < mm < MAX_SIZE_MM:
                 out.append(Size(s, m.end(), mm, False, False))
             continue
@@ -143,7 +159,7 @@ def find_sizes(text: str, start: int, end: int) -> list[Size]:
         vs = _BARE_VERSUS.search(text, max(start, s - 16), s)
         if vs is not None:
             # "6 vs 4 mm": the first number is now, the second the prior (same unit)
-            now = _to_mm(float(vs.group(1)), unit)
+            now = _to_mm(_float(vs.group(1)), unit)
             if 0 < now < MAX_SIZE_MM:
                 out.append(Size(vs.start(1), vs.end(1), now, False, False))
             prior = True
@@ -154,13 +170,19 @@ def find_sizes(text: str, start: int, end: int) -> list[Size]:
             b = _BARE_LIST.search(text, max(start, cursor - 16), cursor)
             if b is None or _LABEL_NUMBER.search(text, max(start, b.start(1) - 20), b.start(1)):
                 break  # "segment 6, 5 mm": the 6 names a segment, it is not a size
-            v = _to_mm(float(b.group(1)), unit)
+            v = _to_mm(_float(b.group(1)), unit)
             if 0 < v < MAX_SIZE_MM:
                 extra.append(Size(b.start(1), b.end(1), v, prior, largest))
             cursor = b.start(1)
         out.extend(reversed(extra))
         if 0 < mm < MAX_SIZE_MM:
             out.append(Size(s, m.end(), mm, prior, largest, superlative))
+    for w in _WORD_MEASURE.finditer(text, start, end):
+        # "three millimetres": a spelled size (rare; never a prior)
+        mm = _to_mm(float(_WORD_NUMBERS[w.group(1).lower()]), w.group(2))
+        out.append(Size(w.start(), w.end(), mm, False, False))
+    if len(out) > 1 and any(z.start < y.start for y, z in itertools.pairwise(out)):
+        out.sort(key=lambda z: z.start)
     return _arrows(text, out)
 
 
