@@ -552,3 +552,15 @@ def test_echogenic_area_without_shadowing_is_not_a_calcification() -> None:
 def test_size_shapes_after_a_segment(text: str, size: float) -> None:
     """The size is read and the segment is kept (a range after "segment 6," is no segment)."""
     _has(text, size=size, seg=int(text.split("segment ")[1][0]))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 5 mm echogenic focus with shadowing in segment 6; this is a calcified granuloma.",
+        "Hyperdense focus in segment 7, 3 mm; findings compatible with calcification.",
+        "A 4 mm calcification in segment 2, and it likely represents a calcified granuloma.",
+    ],
+)
+def test_a_clause_that_names_the_finding_again_is_the_same_finding(text: str) -> None:
+    assert len(_summary(text)) == 1

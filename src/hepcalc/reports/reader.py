@@ -121,6 +121,7 @@ class _Draft:
     sentence_key: int
     mergeable: bool
     count_after: bool = False  # the count was written after the noun ("granulomas: three")
+    redescribes: bool = False  # "...; this is a calcified granuloma": the same finding again
 
 
 def _check(text: object) -> str:
@@ -317,6 +318,14 @@ _CONTINUATION = re.compile(
 )
 
 
+# A later clause that names what the finding before it is ("; this is a calcified
+# granuloma", "; findings compatible with calcification")
+_REDESCRIBES = re.compile(
+    r"\W*(?:and[ \t\n]+)?(?:this|these|it|they|which|findings?|appearances?|the[ \t\n]+(?:focus"
+    r"|foci|finding|findings|abnormality|appearance))\b[^.;]{0,40}?\b(?:is|are|represents?"
+    r"|reflects?|compatible|consistent|keeping|likely|probably|c/w|suggest[a-z]*)\b",
+    re.I,
+)
 _ONE_OF_GROUP = re.compile(r"\b(?:one|the[ \t\n]+first)\b", re.I)
 _LIST_ITEM_CHARS = 48
 
@@ -915,6 +924,8 @@ def _drafts_for_clause(
                 sentence_key=sentence_key,
                 mergeable=mergeable and len(size_groups) == 1,
                 count_after=count_is_after,
+                redescribes=c_start > s_start
+                and _REDESCRIBES.match(text, c_start, first.start) is not None,
             )
         )
     return out
@@ -963,7 +974,7 @@ def _pick_size(
 
 def _compatible(a: _Draft, b: _Draft) -> bool:
     """Can the later mention ``b`` be the same finding as the earlier ``a``?"""
-    if a.sentence_key == b.sentence_key or not b.mergeable:
+    if (a.sentence_key == b.sentence_key and not b.redescribes) or not b.mergeable:
         return False
     if a.kind is not b.kind:
         return False
