@@ -10,7 +10,9 @@ Scenarios:
 * ``assess_text``: the same with report text (the reader runs too);
 * ``healthz``: ``GET /healthz``, the framework's own cost (a baseline);
 * ``cds``: a CDS Hooks ``patient-view`` call with prefetch (FHIR parsing,
-  report reading, assessment, cards).
+  report reading, assessment, cards), the same call every time;
+* ``cds_distinct``: the same but a different patient (ids, report text) on
+  every call, so nothing the service remembers between calls helps.
 
 The client is a minimal HTTP/1.1 keep-alive client on asyncio streams, so it
 costs little CPU next to the server; on a 2-core machine it still shares
@@ -133,12 +135,40 @@ CDS_CALL = {
     },
 }
 
+
+def distinct_cds_calls(n: int) -> list[dict]:
+    """``n`` patient-view calls that differ in every resource (ids, report text).
+
+    The service remembers FHIR resources it already validated, and a real EHR
+    resends the same ones on every chart open; these calls defeat that cache (and
+    any other per-document reuse), so ``cds_distinct`` measures the cold cost.
+    """
+    calls = []
+    for i in range(n):
+        call = json.loads(json.dumps(CDS_CALL))
+        pid = f"p{i}"
+        call["context"]["patientId"] = pid
+        call["prefetch"]["patient"]["id"] = pid
+        cond = call["prefetch"]["conditions"]["entry"][0]["resource"]
+        cond["id"] = f"c{i}"
+        cond["subject"]["reference"] = f"Patient/{pid}"
+        call["prefetch"]["imagingReports"]["entry"] = [
+            {"resource": _report(f"r2-{i}", "2024-01-10", f"{REPORT_2} Accession {i}.")},
+            {"resource": _report(f"r1-{i}", "2023-01-10", f"{REPORT_1} Accession {i}.")},
+        ]
+        calls.append(call)
+    return calls
+
+
 SCENARIOS: dict[str, tuple[str, dict | None]] = {
     "healthz": ("/healthz", None),  # baseline: the framework alone
     "assess": ("/v1/assess", CASE),
     "assess_text": ("/v1/assess", CASE_TEXT),
     "cds": ("/cds-services/hepcalc-liver-calcification", CDS_CALL),
+    # a different patient on every call (see distinct_cds_calls)
+    "cds_distinct": ("/cds-services/hepcalc-liver-calcification", None),
 }
+DISTINCT_CALLS = 3000  # x3 validated documents each: more than the service's cache holds
 
 
 @dataclass
@@ -172,7 +202,7 @@ class Result:
 async def _client(
     host: str,
     port: int,
-    request: bytes,
+    requests: list[bytes],
     stop_at: float,
     budget: list[int],
     latencies: list[float],
@@ -182,6 +212,7 @@ async def _client(
     try:
         while budget[0] > 0 and time.perf_counter() < stop_at:
             budget[0] -= 1
+            request = requests[budget[0] % len(requests)]
             started = time.perf_counter()
             writer.write(request)
             await writer.drain()
@@ -203,25 +234,34 @@ async def run_scenario(url: str, name: str, clients: int, total: int, seconds: f
     path, body = SCENARIOS[name]
     parts = urlsplit(url)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
-    if body is None:
-        request = f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode()
-    else:
-        payload = json.dumps(body).encode()
-        request = (
-            f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\n"
-            f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n"
-        ).encode() + payload
+    bodies = distinct_cds_calls(DISTINCT_CALLS) if name == "cds_distinct" else [body]
+    requests = []
+    for one in bodies:
+        if one is None:
+            requests.append(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode())
+            continue
+        payload = json.dumps(one).encode()
+        requests.append(
+            (
+                f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n"
+            ).encode()
+            + payload
+        )
     # warm-up on several connections so every worker process has served this request
+    warm = requests[:1]  # (for cds_distinct a call the measured run does not resend)
     await asyncio.gather(
-        *(_client(host, port, request, time.perf_counter() + 30, [3], [], [0]) for _ in range(8))
+        *(_client(host, port, warm, time.perf_counter() + 30, [3], [], [0]) for _ in range(8))
     )
+    if len(requests) > 1:
+        requests = requests[1:]
     latencies: list[float] = []
     errors = [0]
     budget = [total]
     started = time.perf_counter()
     stop_at = started + seconds
     await asyncio.gather(
-        *(_client(host, port, request, stop_at, budget, latencies, errors) for _ in range(clients))
+        *(_client(host, port, requests, stop_at, budget, latencies, errors) for _ in range(clients))
     )
     return Result(name, len(latencies), errors[0], time.perf_counter() - started, latencies)
 
@@ -294,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
                 "round": rnd,
             }
             for rnd in range(1, args.repeat + 1)
-            for name in (args.scenario or ["assess", "assess_text", "cds"])
+            for name in (args.scenario or ["assess", "assess_text", "cds", "cds_distinct"])
         ]
     finally:
         if proc is not None:
