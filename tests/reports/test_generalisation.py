@@ -564,3 +564,23 @@ def test_size_shapes_after_a_segment(text: str, size: float) -> None:
 )
 def test_a_clause_that_names_the_finding_again_is_the_same_finding(text: str) -> None:
     assert len(_summary(text)) == 1
+
+
+def test_one_in_segment_is_one_even_before_a_plural_redescription() -> None:
+    found = _summary(
+        "Two echogenic, shadowing foci in segment VI and one in segment VIII, in keeping with"
+        " calcified granulomata."
+    )
+    assert sorted((f["seg"], f["count"]) for f in found) == [(6, 2), (8, 1)], found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Liv: 2 calcs, S3 & S5, 2mm each. Spl nml.",
+        "Calcified granulomas in segments 3 and 5, each 2 mm.",
+    ],
+)
+def test_a_size_said_of_each_goes_to_every_segment(text: str) -> None:
+    found = _summary(text)
+    assert sorted((f["seg"], f.get("size")) for f in found) == [(3, 2.0), (5, 2.0)], found

@@ -45,6 +45,7 @@ _COUNT = re.compile(
     re.I,
 )
 
+_PRONOUN_ONE = re.compile(r"[ \t\n]+(?:in|at|within|of|near|along)\b", re.I)
 _NOT_A_COUNT = re.compile(
     r"\b(?:segments?|seg\.?|s|image|series|level|grade|type|stage|lr|li-rads|t|day|week|year"
     r"|ct|mri|#|no\.?)[ \t\n]*$"
@@ -319,11 +320,16 @@ def read_count(text: str, clause_start: int, target_start: int, plural: bool) ->
     """Count from words before the target ("two", "several", "3"), else plural -> multiple."""
     window_start = max(clause_start, target_start - 45)
     found: int | str | None = None
+    pronoun_one = False
     for m in _COUNT.finditer(text, window_start, target_start):
         if m.group("multi"):
             found = "multiple"
         elif m.group("word"):
             found = _NUMBER_WORDS[m.group("word").lower()]
+            # "... and one in segment 8, in keeping with granulomata": "one" is the item
+            pronoun_one = m.group("word").lower() == "one" and (
+                _PRONOUN_ONE.match(text, m.end(), target_start) is not None
+            )
         else:
             if _NOT_A_COUNT.search(text, max(clause_start, m.start() - 20), m.start()):
                 continue  # "segment 6", "image 12"
@@ -331,7 +337,7 @@ def read_count(text: str, clause_start: int, target_start: int, plural: bool) ->
             if len(gap.split()) > 3 or any(c in gap for c in ",;:()"):
                 continue  # a bare number counts only the noun phrase it opens
             found = int(m.group("digit"))
-    if found == 1 and plural:
+    if found == 1 and plural and not pronoun_one:
         found = None  # "a few calcifications", "an area of calcifications"
     if found is None:
         return "multiple" if plural else 1

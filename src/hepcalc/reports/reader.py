@@ -326,6 +326,8 @@ _REDESCRIBES = re.compile(
     r"|reflects?|compatible|consistent|keeping|likely|probably|c/w|suggest[a-z]*)\b",
     re.I,
 )
+_EACH = re.compile(r"[ \t]*(?:each|apiece)\b", re.I)
+_EACH_BEFORE = re.compile(r"\beach[ \t]+(?:measuring[ \t]+)?$", re.I)
 _ONE_OF_GROUP = re.compile(r"\b(?:one|the[ \t\n]+first)\b", re.I)
 _LIST_ITEM_CHARS = 48
 
@@ -882,14 +884,20 @@ def _drafts_for_clause(
             for z, where in paired
         ]
     segs = locations.segment_list(text, c_start, c_end)
+    each = len(current) == 1 and (
+        _EACH.match(text, current[0].end, c_end) is not None
+        or _EACH_BEFORE.search(text, max(c_start, current[0].start - 16), current[0].start)
+        is not None
+    )
     if (
-        size_groups == [None]
+        (size_groups == [None] or (each and len(size_groups) == 1))
         and len(set(segs)) > 1
         and per_count != 1
         and (per_count == "multiple" or per_count == len(segs))
     ):
         # "calcified granulomas in segments 2 and 6": distinct places, distinct findings
-        size_groups = [None] * len(segs)
+        # ("... S3 & S5, 2 mm each": each with that size)
+        size_groups = size_groups * len(segs)
         per_count = 1
     elif len(size_groups) == 1:
         joined = locations.joined_segments(text, c_start, c_end)
