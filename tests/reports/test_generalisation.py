@@ -584,3 +584,22 @@ def test_one_in_segment_is_one_even_before_a_plural_redescription() -> None:
 def test_a_size_said_of_each_goes_to_every_segment(text: str) -> None:
     found = _summary(text)
     assert sorted((f["seg"], f.get("size")) for f in found) == [(3, 2.0), (5, 2.0)], found
+
+
+@pytest.mark.parametrize(
+    ("text", "size", "prior"),
+    [
+        ("Calcification in segment 6 measures 6 mm (previously 4).", 6.0, 4.0),
+        ("Calcification in segment 6, 6 mm, up from 4.", 6.0, 4.0),
+        ("Calcified lesion in segment 6 measures 2.1 cm (previously 1.8).", 21.0, 18.0),
+        ("Calcification in segment 6: previous size 4 mm, now 6 mm.", 6.0, 4.0),
+        ("Calcification in segment 6 measures 6 mm; baseline 4 mm.", 6.0, 4.0),
+    ],
+)
+def test_unitless_and_labelled_priors(text: str, size: float, prior: float) -> None:
+    _has(text, size=size, prior=prior, comp="increased")
+
+
+def test_a_bare_number_that_is_not_a_prior_is_ignored() -> None:
+    found = _has("Liver: calcification 6 mm from 2 sites in segment 6.", size=6.0)
+    assert "prior" not in found[0]

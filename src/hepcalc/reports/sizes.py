@@ -30,6 +30,13 @@ _MEASURE = re.compile(
     re.I,
 )
 _DIM_NUM = re.compile(_NUM)
+# right after a current size: "(previously 4)", ", up from 4", "(was 0.4)" -- no unit
+_BARE_PRIOR = re.compile(
+    r"[ \t]*[,(;]?[ \t]*(?:up[ \t]+|down[ \t]+)?(?:previously|prior|prev\.?|was|from|formerly"
+    r"|vs\.?|versus)[ \t:]*(\d{1,4}(?:\.\d{1,3})?)(?!\.?\d)"
+    r"(?=[ \t]*(?:[).,;]|$|(?:in|on|at)\b))",
+    re.I,
+)
 _WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10,
@@ -43,8 +50,9 @@ _WORD_MEASURE = re.compile(
 _BARE_LIST = re.compile(rf"(?<![\d.])({_NUM})[ \t]*(?:,|and|&|\+|,[ \t]*and)[ \t]*$", re.I)
 _PRIOR_BEFORE = re.compile(
     r"(?:(?:previous(?:ly)?|prior|prev\.?)(?:[ \t]+(?:described|noted|seen|reported|demonstrated"
-    r"|measured|identified|scan|study|exam|examination|ct|mri|us|ultrasound|imaging))?"
-    r"|formerly|earlier|was|were|from|compared[ \t]+(?:to|with)|before|than[ \t]+the"
+    r"|measured|identified|scan|study|exam|examination|ct|mri|us|ultrasound|imaging|size"
+    r"|measurement|diameter|dimension))?"
+    r"|formerly|earlier|was|were|from|compared[ \t]+(?:to|with)|before|than[ \t]+the|baseline"
     r"|versus|vs\.?|then|had[ \t]+measured|measured)[ \t:(]*(?:measuring|measured|at)?[ \t:(]*$",
     re.I,
 )
@@ -117,6 +125,12 @@ def _float(number: str) -> float:
     return float(number.replace(",", "."))
 
 
+def _unit_factor(text: str, start: int, end: int) -> float:
+    """10 when the measurement at ``text[start:end]`` is in centimetres, else 1."""
+    m = _MEASURE.match(text, start, end)
+    return 10.0 if m is not None and m.group("unit").lower().startswith("c") else 1.0
+
+
 def _to_mm(value: float, unit: str) -> float:
     factor = 10.0 if unit.lower().startswith("c") else 1.0
     return round(value * factor, 3)
@@ -177,6 +191,16 @@ def find_sizes(text: str, start: int, end: int) -> list[Size]:
         out.extend(reversed(extra))
         if 0 < mm < MAX_SIZE_MM:
             out.append(Size(s, m.end(), mm, prior, largest, superlative))
+    for z in list(out):
+        if z.prior:
+            continue
+        bare = _BARE_PRIOR.match(text, z.end, min(end, z.end + 40))
+        if bare is not None:
+            # "6 mm (previously 4)", "6 mm, up from 4": a unitless prior in the same unit
+            factor = _unit_factor(text, z.start, z.end)
+            v = round(_float(bare.group(1)) * factor, 3)
+            if 0 < v < MAX_SIZE_MM:
+                out.append(Size(bare.start(1), bare.end(1), v, True, False))
     for w in _WORD_MEASURE.finditer(text, start, end):
         # "three millimetres": a spelled size (rare; never a prior)
         mm = _to_mm(float(_WORD_NUMBERS[w.group(1).lower()]), w.group(2))
