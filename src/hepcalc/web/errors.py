@@ -2,7 +2,7 @@
 
 Invalid input is HTTP 422 with ``{"detail": [{"field": ..., "problem": ...}]}``
 (the same (path, message) pairs the CLI prints), an oversized body is 413 (see
-``body_limit``), a missing layer is 503. Messages never echo more of the input
+``body_limit``). Messages never echo more of the input
 than the field path and a short reason.
 """
 
@@ -16,7 +16,6 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hepcalc.errors import InputError
-from hepcalc.web.backend import LayerUnavailable
 
 PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -63,10 +62,6 @@ def install_error_handlers(app: FastAPI) -> None:
             loc = tuple(err.get("loc", ()))
             problems.append((_loc_path(loc), str(err.get("msg", "invalid value"))))
         return problem_response(422, problems or [("", "invalid input")])
-
-    @app.exception_handler(LayerUnavailable)
-    async def _unavailable(_request: Request, exc: LayerUnavailable) -> JSONResponse:
-        return JSONResponse(status_code=503, content={"detail": str(exc)})
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
