@@ -79,22 +79,6 @@ def _field_error(record_id: Any, field: str, problem: str) -> dict[str, Any]:
     return {"id": record_id, "error": f"{field}: {problem}"}
 
 
-def _assess_function() -> Callable[[Any], Any] | None:
-    """The assessment the other faces use (pipeline adds summaries), or None if not built."""
-    try:
-        from hepcalc.pipeline import assess
-
-        return assess
-    except ImportError:
-        pass
-    try:
-        from hepcalc.engine import assess as engine_assess
-
-        return engine_assess
-    except (ImportError, AttributeError):
-        return None
-
-
 def scan_record(record: dict[str, Any], assess: bool = False) -> dict[str, Any]:
     """Read one input record; never raises for bad input (the error is in the result)."""
     if not isinstance(record, dict):
@@ -147,9 +131,8 @@ def scan_record(record: dict[str, Any], assess: bool = False) -> dict[str, Any]:
 
 def _assessment(reading: Any, modality: Modality | None, date: dt.date | None) -> dict[str, Any]:
     """``{"assessment": ...}`` for one read report, or a null assessment with the reason."""
-    assess_fn = _assess_function()
-    if assess_fn is None:
-        return {"assessment": None, "assessment_error": "the assessment engine is not available"}
+    from hepcalc.pipeline import assess as assess_fn
+
     exam_modality = modality or reading.modality
     if exam_modality is None:
         return {

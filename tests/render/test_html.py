@@ -8,7 +8,6 @@ import pytest
 
 from hepcalc.model import Assessment
 from hepcalc.render import render
-from hepcalc.render.html import _chart_function
 
 ALLOWED_LINK_PREFIXES = ("https://doi.org/", "https://pubmed.ncbi.nlm.nih.gov/")
 
@@ -117,8 +116,6 @@ def test_text_is_escaped(punctate_low_risk: Assessment) -> None:
     assert "&lt;script&gt;" in html
 
 
-def test_growth_chart_included_when_the_chart_module_exists(seed000_growth: Assessment) -> None:
-    if _chart_function() is None:
-        pytest.skip("render/chart.py (growth chart) is not installed yet")
+def test_growth_chart_included_for_serial_measurements(seed000_growth: Assessment) -> None:
     ids = {a.get("id") for _t, a in parse(render(seed000_growth, "html")).tags}
     assert "growth-chart" in ids

@@ -63,15 +63,10 @@ ALLOWED: dict[str, set[Any]] = {
 
 @pytest.fixture(scope="module")
 def extract() -> Callable[..., list[Any]]:
-    """The reader, or skip with the reason it is not available yet."""
-    try:
-        import hepcalc.reports as reports
-    except ImportError as exc:
-        pytest.skip(f"hepcalc.reports does not import yet: {exc}")
-    fn = getattr(reports, "extract_findings", None)
-    if fn is None:
-        pytest.skip("hepcalc.reports has no extract_findings yet")
-    return fn
+    """The reader under test."""
+    from hepcalc.reports import extract_findings
+
+    return extract_findings
 
 
 def _predict(extract: Callable[..., list[Any]], row: dict[str, Any]) -> list[dict[str, Any]]:

@@ -45,14 +45,10 @@ def documents() -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def extract() -> Callable[..., list[Any]]:
-    try:
-        import hepcalc.reports as reports
-    except ImportError as exc:
-        pytest.skip(f"hepcalc.reports does not import yet: {exc}")
-    fn = getattr(reports, "extract_findings", None)
-    if fn is None:
-        pytest.skip("hepcalc.reports has no extract_findings yet")
-    return fn
+    """The reader under test."""
+    from hepcalc.reports import extract_findings
+
+    return extract_findings
 
 
 def test_annotations_hold_ids_findings_and_notes_only() -> None:

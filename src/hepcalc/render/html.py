@@ -9,14 +9,13 @@ page simply has no chart.
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
 from typing import Any
 
 from markupsafe import Markup
 
 from hepcalc.model import Assessment, Growth
 from hepcalc.render import words
+from hepcalc.render.chart import growth_chart_svg
 from hepcalc.render.clinician import finding_line, growth_line
 from hepcalc.render.environment import render_template
 from hepcalc.render.liver_diagram import liver_svg
@@ -25,23 +24,11 @@ from hepcalc.render.sentence import impression_sentence
 from hepcalc.render.view import reference_link, references
 
 
-def _chart_function() -> Callable[[list[Growth]], str] | None:
-    """``growth_chart_svg`` if the chart module exists; None (no chart) otherwise."""
-    try:
-        module = importlib.import_module("hepcalc.render.chart")
-    except ModuleNotFoundError as e:
-        if e.name == "hepcalc.render.chart":
-            return None
-        raise
-    return getattr(module, "growth_chart_svg", None)
-
-
 def growth_chart(growth: list[Growth]) -> Markup | None:
     """The chart SVG when at least one track has two measured points."""
-    chart = _chart_function()
-    if chart is None or not any(sum(p.size_mm is not None for p in g.points) > 1 for g in growth):
+    if not any(sum(p.size_mm is not None for p in g.points) > 1 for g in growth):
         return None
-    return Markup(chart(growth))
+    return Markup(growth_chart_svg(growth))
 
 
 def patient_sections(text: str) -> list[dict[str, Any]]:
