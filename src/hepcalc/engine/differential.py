@@ -9,7 +9,8 @@ can be explained ("supporting" and "against").
 
 from __future__ import annotations
 
-from hepcalc.engine.conditions import Context, holds
+from hepcalc.engine.conditions import Context
+from hepcalc.engine.conditions import holds as condition_holds
 from hepcalc.knowledge import KnowledgeBase
 from hepcalc.model import DifferentialItem
 
@@ -17,17 +18,25 @@ MAX_ITEMS = 6
 
 
 def rank_etiologies(ctx: Context, kb: KnowledgeBase, track: str | None) -> list[DifferentialItem]:
+    memo: dict[str, bool] = {}
+
+    def holds(cond: str) -> bool:
+        """Each condition once per finding: many etiologies ask the same questions."""
+        if cond not in memo:
+            memo[cond] = condition_holds(cond, ctx)
+        return memo[cond]
+
     scored: list[tuple[float, str, DifferentialItem]] = []
     for et in kb.etiologies.values():
-        if any(holds(c, ctx) for c in et.excludes):
+        if any(holds(c) for c in et.excludes):
             continue
-        if not all(holds(c, ctx) for c in et.requires):
+        if not all(holds(c) for c in et.requires):
             continue
         score = et.base
         supporting: list[str] = []
         against: list[str] = []
         for m in et.modifiers:
-            if holds(m.when, ctx):
+            if holds(m.when):
                 score += m.weight
                 (supporting if m.weight > 0 else against).append(m.reason)
         if not supporting:
