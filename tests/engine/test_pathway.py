@@ -367,3 +367,29 @@ def test_isolated_low_risk_cites_the_rejected_6_month_followup_conflict() -> Non
     rec = assess(case([CALC])).recommendations[0]
     assert "Seed001" in rec.citations and "Gore2017" in rec.citations
     assert "not supported" in rec.rationale
+
+
+def test_modality_change_between_exams_is_warned() -> None:
+    """A change from US to CT is judged against the wider band, and the output says so."""
+    c = Case.model_validate(
+        {
+            "patient": {"age": 30},
+            "exams": [
+                {
+                    "modality": "US",
+                    "date": "2023-01-01",
+                    "findings": [{"kind": "calcification", "size_mm": 5}],
+                },
+                {
+                    "modality": "CT",
+                    "date": "2023-06-01",
+                    "contrast": "none",
+                    "findings": [{"kind": "calcification", "size_mm": 4}],
+                },
+            ],
+        }
+    )
+    a = assess(c)
+    assert any(w.code == "modality_changed" for w in a.warnings)
+    same = assess(case([CALC]))
+    assert not any(w.code == "modality_changed" for w in same.warnings)

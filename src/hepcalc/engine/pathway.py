@@ -948,7 +948,7 @@ def plan(
                 contrast=Contrast.none,
             )
     if any(
-        tv.growth is not None and tv.growth.status is GrowthStatus.not_comparable for tv in active
+        tv.growth is not None and len({pt.modality for pt in tv.growth.points}) > 1 for tv in active
     ):
         b.warn(
             "modality_changed",
