@@ -11,10 +11,10 @@ engine returned:
   (characterise, CT, biopsy, referral, discussion);
 * ``info``: scheduled follow-up or surveillance not yet overdue.
 
-The order-select card applies one knowledge-base rule (``mri-calcification-ct``,
-seed 003) to a draft order: the engine found a calcification, did NOT ask for
-MRI, and an MRI is being ordered; the card then suggests non-contrast CT with
-the rule's own text and citations.
+The order-select card words the engine's order review
+(``hepcalc.engine.orders.review_mri_order``, rule ``mri-calcification-ct``, seed
+003): when the engine says an MRI order should be non-contrast CT, each draft MRI
+order gets a card suggesting CT with the rule's own text and citations.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from hepcalc.engine.orders import review_mri_order
 from hepcalc.interop.fhir_input import modality_of
 from hepcalc.knowledge import load_kb
 from hepcalc.model import Action as Act
@@ -62,8 +63,6 @@ IMAGING_ACTIONS = frozenset(
     }
 )
 CRITICAL_LIRADS = frozenset({"LR-5", "LR-M", "LR-TIV"})
-MRI_RULE = "mri-calcification-ct"
-CT_FIRST_RULE = "noncontrast-first"
 OVERRIDE_SYSTEM = "urn:hepcalc:cds:override-reason"
 
 
@@ -248,16 +247,10 @@ def order_select_cards(
     patient_id: str,
     report_url: str | None,
 ) -> list[Card]:
-    """Suggest CT instead of an MRI ordered for a known liver calcification (seed 003)."""
-    if assessment is None or not any(f.calcified for f in assessment.findings):
+    """Word the engine's order review (seed 003: CT, not MRI, for calcium) as cards."""
+    review = review_mri_order(assessment) if assessment is not None else None
+    if review is None:
         return []
-    if any(r.modality and "MR" in r.modality.upper() for r in assessment.recommendations):
-        return []  # the engine itself asked for MRI (e.g. a lesion to characterise)
-    kb = load_kb()
-    rule = kb.rules.get(MRI_RULE)
-    if rule is None:
-        return []
-    ct_first = kb.rules.get(CT_FIRST_RULE)
     cards: list[Card] = []
     for order in draft_orders:
         order_id = order.get("id")
@@ -284,8 +277,7 @@ def order_select_cards(
                 ),
             )
         )
-        detail = rule.text + ("\n\n" + ct_first.text if ct_first else "")
-        detail += f"\n\nCitations: {', '.join(rule.citations)}."
+        detail = f"{review.rationale}\n\nCitations: {', '.join(review.citations)}."
         cards.append(
             Card(
                 uuid=str(uuid.uuid4()),
@@ -295,7 +287,7 @@ def order_select_cards(
                 ),
                 detail=detail,
                 indicator="warning",
-                source=_source(assessment, rule.citations, rule.id),
+                source=_source(assessment, review.citations, review.rule),
                 suggestions=[
                     Suggestion(
                         label="Order non-contrast CT instead of this MRI",
