@@ -20,10 +20,12 @@ import hmac
 import os
 import re
 import threading
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from hepcalc.errors import InputError, parse_document
 from hepcalc.registry import ingest as ingest_mod
@@ -33,6 +35,7 @@ from hepcalc.registry import worklist as worklist_mod
 ENV_TOKEN = "HEPCALC_REGISTRY_TOKEN"
 MAX_REPORTS_PER_REQUEST = 1000
 MAX_BODY_BYTES = 20_000_000
+CLOSE_BODY_BYTES = 100_000  # a reason and a status; anything larger is a mistake (413)
 
 
 class _Unauthorized(Exception):
@@ -125,6 +128,27 @@ def make_router(db_url: str | None = None) -> APIRouter:
 
         return call
 
+    async def _authorised_post(
+        request: Request,
+        authorization: str | None,
+        x_actor: str | None,
+        max_bytes: int,
+        handler: Callable[[bytes, str], Response],
+    ) -> Response:
+        """The shared preamble of the POST routes: token, bounded body, handler off the loop."""
+        reason = _check_token(authorization)
+        if reason is not None:
+            return _unauthorized(reason)
+        raw = await request.body()
+        if len(raw) > max_bytes:
+            return JSONResponse(
+                status_code=413,
+                content={
+                    "detail": [{"field": "body", "problem": f"larger than {max_bytes} bytes"}]
+                },
+            )
+        return await run_in_threadpool(guarded(handler), raw, _actor(x_actor))
+
     @router.get(
         "/worklist",
         summary="Due and overdue follow-ups",
@@ -172,18 +196,7 @@ def make_router(db_url: str | None = None) -> APIRouter:
         x_actor: Annotated[str | None, Header()] = None,
     ) -> Response:
         """Body: ``{"reports": [line, ...]}`` or a JSON array of lines (the JSONL lines)."""
-        reason = _check_token(authorization)
-        if reason is not None:
-            return _unauthorized(reason)
-        raw = await request.body()
-        if len(raw) > MAX_BODY_BYTES:
-            return JSONResponse(
-                status_code=413,
-                content={"detail": [{"field": "body", "problem": "too large"}]},
-            )
-        from starlette.concurrency import run_in_threadpool
-
-        return await run_in_threadpool(guarded(_ingest_body), raw, _actor(x_actor))
+        return await _authorised_post(request, authorization, x_actor, MAX_BODY_BYTES, _ingest_body)
 
     def _ingest_body(raw: bytes, actor: str) -> Response:
         if not raw.strip():
@@ -218,19 +231,15 @@ def make_router(db_url: str | None = None) -> APIRouter:
         x_actor: Annotated[str | None, Header()] = None,
     ) -> Response:
         """Body: ``{"reason": "...", "status": "done" | "cancelled"}``."""
-        reason = _check_token(authorization)
-        if reason is not None:
-            return _unauthorized(reason)
-        raw = await request.body()
-        from starlette.concurrency import run_in_threadpool
 
-        return await run_in_threadpool(guarded(_close_body), rec_id, raw, _actor(x_actor))
+        def close(raw: bytes, actor: str) -> Response:
+            return _close_body(rec_id, raw, actor)
+
+        return await _authorised_post(request, authorization, x_actor, CLOSE_BODY_BYTES, close)
 
     def _close_body(rec_id: str, raw: bytes, actor: str) -> Response:
         if not rec_id.isdigit() or len(rec_id) > 18:
             raise worklist_mod.RecommendationNotFound([("id", f"no recommendation {rec_id}")])
-        if len(raw) > 100_000:
-            raise InputError([("body", "larger than 100000 bytes")])
         body = parse_document(raw, "body") if raw.strip() else None
         if not isinstance(body, dict):
             raise InputError([("body", 'must be an object {"reason": "...", "status": "done"}')])
