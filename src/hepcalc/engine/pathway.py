@@ -33,6 +33,8 @@ from hepcalc.model import (
 )
 
 SUBCENTIMETRE_MM = 10.0
+# contrast MRI with a hepatobiliary agent: the preferred characterisation study (seed 001)
+MRI_HBA: dict = {"modality": "MRI", "contrast": Contrast.hepatobiliary}
 ACR_MID_MM = 15.0
 
 
@@ -298,8 +300,7 @@ def _growth_plan(b: _Builder, tv: TrackView) -> bool:
             "growth-confirmed-characterize",
             f"Growth confirmed on {latest.value}: {_growth_words(g)}",
             track=t,
-            modality="MRI",
-            contrast=Contrast.hepatobiliary,
+            **MRI_HBA,
         )
         b.rec(
             Action.multidisciplinary_discussion,
@@ -332,8 +333,7 @@ def _growth_plan(b: _Builder, tv: TrackView) -> bool:
         "(hepatobiliary agent preferred) or multiphase CT to exclude an associated lesion; "
         "biopsy only if growth is confirmed.",
         track=t,
-        modality="MRI",
-        contrast=Contrast.hepatobiliary,
+        **MRI_HBA,
     )
     return True
 
@@ -366,8 +366,7 @@ def _high_risk_liver_plan(b: _Builder, tv: TrackView, what: str) -> None:
             f"{_size(f)} {what} in a high-risk liver: follow-up MRI in 3-6 months (never later "
             "than 6 months).",
             track=t,
-            modality="MRI",
-            contrast=Contrast.hepatobiliary,
+            **MRI_HBA,
             interval=(3, 6),
         )
     elif _contrast_done(tv):
@@ -395,8 +394,7 @@ def _high_risk_liver_plan(b: _Builder, tv: TrackView, what: str) -> None:
             f"{what.capitalize()} ({_size(f)}) in a high-risk liver: dynamic contrast-enhanced "
             "MRI (hepatobiliary agent preferred) or multiphase CT with non-contrast images first.",
             track=t,
-            modality="MRI",
-            contrast=Contrast.hepatobiliary,
+            **MRI_HBA,
         )
 
 
@@ -470,7 +468,7 @@ def _acr_if_plan(b: _Builder, tv: TrackView) -> None:
         )
         return
     size = f.size_mm
-    mri = dict(track=t, modality="MRI", contrast=Contrast.hepatobiliary)
+    mri = dict(track=t, **MRI_HBA)
     if size is not None and size < SUBCENTIMETRE_MM:
         if high:
             b.rec(
@@ -601,8 +599,7 @@ def _solid_plan(b: _Builder, tv: TrackView) -> None:
         f"Calcification with an associated lesion ({_size(f)}): contrast-enhanced MRI "
         "(hepatobiliary agent preferred) or multiphase CT with non-contrast images first.",
         track=t,
-        modality="MRI",
-        contrast=Contrast.hepatobiliary,
+        **MRI_HBA,
     )
 
 
@@ -703,8 +700,7 @@ def _indeterminate_plan(b: _Builder, tv: TrackView) -> None:
         f"Calcification ({_size(f)}) whose relation to a lesion is unclear: contrast-enhanced "
         "MRI or multiphase CT to look for an associated lesion.",
         track=t,
-        modality="MRI",
-        contrast=Contrast.hepatobiliary,
+        **MRI_HBA,
     )
 
 
