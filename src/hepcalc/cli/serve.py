@@ -5,16 +5,25 @@ process builds the same app from ``hepcalc.web.app:create_app_from_env``; the
 settings are checked here first so a bad option fails with exit code 2 before
 any worker starts. uvicorn's own access log is off: it would log raw paths and
 query strings, and the service logs its own privacy-safe request lines.
+Several workers on Linux run under ``hepcalc.web.workers`` (one listening
+socket per worker, so connections spread evenly); elsewhere under uvicorn's
+own supervisor.
 """
 
 from __future__ import annotations
 
 import os
+from enum import StrEnum
 from typing import Annotated
 
 import typer
 
 from hepcalc.errors import InputError
+
+
+class EventLoop(StrEnum):
+    asyncio = "asyncio"
+    uvloop = "uvloop"
 
 
 def serve_command(
@@ -42,11 +51,19 @@ def serve_command(
         str | None, typer.Option(help="This service's base URL as CDS clients address it.")
     ] = None,
     log_level: Annotated[str, typer.Option(help="Service log level.")] = "INFO",
+    loop: Annotated[
+        EventLoop,
+        typer.Option(
+            help="Event loop. asyncio (default) keeps latency even when the service is "
+            "saturated; uvloop gives more requests/s but a longer tail (docs/service.md)."
+        ),
+    ] = EventLoop.asyncio,
 ) -> None:
     """Start the HTTP service: REST API, CDS Hooks 2.0 and the web page."""
     import uvicorn
 
     from hepcalc.web.settings import ServiceSettings, SettingsError
+    from hepcalc.web.workers import APP, PortUnavailable, reuse_port_supported, run_workers
 
     env = {
         "HEPCALC_CORS_ORIGINS": ",".join(cors_origin or []),
@@ -64,16 +81,20 @@ def serve_command(
         ServiceSettings.from_env()
     except SettingsError as e:
         raise InputError([("serve", str(e))]) from None
-    uvicorn.run(
-        "hepcalc.web.app:create_app_from_env",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        access_log=False,
-        log_level="warning",
-        server_header=False,
-    )
+    options = {
+        "access_log": False,
+        "log_level": "warning",
+        "server_header": False,
+        "loop": loop.value,
+    }
+    if workers > 1 and reuse_port_supported():
+        # one listening socket per worker: connections spread evenly (see web/workers.py)
+        try:
+            status = run_workers(host, port, workers, options)
+        except PortUnavailable as e:
+            raise InputError([("serve", str(e))]) from None
+        raise typer.Exit(status)
+    uvicorn.run(APP, factory=True, host=host, port=port, workers=workers, **options)
 
 
 def register(app: typer.Typer) -> None:

@@ -26,7 +26,9 @@ def rank_etiologies(ctx: Context, kb: KnowledgeBase, track: str | None) -> list[
             memo[cond] = condition_holds(cond, ctx)
         return memo[cond]
 
-    scored: list[tuple[float, str, DifferentialItem]] = []
+    # Score every etiology, but build output models only for the ones shown: most
+    # etiologies do not make the top MAX_ITEMS, and a model costs more than its score.
+    scored: list[tuple[float, str, list[str], list[str]]] = []
     for et in kb.etiologies.values():
         if any(holds(c) for c in et.excludes):
             continue
@@ -41,19 +43,23 @@ def rank_etiologies(ctx: Context, kb: KnowledgeBase, track: str | None) -> list[
                 (supporting if m.weight > 0 else against).append(m.reason)
         if not supporting:
             supporting.append(f"{et.frequency}")
-        item = DifferentialItem(
-            etiology=et.id,
-            rank=0,
-            supporting=supporting,
-            against=against,
-            citations=list(et.citations),
-            name=et.name,
-            score=round(score, 2),
-            track=track,
-        )
-        scored.append((-score, et.id, item))
+        scored.append((-score, et.id, supporting, against))
     scored.sort(key=lambda t: (t[0], t[1]))
     out: list[DifferentialItem] = []
-    for i, (_, _, item) in enumerate(scored[:MAX_ITEMS], start=1):
-        out.append(item.model_copy(update={"rank": i}))
+    for rank, (neg_score, etiology_id, supporting, against) in enumerate(
+        scored[:MAX_ITEMS], start=1
+    ):
+        et = kb.etiologies[etiology_id]
+        out.append(
+            DifferentialItem(
+                etiology=et.id,
+                rank=rank,
+                supporting=supporting,
+                against=against,
+                citations=list(et.citations),
+                name=et.name,
+                score=round(-neg_score, 2),
+                track=track,
+            )
+        )
     return out

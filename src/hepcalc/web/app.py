@@ -65,6 +65,7 @@ def warm_up(logger: logging.Logger) -> None:
         load_kb()
         assessment = backend.assess(validate_as(Case, _WARM_UP_CASE))
         pages.warm_up(assessment)
+        cds_hooks.warm_up()
     except Exception as exc:  # a broken layer must not stop the service starting
         logger.warning("warm_up_failed", extra={"fields": {"error": type(exc).__name__}})
 
