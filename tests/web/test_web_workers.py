@@ -176,13 +176,14 @@ def test_workers_do_not_outlive_a_killed_supervisor(tmp_path: Path) -> None:
     assert not _sockets(port)["listen"]
 
 
-def test_port_in_use_is_exit_2(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_port_in_use_is_exit_2(workers: str) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen(1)
         port = busy.getsockname()[1]
         r = subprocess.run(
-            [str(HEPCALC_BIN), "serve", "--port", str(port), "--workers", "2"],
+            [str(HEPCALC_BIN), "serve", "--port", str(port), "--workers", workers],
             capture_output=True,
             text=True,
             timeout=60,

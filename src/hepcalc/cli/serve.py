@@ -63,7 +63,13 @@ def serve_command(
     import uvicorn
 
     from hepcalc.web.settings import ServiceSettings, SettingsError
-    from hepcalc.web.workers import APP, PortUnavailable, reuse_port_supported, run_workers
+    from hepcalc.web.workers import (
+        APP,
+        PortUnavailable,
+        check_port_free,
+        reuse_port_supported,
+        run_workers,
+    )
 
     env = {
         "HEPCALC_CORS_ORIGINS": ",".join(cors_origin or []),
@@ -87,13 +93,13 @@ def serve_command(
         "server_header": False,
         "loop": loop.value,
     }
-    if workers > 1 and reuse_port_supported():
-        # one listening socket per worker: connections spread evenly (see web/workers.py)
-        try:
-            status = run_workers(host, port, workers, options)
-        except PortUnavailable as e:
-            raise InputError([("serve", str(e))]) from None
-        raise typer.Exit(status)
+    try:
+        if workers > 1 and reuse_port_supported():
+            # one listening socket per worker: connections spread evenly (web/workers.py)
+            raise typer.Exit(run_workers(host, port, workers, options))
+        check_port_free(host, port)  # a clear message and exit 2, not uvicorn's exit 1
+    except PortUnavailable as e:
+        raise InputError([("serve", str(e))]) from None
     uvicorn.run(APP, factory=True, host=host, port=port, workers=workers, **options)
 
 

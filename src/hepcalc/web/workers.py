@@ -93,15 +93,19 @@ def _socket(host: str, port: int, *, reuse_port: bool) -> socket.socket:
     return sock
 
 
-def reserve_port(host: str, port: int) -> socket.socket:
-    """Bind (never listen) the port the workers will share; port 0 picks a free one.
+def check_port_free(host: str, port: int) -> None:
+    """Raise PortUnavailable unless ``host:port`` can be bound (port 0 always can).
 
-    A plain bind first: it fails if anything at all holds the port, including
-    another service that also uses SO_REUSEPORT, which would otherwise silently
-    share this port and take part of its connections.
+    A plain bind: it fails if anything at all holds the port, including another
+    service that uses SO_REUSEPORT and would otherwise silently share the port.
     """
     if port != 0:
         _socket(host, port, reuse_port=False).close()
+
+
+def reserve_port(host: str, port: int) -> socket.socket:
+    """Bind (never listen) the port the workers will share; port 0 picks a free one."""
+    check_port_free(host, port)
     return _socket(host, port, reuse_port=True)
 
 
