@@ -227,6 +227,13 @@ class Labs(_Strict):
     ca19_9_u_ml: Annotated[float, Field(ge=0, le=1_000_000)] | None = None
     cea_ng_ml: Annotated[float, Field(ge=0, le=1_000_000)] | None = None
     echinococcus_serology: Literal["positive", "negative"] | None = None
+    # Additive: the reporting laboratory's own upper reference limits. When given they
+    # replace hepcalc's typical adult defaults (rule labs-abnormal): ranges differ
+    # between laboratories, assays and populations.
+    afp_uln_ng_ml: Annotated[float, Field(gt=0, le=1_000_000)] | None = None
+    alt_uln_u_l: Annotated[float, Field(gt=0, le=100_000)] | None = None
+    ast_uln_u_l: Annotated[float, Field(gt=0, le=100_000)] | None = None
+    bilirubin_uln_mg_dl: Annotated[float, Field(gt=0, le=100)] | None = None
 
 
 class Patient(_Strict):

@@ -174,6 +174,31 @@ def test_raised_afp_without_hepatitis_seed000_qa() -> None:
     assert Action.characterize_contrast_imaging in acts
 
 
+@pytest.mark.parametrize(
+    ("labs", "raised"),
+    [
+        ({"afp_ng_ml": 12}, True),  # above the default 10 ng/mL
+        ({"afp_ng_ml": 12, "afp_uln_ng_ml": 15}, False),  # below the laboratory's own limit
+        ({"afp_ng_ml": 9, "afp_uln_ng_ml": 8}, True),  # above a stricter laboratory limit
+        ({"alt_u_l": 45}, True),
+        ({"alt_u_l": 45, "alt_uln_u_l": 55}, False),
+        ({"ast_u_l": 38, "ast_uln_u_l": 35}, True),
+        ({"bilirubin_mg_dl": 1.3}, True),
+        ({"bilirubin_mg_dl": 1.3, "bilirubin_uln_mg_dl": 1.5}, False),
+    ],
+)
+def test_laboratory_own_upper_limit_wins(labs: dict[str, float], raised: bool) -> None:
+    """The lab's own reference limit replaces the typical default, and the note says which."""
+    a = assess(case([CALC], modality="US", contrast=None, labs=labs))
+    workup = Action.no_further_workup not in actions(a)
+    assert workup is raised
+    notes = " ".join(a.risk.assumptions)
+    if raised:
+        own = any(k.endswith(("_uln_ng_ml", "_uln_u_l", "_uln_mg_dl")) for k in labs)
+        expected = "laboratory's upper limit" if own else "typical adult upper limit"
+        assert expected in notes, notes
+
+
 def test_hemangioma_no_treatment_unless_symptomatic_seed001() -> None:
     f = {
         "kind": "lesion",

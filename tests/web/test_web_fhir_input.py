@@ -266,3 +266,21 @@ def test_rest_invalid_bundle_is_422_naming_the_resource(server: Server) -> None:
         r = c.post("/v1/assess", json=b)
     assert r.status_code == 422
     assert r.json()["detail"][0]["field"] == "entry[0].resource.gender"
+
+
+def test_laboratory_upper_limit_comes_from_reference_range() -> None:
+    """Observation.referenceRange.high becomes the Case's own limit when its unit fits."""
+
+    def with_range(value: float, high: object, unit: str = "ng/mL") -> dict[str, Any]:
+        obs = afp(value)
+        obs["referenceRange"] = [{"high": {"value": high, "unit": unit, "code": unit}}]
+        return obs
+
+    def labs_of(obs: dict[str, Any]) -> Any:
+        report = imaging_report("r1", "CT abdomen", "2024-01-10", GROWING_1)
+        return case_from_bundle(bundle(patient(), report, obs)).patient.labs
+
+    assert labs_of(with_range(12, 15)).afp_uln_ng_ml == 15
+    assert labs_of(with_range(12, 15, unit="mg/L")).afp_uln_ng_ml is None  # unit not accepted
+    assert labs_of(with_range(12, 5_000_000)).afp_uln_ng_ml is None  # implausible: ignored
+    assert labs_of(afp(12)).afp_uln_ng_ml is None

@@ -15,6 +15,7 @@ from hepcalc.model import RISK_FACTOR_NAMES, Modality, Patient, Risk, RiskTier
 # Typical adult upper reference limits (rule labs-abnormal, derived).
 AFP_ULN_NG_ML = 10.0
 AMINOTRANSFERASE_ULN_U_L = 40.0
+BILIRUBIN_ULN_MG_DL = 1.2
 AFP_MIN_AGE_YEARS = 1.0  # AFP is physiologically very high in infants
 
 LIVER_RISK_FACTORS = (
@@ -69,6 +70,29 @@ class RiskProfile:
         return [f for f in LIVER_RISK_FACTORS if f in self.risk.unknown]
 
 
+def _above_limit(
+    name: str, value: float, unit: str, lab_limit: float | None, default: float
+) -> str | None:
+    """The note for a result above its upper limit, else None.
+
+    The laboratory's own limit wins when the caller gives it; otherwise the
+    typical adult default is used and the note says so, because ranges differ
+    between laboratories and assays.
+    """
+    if lab_limit is not None:
+        if value > lab_limit:
+            return (
+                f"{name} {value:g} {unit} is above the laboratory's upper limit of {lab_limit:g}."
+            )
+        return None
+    if value > default:
+        return (
+            f"{name} {value:g} {unit} is above {default:g} {unit} "
+            "(typical adult upper limit; check the laboratory's own range)."
+        )
+    return None
+
+
 def assess_risk(patient: Patient, modalities: list[Modality]) -> RiskProfile:
     rf = patient.risk_factors
     present = [n for n in RISK_FACTOR_NAMES if getattr(rf, n) is True]
@@ -88,23 +112,20 @@ def assess_risk(patient: Patient, modalities: list[Modality]) -> RiskProfile:
     if labs.afp_ng_ml is not None:
         if patient.age is not None and patient.age < AFP_MIN_AGE_YEARS:
             lab_notes.append("AFP is not interpreted under 1 year of age.")
-        elif labs.afp_ng_ml > AFP_ULN_NG_ML:
+        elif note := _above_limit(
+            "AFP", labs.afp_ng_ml, "ng/mL", labs.afp_uln_ng_ml, AFP_ULN_NG_ML
+        ):
             afp_raised = True
-            lab_notes.append(
-                f"AFP {labs.afp_ng_ml:g} ng/mL is above {AFP_ULN_NG_ML:g} ng/mL "
-                "(typical adult upper limit; check the laboratory's own range)."
-            )
+            lab_notes.append(note)
     liver_tests_abnormal = False
-    for name, value in (("ALT", labs.alt_u_l), ("AST", labs.ast_u_l)):
-        if value is not None and value > AMINOTRANSFERASE_ULN_U_L:
+    for name, value, unit, lab_limit, default in (
+        ("ALT", labs.alt_u_l, "U/L", labs.alt_uln_u_l, AMINOTRANSFERASE_ULN_U_L),
+        ("AST", labs.ast_u_l, "U/L", labs.ast_uln_u_l, AMINOTRANSFERASE_ULN_U_L),
+        ("Bilirubin", labs.bilirubin_mg_dl, "mg/dL", labs.bilirubin_uln_mg_dl, BILIRUBIN_ULN_MG_DL),
+    ):
+        if value is not None and (note := _above_limit(name, value, unit, lab_limit, default)):
             liver_tests_abnormal = True
-            lab_notes.append(
-                f"{name} {value:g} U/L is above {AMINOTRANSFERASE_ULN_U_L:g} U/L "
-                "(typical upper limit)."
-            )
-    if labs.bilirubin_mg_dl is not None and labs.bilirubin_mg_dl > 1.2:
-        liver_tests_abnormal = True
-        lab_notes.append(f"Bilirubin {labs.bilirubin_mg_dl:g} mg/dL is raised.")
+            lab_notes.append(note)
 
     liver_risk = any(getattr(rf, f) is True for f in LIVER_RISK_FACTORS)
     known_cancer = rf.extrahepatic_malignancy is True

@@ -371,9 +371,28 @@ def _risk_factors(conditions: list[_Located]) -> dict[str, bool]:
     return out
 
 
+def _upper_limit(res: dict[str, Any], units: frozenset[str]) -> float | None:
+    """The laboratory's own upper reference limit (``referenceRange[0].high``), if usable.
+
+    Only a numeric limit in an accepted unit counts; anything else is ignored and
+    the engine falls back to its typical default (and says so).
+    """
+    ranges = res.get("referenceRange")
+    if not isinstance(ranges, list) or not ranges or not isinstance(ranges[0], dict):
+        return None
+    high = ranges[0].get("high")
+    if not isinstance(high, dict):
+        return None
+    value = high.get("value")
+    unit = high.get("code") or high.get("unit")
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        return None
+    return float(value) if unit in units else None
+
+
 def _labs(observations: list[_Located], *, strict: bool) -> dict[str, float]:
-    """Lab Observations -> Case labs; the latest value of each wins."""
-    best: dict[str, tuple[dt.date, float]] = {}
+    """Lab Observations -> Case labs; the latest value of each wins, with its own limit."""
+    best: dict[str, tuple[dt.date, float, float | None]] = {}
     for loc in observations:
         res = loc.resource
         if res.get("status") in ("entered-in-error", "cancelled"):
@@ -413,8 +432,18 @@ def _labs(observations: list[_Located], *, strict: bool) -> dict[str, float]:
         when = _parse_date(res.get("effectiveDateTime")) or _parse_date(res.get("issued"))
         key_date = when or dt.date.min
         if name not in best or key_date >= best[name][0]:
-            best[name] = (key_date, float(qty["value"]))
-    return {k: v for k, (_d, v) in sorted(best.items())}
+            best[name] = (key_date, float(qty["value"]), _upper_limit(res, units))
+    out: dict[str, float] = {}
+    for name, (_date, value, limit) in sorted(best.items()):
+        out[name] = value
+        limit_field = name.replace("_", "_uln_", 1)  # afp_ng_ml -> afp_uln_ng_ml
+        if limit is not None and limit_field in Labs.model_fields:
+            try:
+                validate_as(Labs, {limit_field: limit})
+            except InputError:
+                continue  # an implausible limit is ignored, like a missing one
+            out[limit_field] = limit
+    return out
 
 
 def modality_of(report: dict[str, Any]) -> str | None:
