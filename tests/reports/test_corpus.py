@@ -42,6 +42,32 @@ def _rows(split: str) -> list[dict[str, Any]]:
 DEV = _rows("dev")
 HELDOUT = _rows("heldout")
 ALL = DEV + HELDOUT
+NUMBER_WORDS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+]
+# Every annotated file: the first split above, the second tuning set and the blind sets.
+SPLITS = ("dev", "heldout", "dev2", "heldout2", "heldout3")
+EVERY = [row for split in SPLITS for row in _rows(split)]
 
 ALLOWED: dict[str, set[Any]] = {
     "kind": {"calcification", "lesion", "cyst"},
@@ -117,7 +143,13 @@ def test_heldout_is_as_varied_as_dev() -> None:
         assert 0.40 <= share <= 0.50
 
 
-@pytest.mark.parametrize("row", ALL, ids=[r["id"] for r in ALL])
+def test_ids_are_unique_across_every_split() -> None:
+    ids = [r["id"] for r in EVERY]
+    assert len(ids) == len(set(ids))
+    assert {r["split"] for r in EVERY} == set(SPLITS)
+
+
+@pytest.mark.parametrize("row", EVERY, ids=[r["id"] for r in EVERY])
 def test_annotation_is_well_formed_and_matches_the_text(row: dict[str, Any]) -> None:
     """Schema, code lists, and every annotated size is a number written in the text."""
     assert row["modality"] in {"US", "CT", "MRI", "PRENATAL_US"}
@@ -127,6 +159,10 @@ def test_annotation_is_well_formed_and_matches_the_text(row: dict[str, Any]) -> 
     for m in re.finditer(r"(\d+(?:\.\d+)?)", row["text"]):
         value = float(m.group(1))
         written.update({value, round(value * 10, 3)})
+    for m in re.finditer(r"[a-z]+", row["text"].lower()):  # "three millimetres"
+        if m.group(0) in NUMBER_WORDS:
+            value = float(NUMBER_WORDS.index(m.group(0)))
+            written.update({value, value * 10})
     for f in row["expected"]:
         assert set(f) == set(scoring.FIELDS)
         assert f["calcified"] is True
