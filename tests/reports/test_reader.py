@@ -120,3 +120,15 @@ def test_too_long_is_an_input_error() -> None:
 def test_text_without_targets_is_empty() -> None:
     assert extract_findings("The liver is normal in size and echotexture.") == []
     assert read_report("").findings == []
+
+
+def test_structured_template_fields_give_the_size() -> None:
+    """Key: value templates spread one finding over several fields (and sentences)."""
+    (f,) = extract_findings(
+        "LIVER: Hepatic calcification: present. Size: 7 mm. Location: S7. Pattern: coarse.", "CT"
+    )
+    assert (f.size_mm, f.location.segment) == (7.0, 7)
+    (g,) = extract_findings("Lesion 1: segment 7; size 1.4 x 1.1 cm; calcification: coarse.", "CT")
+    assert (g.size_mm, g.location.segment) == (14.0, 7)
+    (h,) = extract_findings("LIVER: coarse calcification segment 7 now 14 mm (prev. 9 mm).", "CT")
+    assert (h.size_mm, h.prior_size_mm) == (14.0, 9.0)

@@ -45,3 +45,33 @@ def test_clauses_split_on_but_semicolon_and_new_noun_phrase() -> None:
 def test_size_lists_stay_in_one_clause() -> None:
     text = "calcifications measuring 1.4 cm and 0.9 cm"
     assert _clauses(text) == [text]
+
+
+def test_abbreviation_inside_a_parenthesis_does_not_split() -> None:
+    assert _sents("Calcification now 14 mm (prev. 9 mm). Spleen normal.") == [
+        "Calcification now 14 mm (prev. 9 mm).",
+        "Spleen normal.",
+    ]
+
+
+def test_attribute_fields_continue_the_record_before_them() -> None:
+    text = "Calcification: present. Size: 7 mm. Location: S7.\nPattern: coarse\nSpleen: normal."
+    assert _sents(text) == [
+        "Calcification: present. Size: 7 mm. Location: S7.\nPattern: coarse",
+        "Spleen: normal.",
+    ]
+    # a field whose key is not an attribute, or a sentence that is not a field, stays apart
+    assert _sents("Liver: normal. Gallbladder: stones.") == [
+        "Liver: normal.",
+        "Gallbladder: stones.",
+    ]
+    assert _sents("Calcification: present. It measures 7 mm.") == [
+        "Calcification: present.",
+        "It measures 7 mm.",
+    ]
+
+
+def test_semicolon_before_a_field_of_the_same_record_does_not_split() -> None:
+    text = "Lesion 1: segment 7; size 1.4 x 1.1 cm; calcification: coarse"
+    assert _clauses(text) == [text]
+    assert _clauses("No mass; 5 mm calcification") == ["No mass", "5 mm calcification"]

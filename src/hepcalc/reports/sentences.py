@@ -22,7 +22,10 @@ _ABBREVIATIONS = frozenset(
 )
 
 _CLAUSE_SPLIT = re.compile(
-    r";"
+    # a ";" before a field of the same record ("segment 7; size 1.4 cm; calcification:
+    # coarse") does not start a new clause
+    r";(?![ \t]*(?:sizes?|measur\w*|diameter|dimensions?)\b"
+    r"|[ \t]*(?:calcification|pattern|morphology)[ \t]*:)"
     r"|,?(?<![ \t\n])[ \t\n]+(?:but|however|although|though|whereas|except)\b"
     r"|,[ \t\n]+(?=(?:with|while|which)[ \t\n]+(?:a|an|one|two|three|several|multiple|few|"
     r"scattered|punctate|coarse|dense|small|tiny|stable|new)\b)"
@@ -32,6 +35,20 @@ _CLAUSE_SPLIT = re.compile(
 )
 
 _STRIP = " \t\r\n,:;-\u2013\u2014*\u2022"
+
+# Structured templates describe one finding as a run of "Key: value" fields, each ending
+# with a full stop or a line break ("Calcification: present. Size: 7 mm. Location: S7.").
+# A field whose key names an attribute of a finding continues the record before it, so
+# the run is read as one sentence and the size finds its calcification.
+_FIELD = re.compile(r"[A-Za-z][A-Za-z0-9 /()\-]{0,40}:[ \t]*\S")
+_ATTRIBUTE_FIELD = re.compile(
+    r"(?:size|sizes|measurements?|diameter|dimensions?|location|site|segments?|lobe|pattern"
+    r"|morphology|type|calcification|appearance|characteristics?|margins?|enhancement"
+    r"|comparison|change|interval[ \t]+change|prior(?:[ \t]+size)?|previous(?:[ \t]+size)?"
+    r"|number|count|description)[ \t]*:",
+    re.I,
+)
+_FIELD_MAX_CHARS = 80
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -52,7 +69,7 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
             before = text[max(cur, p - 8) : p]
             if before and before[-1].isalpha():
                 word = before.rsplit(None, 1)[-1].lower() if before.strip() else ""
-                if word in _ABBREVIATIONS:
+                if word.lstrip("([{'\"") in _ABBREVIATIONS:  # "(prev. 9 mm)"
                     continue
             elif before and before[-1].isdigit() and text[cur:p].strip().isdigit():
                 continue  # "1. Calcified granuloma": a list number, not a sentence
@@ -64,7 +81,21 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     s, e = _trim(text, cur, end)
     if s < e:
         spans.append((s, e))
-    return spans
+    return _join_field_runs(text, spans)
+
+
+def _join_field_runs(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Merge a "Key: value" field into the field before it when its key is an attribute."""
+    out: list[tuple[int, int]] = []
+    previous_is_field = False
+    for s, e in spans:
+        is_field = e - s <= _FIELD_MAX_CHARS and _FIELD.match(text, s) is not None
+        if out and previous_is_field and is_field and _ATTRIBUTE_FIELD.match(text, s):
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+        previous_is_field = is_field
+    return out
 
 
 def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -79,4 +110,18 @@ def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     s, e = _trim(text, cur, end)
     if s < e:
         spans.append((s, e))
-    return spans
+    return _join_field_runs(text, spans)
+
+
+def _join_field_runs(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Merge a "Key: value" field into the field before it when its key is an attribute."""
+    out: list[tuple[int, int]] = []
+    previous_is_field = False
+    for s, e in spans:
+        is_field = e - s <= _FIELD_MAX_CHARS and _FIELD.match(text, s) is not None
+        if out and previous_is_field and is_field and _ATTRIBUTE_FIELD.match(text, s):
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+        previous_is_field = is_field
+    return out
