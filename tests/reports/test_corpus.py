@@ -66,7 +66,7 @@ NUMBER_WORDS = [
     "twenty",
 ]
 # Every annotated file: the first split above, the second tuning set and the blind sets.
-SPLITS = ("dev", "heldout", "dev2", "heldout2", "heldout3")
+SPLITS = ("dev", "heldout", "dev2", "heldout2", "heldout3", "heldout4")
 EVERY = [row for split in SPLITS for row in _rows(split)]
 
 ALLOWED: dict[str, set[Any]] = {
@@ -317,8 +317,11 @@ FLOORS = {
     "heldout": {"detection": 0.99, "size": 0.99},
     "heldout2": {"detection": 0.95, "size": 0.98},
     "heldout3": {"detection": 0.96, "size": 0.93},
+    # written blind in session 2 with size-hard phrasings over-represented (43 of 72
+    # positives); first scored in aggregate before and after that session's reader change
+    "heldout4": {"detection": 0.93, "size": 0.89},
 }
-BLIND = {split: _rows(split) for split in ("heldout2", "heldout3")}
+BLIND = {split: _rows(split) for split in ("heldout2", "heldout3", "heldout4")}
 
 
 @pytest.mark.parametrize("split", sorted(FLOORS))
