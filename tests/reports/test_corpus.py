@@ -66,7 +66,7 @@ NUMBER_WORDS = [
     "twenty",
 ]
 # Every annotated file: the first split above, the second tuning set and the blind sets.
-SPLITS = ("dev", "heldout", "dev2", "heldout2", "heldout3", "heldout4")
+SPLITS = ("dev", "heldout", "dev2", "dev3", "heldout2", "heldout3", "heldout4")
 EVERY = [row for split in SPLITS for row in _rows(split)]
 
 ALLOWED: dict[str, set[Any]] = {
@@ -158,6 +158,9 @@ def test_annotation_is_well_formed_and_matches_the_text(row: dict[str, Any]) -> 
     written = set()
     for m in re.finditer(r"(\d+(?:\.\d+)?)", row["text"]):
         value = float(m.group(1))
+        written.update({value, round(value * 10, 3)})
+    for m in re.finditer(r"(\d{1,2}),(\d{1,2})(?=[ \t]*(?:mm|cm))", row["text"]):  # "1,2 cm"
+        value = float(f"{m.group(1)}.{m.group(2)}")
         written.update({value, round(value * 10, 3)})
     for m in re.finditer(r"[a-z]+", row["text"].lower()):  # "three millimetres"
         if m.group(0) in NUMBER_WORDS:
@@ -331,6 +334,16 @@ def test_heldout_does_not_regress(split: str, extract: Callable[..., list[Any]])
     score, table = _heldout_score(rows, extract, split)
     for metric, floor in FLOORS[split].items():
         assert score.metrics[metric].f1 >= floor, f"{split} {metric} below {floor}\n{table}"
+
+
+def test_dev3_size_hard_tuning_set(extract: Callable[..., list[Any]]) -> None:
+    """dev3 (size-hard phrasings: tables, key:value templates, run-on dictation) tuned the
+    reader in session 2; scored as a whole because three reports stay open on purpose
+    (a table's 'Prior' column, a signal void read as the hemangioma it lies in, a section
+    title in capitals) and are listed in docs/accuracy.md."""
+    score, table = _heldout_score(_rows("dev3"), extract, "dev3")
+    assert score.metrics["detection"].f1 >= 0.98, table
+    assert score.metrics["size"].f1 >= 0.98, table
 
 
 def test_blind_heldout_meets_the_issue_bar(extract: Callable[..., list[Any]]) -> None:

@@ -132,3 +132,41 @@ def test_structured_template_fields_give_the_size() -> None:
     assert (g.size_mm, g.location.segment) == (14.0, 7)
     (h,) = extract_findings("LIVER: coarse calcification segment 7 now 14 mm (prev. 9 mm).", "CT")
     assert (h.size_mm, h.prior_size_mm) == (14.0, 9.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "size", "count"),
+    [
+        ("Calcified nodule at the liver dome (1,2 cm), unchanged.", 12.0, 1),  # decimal comma
+        ("Liver: scattered 2-3 mm calcifications in both lobes.", 3.0, "multiple"),  # a range
+    ],
+)
+def test_decimal_comma_and_ranges(text: str, size: float, count: int | str) -> None:
+    (f,) = extract_findings(text, "CT")
+    assert (f.size_mm, f.count) == (size, count)
+
+
+def test_list_with_comma_and_space_is_still_two_sizes() -> None:
+    found = extract_findings("Liver: calcified granulomas measuring 1, 2 cm.", "CT")
+    assert sorted(f.size_mm for f in found) == [10.0, 20.0]
+
+
+def test_template_change_none_is_not_a_negation() -> None:
+    text = "Observation: calcified focus\nLocation: segment 8\nSize: 3 mm\nChange: none"
+    (f,) = extract_findings(text, "CT")
+    assert (f.size_mm, f.location.segment) == (3.0, 8)
+    assert extract_findings("Liver:\nCalcification: none\nSize: -", "CT") == []
+
+
+def test_costal_cartilage_projecting_over_the_liver_is_not_a_finding() -> None:
+    text = (
+        "A 6 mm calcific density projecting over the liver on the scout corresponds to "
+        "costal cartilage calcification on axial images."
+    )
+    assert extract_findings(text, "CT") == []
+
+
+def test_a_segment_field_places_the_finding_in_the_liver() -> None:
+    text = "Observation 2 -- Segment: 6 -- Size: 8 mm -- Features: dense calcification"
+    (f,) = extract_findings(text, "CT")
+    assert (f.size_mm, f.location.segment) == (8.0, 6)

@@ -40,6 +40,7 @@ _COUNT = re.compile(
     r"|\b(?P<word>a|an|one|single|solitary|isolated|lone|two|couple|pair|three|four|five|six"
     r"|seven|eight|nine|ten)\b"
     r"|(?<![\d.])(?P<digit>[1-9]\d?)(?![\d.])(?![ \t]*(?:-[ \t]*)?(?:mm|cm|[x\u00d7][ \t]*\d"
+    r"|(?:-|\u2013|to)[ \t]*\d{1,3}(?:\.\d{1,2})?[ \t]*(?:mm|cm)"  # "2-3 mm": a size range
     r"|millim|centim|%|hu|/|weeks?|wks?|w\b|days?|months?|mo\b|years?|yrs?|y\b|yo\b|h\b|hours?|ml|cc\b|kg|g\b"
     r"|mg|units?|o'?clock|:))",
     re.I,

@@ -54,16 +54,20 @@ _NEG_AFTER = re.compile(
     r"(?:seen|identified|visualized|visualised|demonstrated|present|appreciated|detected|noted"
     r"|evident|visible|shown|found|observed)\b"
     r"|\b(?:is|are)[ \t\n]+(?:absent|negative)\b"
-    r"|:[ \t\n]*(?:none|absent|negative|no)\b"
+    # "Calcification: none" negates; "Change: none", "Growth: no" in a template do not
+    r"|(?<!change)(?<!growth)(?<!progression)(?<!enhancement)(?<!washout)(?<!interval)"
+    r":[ \t\n]*(?:none|absent|negative|no)\b"
     r"|\bwere[ \t\n]+absent\b|\bruled[ \t\n]+out\b|\bexcluded\b"
     r"|\b(?:represent[a-z]*|is|was|are|were|reflect[a-z]*|due[ \t\n]+to|from|consistent[ \t\n]+with"
+    r"|correspond[a-z]*[ \t\n]+to"
     r"|compatible[ \t\n]+with|in[ \t\n]+keeping[ \t\n]+with|likely|related[ \t\n]+to)[ \t\n]+"
     r"(?:an?[ \t\n]+|the[ \t\n]+)?(?:(?:retained|residual|surgical|post-?surgical|prior"
     r"|intrahepatic|biliary|portal[ \t\n]+venous)[ \t\n]+)?"
     r"(?:clips?|staples?|sutures?|lipiodol|ethiodi[sz]ed|oral[ \t\n]+contrast|pneumobilia|air|gas"
     r"|artifacts?|artefacts?|stents?|coils?|embolization|amiodarone|post-?procedural"
     r"|post-?ablation|post-?treatment|treatment[ \t\n]+related|barium|excreted[ \t\n]+contrast"
-    r"|ethiodized[ \t\n]+oil|drains?|catheters?|foreign[ \t\n]+bod(?:y|ies))\b",
+    r"|ethiodized[ \t\n]+oil|drains?|catheters?|foreign[ \t\n]+bod(?:y|ies)"
+    r"|costal[ \t\n]+cartilages?|ribs?)\b",
     re.I,
 )
 _RESOLVED_AFTER = re.compile(

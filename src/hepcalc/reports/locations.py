@@ -17,7 +17,7 @@ _SPELLED = {
 }  # fmt: skip
 _SEG_TOKEN = r"[1-8]|viii|vii|vi|iv|v|iii|ii|i|one|two|three|four|five|six|seven|eight"
 _SEGMENT = re.compile(
-    rf"\b(?:segments?|seg\.?|s)[ \t]*(?P<num>{_SEG_TOKEN})(?P<sub>[ab])?\b"
+    rf"\b(?:segments?(?:[ \t]*:)?|seg\.?|s)[ \t]*(?P<num>{_SEG_TOKEN})(?P<sub>[ab])?\b"
     rf"(?:[ \t]*(?:/|and|or|-|,|&)[ \t]*(?:(?:segment|seg\.?|s)[ \t]*)?(?P<num2>{_SEG_TOKEN})"
     rf"(?P<sub2>[ab])?\b)?",
     re.I,

@@ -22,10 +22,10 @@ _ABBREVIATIONS = frozenset(
 )
 
 _CLAUSE_SPLIT = re.compile(
-    # a ";" before a field of the same record ("segment 7; size 1.4 cm; calcification:
-    # coarse") does not start a new clause
+    # a ";" before a field of the same record ("segment 7; size 1.4 cm; T2: bright;
+    # calcification: coarse") does not start a new clause, unless the field is negative
     r";(?![ \t]*(?:sizes?|measur\w*|diameter|dimensions?)\b"
-    r"|[ \t]*(?:calcification|pattern|morphology)[ \t]*:)"
+    r"|[ \t]*[A-Za-z][A-Za-z0-9 ]{0,24}:(?![ \t]*(?:none|no|absent|negative)\b))"
     r"|,?(?<![ \t\n])[ \t\n]+(?:but|however|although|though|whereas|except)\b"
     r"|,[ \t\n]+(?=(?:with|while|which)[ \t\n]+(?:a|an|one|two|three|several|multiple|few|"
     r"scattered|punctate|coarse|dense|small|tiny|stable|new)\b)"

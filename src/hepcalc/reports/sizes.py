@@ -1,7 +1,8 @@
 """Sizes in a clause: numbers with units, in millimetres, current or prior.
 
-Handled shapes: "5 mm", "0.6cm", "5-mm", "1,2 cm" is NOT a decimal (lists use
-commas), "2.3 x 1.8 cm" and "2.3 x 1.8 x 1.1 cm" (the longest diameter),
+Handled shapes: "5 mm", "0.6cm", "5-mm", "1,2 cm" (a decimal comma when no space
+follows it and the unit does; "1, 2 cm" is a list), "2.3 x 1.8 cm" and
+"2.3 x 1.8 x 1.1 cm" (the longest diameter),
 "3-5 mm" / "3 to 5 mm" (a range: the upper bound, as "up to"), "1.4 and 0.9 cm"
 (a list sharing one unit: two sizes), and priors: a size after "previously",
 "prior", "was", "from", "compared to/with", or before "on (the) prior/previous"
@@ -19,8 +20,10 @@ from dataclasses import dataclass
 
 from hepcalc.model import MAX_SIZE_MM
 
-# "0,3" (a decimal comma: no list starts with 0) and ".3" are decimals too
-_NUM = r"(?:0,\d{1,3}|\d{1,4}(?:\.\d{1,3})?|\.\d{1,3})"
+# "0,3" (a decimal comma: no list starts with 0) and ".3" are decimals too, and so is
+# "1,2 cm": a comma with no space, one or two digits and then the unit (a list of sizes
+# is written "1, 2 cm" or "1 and 2 cm"; European reports write decimals with a comma)
+_NUM = r"(?:0,\d{1,3}|\d{1,2},\d{1,2}(?=[ \t]*(?:mm|cm)\b)|\d{1,4}(?:\.\d{1,3})?|\.\d{1,3})"
 _UNIT = r"(?P<unit>mms?|cms?|millimet(?:er|re)s?|centimet(?:er|re)s?)\b"
 _MEASURE = re.compile(
     rf"(?<![\d.])(?P<first>{_NUM})"

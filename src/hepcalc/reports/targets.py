@@ -111,7 +111,7 @@ def _matches_at(text: str, start: int, end: int, positions: list[int]) -> list[r
             continue
         ws = _word_start(text, p, start)
         if ws < last_end:
-            continue
+            ws = p  # "calc-calc": the hyphenated word began inside the previous match
         m = _CANDIDATE.match(text, ws, end)
         if (m is None or (ws > 0 and text[ws - 1].isalnum())) and p != ws:
             m = _CANDIDATE.match(text, p, end)  # "rim-calcified": the word after the hyphen
