@@ -110,18 +110,4 @@ def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     s, e = _trim(text, cur, end)
     if s < e:
         spans.append((s, e))
-    return _join_field_runs(text, spans)
-
-
-def _join_field_runs(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Merge a "Key: value" field into the field before it when its key is an attribute."""
-    out: list[tuple[int, int]] = []
-    previous_is_field = False
-    for s, e in spans:
-        is_field = e - s <= _FIELD_MAX_CHARS and _FIELD.match(text, s) is not None
-        if out and previous_is_field and is_field and _ATTRIBUTE_FIELD.match(text, s):
-            out[-1] = (out[-1][0], e)
-        else:
-            out.append((s, e))
-        previous_is_field = is_field
-    return out
+    return spans
