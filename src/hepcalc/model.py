@@ -407,6 +407,10 @@ class Case(_Strict):
 # ---------------------------------------------------------------------------
 
 
+Likelihood = Literal["high", "moderate", "low"]
+Urgency = Literal["routine", "soon", "urgent"]
+
+
 class _Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -482,6 +486,21 @@ class DifferentialItem(_Out):
     name: str = ""
     score: float = 0.0
     track: str | None = None
+    # Additive (evidence model): posterior probability among the causes listed for
+    # this finding, and its band ("high" >= 0.5, "moderate" >= 0.15, else "low";
+    # cut-offs documented in docs/differential.md).
+    likelihood: Likelihood = "low"
+    probability: float | None = None
+
+
+class MustExclude(_Out):
+    """A diagnosis that must be ruled out whatever its rank in the differential."""
+
+    etiology: str
+    track: str | None = None
+    reason: str
+    citations: list[str] = Field(default_factory=list)
+    name: str = ""
 
 
 class Recommendation(_Out):
@@ -497,6 +516,9 @@ class Recommendation(_Out):
     track: str | None = None
     assumptions: list[str] = Field(default_factory=list)
     patient_text: str = ""
+    # Additive (safety layer): how soon the step should happen, and why.
+    urgency: Urgency = "routine"
+    urgency_reason: str = ""
 
 
 class Warning(_Out):
@@ -526,6 +548,8 @@ class Assessment(_Out):
     growth: list[Growth] = Field(default_factory=list)
     lirads: list[LiradsResult] | None = None
     differential: list[DifferentialItem] = Field(default_factory=list)
+    # Additive: diagnoses to rule out whatever their rank (empty when none applies).
+    must_exclude: list[MustExclude] = Field(default_factory=list)
     recommendations: list[Recommendation] = Field(min_length=1)
     warnings: list[Warning] = Field(default_factory=list)
     summary: Summary = Field(default_factory=Summary)
