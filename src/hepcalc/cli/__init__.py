@@ -7,6 +7,7 @@ stderr, never a traceback), 1 internal error.
 from __future__ import annotations
 
 import sys
+from typing import Annotated
 
 import typer
 
@@ -19,6 +20,38 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def _print_version(value: bool) -> None:
+    """``--version``: the package version and the knowledge base's content version."""
+    if not value:
+        return
+    from importlib.metadata import PackageNotFoundError, version
+
+    from hepcalc.knowledge import load_kb
+
+    try:
+        package = version("hepcalc")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        package = "unknown"
+    typer.echo(f"hepcalc {package} (knowledge base {load_kb().version})")
+    raise typer.Exit(common.EXIT_OK)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            is_eager=True,
+            callback=_print_version,
+            help="Show the version and the knowledge base version, then exit.",
+        ),
+    ] = False,
+) -> None:
+    """Decision support for liver calcifications on ultrasound, CT and MRI."""
+
 
 common.register_all(app)
 

@@ -27,6 +27,33 @@ COMMAND_MODULES = (
 )
 
 
+# The optional extras (pyproject.toml) and the top-level modules each brings. A
+# command whose extra is not installed exits 2 naming the extra to install,
+# rather than failing with an internal error deep inside an import.
+EXTRA_OF_MODULE = {
+    "fastapi": "web",
+    "starlette": "web",
+    "uvicorn": "web",
+    "httptools": "web",
+    "uvloop": "web",
+    "multipart": "web",
+    "python_multipart": "web",
+    "jwt": "web",
+    "sqlalchemy": "registry",
+    "alembic": "registry",
+    "psycopg": "postgres",
+    "pyspark": "spark",
+    "pandas": "spark",
+    "pyarrow": "spark",
+}
+
+
+def missing_extra(error: ModuleNotFoundError) -> str | None:
+    """The extra that provides the missing module, or None when it is not an extra's."""
+    top = (error.name or "").split(".")[0]
+    return EXTRA_OF_MODULE.get(top)
+
+
 def register_all(app: typer.Typer) -> None:
     for name in COMMAND_MODULES:
         try:
@@ -71,6 +98,17 @@ def run(app: typer.Typer, argv: list[str]) -> None:
     except KeyboardInterrupt:
         typer.echo("hepcalc: interrupted", err=True)
         sys.exit(130)
+    except ModuleNotFoundError as e:
+        extra = missing_extra(e)
+        if extra is None:
+            typer.echo(f"hepcalc: internal error: {type(e).__name__}: {e}", err=True)
+            sys.exit(EXIT_INTERNAL)
+        typer.echo(
+            f"hepcalc: this command needs the optional '{extra}' extra "
+            f"(module '{e.name}' is not installed): pip install 'hepcalc[{extra}]'",
+            err=True,
+        )
+        sys.exit(EXIT_INVALID)
     except Exception as e:  # click usage errors and anything unexpected
         # typer >= 0.17 vendors click, so match the click exception kinds by name.
         kinds = {cls.__name__ for cls in type(e).__mro__}

@@ -59,7 +59,12 @@ def serve_command(
         ),
     ] = EventLoop.asyncio,
 ) -> None:
-    """Start the HTTP service: REST API, CDS Hooks 2.0 and the web page."""
+    """Start the HTTP service: REST API, CDS Hooks 2.0 and the web page.
+
+    The registry routes need HEPCALC_REGISTRY_TOKEN in the environment
+    (clients send it as a Bearer token); without it every registry call answers 401. Other
+    settings come from HEPCALC_* variables (docs/service.md); options win.
+    """
     import uvicorn
 
     from hepcalc.web.settings import ServiceSettings, SettingsError
@@ -100,6 +105,12 @@ def serve_command(
         check_port_free(host, port)  # a clear message and exit 2, not uvicorn's exit 1
     except PortUnavailable as e:
         raise InputError([("serve", str(e))]) from None
+    shown_host = f"[{host}]" if ":" in host else host
+    typer.echo(
+        f"hepcalc: serving on http://{shown_host}:{port}/ ({workers} worker(s)); "
+        f"API docs at /docs, CDS Hooks discovery at /cds-services",
+        err=True,
+    )
     uvicorn.run(APP, factory=True, host=host, port=port, workers=workers, **options)
 
 
