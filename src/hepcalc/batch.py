@@ -168,6 +168,8 @@ def scan_line(number: int, line: str | BadLine, assess: bool = False) -> dict[st
         return {"line": number, "error": f"malformed JSON at column {e.colno}: {e.msg}"}
     except RecursionError:
         return {"line": number, "error": "JSON nested too deeply"}
+    except ValueError:  # an integer beyond Python's int-string limit (4,300 digits)
+        return {"line": number, "error": "JSON holds a number too large to read"}
     result = scan_record(record, assess)
     if "error" in result:
         result["line"] = number

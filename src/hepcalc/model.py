@@ -187,6 +187,18 @@ RISK_FACTOR_NAMES: tuple[str, ...] = (
 
 MAX_SIZE_MM = 300.0
 MAX_REPORT_CHARS = 200_000  # documented limit for one report (docs/contract-extensions.md)
+# Exam dates a follow-up can be scheduled from. Not a clinical rule: dates
+# outside are typing errors, and near 9999-12-31 adding an interval overflows
+# Python's calendar (issue 16). 1895: Roentgen's X-rays, the first imaging.
+EARLIEST_EXAM_DATE = dt.date(1895, 1, 1)
+LATEST_EXAM_DATE = dt.date(2199, 12, 31)
+
+
+def check_exam_date(day: dt.date) -> dt.date:
+    """Refuse exam dates outside [EARLIEST_EXAM_DATE, LATEST_EXAM_DATE] (ValueError)."""
+    if not EARLIEST_EXAM_DATE <= day <= LATEST_EXAM_DATE:
+        raise ValueError(f"must be between {EARLIEST_EXAM_DATE} and {LATEST_EXAM_DATE}")
+    return day
 
 
 # ---------------------------------------------------------------------------
@@ -363,6 +375,11 @@ class Exam(_Strict):
         if isinstance(v, dt.datetime):
             return v.date()
         return v
+
+    @field_validator("date")
+    @classmethod
+    def _schedulable_date(cls, v: dt.date | None) -> dt.date | None:
+        return None if v is None else check_exam_date(v)
 
 
 class Case(_Strict):

@@ -1,6 +1,7 @@
 """`hepcalc scan IN.jsonl --out OUT.jsonl`: read many reports, one JSON object per line.
 
 Streaming and constant-memory (see ``hepcalc.batch``); output order = input order.
+Exit code 3 when any line was rejected (the good lines are still written).
 A progress bar is drawn only when stderr is a terminal; a one-line summary
 (reports read, with findings, errors) always goes to stderr at the end. Each
 malformed line is reported on stderr with its line number and written to the
@@ -24,6 +25,9 @@ import typer
 from hepcalc.errors import InputError
 
 _MAX_ERROR_LINES_SHOWN = 20
+# Exit code when the run finished but some input lines were rejected
+# (0 all good, 1 internal error, 2 invalid invocation or input file).
+EXIT_REJECTED = 3
 
 
 class Engine(StrEnum):
@@ -68,7 +72,7 @@ def _progress() -> Any:
 
 def _run_spark(in_path: str, out_path: str, assess: bool, workers: int) -> None:
     try:
-        from hepcalc.batch_spark import run_spark  # type: ignore[import-not-found]
+        from hepcalc.batch_spark import run_spark
     except ImportError as e:
         raise InputError(
             [("--engine", f"the spark engine is not available ({e}); install hepcalc[spark]")]
@@ -154,6 +158,9 @@ def scan_command(
         f"hepcalc scan: {read} reports read, {with_findings} with findings, {errors} errors",
         err=True,
     )
+    if errors:
+        # the good lines are written; the exit code tells a script that some were not
+        raise SystemExit(EXIT_REJECTED)
 
 
 def register(app: typer.Typer) -> None:

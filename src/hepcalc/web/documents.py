@@ -8,13 +8,12 @@ FHIR Bundle on the same URL.
 
 from __future__ import annotations
 
-import json
 from typing import Any, TypeVar
 
 from fastapi import HTTPException, Request
 from pydantic import BaseModel
 
-from hepcalc.errors import InputError, parse_document, validate_as
+from hepcalc.errors import InputError, load_json, parse_document, validate_as
 
 JSON_TYPES = frozenset({"application/json", "application/fhir+json", "text/json", ""})
 YAML_TYPES = frozenset({"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"})
@@ -44,14 +43,7 @@ async def read_document(request: Request) -> Any:
         raise InputError([("body", f"not UTF-8 text (byte {e.start})")]) from None
     if not text.strip():
         raise InputError([("body", "is empty")])
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as e:
-        raise InputError(
-            [("body", f"malformed JSON at line {e.lineno} column {e.colno}: {e.msg}")]
-        ) from None
-    except RecursionError:
-        raise InputError([("body", "nested too deeply")]) from None
+    return load_json(text, "body")
 
 
 async def read_model(request: Request, model: type[M]) -> M:
