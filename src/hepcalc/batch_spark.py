@@ -133,8 +133,9 @@ def scan_partition(
             number = line_number(mono, offsets) if offsets is not None else mono + 1
             if input_format == "jsonl":
                 text = row.get("value")
-                line: str | batch.BadLine = text if isinstance(text, str) else ""
-                if len(line) > batch.MAX_LINE_BYTES:
+                raw = text if isinstance(text, str) else ""
+                line: str | batch.BadLine = raw
+                if len(raw) > batch.MAX_LINE_BYTES:
                     line = batch.BadLine(f"line longer than {batch.MAX_LINE_BYTES} bytes")
                 result = batch.scan_line(number, line, assess)
                 if result is None:
@@ -228,9 +229,11 @@ def _remove(path: str, spark: SparkSession) -> None:
     if local is not None:
         shutil.rmtree(local, ignore_errors=True)
         return
-    jvm = spark.sparkContext._jvm  # type: ignore[attr-defined]
+    # py4j gateways into the JVM: private, untyped attributes of SparkContext.
+    jvm: Any = spark.sparkContext._jvm
+    jsc: Any = spark.sparkContext._jsc
     hadoop_path = jvm.org.apache.hadoop.fs.Path(path)
-    fs = hadoop_path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())  # type: ignore[attr-defined]
+    fs = hadoop_path.getFileSystem(jsc.hadoopConfiguration())
     fs.delete(hadoop_path, True)
 
 
@@ -281,7 +284,7 @@ def run_spark(
         if partitions:
             df = df.repartition(partitions)
         scanned = df.mapInPandas(
-            lambda it: scan_partition(it, assess, in_fmt, offsets),  # type: ignore[arg-type]
+            lambda it: scan_partition(it, assess, in_fmt, offsets),
             schema=_OUT_SCHEMA,
         )
         if out_fmt == "parquet":

@@ -93,10 +93,11 @@ def main(argv: list[str]) -> None:
     rows = [r for f in files for r in load_rows(f) if "blind" not in r["split"]]
     results = cross_validate(rows)
     safe = [r for r in results if r[3]]
-    for name, tune, check in (("A->B", 1, 2), ("B->A", 2, 1)):
-        best = max(r[tune] for r in safe)
-        winners = [r for r in safe if r[tune] == best]
-        mean = sum(r[check] for r in winners) / len(winners)
+    halves = [(r[1], r[2]) for r in safe]  # (top-1 on half A, top-1 on half B)
+    for name, tune in (("A->B", 0), ("B->A", 1)):
+        best = max(h[tune] for h in halves)
+        winners = [h for h in halves if h[tune] == best]
+        mean = sum(h[1 - tune] for h in winners) / len(winners)
         print(f"{name}: best {best:.3f} ({len(winners)} configs), other half {mean:.3f}")
     chosen = Params()
     for params, a, b, ok in results:

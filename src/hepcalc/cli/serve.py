@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -92,7 +92,7 @@ def serve_command(
         ServiceSettings.from_env()
     except SettingsError as e:
         raise InputError([("serve", str(e))]) from None
-    options = {
+    options: dict[str, Any] = {
         "access_log": False,
         "log_level": "warning",
         "server_header": False,

@@ -9,7 +9,7 @@ the URL) and tests. Running ``alembic`` by hand with ``-x url=...`` also works.
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import Connection, create_engine
 
 from hepcalc.registry.models import Base
 
@@ -17,7 +17,7 @@ config = context.config
 target_metadata = Base.metadata
 
 
-def _run(connection) -> None:  # type: ignore[no-untyped-def]
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
@@ -36,6 +36,8 @@ else:
     url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option(
         "sqlalchemy.url"
     )
+    if not url:
+        raise SystemExit("alembic: no database URL (pass -x url=... or set sqlalchemy.url)")
     engine = create_engine(url)
     with engine.begin() as conn:
         _run(conn)
