@@ -14,8 +14,8 @@ EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_INVALID = 2
 
-# Each command module exposes ``register(app)``; listed here so that a missing
-# or broken module never stops the others from working.
+# Each command module exposes ``register(app)``. The modules import their heavy
+# dependencies inside the command, so listing a command never needs its extra.
 COMMAND_MODULES = (
     "hepcalc.cli.assess",
     "hepcalc.cli.extract",
@@ -56,13 +56,7 @@ def missing_extra(error: ModuleNotFoundError) -> str | None:
 
 def register_all(app: typer.Typer) -> None:
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as e:
-            if e.name == name:
-                continue  # command not built yet
-            raise
-        module.register(app)
+        importlib.import_module(name).register(app)
 
 
 def read_input(path: str, max_bytes: int) -> bytes:
