@@ -17,6 +17,7 @@ liver finding. The rule, in order:
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -119,6 +120,22 @@ def find_organs(text: str, start: int, end: int) -> list[OrganMention]:
             continue  # "displacing the liver": a landmark, not the finding's organ
         out.append(OrganMention(ms, m.end() + shift, organ))
     return out
+
+
+def mentions_between(mentions: list[OrganMention], lo: int, hi: int) -> list[OrganMention]:
+    """The mentions starting in ``[lo, hi)`` of a list sorted by start (``find_organs``).
+
+    Bisection, not a scan: a sentence with thousands of clauses and organ words asks
+    this once per clause, and a scan of the whole list each time is quadratic.
+    Example: mentions at 0, 10, 20 with ``lo=5, hi=20`` gives the one at 10.
+    """
+    i = bisect.bisect_left(mentions, lo, key=_start)
+    j = bisect.bisect_left(mentions, hi, lo=i, key=_start)
+    return mentions[i:j]
+
+
+def _start(m: OrganMention) -> int:
+    return m.start
 
 
 def nearest_organ(text: str, mentions: list[OrganMention], lo: int, hi: int) -> str | None:

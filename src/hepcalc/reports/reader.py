@@ -339,7 +339,7 @@ def _is_place_and_size_item(
     after a clause with a finding: the next item of a telegraphic list."""
     if c_end - c_start > _LIST_ITEM_CHARS:
         return False
-    if any(c_start <= o.start < c_end and o.organ != "liver" for o in sent_organs):
+    if any(o.organ != "liver" for o in organs.mentions_between(sent_organs, c_start, c_end)):
         return False
     found = sizes.find_sizes(text, c_start, c_end)
     if len(found) != 1 or found[0].prior:
@@ -394,6 +394,7 @@ def _read_sentence(
     clauses = sentences.split_clauses(text, s_start, s_end)
     label = _section_label(sec)
     features_cache: dict[str, bool] | None = None
+    hemangioma_said: bool | None = None
     previous: list[_Draft] = []
     previous_split = False
     ti = 0
@@ -440,10 +441,12 @@ def _read_sentence(
             continue
         previous = []
         first = in_clause[0]
-        clause_organs = [o for o in sent_organs if c_start <= o.start < c_end]
+        clause_organs = organs.mentions_between(sent_organs, c_start, c_end)
         organ = organs.nearest_organ(text, clause_organs, first.start, first.end)
         if organ is None:
-            near = [o for o in sent_organs if abs(o.start - first.start) <= _NEAR]
+            near = organs.mentions_between(
+                sent_organs, first.start - _NEAR, first.start + _NEAR + 1
+            )
             organ = organs.nearest_organ(text, near, first.start, first.end)
         if organ is None:
             organ = sents.organ_before(idx)
@@ -452,14 +455,15 @@ def _read_sentence(
         if organ == "liver":
             moved_end = min(c_end, first.end + _NEAR)
             organ = _reattributed(text, first.end, moved_end, clause_organs) or organ
-        if (
-            first.kind == "phlebolith"
-            and organ is None
-            and not _HEMANGIOMA.search(text, s_start, s_end)
+        if first.kind == "phlebolith" and organ is None:
+            if hemangioma_said is None:  # once per sentence: many clauses stay linear
+                hemangioma_said = _HEMANGIOMA.search(text, s_start, s_end) is not None
+            if not hemangioma_said:
+                organ = "pelvis"  # a phlebolith with no liver context is a pelvic vein's
+        if (excluded is None or len(excluded) >= _MAX_EXCLUDED) and (
+            organ != "liver" or sec.category in _NOT_CURRENT_SECTIONS
         ):
-            organ = "pelvis"  # a phlebolith with no liver context is a pelvic vein's
-        if excluded is None and (organ != "liver" or sec.category in _NOT_CURRENT_SECTIONS):
-            continue
+            continue  # excluded whatever its context says, and not recorded: skip reading it
         ctx = context.read_context(
             text, c_start, c_end, first.start, first.end, sentence=(s_start, s_end)
         )
@@ -1001,10 +1005,18 @@ def _compatible(a: _Draft, b: _Draft) -> bool:
 def _merge(drafts: list[_Draft]) -> list[_Draft]:
     """Fold a repeated mention (impression, or "this calcification is stable") into the first."""
     out: list[_Draft] = []
+    run_start = 0  # where the findings of out[-1]'s sentence begin in ``out``
     for d in drafts:
-        target = next((o for o in out if _compatible(o, d)), None)
+        # a mention is never merged with another of its own sentence unless it redescribes
+        # it, so those (a contiguous tail of ``out``) are skipped unlooked-at: one sentence
+        # listing thousands of findings stays linear
+        same_tail = out and out[-1].sentence_key == d.sentence_key and not d.redescribes
+        pool = itertools.islice(out, run_start) if same_tail else out
+        target = next((o for o in pool if _compatible(o, d)), None)
         if target is None:
             if len(out) < MAX_FINDINGS:
+                if not out or out[-1].sentence_key != d.sentence_key:
+                    run_start = len(out)
                 out.append(d)
             continue
         if target.size_mm is None:

@@ -90,26 +90,50 @@ def _is_calc_word(word: str) -> bool:
     return len(w) >= 8 and ("fi" in w[4:] or "fy" in w[4:] or "fe" in w[5:])
 
 
-def _word_start(text: str, i: int, floor: int) -> int:
-    """Start of the word holding offset ``i`` (letters and hyphens), with "high " before it."""
-    ws = i
-    while ws > floor and (text[ws - 1].isalpha() or text[ws - 1] == "-"):
-        ws -= 1
-    if ws - 5 >= floor and text[ws - 5 : ws].lower() == "high ":
-        ws -= 5
-    return ws
+class _WordStarts:
+    """Word starts for offsets asked in increasing order, in linear time overall.
+
+    Walking back from every candidate to its word's start is quadratic on one long
+    hyphen-joined "word" (``"calc-" * 40_000``: every candidate walks back to the
+    start). Here the walk stops at the previous offset asked: if everything between
+    them is letters or hyphens, both share the word start already found, so each
+    character is looked at a bounded number of times. Example: in
+    ``"calc-calc"`` offsets 0 and 5 both give 0, the second after looking at 5 chars.
+    """
+
+    __slots__ = ("_floor", "_last_core", "_last_i", "_text")
+
+    def __init__(self, text: str, floor: int) -> None:
+        self._text = text
+        self._floor = floor
+        self._last_i = -1
+        self._last_core = -1
+
+    def at(self, i: int) -> int:
+        text, floor = self._text, self._floor
+        stop = self._last_i if floor <= self._last_i <= i else floor
+        ws = i
+        while ws > stop and (text[ws - 1].isalpha() or text[ws - 1] == "-"):
+            ws -= 1
+        if ws == stop and stop == self._last_i and stop > floor:
+            ws = self._last_core  # the run goes on past the previous offset: same word
+        self._last_i, self._last_core = i, ws
+        if ws - 5 >= floor and text[ws - 5 : ws].lower() == "high ":
+            ws -= 5
+        return ws
 
 
 def _matches_at(text: str, start: int, end: int, positions: list[int]) -> list[re.Match[str]]:
     out: list[re.Match[str]] = []
     last_end = -1
+    starts = _WordStarts(text, start)
     for k in range(bisect.bisect_left(positions, start), len(positions)):
         p = positions[k]
         if p >= end:
             break
         if p < last_end:
             continue
-        ws = _word_start(text, p, start)
+        ws = starts.at(p)
         if ws < last_end:
             ws = p  # "calc-calc": the hyphenated word began inside the previous match
         m = _CANDIDATE.match(text, ws, end)
@@ -223,9 +247,10 @@ def candidate_positions(text: str) -> list[int]:
         )
     ) or ("foc" in low and ("dens" in low or "attenuat" in low)):
         for stem in _SIGN_STEMS:
+            starts = _WordStarts(low, 0)
             i = low.find(stem)
             while i >= 0:
-                ws = _word_start(low, i, 0)
+                ws = starts.at(i)
                 if _SIGN_START.match(low, ws):
                     out.append(ws)
                 i = low.find(stem, i + len(stem))
