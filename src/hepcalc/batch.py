@@ -125,12 +125,18 @@ def scan_record(record: dict[str, Any], assess: bool = False) -> dict[str, Any]:
         "id": record_id,
         "findings": [finding_json(f) for f in reading.findings],
     }
-    out.update(_assessment(reading, modality, date))
+    out.update(_assessment(reading, modality, date, text))
     return out
 
 
-def _assessment(reading: Any, modality: Modality | None, date: dt.date | None) -> dict[str, Any]:
-    """``{"assessment": ...}`` for one read report, or a null assessment with the reason."""
+def _assessment(
+    reading: Any, modality: Modality | None, date: dt.date | None, text: str
+) -> dict[str, Any]:
+    """``{"assessment": ...}`` for one read report, or a null assessment with the reason.
+
+    The text goes into the exam beside the findings already read, so that what the
+    report says about the patient (history, cirrhotic liver) reaches the engine.
+    """
     from hepcalc.pipeline import assess as assess_fn
 
     exam_modality = modality or reading.modality
@@ -147,6 +153,7 @@ def _assessment(reading: Any, modality: Modality | None, date: dt.date | None) -
             date=date,
             findings=reading.findings,
             background_liver=reading.background_liver,
+            report_text=text,
         )
         assessment = assess_fn(Case(exams=[exam]))
     except InputError as e:

@@ -1,4 +1,8 @@
-"""`hepcalc assess CASE`: one case file (JSON or YAML, '-' for stdin) to an Assessment."""
+"""`hepcalc assess CASE`: one case file (JSON or YAML, '-' for stdin) to an Assessment.
+
+A plain-text report is accepted too (``hepcalc assess report.txt --modality US``):
+``cli/report_input.py`` tells a report from a case and builds the one-exam Case.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from hepcalc.cli import report_input
 from hepcalc.cli.common import read_input
 from hepcalc.errors import MAX_INPUT_BYTES, parse_document, validate_as
 from hepcalc.model import Case
@@ -25,24 +30,94 @@ class Audience(StrEnum):
     patient = "patient"
 
 
-def load_case(path: str) -> Case:
-    """Read and validate a Case; every problem becomes an InputError naming the field."""
-    data = parse_document(read_input(path, MAX_INPUT_BYTES), source=path)
-    return validate_as(Case, data)
+def load_case(
+    path: str,
+    input_format: report_input.InputFormat = report_input.InputFormat.case,
+    options: report_input.ReportOptions | None = None,
+) -> Case:
+    """Read and validate a Case (or a report text); every problem is an InputError."""
+    data = read_input(path, MAX_INPUT_BYTES)
+    if input_format is report_input.InputFormat.case and options is None:
+        return validate_as(Case, parse_document(data, source=path))
+    return report_input.load(data, path, input_format, options or report_input.ReportOptions())
+
+
+class SexOption(StrEnum):
+    female = "female"
+    male = "male"
+    other = "other"
 
 
 def assess_command(
-    case: Annotated[str, typer.Argument(help="Case file (.json/.yaml) or '-' for stdin.")],
+    case: Annotated[
+        str,
+        typer.Argument(
+            help="Case file (.json/.yaml), a report as plain text (.txt), or '-' for stdin."
+        ),
+    ],
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = (
         OutputFormat.json
     ),
     audience: Annotated[Audience, typer.Option(help="Who reads the text.")] = Audience.clinician,
+    input_format: Annotated[
+        report_input.InputFormat,
+        typer.Option(
+            "--input-format",
+            help="case (JSON/YAML), text (one exam's report) or auto (by suffix and content).",
+        ),
+    ] = report_input.InputFormat.auto,
+    modality: Annotated[
+        str | None,
+        typer.Option(help="Report only: US, CT, MRI, XR or PRENATAL_US (else read from it)."),
+    ] = None,
+    date: Annotated[str | None, typer.Option(help="Report only: exam date YYYY-MM-DD.")] = None,
+    age: Annotated[float | None, typer.Option(help="Report only: age in years.")] = None,
+    sex: Annotated[SexOption | None, typer.Option(help="Report only: the patient's sex.")] = None,
+    cirrhosis: Annotated[
+        bool | None, typer.Option("--cirrhosis/--no-cirrhosis", help="Report only.")
+    ] = None,
+    hbv: Annotated[
+        bool | None, typer.Option("--hbv/--no-hbv", help="Report only: chronic hepatitis B.")
+    ] = None,
+    hcv: Annotated[
+        bool | None, typer.Option("--hcv/--no-hcv", help="Report only: chronic hepatitis C.")
+    ] = None,
+    prior_hcc: Annotated[
+        bool | None, typer.Option("--prior-hcc/--no-prior-hcc", help="Report only.")
+    ] = None,
+    known_cancer: Annotated[
+        str | None,
+        typer.Option(
+            help="Report only: a known cancer outside the liver, by primary site "
+            "(e.g. colorectal, ovary; 'unknown' when the site is not known)."
+        ),
+    ] = None,
 ) -> None:
     """Assess one case: risk tier, categories, growth, LI-RADS, differential, next steps."""
     from hepcalc.pipeline import assess
     from hepcalc.render import render
 
-    assessment = assess(load_case(case))
+    risk: dict[str, object] = {}
+    for name, value in (
+        ("cirrhosis", cirrhosis),
+        ("chronic_hbv", hbv),
+        ("chronic_hcv", hcv),
+        ("prior_hcc", prior_hcc),
+    ):
+        if value is not None:
+            risk[name] = value
+    if known_cancer is not None:
+        risk["extrahepatic_malignancy"] = True
+        if known_cancer.strip().lower() not in ("", "unknown"):
+            risk["primary_cancer_site"] = known_cancer.strip()
+    options = report_input.ReportOptions(
+        modality=modality,
+        date=date,
+        age=age,
+        sex=sex.value if sex is not None else None,
+        risk_factors=risk,
+    )
+    assessment = assess(load_case(case, input_format, options))
     typer.echo(render(assessment, fmt.value, audience.value))
 
 

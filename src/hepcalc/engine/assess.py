@@ -7,6 +7,7 @@ which is what makes an Assessment auditable after the fact.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 
 from hepcalc.engine import growth as growth_mod
@@ -16,6 +17,7 @@ from hepcalc.engine.category import categorize
 from hepcalc.engine.conditions import Context
 from hepcalc.engine.differential import rank_etiologies
 from hepcalc.engine.pathway import Plan, TrackView, plan
+from hepcalc.engine.report_context import apply_report_context
 from hepcalc.engine.risk import assess_risk
 from hepcalc.knowledge import KnowledgeBase, load_kb
 from hepcalc.model import (
@@ -131,7 +133,16 @@ def _growth_is_informative(tr: tracks_mod.Track) -> bool:
 def assess(case: Case, kb: KnowledgeBase | None = None) -> Assessment:
     kb = kb or load_kb()
     exams = _with_findings(case.sorted_exams())
+    # what the reports say about the patient fills the unknown fields (issue 13)
+    stated = apply_report_context(case.patient, exams, kb)
+    if stated.changed:
+        case = case.model_copy(update={"patient": stated.patient})
     profile = assess_risk(case.patient, [e.modality for e in exams])
+    if stated.notes:
+        risk = profile.risk.model_copy(
+            update={"assumptions": [*profile.risk.assumptions, *stated.notes]}
+        )
+        profile = dataclasses.replace(profile, risk=risk)
     tracks = tracks_mod.build_tracks(exams)
     lirads_applies, _lirads_reason = lirads_mod.lirads_applies(case.patient)
     lirads_list = lirads_mod.lirads_results(case, tracks, exams) if lirads_applies else None
@@ -206,10 +217,11 @@ def assess(case: Case, kb: KnowledgeBase | None = None) -> Assessment:
         )
         differential.extend(rank_etiologies(ctx, kb, tv.track))
 
+    warnings = [*stated.warnings, *the_plan.warnings]
     keys: list[str] = []
     for r in recommendations:
         keys.extend(r.citations)
-    for w in the_plan.warnings:
+    for w in warnings:
         keys.extend(w.citations)
     for d in differential:
         keys.extend(d.citations)
@@ -226,7 +238,7 @@ def assess(case: Case, kb: KnowledgeBase | None = None) -> Assessment:
         lirads=lirads_list,
         differential=differential,
         recommendations=recommendations,
-        warnings=the_plan.warnings,
+        warnings=warnings,
         summary=Summary(),
         references=_references(kb, keys),
     )

@@ -1,0 +1,651 @@
+"""What a report says about the patient: risk factors, background liver, symptoms, age, sex.
+
+The findings reader (``reports/reader.py``) answers "what is in the liver now?".
+This module answers the other question a report answers, the one the engine's
+risk tier and LI-RADS depend on: "who is this patient?" ("62-year-old man with
+chronic hepatitis B", "nodular cirrhotic liver", "history of colorectal cancer").
+
+Each mention keeps its evidence span and its context:
+
+* **negated** ("no history of liver disease", "denies fever", "HBsAg negative");
+* **hedged** ("possible cirrhosis", "?HCC") and **hypothetical** ("evaluate for
+  cirrhosis", "HCC surveillance"): not facts about the patient;
+* **family** ("mother had HCC", a FAMILY HISTORY section): another person.
+
+Only *asserted* mentions (none of the above) are meant to fill a case; the
+rest are returned so a reviewer (and the engine's notes) can see what was
+read and why it was not used. Precision is preferred to recall on purpose: a
+false "cirrhosis" changes management, a missed one leaves the factor
+"unknown", which the engine already states.
+
+The phrases are data (``data/patient_context.yaml``), validated and compiled
+into one alternation per factor when this module is imported. Negation and
+hypothesis triggers of the findings reader (``context.read_context``) apply
+too, with patient-side triggers added ("denies", "no known", "negative").
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from hepcalc.errors import InputError
+from hepcalc.model import MAX_REPORT_CHARS, RISK_FACTOR_NAMES, Evidence, Sex, Symptom
+from hepcalc.reports import sections as sections_mod
+from hepcalc.reports import sentences as sentences_mod
+from hepcalc.reports.context import read_context
+
+_WS = "[ \\t\\n]+"
+_HISTORY_LIKE = frozenset({"history", "indication"})
+_HISTORY_WORDS = ("PMH", "PSH", "HX", "MEDICAL", "ONCOLOG", "BACKGROUND", "DIAGNOS")
+_SYMPTOM_SECTIONS = frozenset({"history", "indication", "body", "exam"})
+_WINDOW = 160  # characters of the clause looked at before a term (about 25 words)
+_QUOTE_CHARS = 110
+_MAX_MENTIONS = 400  # a report states a patient's history in a handful of phrases
+
+CANCER_FACTOR = "extrahepatic_malignancy"
+_FACTORS = frozenset(RISK_FACTOR_NAMES) | {"on_chemotherapy"}
+
+
+class LexiconError(ValueError):
+    """The lexicon data file is malformed (raised at import, naming the entry)."""
+
+
+def _phrase(p: str) -> str:
+    """A lexicon phrase as a regex fragment: a space matches any run of whitespace.
+
+    Spaces inside a character class (``[ -]``) stay literal characters of the class.
+    """
+    out: list[str] = []
+    in_class = False
+    escaped = False
+    for ch in p:
+        if escaped:
+            out.append(ch)
+            escaped = False
+            continue
+        if ch == "\\":
+            escaped = True
+        elif ch == "[":
+            in_class = True
+        elif ch == "]":
+            in_class = False
+        elif ch == " " and not in_class:
+            out.append(_WS)
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
+def _compile(name: str, phrases: list[str], flags: int = re.I) -> re.Pattern[str] | None:
+    if not phrases:
+        return None
+    for p in phrases:
+        if not isinstance(p, str) or not p.strip():
+            raise LexiconError(f"{name}: every phrase must be a non-empty string, got {p!r}")
+        try:
+            re.compile(_phrase(p))
+        except re.error as e:
+            raise LexiconError(f"{name}: phrase {p!r} is not a valid pattern ({e})") from None
+    body = "|".join(f"(?:{_phrase(p)})" for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf"(?<![\w/-])(?:{body})(?![\w])", flags)
+
+
+def _one(name: str, pattern: Any) -> re.Pattern[str]:
+    if not isinstance(pattern, str) or not pattern:
+        raise LexiconError(f"{name}: must be a non-empty pattern string")
+    try:
+        return re.compile(_phrase(pattern), re.I)
+    except re.error as e:
+        raise LexiconError(f"{name}: not a valid pattern ({e})") from None
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """One factor or symptom of the lexicon, compiled."""
+
+    name: str
+    terms: re.Pattern[str] | None
+    cased: re.Pattern[str] | None
+    pseudo: re.Pattern[str] | None
+    needs_cue: bool
+    imaging: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Lexicon:
+    entries: tuple[_Entry, ...]
+    symptoms: tuple[_Entry, ...]
+    steatosis: re.Pattern[str]
+    sites: tuple[tuple[str, re.Pattern[str]], ...]
+    reassert: re.Pattern[str]
+    cue: re.Pattern[str]
+    neg_before: re.Pattern[str]
+    neg_after: re.Pattern[str]
+    hedge_before: re.Pattern[str]
+    hypothetical_before: re.Pattern[str]
+    family: re.Pattern[str]
+    terminate: re.Pattern[str]
+
+
+_ENTRY_KEYS = {"terms", "case_sensitive", "pseudo", "needs_cue", "imaging"}
+
+
+def _entry(name: str, raw: Any) -> _Entry:
+    if not isinstance(raw, dict):
+        raise LexiconError(f"{name}: must be a mapping")
+    unknown = set(raw) - _ENTRY_KEYS
+    if unknown:
+        raise LexiconError(f"{name}: unknown keys {sorted(unknown)}")
+    terms = raw.get("terms") or []
+    cased = raw.get("case_sensitive") or []
+    if not terms and not cased:
+        raise LexiconError(f"{name}: needs at least one term")
+    for key in ("needs_cue", "imaging"):
+        if not isinstance(raw.get(key, False), bool):
+            raise LexiconError(f"{name}.{key}: must be true or false")
+    return _Entry(
+        name=name,
+        terms=_compile(f"{name}.terms", terms),
+        cased=_compile(f"{name}.case_sensitive", cased, flags=0),
+        pseudo=_compile(f"{name}.pseudo", raw.get("pseudo") or []),
+        needs_cue=bool(raw.get("needs_cue", False)),
+        imaging=bool(raw.get("imaging", False)),
+    )
+
+
+def _site_patterns(data: dict[str, Any]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Per primary site, one pattern: "colon cancer", "carcinoma of the colon", ..."""
+    words = data.get("cancer_words")
+    if not isinstance(words, list) or not words:
+        raise LexiconError("cancer_words: must be a non-empty list")
+    cancer = "|".join(_phrase(w) for w in words)
+    modifier = r"(?:(?!(?:no|not|or|and|with|without)\b)[a-z-]+[ \t\n]+){0,2}"
+    out: list[tuple[str, re.Pattern[str]]] = []
+    for site, phrases in (data.get("cancer_sites") or {}).items():
+        if not isinstance(phrases, list) or not phrases:
+            raise LexiconError(f"cancer_sites.{site}: must be a non-empty list")
+        site_rx = "|".join(_phrase(p) for p in sorted(phrases, key=len, reverse=True))
+        rx = (
+            rf"(?<![\w/-])(?:(?:{site_rx})[ \t\n]+{modifier}(?:{cancer})"
+            rf"|(?:{cancer})[ \t\n]+(?:of|in)[ \t\n]+(?:the[ \t\n]+)?(?:{site_rx})"
+            rf"|metasta\w+[ \t\n]+from[ \t\n]+(?:an?[ \t\n]+|the[ \t\n]+)?(?:known[ \t\n]+)?"
+            rf"(?:{site_rx})"
+            rf"|(?:{site_rx})[ \t\n]+(?:cancer[ \t\n]+)?(?:liver[ \t\n]+|hepatic[ \t\n]+)?"
+            rf"metastas[ie]s)(?![\w])"
+        )
+        try:
+            out.append((site, re.compile(rx, re.I)))
+        except re.error as e:
+            raise LexiconError(f"cancer_sites.{site}: not a valid pattern ({e})") from None
+    for site, phrases in (data.get("named_cancers") or {}).items():
+        if not isinstance(phrases, list) or not phrases:
+            raise LexiconError(f"named_cancers.{site}: must be a non-empty list")
+        pattern = _compile(f"named_cancers.{site}", phrases)
+        assert pattern is not None
+        out.append((site, pattern))
+    if not out:
+        raise LexiconError("cancer_sites: at least one site is needed")
+    return tuple(out)
+
+
+def _load(data: dict[str, Any]) -> _Lexicon:
+    """Validate and compile the lexicon; every problem names its entry."""
+    if not isinstance(data, dict):
+        raise LexiconError("the lexicon must be a mapping")
+    factors = data.get("factors")
+    if not isinstance(factors, dict) or not factors:
+        raise LexiconError("factors: must be a non-empty mapping")
+    for name in factors:
+        if name not in _FACTORS:
+            raise LexiconError(
+                f"factors.{name}: not a risk factor of the Case ({sorted(_FACTORS)})"
+            )
+    symptoms = data.get("symptoms")
+    if not isinstance(symptoms, dict) or not symptoms:
+        raise LexiconError("symptoms: must be a non-empty mapping")
+    known_symptoms = {s.value for s in Symptom}
+    for name in symptoms:
+        if name not in known_symptoms:
+            raise LexiconError(f"symptoms.{name}: not a Symptom code ({sorted(known_symptoms)})")
+    entries = tuple(_entry(f"factors.{n}", r) for n, r in factors.items())
+    symptom_entries = tuple(_entry(f"symptoms.{n}", r) for n, r in symptoms.items())
+    steatosis = _compile("steatosis", data.get("steatosis") or [])
+    if steatosis is None:
+        raise LexiconError("steatosis: needs at least one phrase")
+    return _Lexicon(
+        entries=entries,
+        symptoms=symptom_entries,
+        steatosis=steatosis,
+        sites=_site_patterns(data),
+        reassert=_one("reassert", data.get("reassert")),
+        cue=_one("assertion_cues", data.get("assertion_cues")),
+        neg_before=_one("negation_before", data.get("negation_before")),
+        neg_after=_one("negation_after", data.get("negation_after")),
+        hedge_before=_one("hedge_before", data.get("hedge_before")),
+        hypothetical_before=_one("hypothetical_before", data.get("hypothetical_before")),
+        family=_one("family", data.get("family")),
+        terminate=_one("terminate", data.get("terminate")),
+    )
+
+
+def load_lexicon(text: str) -> _Lexicon:
+    """Parse and validate lexicon YAML text (used at import and by the tests)."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        raise LexiconError(f"malformed YAML: {e}") from None
+    return _load(data)
+
+
+LEXICON = load_lexicon(
+    resources.files("hepcalc.reports").joinpath("data/patient_context.yaml").read_text("utf-8")
+)
+
+
+# ---------------------------------------------------------------------------
+# Results
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One statement about the patient, with its context and where it was read.
+
+    ``name`` is a risk-factor name (``"chronic_hbv"``), ``"symptom:<code>"``,
+    ``"background:<cirrhosis|steatosis>"``, ``"age"`` or ``"sex"``; ``value`` is
+    True for a factor or symptom, years for age, a ``Sex`` for sex. ``detail`` is
+    the primary site of a known cancer (``"colorectal"``) when stated.
+    """
+
+    name: str
+    value: Any
+    term: str
+    start: int
+    end: int
+    evidence: Evidence
+    quote: str
+    negated: bool = False
+    hedged: bool = False
+    hypothetical: bool = False
+    family: bool = False
+    detail: str | None = None
+
+    @property
+    def asserted(self) -> bool:
+        """True when the report states this about the patient as a fact."""
+        return not (self.negated or self.hedged or self.hypothetical or self.family)
+
+    @property
+    def status(self) -> str:
+        """One word for why a mention is (not) used: asserted, negated, hedged, ..."""
+        if self.family:
+            return "family"
+        if self.negated:
+            return "negated"
+        if self.hypothetical:
+            return "hypothetical"
+        if self.hedged:
+            return "hedged"
+        return "asserted"
+
+    def to_json(self) -> dict[str, Any]:
+        value = self.value.value if isinstance(self.value, Sex) else self.value
+        out: dict[str, Any] = {
+            "name": self.name,
+            "value": value,
+            "status": self.status,
+            "quote": self.quote,
+            "start": self.start,
+            "end": self.end,
+            "section": self.evidence.section,
+        }
+        if self.detail:
+            out["detail"] = self.detail
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class PatientContext:
+    """Everything one report says about the patient, asserted or not."""
+
+    mentions: tuple[Mention, ...] = field(default_factory=tuple)
+
+    def asserted(self, name: str) -> Mention | None:
+        """The first asserted mention of ``name``, or None."""
+        for m in self.mentions:
+            if m.name == name and m.asserted:
+                return m
+        return None
+
+    def not_asserted(self) -> list[Mention]:
+        """Mentions read but not used (negated, hedged, hypothetical, family)."""
+        return [m for m in self.mentions if not m.asserted]
+
+    @property
+    def risk_factors(self) -> dict[str, Mention]:
+        """Asserted risk factors (True), by ``RiskFactors`` field name."""
+        out: dict[str, Mention] = {}
+        for m in self.mentions:
+            if m.name in _FACTORS and m.asserted and m.name not in out:
+                out[m.name] = m
+        return out
+
+    @property
+    def primary_cancer_site(self) -> Mention | None:
+        """The first asserted known cancer whose primary site is stated."""
+        for m in self.mentions:
+            if m.name == CANCER_FACTOR and m.asserted and m.detail:
+                return m
+        return None
+
+    @property
+    def symptoms(self) -> dict[Symptom, Mention]:
+        out: dict[Symptom, Mention] = {}
+        for m in self.mentions:
+            if m.name.startswith("symptom:") and m.asserted:
+                out.setdefault(Symptom(m.name.split(":", 1)[1]), m)
+        return out
+
+    @property
+    def age(self) -> Mention | None:
+        return self.asserted("age")
+
+    @property
+    def sex(self) -> Mention | None:
+        return self.asserted("sex")
+
+    @property
+    def background_liver(self) -> str | None:
+        """cirrhosis > steatosis, from asserted imaging wording (FINDINGS/IMPRESSION)."""
+        for name in ("background:cirrhosis", "background:steatosis"):
+            if self.asserted(name) is not None:
+                return name.split(":", 1)[1]
+        return None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"mentions": [m.to_json() for m in self.mentions]}
+
+
+# ---------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------
+
+
+_AGE = re.compile(
+    r"(?<![\w.])(\d{1,3}(?:\.\d)?)[ \t-]*"
+    r"(?:(years?|yrs?|y)[ \t-]*(?:/|-|[ \t])?[ \t]*(?:old|o)\b\.?"
+    r"|(yo|y/o|y\.o\.)(?![a-z])|(months?|mos?|weeks?|wks?|days?)[ \t-]*old\b)"
+    r"(?:[ \t,]+(?:white|black|caucasian|asian|hispanic|african[ \t-]american|previously"
+    r"[ \t]+healthy|otherwise[ \t]+healthy|term|preterm|full[ \t-]term|obese|pregnant))*"
+    r"[ \t,]*(man|male|gentleman|boy|woman|female|lady|girl|m|f|patient|pt|infant|neonate"
+    r"|newborn|baby|child|toddler|adolescent|person)?(?![\w])",
+    re.I,
+)
+_AGE_COMPACT = re.compile(
+    r"(?:^|(?<=[\s:,(]))(\d{1,3})[ ]?([MF])(?=[ \t]*[,;.)]|[ \t]+(?:with|w/|pt|patient)\b)"
+)
+_AGE_FIELD = re.compile(r"\bage[ \t]*:[ \t]*(\d{1,3})(?:[ \t]*(?:years?|yrs?|y))?\b", re.I)
+_SEX_FIELD = re.compile(r"\b(?:sex|gender)[ \t]*:[ \t]*(male|female|m|f|man|woman)(?![\w])", re.I)
+_MALE = {"man", "male", "gentleman", "boy", "m"}
+_FEMALE = {"woman", "female", "lady", "girl", "f"}
+_UNIT_YEARS = {"month": 1 / 12, "mo": 1 / 12, "week": 7 / 365.25, "wk": 7 / 365.25}
+
+
+def _unit_factor(unit: str) -> float:
+    u = unit.lower().rstrip("s")
+    if u.startswith("day"):
+        return 1 / 365.25
+    return _UNIT_YEARS.get(u, 1.0)
+
+
+def _history_like(sec: sections_mod.Section) -> bool:
+    """HISTORY/INDICATION, or a header the findings reader files as "other" but that
+    plainly introduces the patient's history ("PMH:", "ONCOLOGIC HISTORY:")."""
+    if sec.category in _HISTORY_LIKE:
+        return True
+    name = sec.name.upper()
+    return sec.category == "other" and any(w in name for w in _HISTORY_WORDS)
+
+
+def _mask(text: str, pattern: re.Pattern[str] | None) -> str:
+    if pattern is None:
+        return text
+    return pattern.sub(lambda m: " " * (m.end() - m.start()), text)
+
+
+def _last_reaching(before: str, trigger: re.Pattern[str]) -> re.Match[str] | None:
+    """The last trigger match in ``before`` not cut off by a terminator after it."""
+    last = None
+    for m in trigger.finditer(before):
+        last = m
+    if last is None or LEXICON.terminate.search(before, last.end()):
+        return None
+    return last
+
+
+_FAMILY_AFTER = re.compile(
+    r"^[^.;\n]{0,20}?(?:\bin[ \t]+(?:his|her|the|a)[ \t]+|\([ \t]*)(?:mother|father|sister"
+    r"|brother|sibling|parent|grandmother|grandfather|aunt|uncle|cousin|relative|family)\b",
+    re.I,
+)
+_HEDGE_AFTER = re.compile(
+    r"^[ \t]*\?|^[^.;\n]{0,30}?\b(?:is|was)[ \t]+(?:suspected|possible|questioned)\b"
+    r"|^[ \t]*(?:versus|vs\.?)\b",
+    re.I,
+)
+
+
+class _Reader:
+    """One report being read (sections and sentences cached)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.secs = sections_mod.find_sections(text)
+        self._sentences: dict[int, list[tuple[int, int]]] = {}
+
+    def section(self, pos: int) -> sections_mod.Section:
+        return sections_mod.section_at(self.secs, pos)
+
+    def sentence(self, sec: sections_mod.Section, pos: int) -> tuple[int, int]:
+        key = sec.header_start
+        spans = self._sentences.get(key)
+        if spans is None:
+            spans = sentences_mod.split_sentences(self.text, sec.start, sec.end) or [
+                (sec.start, sec.end)
+            ]
+            self._sentences[key] = spans
+        for s, e in spans:
+            if s <= pos < e:
+                return s, e
+        return (max(sec.start, pos - _WINDOW), min(sec.end, pos + _WINDOW))
+
+    def clause(self, sentence: tuple[int, int], pos: int) -> tuple[int, int]:
+        for s, e in sentences_mod.split_clauses(self.text, *sentence):
+            if s <= pos < e:
+                return s, e
+        return sentence
+
+    def mention(
+        self,
+        name: str,
+        value: Any,
+        start: int,
+        end: int,
+        *,
+        detail: str | None = None,
+        needs_cue: bool = False,
+    ) -> Mention | None:
+        """A Mention for the term at [start, end), with its context; None when out of scope."""
+        text = self.text
+        sec = self.section(start)
+        sent = self.sentence(sec, start)
+        c_start, c_end = self.clause(sent, start)
+        c_start = min(c_start, start)
+        c_end = max(c_end, end)
+        lo = max(c_start, start - _WINDOW)
+        before = text[lo:start]
+        after = text[end : min(c_end, end + _WINDOW)]
+        family_section = "FAMIL" in sec.name.upper()
+        history_like = _history_like(sec)
+        cue = LEXICON.cue.search(before) is not None
+        if needs_cue and not history_like and not cue:
+            return None
+        ctx = read_context(text, c_start, c_end, start, end, sentence=sent)
+        neg = _last_reaching(before, LEXICON.neg_before)
+        negated = bool(neg or ctx.negated or ctx.resolved or LEXICON.neg_after.search(after))
+        if negated and LEXICON.reassert.search(before, neg.end() if neg else 0):
+            negated = False  # "denies fever, history of hepatitis B"
+        hypothetical = bool(ctx.hypothetical or _last_reaching(before, LEXICON.hypothetical_before))
+        hedge = _last_reaching(before, LEXICON.hedge_before)
+        hedged = bool(hedge or _HEDGE_AFTER.search(after))
+        if hedge is not None and cue:
+            cue_m = LEXICON.cue.search(before)
+            if cue_m is not None and cue_m.start() - hedge.end() > 12:
+                hedged = False  # "likely metastasis from the known colon cancer"
+        family = (
+            family_section
+            or _last_reaching(before, LEXICON.family) is not None
+            or bool(_FAMILY_AFTER.search(after))
+        )
+        q_lo = max(c_start, start - _QUOTE_CHARS // 2)
+        q_hi = min(c_end, end + _QUOTE_CHARS // 2)
+        while q_lo > c_start and not text[q_lo - 1].isspace():
+            q_lo -= 1
+        while q_hi < c_end and not text[q_hi].isspace():
+            q_hi += 1
+        quote = " ".join(text[q_lo:q_hi].split())
+        return Mention(
+            name=name,
+            value=value,
+            term=text[start:end],
+            start=start,
+            end=end,
+            evidence=Evidence(
+                sentence=text[sent[0] : sent[1]][:600],
+                start=sent[0],
+                end=min(sent[1], sent[0] + 600),
+                section=sec.name or sec.category,
+                hedged=hedged,
+            ),
+            quote=quote,
+            negated=negated,
+            hedged=hedged,
+            hypothetical=hypothetical,
+            family=family,
+            detail=detail,
+        )
+
+
+def _matches(entry: _Entry, text: str) -> list[tuple[int, int]]:
+    masked = _mask(text, entry.pseudo)
+    out = []
+    for rx in (entry.terms, entry.cased):
+        if rx is not None:
+            out.extend((m.start(), m.end()) for m in rx.finditer(masked))
+    return sorted(set(out))
+
+
+def _check(text: object) -> str:
+    if not isinstance(text, str):
+        raise InputError([("text", f"must be a string, not {type(text).__name__}")])
+    if len(text) > MAX_REPORT_CHARS:
+        raise InputError(
+            [("text", f"report is {len(text)} characters; the limit is {MAX_REPORT_CHARS}")]
+        )
+    return text
+
+
+def read_patient_context(text: str) -> PatientContext:
+    """Everything ``text`` says about the patient (see the module docstring).
+
+    >>> ctx = read_patient_context("HISTORY: 62-year-old man with chronic hepatitis B.")
+    >>> sorted(ctx.risk_factors), ctx.age.value, ctx.sex.value.value
+    (['chronic_hbv'], 62.0, 'male')
+    """
+    text = _check(text)
+    return _read_cached(text)
+
+
+@functools.lru_cache(maxsize=64)
+def _read_cached(text: str) -> PatientContext:
+    """Memoised: the engine reads the same report for the case and for its notes."""
+    r = _Reader(text)
+    mentions: list[Mention] = []
+
+    def add(m: Mention | None) -> None:
+        if m is not None and len(mentions) < _MAX_MENTIONS:
+            mentions.append(m)
+
+    cancer_spans: list[tuple[int, int]] = []
+    cancer_entry = next(e for e in LEXICON.entries if e.name == f"factors.{CANCER_FACTOR}")
+    cancer_text = _mask(text, cancer_entry.pseudo)  # "colon cancer screening"
+    for site, rx in LEXICON.sites:
+        for m in rx.finditer(cancer_text):
+            cancer_spans.append((m.start(), m.end()))
+            add(r.mention(CANCER_FACTOR, True, m.start(), m.end(), detail=site, needs_cue=True))
+    for entry in LEXICON.entries:
+        name = entry.name.split(".", 1)[1]
+        for s, e in _matches(entry, text):
+            if name == CANCER_FACTOR and any(cs <= s < ce for cs, ce in cancer_spans):
+                continue  # already read with its site
+            m = r.mention(name, True, s, e, needs_cue=entry.needs_cue)
+            if m is None:
+                continue
+            if name == "cirrhosis" and not _history_like(r.section(s)):
+                add(dataclasses.replace(m, name="background:cirrhosis"))
+            add(m)
+    for entry in LEXICON.symptoms:
+        name = "symptom:" + entry.name.split(".", 1)[1]
+        for s, e in _matches(entry, text):
+            sec = r.section(s)
+            if sec.category in _SYMPTOM_SECTIONS or _history_like(sec):
+                add(r.mention(name, True, s, e))
+    for m in LEXICON.steatosis.finditer(text):
+        if not _history_like(r.section(m.start())):
+            add(r.mention("background:steatosis", True, m.start(), m.end()))
+    _read_age_sex(r, add)
+    mentions.sort(key=lambda m: (m.start, m.name))
+    return PatientContext(tuple(mentions))
+
+
+def _read_age_sex(r: _Reader, add: Any) -> None:
+    text = r.text
+    for m in _AGE.finditer(text):
+        years_unit, yo, small_unit, noun = m.group(2), m.group(3), m.group(4), m.group(5)
+        if years_unit is None and yo is None and small_unit is None:
+            continue
+        if (years_unit or yo) and noun is None and yo is None:
+            # "5 years old" with no person after it: still the patient's age only at the
+            # start of a history ("Age: ...") -- too weak on its own; need a person word
+            continue
+        if noun is not None and noun.lower() in {"m", "f"} and not (yo or years_unit):
+            continue
+        value = float(m.group(1)) * (_unit_factor(small_unit) if small_unit else 1.0)
+        if not 0 <= value <= 120:
+            continue
+        add(r.mention("age", round(value, 3), m.start(), m.end()))
+        if noun:
+            low = noun.lower()
+            sex = Sex.male if low in _MALE else Sex.female if low in _FEMALE else None
+            if sex is not None:
+                add(r.mention("sex", sex, m.start(), m.end()))
+    for m in _AGE_COMPACT.finditer(text):
+        value = float(m.group(1))
+        if value <= 120:
+            add(r.mention("age", value, m.start(), m.end()))
+            male = m.group(2) == "M"
+            add(r.mention("sex", Sex.male if male else Sex.female, m.start(), m.end()))
+    for m in _AGE_FIELD.finditer(text):
+        value = float(m.group(1))
+        if value <= 120:
+            add(r.mention("age", value, m.start(), m.end()))
+    for m in _SEX_FIELD.finditer(text):
+        low = m.group(1).lower()
+        add(r.mention("sex", Sex.male if low in _MALE else Sex.female, m.start(), m.end()))
