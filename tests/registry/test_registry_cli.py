@@ -74,6 +74,9 @@ def counts(db_url: str) -> dict[str, int]:
             out["report_inserts"] = c.execute(
                 text("select count(*) from audit where table_name='reports' and action='insert'")
             ).scalar_one()
+            out["assessment_inserts"] = c.execute(
+                text("select count(*) from audit where table_name='assessments'")
+            ).scalar_one()
             out["distinct_keys"] = c.execute(
                 text("select count(distinct report_key) from exams")
             ).scalar_one()
@@ -180,19 +183,19 @@ def _wait_for_reports(db_url: str, at_least: int, proc: subprocess.Popen[bytes])
     pytest.fail("ingest made no progress")
 
 
+@pytest.mark.parametrize(("batch", "total"), [(1, 400), (500, 3000)])
 def test_kill_9_mid_batch_loses_nothing_and_rerun_has_no_duplicates(
-    db_url: str, tmp_path: Path
+    db_url: str, tmp_path: Path, batch: int, total: int
 ) -> None:
-    total = 400
+    """SIGKILL after the first commits, at batch size 1 and at the default batch (500)."""
     rows = [report(i, patients=100) for i in range(total)]
     src = write_jsonl(tmp_path / "big.jsonl", rows)
+    cmd = [*HEPCALC, "registry", "ingest", str(src), "--db", db_url, "--quiet"]
     proc = subprocess.Popen(
-        [*HEPCALC, "registry", "ingest", str(src), "--db", db_url, "--quiet"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        [*cmd, "--batch", str(batch)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     try:
-        _wait_for_reports(db_url, 40, proc)
+        _wait_for_reports(db_url, max(40, batch), proc)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
     finally:
@@ -201,10 +204,13 @@ def test_kill_9_mid_batch_loses_nothing_and_rerun_has_no_duplicates(
     assert proc.returncode == -signal.SIGKILL
 
     after_kill = counts(db_url)
-    assert 40 <= after_kill["reports"] < total, "the kill must land mid-batch"
-    # every committed report is whole: its exam, its assessment and its audit row
+    assert max(40, batch) <= after_kill["reports"] < total, "the kill must land mid-run"
+    # a batch commits whole or not at all
+    assert after_kill["reports"] % batch == 0
+    # every committed report is whole: its exam, its assessment and its audit rows
     assert after_kill["exams"] == after_kill["reports"] == after_kill["assessments"]
     assert after_kill["report_inserts"] == after_kill["reports"]
+    assert after_kill["assessment_inserts"] == after_kill["assessments"]
 
     rerun = run("registry", "ingest", str(src), "--db", db_url, "--format", "json")
     assert rerun.returncode == 0, rerun.stderr

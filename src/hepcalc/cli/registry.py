@@ -7,15 +7,17 @@ one clear sentence (docs/registry.md).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -79,6 +81,35 @@ def _parse_date(value: str | None, field: str) -> dt.date:
         raise InputError([(field, f"must be an ISO date YYYY-MM-DD, not {value!r}")]) from None
 
 
+def _ingest_progress(total: int) -> Any:
+    """A rich progress bar (count, rate, ETA) when stderr is a terminal, else None."""
+    if not sys.stderr.isatty():
+        return None
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    return Progress(
+        TextColumn("ingesting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+
+
 def ingest_cmd(
     path: Annotated[str, typer.Argument(help="JSONL file of reports ('-' = stdin).")],
     db: DbOption = None,
@@ -87,29 +118,52 @@ def ingest_cmd(
         str, typer.Option("--format", help="Summary format on stdout: text or json.")
     ] = "text",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
+    batch: Annotated[
+        int,
+        typer.Option(
+            "--batch",
+            help="Reports per transaction (1 to 5000; default 500). A killed run loses "
+            "at most the batch being written; a rerun finishes it.",
+        ),
+    ] = 500,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            "-w",
+            help="Processes reading the reports while this one writes (1 = read here).",
+        ),
+    ] = 1,
 ) -> None:
     """Store reports with their findings, assessments and due follow-ups (idempotent)."""
     from hepcalc.registry import ingest, store
 
     if fmt not in ("text", "json"):
         raise InputError([("format", f"unknown format {fmt!r}; expected text or json")])
+    if not 1 <= batch <= ingest.MAX_BATCH:
+        raise InputError([("batch", f"must be from 1 to {ingest.MAX_BATCH}, not {batch}")])
+    if not 1 <= workers <= 64:
+        raise InputError([("workers", f"must be from 1 to 64, not {workers}")])
     with _input_path(path) as p:
         total = ingest.validate_file(p)
         registry = _guard(lambda: store.open_registry(db))
-        ingestor = ingest.Ingestor(registry, actor or store.default_actor())
-        show = not quiet and sys.stderr.isatty()
+        ingestor = ingest.Ingestor(registry, actor or store.default_actor(), batch_size=batch)
+        bar = None if quiet else _ingest_progress(total)
+        task = bar.add_task("ingest", total=total, rate="") if bar is not None else None
         done = 0
+        started = time.perf_counter()
 
         def progress(where: str, outcome: str) -> None:
             nonlocal done
             done += 1
-            if show and (done % 50 == 0 or done == total):
-                sys.stderr.write(f"\ringested {done}/{total}")
-                sys.stderr.flush()
+            if bar is not None and (done % 50 == 0 or done == total):
+                rate = done / max(time.perf_counter() - started, 1e-9)
+                bar.update(task, completed=done, rate=f"{rate:,.0f}/s")
 
-        result = _guard(lambda: ingestor.ingest_file(p, progress, validate=False))
-        if show:
-            sys.stderr.write("\n")
+        with bar if bar is not None else contextlib.nullcontext():
+            result = _guard(
+                lambda: ingestor.ingest_file(p, progress, validate=False, workers=workers)
+            )
         registry.dispose()
     if fmt == "json":
         typer.echo(json.dumps(result.as_dict(), indent=2))

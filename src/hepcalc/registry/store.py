@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -77,12 +77,53 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
     (Not a power cut: that needs synchronous=FULL, a documented trade-off.)
     """
+    # The driver's own implicit transactions are off: SQLAlchemy's "begin" event
+    # below emits BEGIN itself, so a writer can ask for BEGIN IMMEDIATE.
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=30000")
     cur.close()
+
+
+WRITE_OPTION = "hepcalc_write"
+
+
+def _sqlite_begin(conn: Any) -> None:
+    """Writers take SQLite's write lock when they begin, readers a plain snapshot.
+
+    A deferred transaction that reads and then writes fails at once with
+    SQLITE_BUSY (no busy timeout applies) when another writer committed since its
+    read: the cause of the 500s under concurrent HTTP ingests (issue 16). BEGIN
+    IMMEDIATE waits for the lock (``busy_timeout``) instead, so writers queue.
+    """
+    if conn.get_execution_options().get(WRITE_OPTION):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
+
+
+def is_transient(e: BaseException) -> bool:
+    """A failure a retry of the same transaction can cure (a concurrent writer won).
+
+    Unique violations (two writers inserted the same patient or report first),
+    PostgreSQL serialisation failures and deadlocks (SQLSTATE 40001, 40P01, 23505),
+    and SQLite's busy/locked after its busy timeout.
+    """
+    from sqlalchemy.exc import DBAPIError, IntegrityError
+
+    if isinstance(e, IntegrityError):
+        return True
+    if not isinstance(e, DBAPIError):
+        return False
+    orig = e.orig
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if state in ("40001", "40P01", "23505", "55P03"):
+        return True
+    text = str(orig).lower()
+    return "database is locked" in text or "database is busy" in text
 
 
 def make_engine(url: str) -> Engine:
@@ -97,6 +138,7 @@ def make_engine(url: str) -> Engine:
             Path(db).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(parsed, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     try:
         return create_engine(parsed, pool_pre_ping=True)
@@ -168,11 +210,26 @@ class Registry:
     engine: Engine
     sessions: sessionmaker[Session]
 
+    @property
+    def write_engine(self) -> Engine:
+        """The engine for writing transactions (SQLite: BEGIN IMMEDIATE, see _sqlite_begin)."""
+        return self.engine.execution_options(**{WRITE_OPTION: True})
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
+
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session whose transaction commits on success and rolls back on any error."""
-        with self.sessions() as s, s.begin():
+        """A writing session whose transaction commits on success and rolls back on any error."""
+        with Session(self.write_engine, expire_on_commit=False) as s, s.begin():
             yield s
+
+    @contextmanager
+    def writer(self) -> Iterator[Connection]:
+        """A Core connection in one writing transaction (commit on success, else rollback)."""
+        with self.write_engine.begin() as conn:
+            yield conn
 
     def table_counts(self) -> dict[str, int]:
         """Row count per registry table (used by tests, `db upgrade` and the docs)."""
