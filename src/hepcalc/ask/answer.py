@@ -12,12 +12,14 @@ because the generic words every article shares dominate short questions.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
 from hepcalc.ask.index import Hit, Index, default_index
+from hepcalc.ask.language import Language, parse_language
 from hepcalc.ask.text import DOMAIN_TERMS, GENERIC_TERMS, OTHER_ORGANS, in_domain, terms
 from hepcalc.errors import InputError
 from hepcalc.knowledge import load_kb
@@ -67,6 +69,13 @@ class Answer(BaseModel):
     # Additive: which article answered (None = "don't know") and its score.
     article: str | None = None
     score: float = 0.0
+    # Additive (issue 15): the answer's language, the Case read from a question
+    # with measurements and the engine's Assessment of it (both null otherwise),
+    # and whether the question was refused as outside what hepcalc answers.
+    language: Language = "en"
+    case: dict[str, Any] | None = None
+    assessment: dict[str, Any] | None = None
+    refused: bool = False
 
     @property
     def known(self) -> bool:
@@ -133,7 +142,7 @@ def _dont_know(hits: list[Hit], audience: Audience) -> Answer:
             for a in ("tiny-calcification-management", "can-calcifications-grow")
             if a in kb.articles
         ]
-    return Answer(answer=text, citations=[], related=related, article=None, score=0.0)
+    return Answer(answer=text, citations=[], related=related, article=None, score=0.0, refused=True)
 
 
 def strong_match(q_terms: list[str], coverage: float, score: float) -> bool:
@@ -145,13 +154,36 @@ def strong_match(q_terms: list[str], coverage: float, score: float) -> bool:
     return coverage >= STRONG_COVERAGE and score >= STRONG_SCORE
 
 
-def answer(question: str, audience: str = "clinician", index: Index | None = None) -> Answer:
-    """Answer ``question`` from the knowledge articles for ``audience``.
+def answer(
+    question: str,
+    audience: str = "clinician",
+    index: Index | None = None,
+    lang: str | None = None,
+    today: dt.date | None = None,
+) -> Answer:
+    """Answer ``question``: with the engine when it carries measurements, else from
+    the knowledge articles for ``audience``.
 
-    ``index`` defaults to the packaged articles; ``ask.tune`` passes indexes built
-    with other weights to compare them.
+    ``lang`` (``en``/``zh-Hant``; default: detected from the question) chooses the
+    answer's language; ``today`` dates the latest exam when the question does not
+    (default: the current date; stated in the answer). ``index`` defaults to the
+    packaged articles; ``ask.tune`` passes indexes built with other weights.
     """
     q = _validate(question, audience)
+    try:
+        chosen = parse_language(lang)
+    except ValueError as exc:
+        raise InputError([("lang", str(exc))]) from None
+    from hepcalc.ask.respond import respond
+
+    handled = respond(q, chosen, today)
+    if handled is not None:
+        return handled
+    return _from_articles(q, audience, index)
+
+
+def _from_articles(q: str, audience: str, index: Index | None = None) -> Answer:
+    """The English knowledge-article answer (the behaviour before issue 15)."""
     aud: Audience = "patient" if audience == "patient" else "clinician"
     q_terms = terms(q)
     index = index or default_index()
