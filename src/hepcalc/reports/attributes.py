@@ -60,7 +60,9 @@ _PATTERN = (
         Pattern.capsular,
         re.compile(
             r"\bcapsular\b|\b(?:along|on|of)[ \t\n]+the[ \t\n]+(?:liver[ \t\n]+|hepatic[ \t\n]+)?"
-            r"(?:capsule|capsular[ \t\n]+surface)\b",
+            r"(?:capsule|capsular[ \t\n]+surface)\b|\bglisson'?s?[ \t\n]+capsule\b"
+            # "capsule calcifications", "liver capsule calcification"
+            r"|\bcapsule(?=[ \t\n]+(?:calcif|calc\b|calcs\b))",
             re.I,
         ),
     ),

@@ -155,14 +155,23 @@ _HYPOTHETICAL_AFTER = re.compile(
 )
 _LIMITED = re.compile(r"\blimited\b", re.I)
 _HEDGE_BEFORE = re.compile(
-    r"\?|\b(?:cannot|can[ \t\n]+not|could[ \t\n]+not)[ \t\n]+(?:exclude|rule[ \t\n]+out)\b"
+    r"\boverl(?:ying|ies)[ \t\n]+the[ \t\n]+(?:liver|hepatic|right[ \t\n]+upper)|\?"
+    r"|\b(?:cannot|can[ \t\n]+not|could[ \t\n]+not)[ \t\n]+(?:exclude|rule[ \t\n]+out)\b"
     r"|\b(?:possibl[ey]|probabl[ey]|likely|may[ \t\n]+(?:represent|be|reflect)|might|could"
     r"[ \t\n]+(?:represent|be|reflect)|questionable|question[ \t\n]+of|suspect(?:ed)?|suspicious"
     r"[ \t\n]+for|suggest(?:s|ive|ing)?(?:[ \t\n]+of)?|presum(?:ed|ably)|equivocal|indeterminate"
     r"|versus|vs\.?|concerning[ \t\n]+for|favou?r(?:ed|s)?)\b",
     re.I,
 )
+# A radiograph shows where a density projects, not which organ holds it: "calcific
+# density projecting over the hepatic region" is a possible liver finding (hedged).
+_PROJECTION = (
+    r"\bproject(?:s|ing|ed)?[ \t\n]+(?:over|onto|upon|into|in)\b|\boverl(?:ies|ie|ying|ay|ays)\b"
+    r"|\bsuperimposed\b|\b(?:hepatic|liver)[ \t\n]+(?:shadow|region|area|silhouette)\b"
+    r"|\bregion[ \t\n]+of[ \t\n]+the[ \t\n]+liver\b"
+)
 _HEDGE_AFTER = re.compile(
+    _PROJECTION + r"|"
     r"\b(?:cannot|can[ \t\n]*not|could[ \t\n]+not)[ \t\n]+be[ \t\n]+(?:excluded|ruled[ \t\n]+out)"
     r"|\bnot[ \t\n]+(?:be[ \t\n]+)?(?:excluded|ruled[ \t\n]+out)|\?|\bis[ \t\n]+(?:suspected"
     r"|possible|questioned)\b|\bversus\b|\bvs\.?[ \t\n]",

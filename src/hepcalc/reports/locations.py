@@ -17,13 +17,15 @@ _SPELLED = {
 }  # fmt: skip
 _SEG_TOKEN = r"[1-8]|viii|vii|vi|iv|v|iii|ii|i|one|two|three|four|five|six|seven|eight"
 _SEGMENT = re.compile(
-    rf"\b(?:segments?(?:[ \t]*:)?|seg\.?|s)[ \t]*(?P<num>{_SEG_TOKEN})(?P<sub>[ab])?\b"
+    rf"(?:\b|(?<=in)(?=seg)|(?<=of)(?=seg))(?:segments?(?:[ \t]*:)?|seg\.?|s)[ \t]*"
+    rf"(?P<num>{_SEG_TOKEN})(?P<sub>[ab])?\b"
     rf"(?:[ \t]*(?:/|and|or|-|,|&)[ \t]*(?:(?:segment|seg\.?|s)[ \t]*)?(?P<num2>{_SEG_TOKEN})"
     rf"(?P<sub2>[ab])?\b)?",
     re.I,
 )
 _LOBE = re.compile(
     r"\b(?P<side>right|left|(?-i:R|L))\.?[ \t\n]+(?:hepatic[ \t\n]+|liver[ \t\n]+)?lobe\b"
+    r"|\b(?P<glued>right|left)lobe\b"  # run together: "rightlobe"
     r"|\b(?P<lateral>left)[ \t\n]+lateral[ \t\n]+segment"
     r"|\b(?P<caudate>caudate)\b"
     r"|\b(?P<liver_side>right|left)[ \t\n]+liver\b"
@@ -69,6 +71,7 @@ def find_location(text: str, start: int, end: int, anchor: int) -> Location:
             or m.group("liver_side")
             or m.group("after")
             or m.group("letter")
+            or m.group("glued")
         )
         side = {"r": "right", "l": "left"}.get(side.lower(), side.lower()) if side else side
         value = Lobe.caudate if m.group("caudate") else Lobe(side)
@@ -132,6 +135,39 @@ def joined_segments(text: str, start: int, end: int) -> list[int]:
     return []
 
 
+_LOBE_WORD = r"(?:right|left|caudate)"
+_LIST_GLUE = r"[ \t\n]*(?:,[ \t\n]*and|,|and|&|/|as[ \t\n]+well[ \t\n]+as)[ \t\n]*"
+_LOBE_LIST = re.compile(
+    # "the right, left and caudate lobes", "right and left hepatic lobes"
+    rf"\b(?P<list>{_LOBE_WORD}(?:{_LIST_GLUE}{_LOBE_WORD}){{1,2}})[ \t\n]+"
+    r"(?:hepatic[ \t\n]+|liver[ \t\n]+)?lobes\b"
+    # "the right lobe and (in) the caudate lobe"
+    rf"|\b(?P<a>{_LOBE_WORD})[ \t\n]+(?:hepatic[ \t\n]+)?lobe{_LIST_GLUE}(?:(?:in|within)"
+    rf"[ \t\n]+)?(?:the[ \t\n]+)?(?P<b>{_LOBE_WORD})(?:[ \t\n]+(?:hepatic[ \t\n]+)?lobe)?\b",
+    re.I,
+)
+_LOBE_NAME = re.compile(_LOBE_WORD, re.I)
+
+
+def lobe_list(text: str, start: int, end: int) -> list[Lobe]:
+    """The distinct lobes of the first coordinated list of lobes, in order, or [].
+
+    Example: "in the right, left and caudate lobes" -> [right, left, caudate];
+    "in the right lobe and the caudate lobe" -> [right, caudate]; "both lobes" -> []
+    (no lobe is named: the finding keeps no lobe).
+    """
+    m = _LOBE_LIST.search(text, start, end)
+    if m is None:
+        return []
+    words = _LOBE_NAME.findall(m.group("list")) if m.group("list") else [m.group("a"), m.group("b")]
+    out: list[Lobe] = []
+    for w in words:
+        lobe = Lobe(w.lower())
+        if lobe not in out:
+            out.append(lobe)
+    return out if len(out) > 1 else []
+
+
 def location_for_segment(segment: int) -> Location:
     """A location given only by its segment (lobe derived as in ``find_location``)."""
     return Location(lobe=_SEGMENT_LOBE.get(segment, Lobe.right), segment=segment)
@@ -155,6 +191,7 @@ def place_mentions(text: str, start: int, end: int) -> list[tuple[int, Location]
             or m.group("liver_side")
             or m.group("after")
             or m.group("letter")
+            or m.group("glued")
         )
         side = {"r": "right", "l": "left"}.get(side.lower(), side.lower()) if side else side
         out.append((m.start(), Location(lobe=Lobe.caudate if m.group("caudate") else Lobe(side))))

@@ -39,9 +39,10 @@ _OTHER = (
     r"|(?P<kidney>kidneys?|renal|nephro[a-z]*|ureter[a-z]*|urolith[a-z]*)"
     r"|(?P<pancreas>pancrea[a-z]*)"
     r"|(?P<adrenal>adrenals?)"
-    r"|(?P<vessel>aorta|aortic|arter(?:y|ies)|atheroscler[a-z]*|atheromatous|vascular|vessels?"
+    r"|(?P<vessel>aorta|aortic|arter(?:y|ies)|atheroscler[a-z]*|atheromatous|vascular|vasculature|vessels?"
     r"|iliac|coronary|carotid|mitral|valves?|valvular|lad|vein|portal[ \t]+vein|ivc|plaques?"
-    r"|thromb(?:us|i|osis|osed)|atheroma[a-z]*|aneurysm[a-z]*|sma|celiac|coeliac|aortocaval)"
+    r"|thromb(?:us|i|osis|osed)|atheroma[a-z]*|aneurysm[a-z]*|sma|celiac|coeliac|aortocaval"
+    r"|aorto-?iliac|splanchnic)"
     r"|(?P<bone>costal|costo[a-z]+|chondral|cartilage|ribs?|spine|spinal|vertebra[a-z]*|osseous"
     r"|bones?|femur|sacr[a-z]*|discs?|intervertebral)"
     r"|(?P<lung>lungs?|pulmonary|pleura[a-z]*|lingula|(?:upper|lower|middle)[ \t]+lobes?)"
@@ -69,7 +70,18 @@ _ORGAN = re.compile(rf"(?=[A-Za-z])\b(?:(?P<liver>{_LIVER})|{_OTHER})\b", re.I)
 _ORGAN_LOWER = re.compile(
     rf"(?=[a-z])\b(?:(?P<liver>{_LIVER})|{_OTHER})\b".replace("(?-i:R|L)", "(?:r|l)")
 )
-_COORDINATED = re.compile(r"^[ \t\n]*(?:,|and|or|&|/|,[ \t\n]*and)?[ \t\n]*$", re.I)
+# "hepatic and splenic", "in the brain and in the liver", "spleen as well as the liver"
+_COORDINATED = re.compile(
+    r"^[ \t\n]*(?:(?:,|and|or|&|/|,[ \t\n]*and|as[ \t\n]+well[ \t\n]+as)[ \t\n]*"
+    r"(?:(?:also[ \t\n]+)?(?:in|within|of|throughout|involving)[ \t\n]+)?"
+    r"(?:the[ \t\n]+|both[ \t\n]+)?)?$",
+    re.I,
+)
+_COORDINATED_GAP = 30
+# "... gallstones and the liver is normal": a new clause about the liver, not coordination
+_LIVER_CLAUSE_AFTER = re.compile(
+    r"[ \t\n]+(?:is|are|appears?|demonstrates?|shows?|was|remains?|measures?|has)\b", re.I
+)
 _LOBED_ELSEWHERE = re.compile(r"\b(?:thyroid|lungs?|pulmonary|prostat[a-z]*|brain)\b", re.I)
 _LIVER_FOCUS = re.compile(
     r"\b(?:liver|hepatic|hepatobiliary|right[ \t]+upper[ \t]+quadrant|ruq)\b", re.I
@@ -171,8 +183,11 @@ def _coordinated_with_liver(text: str, mentions: list[OrganMention], other: Orga
         if m.organ != "liver":
             continue
         a, b = (m, other) if m.start < other.start else (other, m)
-        if b.start - a.end < 12 and _COORDINATED.match(text[a.end : b.start]):
-            return True
+        if b.start - a.end >= _COORDINATED_GAP or not _COORDINATED.match(text[a.end : b.start]):
+            continue
+        if b is m and _LIVER_CLAUSE_AFTER.match(text, m.end, m.end + 16):
+            continue
+        return True
     return False
 
 

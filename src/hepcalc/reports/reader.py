@@ -42,7 +42,16 @@ from hepcalc.model import (
     Modality,
     Pattern,
 )
-from hepcalc.reports import attributes, context, locations, organs, sections, sentences, sizes
+from hepcalc.reports import (
+    attributes,
+    context,
+    locations,
+    organs,
+    sections,
+    sentences,
+    sizes,
+    soft_tissue,
+)
 from hepcalc.reports.targets import Target, candidate_positions, find_targets
 
 ExclusionReason = Literal["negated", "historical", "hypothetical", "resolved", "other_organ"]
@@ -272,6 +281,8 @@ def _read(
                         _size_from_next_sentence(text, sents, idx, drafts[-1])
                     if len(drafts) > before:
                         _prior_from_next_sentence(text, sents, idx, drafts[-1], candidates)
+                        _soft_tissue_from_next_sentence(text, sents, idx, drafts[-1], candidates)
+                        _place_from_next_sentence(text, sents, idx, drafts[-1], candidates)
                         _another_in_next_sentence(text, sents, idx, drafts, candidates)
     if drafts:
         drafts = _drop_corrected(text, drafts)
@@ -448,10 +459,10 @@ def _read_sentence(
                 sent_organs, first.start - _NEAR, first.start + _NEAR + 1
             )
             organ = organs.nearest_organ(text, near, first.start, first.end)
-        if organ is None:
+        if organ is None and not _OWN_UNKNOWN_ORGAN(text, first.end, c_end):
             organ = sents.organ_before(idx)
-        if organ is None and liver_report:
-            organ = "liver"
+            if organ is None and liver_report:
+                organ = "liver"
         if organ == "liver":
             moved_end = min(c_end, first.end + _NEAR)
             organ = _reattributed(text, first.end, moved_end, clause_organs) or organ
@@ -493,11 +504,137 @@ def _read_sentence(
             text, sec, c_start, c_end, s_start, s_end, in_clause, features, evidence,
             sentence_key, sents, idx,
         )  # fmt: skip
+        _soft_tissue_pass(text, c_start, s_end if ti >= len(targets) else c_end, previous)
         previous_split = (
             _ONE_OF_GROUP.search(text, in_clause[-1].end, min(c_end, in_clause[-1].end + _NEAR))
             is not None
         )
         drafts.extend(previous)
+
+
+# "Calcifications of the abdominal vasculature", "calcification in the tentorium": the
+# clause names a place of its own that is not a liver word, so an earlier sentence's organ
+# ("The liver is normal.") or a liver title must not claim it.
+_OF_THE_PLACE = re.compile(
+    r"[ \t\n]*(?:are|is|was|were|noted|seen|present|identified)?[ \t\n]*"
+    r"(?:of|in|within|involving|along|at)[ \t\n]+the[ \t\n]+(?:[a-z]+[ \t\n]+)?(?P<word>[a-z]+)\b",
+    re.I,
+)
+_LIVER_PLACE_WORDS = frozenset(
+    {
+        "liver",
+        "hepatic",
+        "right",
+        "left",
+        "caudate",
+        "segment",
+        "segments",
+        "lobe",
+        "lobes",
+        "dome",
+        "parenchyma",
+        "periphery",
+        "region",
+        "area",
+        "posterior",
+        "anterior",
+        "inferior",
+        "superior",
+        "medial",
+        "lateral",
+        "tip",
+        "edge",
+        "surface",
+        "capsule",
+        "same",
+        "known",
+        "prior",
+        "previous",
+        "previously",
+        "mid",
+        "central",
+        "upper",
+        "lower",
+        "subcapsular",
+        "bare",
+        "lesion",
+        "mass",
+        "cyst",
+        "wall",
+        "rim",
+        "hemangioma",
+        "nodule",
+        "tumor",
+        "tumour",
+        "center",
+        "centre",
+        "margin",
+        "interior",
+    }
+)
+
+
+def _own_unknown_organ(text: str, target_end: int, c_end: int) -> bool:
+    """True when the words right after the target place it in a structure that is not the
+    liver and that the organ lexicon does not know.
+
+    Example: "Calcifications of the abdominal vasculature" -> True (if "vasculature"
+    were not an organ word); "calcification in the right lobe" -> False.
+    """
+    m = _OF_THE_PLACE.match(text, target_end, min(c_end, target_end + 60))
+    return m is not None and m.group("word").lower() not in _LIVER_PLACE_WORDS
+
+
+_OWN_UNKNOWN_ORGAN = _own_unknown_organ
+
+
+def _soft_tissue_pass(text: str, start: int, end: int, drafts: list[_Draft]) -> None:
+    """A calcification with soft tissue around or with it is a calcified lesion.
+
+    Example: "The calcification now measures 18 mm and is surrounded by a new thin rim
+    of enhancing soft tissue" -> kind ``lesion``, ``associated: solid_mass``,
+    ``features.solid_component``. The cue is looked for in the clause and, for the
+    last clause with a target, in the rest of the sentence; the next sentence is
+    ``_soft_tissue_from_next_sentence``'s.
+    """
+    if not drafts or soft_tissue.soft_tissue_in(text, start, end) is None:
+        return
+    for d in drafts:
+        _make_solid(d)
+
+
+def _make_solid(d: _Draft) -> None:
+    if d.associated is Associated.none:
+        return  # the report also said "no associated mass": do not overrule it
+    d.features["solid_component"] = True
+    if d.kind is FindingKind.calcification:
+        d.kind = FindingKind.lesion
+    if d.kind is FindingKind.lesion and d.associated is None:
+        d.associated = Associated.solid_mass
+
+
+def _soft_tissue_from_next_sentence(
+    text: str, sents: _SectionSentences, idx: int, d: _Draft, candidates: list[int]
+) -> None:
+    """ "A 2 cm calcification in segment 6. It has a new enhancing soft-tissue rim." """
+    if idx + 1 >= len(sents.spans) or d.features.get("solid_component"):
+        return
+    n_start, n_end = sents.spans[idx + 1]
+    k = bisect.bisect_left(candidates, n_start)
+    if k < len(candidates) and candidates[k] < n_end:
+        return  # a sentence with its own target speaks for itself
+    if _REFERS_BACK.match(text, n_start, n_end) and soft_tissue.soft_tissue_in(
+        text, n_start, n_end
+    ):
+        _make_solid(d)
+
+
+# the next sentence is about the finding just read ("It has ...", "There is now ...")
+_REFERS_BACK = re.compile(
+    r"[ \t\n]*(?:it|this|which|the[ \t\n]+(?:calcification|lesion|focus|finding)|there[ \t\n]+is"
+    r"|(?:a|an)[ \t\n]+(?:new[ \t\n]+)?(?:surrounding|associated|enhancing|thin|thick))\b",
+    re.I,
+)
 
 
 _HEMANGIOMA = re.compile(r"h(?:a)?emangioma", re.I)
@@ -570,8 +707,39 @@ _PRIOR_SENTENCE = re.compile(
     re.I,
 )
 _IT_MEASURES = re.compile(
-    r"[ \t]*(?:it|this|the|which)\b[^.;\n]{0,40}?\bmeasur(?:es|ing|ed)\b", re.I
+    r"[ \t]*(?:it|this|the|which)\b[^.;\n]{0,40}?\bmeasur(?:es|ing|ed)\b"
+    # "It is 5 mm.", "It is approximately 4 mm in diameter.", "Size: 6 mm."
+    r"|[ \t]*(?:it|this|which)[ \t]+(?:is|was)[ \t]+(?:about[ \t]+|approximately[ \t]+"
+    r"|approx\.?[ \t]+|roughly[ \t]+|up[ \t]+to[ \t]+)?\d"
+    r"|[ \t]*(?:size|diameter)[ \t]*[:=-]?[ \t]*\d",
+    re.I,
 )
+# "A 5 mm calcification is noted. It is in segment 6." / "It lies in the right lobe."
+_IT_LIES = re.compile(
+    r"[ \t]*(?:it|this|which|they|these|the[ \t]+(?:calcifications?|calcified[ \t]+focus|focus"
+    r"|foci|lesion|finding|granulomas?))\b[^.;\n]{0,30}?\b(?:is|are|lies|lie|located|situated"
+    r"|sits|seen|found|noted)\b[^.;\n]{0,20}?\b(?:in|within|at|along)\b",
+    re.I,
+)
+
+
+def _place_from_next_sentence(
+    text: str, sents: _SectionSentences, idx: int, d: _Draft, candidates: list[int]
+) -> None:
+    """ "A 5 mm calcification is noted. It is in segment 6." -> segment 6 (right lobe)."""
+    if idx + 1 >= len(sents.spans) or d.location != Location():
+        return
+    n_start, n_end = sents.spans[idx + 1]
+    k = bisect.bisect_left(candidates, n_start)
+    if k < len(candidates) and candidates[k] < n_end:
+        return  # a sentence with its own target speaks for itself
+    m = _IT_LIES.match(text, n_start, n_end)
+    if m is None:
+        return
+    here = organs.find_organs(text, m.end(), n_end)
+    if any(o.organ != "liver" for o in here):
+        return  # "It lies in the right kidney": not a place in the liver
+    d.location = locations.find_location(text, m.end(), n_end, m.end())
 
 
 def _size_from_next_sentence(text: str, sents: _SectionSentences, idx: int, d: _Draft) -> None:
@@ -903,6 +1071,31 @@ def _drafts_for_clause(
         # ("... S3 & S5, 2 mm each": each with that size)
         size_groups = size_groups * len(segs)
         per_count = 1
+    elif (
+        not segs
+        and (size_groups == [None] or (each and len(size_groups) == 1))
+        and per_count != 1
+        and len(lobes := locations.lobe_list(text, c_start, c_end)) > 1
+    ):
+        # "punctate calcifications in the right, left and caudate lobes": one per lobe
+        return [
+            _Draft(
+                kind=host.kind,
+                associated=host.associated,
+                count=1,
+                pattern=pattern,
+                location=Location(lobe=lobe),
+                size_mm=size_groups[0],
+                prior_size_mm=None,
+                comparison=comparison,
+                features=features,
+                evidence=evidence,
+                section_category=sec.category,
+                sentence_key=sentence_key,
+                mergeable=sec.category in _SUMMARY_SECTIONS,
+            )
+            for lobe in lobes
+        ]
     elif len(size_groups) == 1:
         joined = locations.joined_segments(text, c_start, c_end)
         if per_count == 1 and joined and loc.segment in joined:
@@ -934,13 +1127,24 @@ def _drafts_for_clause(
                 evidence=evidence,
                 section_category=sec.category,
                 sentence_key=sentence_key,
-                mergeable=mergeable and len(size_groups) == 1,
+                mergeable=mergeable
+                and (len(size_groups) == 1 or _restates_places(sec, size_groups)),
                 count_after=count_is_after,
                 redescribes=c_start > s_start
                 and _REDESCRIBES.match(text, c_start, first.start) is not None,
             )
         )
     return out
+
+
+def _restates_places(sec: sections.Section, size_groups: list[float | None]) -> bool:
+    """A summary naming places without sizes restates findings, it does not add them.
+
+    "IMPRESSION: Two benign-appearing hepatic calcifications (segments 7 and 2)" after
+    a 4 mm one in segment 7 and a 3 mm one in segment 2: each place merges into the
+    finding already read there (2 findings, not 4). In FINDINGS such a list is new.
+    """
+    return sec.category in _SUMMARY_SECTIONS and all(z is None for z in size_groups)
 
 
 def _sizes_with_places(

@@ -16,7 +16,11 @@ from __future__ import annotations
 
 import re
 
-_SENTENCE_END = re.compile(r"[.!?](?=\s|,[ \t]*[A-Z])|\n[ \t]*(?=\n|[A-Z0-9\u2022*\-])|\n[ \t]*\n")
+# (also a run-together full stop between words: "granuloma.The spleen")
+_SENTENCE_END = re.compile(
+    r"[.!?](?=\s|,[ \t]*[A-Z])|(?<=[a-z]{2})\.(?=[A-Z][a-z])"
+    r"|\n[ \t]*(?=\n|[A-Z0-9\u2022*\-])|\n[ \t]*\n"
+)
 _ABBREVIATIONS = frozenset(
     {"vs", "approx", "e.g", "i.e", "eg", "ie", "dr", "seg", "no", "fig", "calc", "prev", "incl"}
 )

@@ -24,7 +24,7 @@ from hepcalc.model import MAX_SIZE_MM
 # "1,2 cm": a comma with no space, one or two digits and then the unit (a list of sizes
 # is written "1, 2 cm" or "1 and 2 cm"; European reports write decimals with a comma)
 _NUM = r"(?:0,\d{1,3}|\d{1,2},\d{1,2}(?=[ \t]*(?:mm|cm)\b)|\d{1,4}(?:\.\d{1,3})?|\.\d{1,3})"
-_UNIT = r"(?P<unit>mms?|cms?|millimet(?:er|re)s?|centimet(?:er|re)s?)\b"
+_UNIT = r"(?P<unit>mms?|cms?|millimet(?:er|re)s?|centimet(?:er|re)s?)(?:\b|(?=calc))"  # "5mmcalc"
 _MEASURE = re.compile(
     rf"(?<![\d.])(?P<first>{_NUM})"
     rf"(?P<dims>(?:[ \t]*(?:(?:mm|cm)[ \t]*)?(?:x|\u00d7|by)[ \t]*{_NUM}){{0,2}})"

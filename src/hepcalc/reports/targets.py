@@ -34,8 +34,14 @@ _NOT_CALC = ("ul", "an", "it", "in", "ip")
 
 # what an echogenic sign names: a focus, a spot or an area ("echogenic, shadowing focus")
 _ECHO_NOUN = r"(?=(?:,?[ \t\n]+[a-z]+){0,2}?,?[ \t\n]+(?:foc(?:us|i)|areas?|spots?|dots?)\b)"
+# Words run together with the target in hurried dictation ("5mmcalcification",
+# "hepaticcalcification") still start a target; other letters before "calc" do not
+# ("hypercalcaemia", "decalcified").
+_GLUE_WORDS = ("mm", "cm", "hepatic", "liver", "punctate", "coarse", "small", "tiny", "focal")
+_GLUED_BEFORE = re.compile(rf"(?:{'|'.join(_GLUE_WORDS)})$", re.I)
+_GLUE_LOOKBEHIND = "".join(f"|(?<={w})" for w in _GLUE_WORDS)
 _CANDIDATE = re.compile(
-    r"\b(?:(?P<calc>(?:micro-?)?calc[a-z]*)"
+    rf"(?:\b{_GLUE_LOOKBEHIND})(?:(?P<calc>(?:micro-?)?calc[a-z]*)"
     r"|(?P<gran>granulom(?:a|as|ata)\b)"
     r"|(?P<phleb>phlebolith[a-z]*)"
     r"|(?P<dense>(?:hyper-?dense|dense|hyper-?attenuating|high[- ]attenuation|high[- ]density)"
@@ -139,7 +145,12 @@ def _matches_at(text: str, start: int, end: int, positions: list[int]) -> list[r
         m = _CANDIDATE.match(text, ws, end)
         if (m is None or (ws > 0 and text[ws - 1].isalnum())) and p != ws:
             m = _CANDIDATE.match(text, p, end)  # "rim-calcified": the word after the hyphen
-            if m is not None and p > 0 and text[p - 1].isalnum():
+            if (
+                m is not None
+                and p > 0
+                and text[p - 1].isalnum()
+                and not _GLUED_BEFORE.search(text, max(0, p - 8), p)
+            ):
                 m = None
         elif m is not None and ws > 0 and text[ws - 1].isalnum():
             m = None
