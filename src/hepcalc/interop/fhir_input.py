@@ -33,7 +33,7 @@ from pydantic import ValidationError
 
 from hepcalc.errors import InputError, from_validation_error, validate_as
 from hepcalc.interop import codes
-from hepcalc.model import MAX_REPORT_CHARS, Case, Labs
+from hepcalc.model import MAX_REPORT_CHARS, Case, Labs, check_exam_date
 
 SUPPORTED_TYPES = frozenset(
     {"Patient", "Condition", "DiagnosticReport", "Observation", "OperationOutcome"}
@@ -57,6 +57,7 @@ class _Located:
 
     resource: dict[str, Any]
     path: str
+    full_url: str | None = None
 
 
 @dataclass
@@ -159,15 +160,47 @@ def _validate_resource(data: Any, path: str) -> dict[str, Any]:
     return data
 
 
+def _check_entry_types(bundle: dict[str, Any], prefix: str) -> None:
+    """Name the entry whose resourceType is missing or not FHIR R4.
+
+    Why before validating the Bundle: the FHIR models fail on such an entry with
+    a bare KeyError for the whole Bundle, which told the client nothing.
+    """
+    entries = bundle.get("entry")
+    if not isinstance(entries, list):
+        return
+    for i, entry in enumerate(entries):
+        resource = entry.get("resource") if isinstance(entry, dict) else None
+        if not isinstance(resource, dict):
+            continue
+        where = f"{prefix}entry[{i}].resource.resourceType"
+        rtype = resource.get("resourceType")
+        if not isinstance(rtype, str) or not rtype:
+            raise InputError([(where, "is required")])
+        try:
+            _model_class(rtype)
+        except Exception:  # fhir.resources raises a bare error for unknown names
+            raise InputError([(where, f"unknown FHIR type {rtype[:60]!r}")]) from None
+
+
 def bundle_entries(bundle: dict[str, Any], path: str = "") -> list[_Located]:
     """Validate a Bundle as FHIR R4 and return its resources with their paths."""
-    validate_resource(bundle, path)
     prefix = f"{path}." if path else ""
+    if isinstance(bundle, dict):
+        _check_entry_types(bundle, prefix)
+    validate_resource(bundle, path)
     out: list[_Located] = []
     for i, entry in enumerate(bundle.get("entry") or []):
         resource = entry.get("resource") if isinstance(entry, dict) else None
         if isinstance(resource, dict):
-            out.append(_Located(resource, f"{prefix}entry[{i}].resource"))
+            full_url = entry.get("fullUrl")
+            out.append(
+                _Located(
+                    resource,
+                    f"{prefix}entry[{i}].resource",
+                    full_url if isinstance(full_url, str) else None,
+                )
+            )
     return out
 
 
@@ -215,6 +248,7 @@ def case_from_resources(entries: Iterable[_Located], *, strict: bool) -> CaseBui
     patients = [x for x in items if x.resource.get("resourceType") == "Patient"]
     if len({_patient_key(p.resource) for p in patients}) > 1:
         raise InputError([(patients[1].path, "a Bundle must describe one patient, not several")])
+    _check_subjects(items, patients[0] if patients else None)
 
     exams, exam_paths, more_skipped = _exams(items, strict=strict)
     skipped.extend(more_skipped)
@@ -273,6 +307,56 @@ def _patient_key(resource: dict[str, Any]) -> str:
     return str(resource.get("id") or id(resource))
 
 
+# Resources that are about one patient, and the element that names them.
+_SUBJECT_OF = {"Condition": "subject", "DiagnosticReport": "subject", "Observation": "subject"}
+
+
+def _reference_key(reference: str) -> str:
+    """'http://x/fhir/Patient/p1/_history/2' -> 'Patient/p1' (relative form, no version)."""
+    ref = reference.split("/_history/", 1)[0].rstrip("/")
+    parts = ref.split("/")
+    return "/".join(parts[-2:]) if len(parts) >= 2 else ref
+
+
+def _check_subjects(items: list[_Located], patient: _Located | None) -> None:
+    """Every clinical resource must be about the one patient (422 naming the entry).
+
+    Why: a report of another patient merged into this one's growth track would
+    compare two people's calcifications and schedule from the wrong history.
+    The patient is the Bundle's Patient resource; without one, the first
+    subject named. A resource that names no subject cannot contradict it.
+    """
+    expected: set[str] = set()
+    described = "the Bundle's Patient"
+    if patient is not None:
+        pid = patient.resource.get("id")
+        if isinstance(pid, str) and pid:
+            expected.add(f"Patient/{pid}")
+        if patient.full_url:
+            expected.add(patient.full_url)
+    for loc in items:
+        element = _SUBJECT_OF.get(str(loc.resource.get("resourceType")))
+        subject = loc.resource.get(element) if element else None
+        reference = subject.get("reference") if isinstance(subject, dict) else None
+        if not isinstance(reference, str) or not reference:
+            continue
+        keys = {reference, _reference_key(reference)}
+        if not expected:
+            expected = keys
+            described = f"the first subject ({_reference_key(reference)[:80]})"
+            continue
+        if not keys & expected:
+            raise InputError(
+                [
+                    (
+                        f"{loc.path}.{element}",
+                        f"refers to {_reference_key(reference)[:80]!r}, not {described}: "
+                        "every resource must be about one patient",
+                    )
+                ]
+            )
+
+
 def _parse_date(value: Any) -> dt.date | None:
     """A FHIR date/dateTime string -> date; partial dates (YYYY, YYYY-MM) -> None."""
     if not isinstance(value, str) or len(value) < 10:
@@ -283,17 +367,42 @@ def _parse_date(value: Any) -> dt.date | None:
         return None
 
 
+# Oldest plausible birth date: no one alive, and no imaging record, predates it.
+EARLIEST_BIRTH_DATE = dt.date(1880, 1, 1)
+
+
+def _birth_date(birth: str) -> dt.date | None:
+    """Patient.birthDate (YYYY, YYYY-MM, YYYY-MM-DD) -> a date, partial ones mid-period."""
+    if re.fullmatch(r"\d{4}", birth):
+        return dt.date(int(birth), 7, 1)
+    if re.fullmatch(r"\d{4}-\d{2}", birth):
+        try:
+            return dt.date(int(birth[:4]), int(birth[5:7]), 15)
+        except ValueError:
+            return None
+    return _parse_date(birth)
+
+
+def _check_birth_date(birth: Any, path: str) -> None:
+    """A birth date in the future or before 1880 is a typing error, not an unknown age."""
+    if not isinstance(birth, str):
+        return
+    born = _birth_date(birth)
+    if born is None:
+        return
+    # one day of slack: the client's calendar may already be on tomorrow
+    latest = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)
+    if born > latest:
+        raise InputError([(f"{path}.birthDate", "is in the future")])
+    if born < EARLIEST_BIRTH_DATE:
+        raise InputError([(f"{path}.birthDate", f"is before {EARLIEST_BIRTH_DATE}")])
+
+
 def _age_years(birth: str, as_of: dt.date) -> float | None:
     """Age at the latest exam; partial birth dates are placed mid-period (documented)."""
-    if re.fullmatch(r"\d{4}", birth):
-        born = dt.date(int(birth), 7, 1)
-    elif re.fullmatch(r"\d{4}-\d{2}", birth):
-        born = dt.date(int(birth[:4]), int(birth[5:7]), 15)
-    else:
-        parsed = _parse_date(birth)
-        if parsed is None:
-            return None
-        born = parsed
+    born = _birth_date(birth)
+    if born is None:
+        return None
     days = (as_of - born).days
     if days < 0:
         return None
@@ -311,6 +420,7 @@ def _patient(loc: _Located, as_of: dt.date | None) -> dict[str, Any]:
     elif gender is not None:
         raise InputError([(f"{loc.path}.gender", f"unknown code {gender!r}")])
     birth = res.get("birthDate")
+    _check_birth_date(birth, loc.path)
     if isinstance(birth, str) and as_of is not None:
         age = _age_years(birth, as_of)
         if age is not None and age <= 120:
@@ -528,11 +638,19 @@ def _exams(
         if len(text) > MAX_REPORT_CHARS:
             raise InputError([(loc.path, f"report text longer than {MAX_REPORT_CHARS} chars")])
         period = res.get("effectivePeriod") if isinstance(res.get("effectivePeriod"), dict) else {}
-        date = (
-            _parse_date(res.get("effectiveDateTime"))
-            or _parse_date(period.get("start"))
-            or _parse_date(res.get("issued"))
-        )
+        date = None
+        for name, value in (
+            ("effectiveDateTime", res.get("effectiveDateTime")),
+            ("effectivePeriod.start", period.get("start")),
+            ("issued", res.get("issued")),
+        ):
+            date = _parse_date(value)
+            if date is not None:
+                try:
+                    check_exam_date(date)
+                except ValueError as e:
+                    raise InputError([(f"{loc.path}.{name}", str(e))]) from None
+                break
         exam: dict[str, Any] = {"modality": modality, "report_text": text, "date": date}
         rid = res.get("id")
         if isinstance(rid, str) and rid and rid not in seen_ids and len(rid) <= 80:

@@ -19,6 +19,8 @@ import calendar
 import datetime as dt
 import math
 
+from hepcalc.errors import InputError
+
 GRACE_DAYS_WITHOUT_INTERVAL = 30
 DAYS_PER_MONTH = 365.25 / 12  # for the fractional part of an interval like 1.5 months
 
@@ -37,8 +39,14 @@ def add_months(day: dt.date, months: float) -> dt.date:
     month_index = day.month - 1 + whole
     year = day.year + month_index // 12
     month = month_index % 12 + 1
-    last = calendar.monthrange(year, month)[1]
-    return dt.date(year, month, min(day.day, last)) + dt.timedelta(days=extra_days)
+    try:
+        last = calendar.monthrange(year, month)[1]
+        return dt.date(year, month, min(day.day, last)) + dt.timedelta(days=extra_days)
+    except (OverflowError, ValueError):
+        # past 9999-12-31: the exam date is a typing error, not a schedule (issue 16)
+        raise InputError(
+            [("date", f"no follow-up can be scheduled {months:g} months after {day}")]
+        ) from None
 
 
 def due_window(

@@ -137,6 +137,18 @@ def worklist(
     return rows
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula
+# (=HYPERLINK(...) in a patient id): OWASP "CSV injection".
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula, prefixed with ' so it stays text."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def render(rows: list[dict[str, Any]], fmt: str, as_of: dt.date) -> str:
     """The worklist as JSON (an object with ``as_of`` and ``items``), CSV or a text table."""
     if fmt == "json":
@@ -154,7 +166,7 @@ def render(rows: list[dict[str, Any]], fmt: str, as_of: dt.date) -> str:
             if out["interval_months"] is not None:
                 lo, hi = out["interval_months"]
                 out["interval_months"] = f"{lo:g}-{hi:g}"
-            w.writerow(out)
+            w.writerow({k: _csv_cell(v) for k, v in out.items()})
         return buf.getvalue().rstrip("\n")
     if fmt == "text":
         if not rows:

@@ -4,8 +4,10 @@
 factory uvicorn calls in each worker process (``hepcalc serve`` passes its
 options through ``HEPCALC_*`` environment variables so ``--workers N`` works).
 
-Middleware order, outermost first: request log (request id, last-resort error
-guard), CORS, body limit, then the routes.
+Middleware order, outermost first: security headers, request log (request id,
+last-resort error guard), CORS, body limit (size and stall timeout), then the
+routes. The CPU work of the routes runs in a bounded worker pool
+(``work_pool``), never on the event loop.
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ from hepcalc.web.cds_models import FeedbackRequest
 from hepcalc.web.errors import install_error_handlers
 from hepcalc.web.report_store import ReportStore
 from hepcalc.web.request_log import RequestLogMiddleware, configure_logging
+from hepcalc.web.security_headers import SecurityHeadersMiddleware
 from hepcalc.web.settings import ServiceSettings
+from hepcalc.web.work_pool import WorkPool
 
 DESCRIPTION = """Decision support for liver calcifications on ultrasound, CT and MRI.
 
@@ -106,6 +110,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         warm_up(logger)
         tune_gc()
         yield
+        app.state.work.shutdown()
+        app.state.registry_work.shutdown()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -116,7 +122,14 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.reports = ReportStore(settings.report_ttl_s, settings.report_store_max)
+    app.state.reports = ReportStore(
+        settings.report_ttl_s, settings.report_store_max, settings.report_store_per_client
+    )
+    app.state.work = WorkPool(
+        "hepcalc-work", settings.work_threads, settings.work_queue, settings.request_budget_s
+    )
+    # the registry's own pool: a long ingest must not take the clinical requests' threads
+    app.state.registry_work = WorkPool("hepcalc-registry", 2, 16, settings.registry_budget_s)
     app.state.feedback = cds_hooks.FeedbackStore()
     app.state.jwt_verifier = JwtVerifier(settings.cds_auth) if settings.cds_auth else None
 
@@ -126,7 +139,11 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(registry_routes.router)
 
-    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        timeout_s=settings.body_timeout_s,
+    )
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -136,6 +153,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             expose_headers=["X-Request-ID"],
         )
     app.add_middleware(RequestLogMiddleware, logger=logger)
+    app.add_middleware(SecurityHeadersMiddleware)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

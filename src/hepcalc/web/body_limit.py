@@ -4,10 +4,17 @@ It checks twice because a client may lie or stream: first the declared
 Content-Length (refused before reading a byte), then the bytes actually
 received (chunked uploads). The body is buffered up to the limit and replayed
 to the application, so the routes never see a partial document.
+
+A body that stalls (no bytes for ``timeout_s`` between two chunks) is
+answered 408 and the connection closed: a client that opens connections and
+trickles bodies must not hold the service's memory and sockets for minutes
+(issue 16 measured 45 s+). A client that goes away before its body is complete
+gets no answer (there is nobody to send it to); the request log records it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -21,10 +28,14 @@ def _problem(limit: int) -> bytes:
     ).encode()
 
 
+DEFAULT_TIMEOUT_S = 5.0
+
+
 class BodyLimitMiddleware:
-    def __init__(self, app: Any, max_body_bytes: int) -> None:
+    def __init__(self, app: Any, max_body_bytes: int, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
         self.app = app
         self.limit = max_body_bytes
+        self.timeout_s = timeout_s
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -43,11 +54,15 @@ class BodyLimitMiddleware:
         chunks: list[bytes] = []
         size = 0
         while True:
-            message = await receive()
+            try:
+                message = await asyncio.wait_for(receive(), self.timeout_s)
+            except TimeoutError:
+                problem = f"no body bytes for {self.timeout_s:g} s; request dropped"
+                body = json.dumps({"detail": [{"field": "body", "problem": problem}]})
+                await self._reject(send, 408, body.encode())
+                return
             if message["type"] != "http.request":
-                # client went away before sending the body; let the app see it
-                replay = [message]
-                break
+                return  # the client went away before sending its body: nobody to answer
             body = message.get("body", b"")
             size += len(body)
             if size > self.limit:

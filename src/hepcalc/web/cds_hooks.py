@@ -31,7 +31,15 @@ from hepcalc.web.cds_models import (
     ServiceDefinition,
     wire,
 )
-from hepcalc.web.documents import json_body_schema, read_document
+from hepcalc.web.documents import (
+    RawBody,
+    json_body_schema,
+    offload,
+    parse_raw,
+    read_document,
+    read_raw,
+)
+from hepcalc.web.report_store import ReportStore
 
 REPORT_PLACEHOLDER = "about:hepcalc-report"
 PATIENT_VIEW_ID = "hepcalc-liver-calcification"
@@ -152,8 +160,23 @@ def _precondition_failed(missing: list[str]) -> JSONResponse:
 
 
 def _base_url(request: Request) -> str:
-    configured = request.app.state.settings.public_url
-    return configured or str(request.base_url).rstrip("/")
+    """Where card links point: ``--public-url``, an allow-listed Host, or our own socket.
+
+    Never a Host header the caller chose: a spoofed Host would put an attacker's
+    address in a card the clinician clicks (issue 16).
+    """
+    settings = request.app.state.settings
+    if settings.public_url:
+        return str(settings.public_url)
+    host = request.headers.get("host", "").strip().lower()
+    if host and host in settings.allowed_hosts:
+        return f"{request.url.scheme}://{host}"
+    server = request.scope.get("server")
+    if isinstance(server, tuple | list) and len(server) == 2:
+        address, port = server
+        shown = f"[{address}]" if ":" in str(address) else str(address)
+        return f"{request.url.scheme}://{shown}:{port}"
+    return "http://127.0.0.1"
 
 
 @router.get("", summary="CDS Hooks discovery")
@@ -176,7 +199,21 @@ async def call_service(service_id: str, request: Request) -> JSONResponse:
     service = SERVICES.get(service_id)
     if service is None:
         raise HTTPException(status_code=404, detail="no such CDS service")
-    req = validate_as(CdsRequest, await read_document(request))
+    raw = await read_raw(request)
+    reports: ReportStore = request.app.state.reports
+    claims = getattr(request.state, "cds_claims", None)
+    owner = f"cds:{claims['iss']}" if isinstance(claims, dict) else "cds"
+    return await offload(
+        request, _call_service, service_id, raw, _base_url(request), reports, owner
+    )
+
+
+def _call_service(
+    service_id: str, raw: RawBody, base_url: str, reports: ReportStore, owner: str
+) -> JSONResponse:
+    """The work of a hook call, in the worker pool: parse, check, assess, cards."""
+    service = SERVICES[service_id]
+    req = validate_as(CdsRequest, parse_raw(raw))
     if req.hook != service.hook:
         raise InputError([("hook", f"this service answers {service.hook!r}")])
     patient_id = req.context.get("patientId")
@@ -199,7 +236,7 @@ async def call_service(service_id: str, request: Request) -> JSONResponse:
     assessment, cards = _cards(service_id, req.context, prefetch, patient_id)
     if cards and assessment is not None:
         # the link carries a random token only; the assessment stays in memory here
-        url = f"{_base_url(request)}/report/{request.app.state.reports.put(assessment)}"
+        url = f"{base_url}/report/{reports.put(assessment, owner=owner)}"
         for card in cards:
             for link in card.links:
                 if link.url == REPORT_PLACEHOLDER:

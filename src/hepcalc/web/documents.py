@@ -8,25 +8,37 @@ FHIR Bundle on the same URL.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from fastapi import HTTPException, Request
 from pydantic import BaseModel
 
 from hepcalc.errors import InputError, load_json, parse_document, validate_as
+from hepcalc.web.work_pool import WorkPool
 
 JSON_TYPES = frozenset({"application/json", "application/fhir+json", "text/json", ""})
 YAML_TYPES = frozenset({"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"})
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 
 def media_type(request: Request) -> str:
     return request.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
-async def read_document(request: Request) -> Any:
-    """The body as Python data; 415 for a media type we do not read, 422 if malformed."""
+@dataclass(frozen=True, slots=True)
+class RawBody:
+    """A request body as received, before any parsing (parsing is CPU work: the pool's)."""
+
+    media_type: str
+    data: bytes
+
+
+async def read_raw(request: Request) -> RawBody:
+    """The body bytes; 415 for a media type we do not read. Cheap: safe on the event loop."""
     ctype = media_type(request)
     if ctype not in JSON_TYPES and ctype not in YAML_TYPES:
         raise HTTPException(
@@ -34,11 +46,15 @@ async def read_document(request: Request) -> Any:
             detail=f"unsupported media type {ctype[:60]!r}; send application/json "
             "(or application/fhir+json, application/yaml)",
         )
-    body = await request.body()
-    if ctype in YAML_TYPES:
-        return parse_document(body, source="body")
+    return RawBody(ctype, await request.body())
+
+
+def parse_raw(raw: RawBody) -> Any:
+    """The body as Python data; 422 (InputError) if malformed. Runs in the worker pool."""
+    if raw.media_type in YAML_TYPES:
+        return parse_document(raw.data, source="body")
     try:
-        text = body.decode("utf-8")
+        text = raw.data.decode("utf-8")
     except UnicodeDecodeError as e:
         raise InputError([("body", f"not UTF-8 text (byte {e.start})")]) from None
     if not text.strip():
@@ -46,9 +62,25 @@ async def read_document(request: Request) -> Any:
     return load_json(text, "body")
 
 
+async def read_document(request: Request) -> Any:
+    """The body as Python data, parsed on the event loop: only for small bodies."""
+    return parse_raw(await read_raw(request))
+
+
+async def offload(request: Request, fn: Callable[..., T], *args: Any) -> T:
+    """Run ``fn(*args)`` in the app's worker pool (bounded, time-limited: work_pool.py)."""
+    pool: WorkPool = request.app.state.work
+    return await pool.run(fn, *args)
+
+
 async def read_model(request: Request, model: type[M]) -> M:
-    """Read and validate the body as ``model``; problems name the field."""
-    return validate_as(model, await read_document(request))
+    """Read and validate the body as ``model``; problems name the field (parsed in the pool)."""
+    raw = await read_raw(request)
+    return await offload(request, _parse_model, raw, model)
+
+
+def _parse_model(raw: RawBody, model: type[M]) -> M:
+    return validate_as(model, parse_raw(raw))
 
 
 def json_body_schema(ref: str, *, fhir: dict[str, Any] | None = None) -> dict[str, Any]:

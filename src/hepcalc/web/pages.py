@@ -36,6 +36,7 @@ from hepcalc.model import (
     Symptom,
 )
 from hepcalc.web import backend
+from hepcalc.web.documents import offload
 
 router = APIRouter(include_in_schema=False)
 
@@ -212,6 +213,12 @@ async def index() -> HTMLResponse:
 @router.post("/assess", response_model=None)
 async def assess_form(request: Request) -> Response:
     form = await request.form(max_files=0, max_fields=200)
+    client = request.client.host if request.client else ""
+    return await offload(request, _assess_form, form, request.app.state.reports, client)
+
+
+def _assess_form(form: FormData, reports: Any, client: str) -> Response:
+    """The work of a form post, in the worker pool (web/work_pool.py)."""
     values = {k: v for k, v in form.multi_items() if isinstance(v, str)}
     values["symptoms"] = [s for s in form.getlist("symptoms") if isinstance(s, str)]
     built = case_from_form(form)
@@ -229,7 +236,8 @@ async def assess_form(request: Request) -> Response:
             **_choices(),
         )
     assessment = backend.assess(case)
-    token = request.app.state.reports.put(assessment)
+    # per-client bound: one client's posts cannot evict other clients' links
+    token = reports.put(assessment, owner=f"form:{client}", limit=True)
     return RedirectResponse(f"/report/{token}", status_code=303)
 
 
@@ -297,15 +305,21 @@ async def report(
     audience: str = "clinician",
     print_view: Annotated[str, Query(alias="print")] = "",
 ) -> HTMLResponse:
-    assessment = request.app.state.reports.get(token[:64])
-    if assessment is None:
-        return page("missing.html.j2", status=404)
     if audience not in ("clinician", "patient"):
         audience = "clinician"
+    reports = request.app.state.reports
+    return await offload(request, _report_page, reports, token[:64], audience, bool(print_view))
+
+
+def _report_page(reports: Any, token: str, audience: str, print_view: bool) -> HTMLResponse:
+    """The result page, rendered in the worker pool."""
+    assessment = reports.get(token)
+    if assessment is None:
+        return page("missing.html.j2", status=404)
     return page(
         "result.html.j2",
         token=token,
-        print_view=bool(print_view),
+        print_view=print_view,
         **_result_context(assessment, audience),
     )
 
@@ -321,6 +335,10 @@ async def ask_form(request: Request) -> HTMLResponse:
         return page(
             "answer.html.j2", status=422, question="", answer=None, error="Type a question first."
         )
+    return await offload(request, _answer_page, question, audience)
+
+
+def _answer_page(question: str, audience: str) -> HTMLResponse:
     result = backend.ask(question, audience)
     result["citations"] = [_reference(key) for key in result.get("citations", [])]
     return page("answer.html.j2", question=question, answer=result, error=None, audience=audience)

@@ -28,9 +28,11 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from hepcalc.errors import InputError, parse_document
+from hepcalc.model import check_exam_date
 from hepcalc.registry import ingest as ingest_mod
 from hepcalc.registry import store
 from hepcalc.registry import worklist as worklist_mod
+from hepcalc.web.errors import problem_response
 
 ENV_TOKEN = "HEPCALC_REGISTRY_TOKEN"
 MAX_REPORTS_PER_REQUEST = 1000
@@ -44,7 +46,7 @@ class _Unauthorized(Exception):
 
 
 def _problems(status: int, err: InputError) -> JSONResponse:
-    return JSONResponse(status_code=status, content={"detail": err.as_detail()})
+    return problem_response(status, err.problems)
 
 
 def _unauthorized(reason: str) -> JSONResponse:
@@ -74,6 +76,28 @@ def _actor(x_actor: str | None) -> str:
         return "api"
     clean = re.sub(r"[^A-Za-z0-9_.@:-]", "", x_actor)[:100]
     return f"api:{clean}" if clean else "api"
+
+
+def _check_dates(records: list[Any]) -> None:
+    """Exam dates no follow-up can be scheduled from (9999-12-31) are 422 naming the report.
+
+    Checked here, before the registry opens a transaction: a date past the
+    calendar's end failed deep in the scheduling as an internal error (issue 16).
+    """
+    problems: list[tuple[str, str]] = []
+    for i, rec in enumerate(records):
+        value = rec.get("date") if isinstance(rec, dict) else None
+        try:
+            day = dt.date.fromisoformat(value.strip()) if isinstance(value, str) else None
+        except ValueError:
+            continue  # the registry's own validation names a malformed date
+        if day is not None:
+            try:
+                check_exam_date(day)
+            except ValueError as e:
+                problems.append((f"reports[{i}].date", str(e)))
+    if problems:
+        raise InputError(problems)
 
 
 class _Registries:
@@ -147,7 +171,10 @@ def make_router(db_url: str | None = None) -> APIRouter:
                     "detail": [{"field": "body", "problem": f"larger than {max_bytes} bytes"}]
                 },
             )
-        return await run_in_threadpool(guarded(handler), raw, _actor(x_actor))
+        pool = getattr(request.app.state, "registry_work", None)
+        if pool is None:  # mounted on an app of its own (tests): Starlette's thread pool
+            return await run_in_threadpool(guarded(handler), raw, _actor(x_actor))
+        return await pool.run(guarded(handler), raw, _actor(x_actor))
 
     @router.get(
         "/worklist",
@@ -168,9 +195,10 @@ def make_router(db_url: str | None = None) -> APIRouter:
             day = dt.date.today()
             if as_of is not None:
                 try:
-                    day = dt.date.fromisoformat(as_of)
-                except ValueError:
-                    raise InputError([("as_of", "must be an ISO date YYYY-MM-DD")]) from None
+                    day = check_exam_date(dt.date.fromisoformat(as_of))
+                except ValueError as e:
+                    problem = str(e) if "between" in str(e) else "must be an ISO date YYYY-MM-DD"
+                    raise InputError([("as_of", problem)]) from None
             if not days.isdigit() or int(days) > 3650:
                 raise InputError([("days", "must be a whole number from 0 to 3650")])
             if format not in worklist_mod.FORMATS:
@@ -212,6 +240,7 @@ def make_router(db_url: str | None = None) -> APIRouter:
             raise InputError(
                 [("reports", f"at most {MAX_REPORTS_PER_REQUEST} reports per request")]
             )
+        _check_dates(data)
         result = ingest_mod.ingest_records(registry(), data, actor)
         content = result.as_dict()
         if result.rejected:

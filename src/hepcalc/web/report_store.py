@@ -32,24 +32,45 @@ from hepcalc.model import Assessment
 class StoredReport:
     assessment_json: str
     created: float
+    owner: str
 
 
 class ReportStore:
-    def __init__(self, ttl_s: int = 3600, max_items: int = 2000) -> None:
+    """Bounded in total and per owner (the client that created the link).
+
+    Why per owner: with one global bound, 2,001 anonymous form posts from one
+    client evicted every other client's links (issue 16). Now a client's own
+    oldest link goes when it holds ``per_owner`` of them, and when the store is
+    full the oldest link of the owner holding the most goes, so a client can only
+    ever push out its own links, or those of an owner holding more than it does.
+    """
+
+    def __init__(
+        self, ttl_s: int = 3600, max_items: int = 2000, per_owner: int | None = None
+    ) -> None:
         self.ttl_s = ttl_s
         self.max_items = max_items
+        self.per_owner = per_owner
         self._items: OrderedDict[str, StoredReport] = OrderedDict()
+        self._by_owner: dict[str, OrderedDict[str, None]] = {}
         self._lock = threading.Lock()
 
-    def put(self, assessment: Assessment) -> str:
+    def put(self, assessment: Assessment, owner: str = "", limit: bool = False) -> str:
+        """Store and return the token; ``limit`` applies the per-owner bound."""
         token = secrets.token_urlsafe(16)
         stored = assessment.model_dump_json()
         now = time.monotonic()
         with self._lock:
             self._expire(now)
-            self._items[token] = StoredReport(stored, now)
+            self._items[token] = StoredReport(stored, now, owner)
+            mine = self._by_owner.setdefault(owner, OrderedDict())
+            mine[token] = None
+            if limit and self.per_owner is not None:
+                while len(mine) > self.per_owner:
+                    self._drop(next(iter(mine)))
             while len(self._items) > self.max_items:
-                self._items.popitem(last=False)
+                biggest = max(self._by_owner.values(), key=len)
+                self._drop(next(iter(biggest)))
         return token
 
     def get(self, token: str) -> Assessment | None:
@@ -59,12 +80,22 @@ class ReportStore:
             item = self._items.get(token)
         return Assessment.model_validate_json(item.assessment_json) if item else None
 
+    def _drop(self, token: str) -> None:
+        item = self._items.pop(token, None)
+        if item is None:
+            return
+        mine = self._by_owner.get(item.owner)
+        if mine is not None:
+            mine.pop(token, None)
+            if not mine:
+                del self._by_owner[item.owner]
+
     def _expire(self, now: float) -> None:
         while self._items:
             token, item = next(iter(self._items.items()))
             if now - item.created <= self.ttl_s:
                 break
-            del self._items[token]
+            self._drop(token)
 
     def __len__(self) -> int:
         return len(self._items)

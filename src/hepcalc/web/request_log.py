@@ -19,6 +19,11 @@ import uuid
 from typing import Any
 
 LOGGER_NAME = "hepcalc.web"
+# Logged status of a request whose client went away before any answer (nginx's 499).
+CLIENT_CLOSED = 499
+# Exceptions that mean "the client went away", from Starlette (body read) and uvicorn
+# (send after the connection closed): routine on a busy service, logged at info.
+_DISCONNECT_ERRORS = frozenset({"ClientDisconnect", "ClientDisconnected"})
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
@@ -90,12 +95,14 @@ class RequestLogMiddleware:
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
         status = {"code": 0, "sent": False}
-        received = {"bytes": 0}
+        received = {"bytes": 0, "gone": False}
 
         async def counting_receive() -> dict[str, Any]:
             message = await receive()
             if message.get("type") == "http.request":
                 received["bytes"] += len(message.get("body", b""))
+            elif message.get("type") == "http.disconnect":
+                received["gone"] = True
             return message
 
         async def send_with_id(message: dict[str, Any]) -> None:
@@ -110,6 +117,9 @@ class RequestLogMiddleware:
         try:
             await self.app(scope, counting_receive, send_with_id)
         except Exception as exc:  # the guard: log type and place only
+            if type(exc).__name__ in _DISCONNECT_ERRORS:
+                received["gone"] = True
+                return
             self.log.error(
                 "unhandled_error",
                 extra={
@@ -135,14 +145,15 @@ class RequestLogMiddleware:
                 )
                 await send({"type": "http.response.body", "body": body})
         finally:
+            gone = received["gone"] and not status["sent"]
             self.log.info(
-                "request",
+                "client_disconnected" if gone else "request",
                 extra={
                     "fields": {
                         "request_id": request_id,
                         "method": scope.get("method"),
                         "route": _route_template(scope),
-                        "status": status["code"] or 500,
+                        "status": CLIENT_CLOSED if gone else status["code"] or 500,
                         "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                         "bytes_in": received["bytes"],
                     }

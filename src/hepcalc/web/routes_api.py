@@ -18,7 +18,7 @@ from hepcalc.errors import validate_as
 from hepcalc.interop import case_from_bundle, is_bundle
 from hepcalc.model import MAX_REPORT_CHARS, Assessment, Case, Modality
 from hepcalc.web import backend
-from hepcalc.web.documents import json_body_schema, read_document, read_model
+from hepcalc.web.documents import RawBody, json_body_schema, offload, parse_raw, read_raw
 from hepcalc.web.errors import PROBLEM_SCHEMA
 
 router = APIRouter()
@@ -113,15 +113,23 @@ def case_from_document(data: Any) -> Case:
 async def assess(
     request: Request, audience: Annotated[Audience, Query()] = "clinician"
 ) -> Response:
-    case = case_from_document(await read_document(request))
+    raw = await read_raw(request)
+    return await offload(request, _assess, raw, _wanted(request), audience)
+
+
+def _assess(raw: RawBody, wanted: str, audience: str) -> Response:
+    """The work of /v1/assess, in the worker pool: parse, translate, assess, render."""
+    case = case_from_document(parse_raw(raw))
     assessment = backend.assess(case)
-    wanted = _wanted(request)
     if wanted == FHIR_JSON:
         return Response(backend.render(assessment, "fhir", audience), media_type=FHIR_JSON)
     if wanted == "text/html":
         return HTMLResponse(backend.render(assessment, "html", audience))
     if wanted == "text/plain":
         return PlainTextResponse(backend.render(assessment, "text", audience))
+    if audience == "patient":
+        # JSON carries both summaries; an audience it cannot honour is refused, not ignored.
+        backend.render(assessment, "json", audience)  # raises InputError -> 422
     return Response(assessment_json(assessment), media_type="application/json")
 
 
@@ -151,7 +159,13 @@ async def assess(
     },
 )
 async def extract(request: Request) -> JSONResponse:
-    req = await read_model(request, ExtractRequest)
+    raw = await read_raw(request)
+    return await offload(request, _extract, raw)
+
+
+def _extract(raw: RawBody) -> JSONResponse:
+    """The work of /v1/extract, in the worker pool."""
+    req = validate_as(ExtractRequest, parse_raw(raw))
     findings = backend.extract(req.text, req.modality.value if req.modality else None)
     out = [
         f.model_dump(mode="json", exclude_none=True) if hasattr(f, "model_dump") else f
@@ -185,7 +199,12 @@ async def extract(request: Request) -> JSONResponse:
     },
 )
 async def ask(request: Request) -> JSONResponse:
-    req = await read_model(request, AskRequest)
+    raw = await read_raw(request)
+    return await offload(request, _ask, raw)
+
+
+def _ask(raw: RawBody) -> JSONResponse:
+    req = validate_as(AskRequest, parse_raw(raw))
     return JSONResponse(backend.ask(req.question, req.audience))
 
 

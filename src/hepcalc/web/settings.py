@@ -13,6 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_MAX_BODY_BYTES = 1_000_000
+DEFAULT_WORK_THREADS = 4
+DEFAULT_WORK_QUEUE = 64
+DEFAULT_REQUEST_BUDGET_S = 15.0
+DEFAULT_REGISTRY_BUDGET_S = 300.0
+DEFAULT_BODY_TIMEOUT_S = 5.0
+DEFAULT_REPORTS_PER_CLIENT = 200
 ENV_PREFIX = "HEPCALC_"
 
 
@@ -46,6 +52,19 @@ class ServiceSettings:
     report_ttl_s: int = 3600
     report_store_max: int = 2000
     log_level: str = "INFO"
+    # Host names (Host header) that card links may be built from when public_url
+    # is unset. Empty: links use http://127.0.0.1:<port> only for a loopback
+    # Host, never a caller-chosen name (issue 16: spoofed Host in card links).
+    allowed_hosts: tuple[str, ...] = ()
+    # The worker pool for the CPU work of requests (web/work_pool.py).
+    work_threads: int = DEFAULT_WORK_THREADS
+    work_queue: int = DEFAULT_WORK_QUEUE
+    request_budget_s: float = DEFAULT_REQUEST_BUDGET_S
+    registry_budget_s: float = DEFAULT_REGISTRY_BUDGET_S
+    # A request body that stalls longer than this between two chunks is dropped.
+    body_timeout_s: float = DEFAULT_BODY_TIMEOUT_S
+    # Reports one client (address) may hold in the anonymous report store.
+    report_store_per_client: int = DEFAULT_REPORTS_PER_CLIENT
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ServiceSettings:
@@ -77,13 +96,32 @@ class ServiceSettings:
                 audience=audience.rstrip("/"),
             )
         ttl = _positive_int(get("REPORT_TTL_S"), "HEPCALC_REPORT_TTL_S")
+        hosts = tuple(
+            h.strip().lower() for h in (get("ALLOWED_HOSTS") or "").split(",") if h.strip()
+        )
         return cls(
             max_body_bytes=max_body or DEFAULT_MAX_BODY_BYTES,
             cors_origins=origins,
             cds_auth=auth,
             public_url=(get("PUBLIC_URL") or "").rstrip("/") or None,
             report_ttl_s=ttl or 3600,
+            report_store_max=_positive_int(get("REPORT_STORE_MAX"), "HEPCALC_REPORT_STORE_MAX")
+            or 2000,
             log_level=(get("LOG_LEVEL") or "INFO").upper(),
+            allowed_hosts=hosts,
+            work_threads=_positive_int(get("WORK_THREADS"), "HEPCALC_WORK_THREADS")
+            or DEFAULT_WORK_THREADS,
+            work_queue=_positive_int(get("WORK_QUEUE"), "HEPCALC_WORK_QUEUE") or DEFAULT_WORK_QUEUE,
+            request_budget_s=_positive_float(get("REQUEST_BUDGET_S"), "HEPCALC_REQUEST_BUDGET_S")
+            or DEFAULT_REQUEST_BUDGET_S,
+            registry_budget_s=_positive_float(get("REGISTRY_BUDGET_S"), "HEPCALC_REGISTRY_BUDGET_S")
+            or DEFAULT_REGISTRY_BUDGET_S,
+            body_timeout_s=_positive_float(get("BODY_TIMEOUT_S"), "HEPCALC_BODY_TIMEOUT_S")
+            or DEFAULT_BODY_TIMEOUT_S,
+            report_store_per_client=_positive_int(
+                get("REPORTS_PER_CLIENT"), "HEPCALC_REPORTS_PER_CLIENT"
+            )
+            or DEFAULT_REPORTS_PER_CLIENT,
         )
 
 
@@ -97,3 +135,15 @@ def _positive_int(value: str | None, name: str) -> int | None:
     if n <= 0:
         raise SettingsError(f"{name}: must be > 0")
     return n
+
+
+def _positive_float(value: str | None, name: str) -> float | None:
+    if value is None:
+        return None
+    try:
+        x = float(value)
+    except ValueError:
+        raise SettingsError(f"{name}: not a number: {value!r}") from None
+    if not x > 0 or x == float("inf"):
+        raise SettingsError(f"{name}: must be a finite number > 0")
+    return x
