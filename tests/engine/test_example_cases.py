@@ -23,8 +23,8 @@ EXPECTED: dict[str, tuple[str, str, set[str], set[str]]] = {
     "seed-000-qa-cyst-surface-calcification.yaml": ("low", "no_further_workup", set(), set()),
     "seed-000-qa-metastatic-crc.yaml": (
         "high",
-        "characterize_contrast_imaging",
-        set(),
+        "specialist_referral",  # calcified foci on chemotherapy: treatment response, oncology
+        {"characterize_contrast_imaging"},  # the non-calcified lesions are still characterised
         {"no_further_workup"},
     ),
     "seed-000-qa-afp-17.yaml": (

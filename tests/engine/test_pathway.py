@@ -383,14 +383,15 @@ def test_noncontrast_images_first_when_ct_may_characterise_calcification_seed003
     f = {"kind": "lesion", "size_mm": 15, "calcified": True}
     a = assess(case([f], risk={"cirrhosis": True}))  # LR-4: CT or MRI within 3 months
     w = next(w for w in a.warnings if w.code == "noncontrast_images_first")
-    assert "Seed003" in w.citations
+    assert "Adams2017" in w.citations and "Seed003" not in w.citations
     noncalc = assess(case([{**f, "calcified": False}], risk={"cirrhosis": True}))
     assert not any(w.code == "noncontrast_images_first" for w in noncalc.warnings)
 
 
 def test_isolated_low_risk_cites_the_rejected_6_month_followup_conflict() -> None:
     rec = assess(case([CALC])).recommendations[0]
-    assert "Seed001" in rec.citations and "Gore2017" in rec.citations
+    assert "Gore2017" in rec.citations and "AAFP-ChoosingWisely" in rec.citations
+    assert not any(k.startswith("Seed") for k in rec.citations)
     assert "not supported" in rec.rationale
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from hepcalc.engine import growth as growth_mod
 from hepcalc.engine import lirads as lirads_mod
+from hepcalc.engine import safety
 from hepcalc.engine import tracks as tracks_mod
 from hepcalc.engine.category import categorize
 from hepcalc.engine.conditions import Context
@@ -88,9 +89,10 @@ def _merge(recs: list[Recommendation]) -> list[Recommendation]:
             if r.track and r.track not in tracks:
                 tracks.append(r.track)
             assumptions = list(dict.fromkeys([*prev.assumptions, *r.assumptions]))
-            merged[key] = prev.model_copy(
-                update={"track": ", ".join(tracks) or None, "assumptions": assumptions}
-            )
+            update: dict = {"track": ", ".join(tracks) or None, "assumptions": assumptions}
+            if safety.more_urgent(r.urgency, prev.urgency) != prev.urgency:
+                update.update(urgency=r.urgency, urgency_reason=r.urgency_reason)
+            merged[key] = prev.model_copy(update=update)
         else:
             merged[key] = r
     out = list(merged.values())
@@ -137,6 +139,10 @@ def assess(case: Case, kb: KnowledgeBase | None = None) -> Assessment:
     stated = apply_report_context(case.patient, exams, kb)
     if stated.changed:
         case = case.model_copy(update={"patient": stated.patient})
+    # safety stage (issue 12): contradictions in the input, the safer reading taken
+    patient, contradictions = safety.reconcile(case.patient, exams, kb)
+    if contradictions:
+        case = case.model_copy(update={"patient": patient})
     profile = assess_risk(case.patient, [e.modality for e in exams])
     if stated.notes:
         risk = profile.risk.model_copy(
@@ -187,7 +193,7 @@ def assess(case: Case, kb: KnowledgeBase | None = None) -> Assessment:
             )
         )
 
-    the_plan: Plan = plan(kb, profile, case.patient, views, lirads_applies)
+    the_plan: Plan = plan(kb, profile, case.patient, views, lirads_applies, contradictions)
     recommendations = _merge(the_plan.recommendations)
     if not recommendations:
         recommendations = [

@@ -4,7 +4,34 @@ Every branch of seed 001 and seed 003 is here, corrected where the knowledge
 base records a conflict (see docs/conflicts.md), plus the ACR Incidental
 Findings rules (Gore 2017) for adults outside the LI-RADS population. Each
 recommendation names its rule in ``rules.yaml``; the rule carries the
-citations, so the reasoning of every output can be audited.
+consequent (actions, study, interval, urgency) and the citations, so the
+reasoning of every output can be audited. This module keeps the precedence.
+
+Precedence, per finding (track); the first step that decides ends the track,
+so one decision is made per finding. Only rules marked ``combines: true`` in
+``rules.yaml`` add a second step beside it (growth, biopsy, urgency rules):
+
+1. resolved findings: nothing.
+2. MRI-only signal void / calcification not confirmed off MRI: non-contrast CT
+   (rule ``mri-calcification-ct``); never MRI again.
+3. significant growth: CT confirmation or characterisation (``growth-*``).
+4. LI-RADS (where it applies and categorised the observation).
+5. stopping rules: treatment response on chemotherapy
+   (``treatment-response-oncology``), stability >= 2 years on CT/MRI
+   (``stable-two-years``).
+6. fetus and children, by age group and disease (``prenatal-*``,
+   ``neonatal-*``, ``pediatric-*``).
+7. adults by category: isolated calcification (with the ultrasound-only size
+   limit ``us-only-large-calcification``), calcified solid lesion, calcified
+   cystic lesion, non-calcified lesion (ACR incidental-findings table),
+   indeterminate.
+8. after the branch: a finding already characterised by contrast MRI (or
+   dynamic CT) has any new characterisation study replaced by
+   multidisciplinary discussion and referral (``already-characterised``).
+
+Then, case-level steps (HCC surveillance, AFP, biopsy cautions) and the urgency
+rules of the safety stage (``urgency-*``: cholangitis, febrile cystic lesion,
+tumour in vein, jaundiced neonate, symptomatic child).
 """
 
 from __future__ import annotations
@@ -12,8 +39,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from hepcalc.engine import safety
+from hepcalc.engine.category import confirmed_off_mri
 from hepcalc.engine.risk import RiskProfile, factor_words
 from hepcalc.knowledge import KnowledgeBase
+from hepcalc.knowledge.rules import in_scope
 from hepcalc.model import (
     Action,
     Associated,
@@ -28,11 +58,20 @@ from hepcalc.model import (
     LiradsResult,
     Modality,
     Patient,
+    Pattern,
     Recommendation,
+    Symptom,
     Warning,
 )
 
 SUBCENTIMETRE_MM = 10.0
+_IMAGING = frozenset(
+    {
+        Action.follow_up_imaging,
+        Action.surveillance_imaging,
+        Action.hcc_surveillance,
+    }
+)
 # contrast MRI with a hepatobiliary agent: the preferred characterisation study (seed 001)
 MRI_HBA: dict = {"modality": "MRI", "contrast": Contrast.hepatobiliary}
 ACR_MID_MM = 15.0
@@ -66,6 +105,23 @@ class _Builder:
         self.profile = profile
         self.patient = patient
         self.plan = Plan()
+        self.scope = safety.scope_context(patient, profile.age_group)
+        self._in_scope: dict[str, bool] = {}
+
+    def cite(self, keys: Sequence[str]) -> list[str]:
+        """The keys whose reference scope fits this patient (never an empty list).
+
+        A guideline outside its population or setting (Gore 2017 for a child or a
+        symptomatic patient; a colorectal series for a breast primary) is dropped.
+        """
+        out = []
+        for k in keys:
+            ok = self._in_scope.get(k)
+            if ok is None:
+                ok = self._in_scope[k] = in_scope(self.kb.reference(k).scope, self.scope)
+            if ok and k not in out:
+                out.append(k)
+        return out or list(dict.fromkeys(keys))
 
     def rec(
         self,
@@ -81,7 +137,11 @@ class _Builder:
         assumptions: Sequence[str] = (),
         also: Sequence[str] = (),
     ) -> None:
-        """Add a recommendation; ``also`` names related rules whose citations it carries."""
+        """Add a recommendation; ``also`` names related rules whose citations it carries.
+
+        Study, interval and urgency default to the rule's data; an argument given
+        here is a branch-specific choice (e.g. the interval of one LI-RADS step).
+        """
         r = self.kb.rule(rule)
         text = rationale
         if r.derived:
@@ -89,6 +149,10 @@ class _Builder:
         citations = list(r.citations)
         for other in also:
             citations.extend(k for k in self.kb.rule(other).citations if k not in citations)
+        if interval is None and r.interval_months and action in _IMAGING:
+            interval = r.interval_months
+        if duration is None and action in _IMAGING:
+            duration = r.duration_months
         self.plan.recommendations.append(
             Recommendation(
                 action=action,
@@ -98,9 +162,11 @@ class _Builder:
                 duration_months=duration,
                 rule=rule,
                 rationale=text,
-                citations=citations,
+                citations=self.cite(citations),
                 track=track,
                 assumptions=list(assumptions),
+                urgency=r.urgency,
+                urgency_reason=r.urgency_reason if r.urgency != "routine" else "",
             )
         )
 
@@ -108,7 +174,7 @@ class _Builder:
         if any(w.code == code for w in self.plan.warnings):
             return
         self.plan.warnings.append(
-            Warning(code=code, text=text, citations=list(self.kb.rule(rule).citations))
+            Warning(code=code, text=text, citations=self.cite(self.kb.rule(rule).citations))
         )
 
     # -- assumptions the recommendation depends on ---------------------------------
@@ -440,6 +506,8 @@ def _isolated_plan(b: _Builder, tv: TrackView) -> None:
             contrast=Contrast.iv,
         )
         return
+    if _us_only_too_large(b, tv):
+        return
     b.rec(
         Action.no_further_workup,
         "isolated-low-risk",
@@ -451,6 +519,32 @@ def _isolated_plan(b: _Builder, tv: TrackView) -> None:
         assumptions=b.low_risk_assumptions(),
         also=("isolated-single-followup-not-applied",),
     )
+
+
+def _us_only_too_large(b: _Builder, tv: TrackView) -> bool:
+    """A large (or large amorphous) calcification seen only on US/XR: non-contrast CT first."""
+    f = tv.finding
+    if f.size_mm is None or any(e.modality in (Modality.CT, Modality.MRI) for e, _ in tv.history):
+        return False
+    rule = b.kb.rule("us-only-large-calcification")
+    limit = rule.threshold_mm or 20.0
+    amorphous_limit = rule.threshold_amorphous_mm or limit
+    amorphous = f.pattern is Pattern.amorphous
+    if f.size_mm < limit and not (amorphous and f.size_mm >= amorphous_limit):
+        return False
+    shape = "amorphous calcification" if amorphous else "calcification"
+    b.rec(
+        Action.noncontrast_ct,
+        "us-only-large-calcification",
+        f"{shape.capitalize()} of {_size(f)} seen only on "
+        f"{tv.exam.modality.value}: too large to call a benign isolated calcification without "
+        "CT. Non-contrast CT shows whether it is calcium, its true size and any soft-tissue "
+        "component; the answer follows the CT.",
+        track=tv.track,
+        modality="CT",
+        contrast=Contrast.none,
+    )
+    return True
 
 
 def _acr_if_plan(b: _Builder, tv: TrackView) -> None:
@@ -623,12 +717,21 @@ def _cystic_plan(b: _Builder, tv: TrackView) -> None:
             "Suspected hydatid (echinococcal) cyst: echinococcus serology.",
             track=t,
         )
+        if ft.daughter_cysts:
+            stage = (
+                "Daughter cysts mean an active cyst (WHO-IWGE CE2 or CE3b), whatever the "
+                "calcification: it needs treatment planning, not watch-and-wait."
+            )
+        else:
+            stage = (
+                "Only a completely calcified (CE5) cyst is inactive and suits watch-and-wait "
+                "with ultrasound; the specialist stages it."
+            )
         b.rec(
             Action.specialist_referral,
             "hydatid-referral",
             "Refer to an infectious-disease or hepatobiliary specialist for WHO-IWGE staging "
-            "and treatment; a completely calcified (CE5) cyst is inactive and suits "
-            "watch-and-wait with ultrasound.",
+            "and treatment. " + stage,
             track=t,
         )
         b.warn(
@@ -679,8 +782,9 @@ def _indeterminate_plan(b: _Builder, tv: TrackView) -> None:
         b.rec(
             Action.noncontrast_ct,
             "mri-calcification-ct",
-            "MRI reports calcification or a signal void: non-contrast CT confirms whether it "
-            "is calcium (a signal void may also be haemosiderin, air or flow).",
+            f"MRI reports calcification or a signal void ({_size(f)}), not confirmed on CT or "
+            "ultrasound: non-contrast CT confirms whether it is calcium (a signal void may also "
+            "be haemosiderin, air or flow). Another MRI would not settle it.",
             track=t,
             modality="CT",
             contrast=Contrast.none,
@@ -691,9 +795,7 @@ def _indeterminate_plan(b: _Builder, tv: TrackView) -> None:
             "MRI is unreliable for calcification (standard MRI sensitivity about 37%); CT is "
             "the reference standard.",
         )
-        if b.profile.high and not b.profile.known_cancer:
-            _isolated_plan(b, tv)
-        return
+        return  # the next step follows the CT: never another MRI to settle calcium
     b.rec(
         Action.characterize_contrast_imaging,
         "associated-lesion-characterize",
@@ -704,45 +806,62 @@ def _indeterminate_plan(b: _Builder, tv: TrackView) -> None:
     )
 
 
-def _pediatric_plan(b: _Builder, tv: TrackView) -> None:
+def _prenatal_plan(b: _Builder, tv: TrackView) -> None:
     t = tv.track
     f = tv.finding
-    if b.profile.prenatal:
+    if f.pattern is Pattern.capsular:
         b.rec(
             Action.specialist_referral,
-            "prenatal-calcification",
-            "Fetal liver calcification: fetal medicine referral for a detailed anatomy scan, "
-            "with karyotype offered (especially if there are other anomalies).",
+            "prenatal-meconium-peritonitis",
+            "Fetal capsular (peritoneal) calcification suggests meconium peritonitis: fetal "
+            "medicine referral, with delivery planned where neonatal surgery is available.",
             track=t,
+        )
+        b.rec(
+            Action.follow_up_imaging,
+            "prenatal-meconium-peritonitis",
+            "Serial detailed ultrasound of the fetal bowel: dilated loops, pseudocyst, ascites "
+            "and polyhydramnios predict the need for neonatal surgery.",
+            track=t,
+            modality="US",
+            contrast=Contrast.none,
         )
         b.rec(
             Action.laboratory_tests,
-            "prenatal-calcification",
-            "Maternal TORCH and parvovirus B19 serology.",
+            "prenatal-meconium-peritonitis",
+            "Offer cystic-fibrosis testing (parental carrier testing); the yield is low when the "
+            "meconium has calcified.",
             track=t,
-        )
-        b.rec(
-            Action.follow_up_imaging,
-            "prenatal-calcification",
-            "Ultrasound of the baby's liver after birth; an isolated calcification with a "
-            "negative work-up usually has a good outcome.",
-            track=t,
-            modality="US",
-            contrast=Contrast.none,
         )
         return
-    if tv.category in (Category.isolated_calcification, Category.indeterminate):
-        b.rec(
-            Action.follow_up_imaging,
-            "pediatric-isolated",
-            f"Isolated calcification ({_size(f)}) in a child: serial ultrasound to document "
-            "stability or regression.",
-            track=t,
-            modality="US",
-            contrast=Contrast.none,
-            interval=(3, 6),
-        )
-        return
+    b.rec(
+        Action.specialist_referral,
+        "prenatal-calcification",
+        "Fetal liver calcification: fetal medicine referral for a detailed anatomy scan, "
+        "with karyotype offered (especially if there are other anomalies).",
+        track=t,
+    )
+    b.rec(
+        Action.laboratory_tests,
+        "prenatal-calcification",
+        "Maternal TORCH and parvovirus B19 serology.",
+        track=t,
+    )
+    b.rec(
+        Action.follow_up_imaging,
+        "prenatal-calcification",
+        "Ultrasound of the baby's liver after birth; an isolated calcification with a "
+        "negative work-up usually has a good outcome.",
+        track=t,
+        modality="US",
+        contrast=Contrast.none,
+    )
+
+
+def _child_mass_plan(b: _Builder, tv: TrackView) -> None:
+    """A calcified liver mass in a child: hepatoblastoma and infantile hemangioma lead."""
+    t = tv.track
+    f = tv.finding
     b.rec(
         Action.characterize_contrast_imaging,
         "pediatric-mass",
@@ -751,12 +870,160 @@ def _pediatric_plan(b: _Builder, tv: TrackView) -> None:
         modality="MRI",
         contrast=Contrast.iv,
     )
-    b.rec(Action.laboratory_tests, "pediatric-mass", "Age-adjusted AFP.", track=t)
+    b.rec(
+        Action.laboratory_tests,
+        "pediatric-mass",
+        "AFP read against age-specific values (very high at birth, falling to adult levels "
+        "over the first year or two): raised for age points to hepatoblastoma.",
+        track=t,
+    )
     b.rec(
         Action.specialist_referral,
         "pediatric-mass",
         "Refer to paediatric hepatology or oncology.",
         track=t,
+    )
+    group = b.profile.age_group
+    hemangioma_like = (
+        f.associated is Associated.hemangioma
+        or f.features.peripheral_nodular_enhancement is True
+        or group in ("neonate", "infant")
+    )
+    limit = b.kb.rule("pediatric-hemangioma-large").threshold_mm or 40.0
+    large = (
+        (f.size_mm is not None and f.size_mm >= limit)
+        or f.count == "multiple"
+        or (isinstance(f.count, int) and f.count > 1)
+    )
+    if hemangioma_like and large:
+        b.rec(
+            Action.laboratory_tests,
+            "pediatric-hemangioma-large",
+            "Possible large or multifocal infantile hepatic hemangioma: thyroid function (TSH, "
+            "free T4) for consumptive hypothyroidism.",
+            track=t,
+        )
+        b.rec(
+            Action.specialist_referral,
+            "pediatric-hemangioma-large",
+            "Echocardiography and cardiology review for high-output cardiac failure, with a "
+            "vascular-anomalies or paediatric hepatology team.",
+            track=t,
+        )
+
+
+def _pediatric_plan(b: _Builder, tv: TrackView) -> None:
+    """Fetus and children by age group and disease (JPGN 2022; fetal series)."""
+    t = tv.track
+    f = tv.finding
+    p = b.profile
+    group = p.age_group
+    if p.prenatal:
+        _prenatal_plan(b, tv)
+        return
+    cystic = tv.category is Category.calcified_cystic_lesion or f.kind is FindingKind.cyst
+    if cystic and _hydatid_suspected(b, f):
+        b.rec(
+            Action.laboratory_tests,
+            "pediatric-hydatid",
+            "Suspected hydatid cyst in a child: echinococcus serology.",
+            track=t,
+        )
+        active = (
+            "Daughter cysts mean an active cyst (CE2/CE3b), not an inactive one. "
+            if f.features.daughter_cysts
+            else ""
+        )
+        b.rec(
+            Action.specialist_referral,
+            "pediatric-hydatid",
+            active + "Refer to a paediatric infectious-disease or hepatobiliary surgical team "
+            "for WHO-IWGE staging by ultrasound and treatment planning.",
+            track=t,
+        )
+        b.warn(
+            "hydatid_no_biopsy",
+            "pediatric-hydatid",
+            "Suspected hydatid cyst: no puncture, aspiration or biopsy outside a specialist "
+            "protocol (risk of spillage and anaphylaxis).",
+        )
+        return
+    jaundiced = Symptom.jaundice in b.patient.symptoms
+    multiple = f.count == "multiple" or (isinstance(f.count, int) and f.count > 1)
+    young = group in ("neonate", "infant")
+    foci = tv.category in (Category.isolated_calcification, Category.indeterminate)
+    if not foci:
+        _child_mass_plan(b, tv)  # a mass decides; jaundice raises its urgency
+        return
+    if young and (jaundiced or multiple):
+        b.rec(
+            Action.laboratory_tests,
+            "neonatal-congenital-infection",
+            "Congenital-infection work-up: CMV PCR of urine or saliva (within the first 3 weeks "
+            "of life to prove congenital infection), TORCH serology"
+            + (", conjugated bilirubin and liver tests" if jaundiced else "")
+            + ".",
+            track=t,
+        )
+        b.rec(
+            Action.specialist_referral,
+            "neonatal-congenital-infection",
+            "Paediatric hepatology or infectious-disease review"
+            + (
+                " now: a jaundiced baby is never followed with ultrasound alone."
+                if jaundiced
+                else "."
+            ),
+            track=t,
+        )
+    if young:
+        b.rec(
+            Action.follow_up_imaging,
+            "neonatal-vascular-catheter",
+            "Doppler ultrasound of the portal and umbilical veins: calcification can follow "
+            "portal or umbilical venous thrombosis, common after an umbilical venous catheter.",
+            track=t,
+            modality="Doppler US",
+            contrast=Contrast.none,
+        )
+    symptomatic = p.symptomatic or p.afp_raised or p.liver_tests_abnormal
+    if symptomatic and not (young and jaundiced):
+        why = ", ".join(s.value.replace("_", " ") for s in b.patient.symptoms) or (
+            "abnormal laboratory results"
+        )
+        b.rec(
+            Action.characterize_contrast_imaging,
+            "pediatric-symptomatic",
+            f"Liver calcification ({_size(f)}) in a child with {why}: contrast-enhanced MRI, "
+            "not serial ultrasound only.",
+            track=t,
+            modality="MRI",
+            contrast=Contrast.iv,
+        )
+        b.rec(
+            Action.laboratory_tests,
+            "pediatric-symptomatic",
+            "Liver tests, inflammatory markers and AFP read against age-specific values.",
+            track=t,
+        )
+        b.rec(
+            Action.specialist_referral,
+            "pediatric-symptomatic",
+            "Paediatric hepatology (or oncology if a mass is found) review.",
+            track=t,
+        )
+        return
+    if young and (jaundiced or multiple):
+        return  # the work-up above decides; ultrasound follows the specialist's plan
+    b.rec(
+        Action.follow_up_imaging,
+        "pediatric-isolated",
+        f"Isolated calcification ({_size(f)}) in a child: serial ultrasound to document "
+        "stability or regression.",
+        track=t,
+        modality="US",
+        contrast=Contrast.none,
+        interval=(3, 6),
     )
 
 
@@ -845,20 +1112,138 @@ def _contrast_ct_cautions(b: _Builder, tracks: Sequence[TrackView]) -> None:
             return
 
 
+def _mri_only_void(tv: TrackView) -> bool:
+    """Calcification or a signal void seen on MRI only: CT must settle it first."""
+    if tv.exam.modality is not Modality.MRI or confirmed_off_mri(tv.history):
+        return False
+    if tv.category is Category.indeterminate:
+        return True
+    return tv.finding.features.signal_void is True and tv.lirads is None
+
+
+def _stable_two_years(b: _Builder, tv: TrackView) -> bool:
+    """Unchanged on CT/MRI over at least the rule's span (2 years)."""
+    g = tv.growth
+    if g is None or g.status not in (
+        GrowthStatus.stable,
+        GrowthStatus.within_variability,
+        GrowthStatus.decreased,
+    ):
+        return False
+    dated = [
+        (e.date, f.size_mm)
+        for e, f in tv.history
+        if e.modality in (Modality.CT, Modality.MRI) and e.date is not None
+    ]
+    if len(dated) < 2:
+        return False
+    days = b.kb.rule("stable-two-years").threshold_days or 730
+    return (dated[-1][0] - dated[0][0]).days >= days
+
+
+def _stopping_plan(b: _Builder, tv: TrackView) -> bool:
+    """Work-up already over: treatment response on chemotherapy, or 2-year stability."""
+    f = tv.finding
+    t = tv.track
+    rf = b.patient.risk_factors
+    if (
+        b.profile.known_cancer
+        and rf.on_chemotherapy is True
+        and f.is_calcified
+        and tv.category is not Category.calcified_cystic_lesion
+    ):
+        b.rec(
+            Action.specialist_referral,
+            "treatment-response-oncology",
+            f"Calcified liver finding ({_size(f)}) in a patient with a known cancer on "
+            "chemotherapy: calcification is common in treated metastases, so this is a "
+            "treatment-response question for the oncology team (compare with the staging "
+            "scans), not a new finding to characterise.",
+            track=t,
+        )
+        return True
+    if _stable_two_years(b, tv):
+        span = [e.date for e, _ in tv.history if e.modality in (Modality.CT, Modality.MRI)]
+        years = (span[-1] - span[0]).days / 365.25  # type: ignore[operator]
+        b.rec(
+            Action.no_further_workup,
+            "stable-two-years",
+            f"Unchanged on CT/MRI over {years:.1f} years ({_size(f)}): the work-up of this "
+            "finding is complete"
+            + (" (also with the known cancer)." if b.profile.known_cancer else ".")
+            + " No further imaging for it.",
+            track=t,
+        )
+        return True
+    return False
+
+
+def _characterised(tv: TrackView) -> bool:
+    """Already characterised: contrast MRI, or CT whose dynamic features were described."""
+    ft = tv.finding.features
+    dynamic_described = any(
+        x is not None for x in (ft.aphe, ft.washout, ft.capsule, ft.peripheral_nodular_enhancement)
+    )
+    for exam, _ in tv.history:
+        if exam.contrast not in (Contrast.iv, Contrast.hepatobiliary):
+            continue
+        if exam.modality is Modality.MRI:
+            return True
+        if exam.modality is Modality.CT and dynamic_described:
+            return True
+    return False
+
+
+def _no_second_characterisation(b: _Builder, tv: TrackView, first: int) -> None:
+    """Replace a new characterisation study of a characterised finding by MDT and referral."""
+    if not _characterised(tv):
+        return
+    recs = b.plan.recommendations
+    mine = [
+        i
+        for i in range(first, len(recs))
+        if recs[i].track == tv.track and recs[i].action is Action.characterize_contrast_imaging
+    ]
+    if not mine:
+        return
+    for i in reversed(mine):
+        del recs[i]
+    f = tv.finding
+    b.rec(
+        Action.multidisciplinary_discussion,
+        "already-characterised",
+        f"Lesion ({_size(f)}) already characterised by contrast-enhanced imaging: "
+        "multidisciplinary discussion of the existing studies rather than another "
+        "characterisation study.",
+        track=tv.track,
+    )
+    b.rec(
+        Action.specialist_referral,
+        "already-characterised",
+        "Specialist referral (hepatobiliary surgery or hepatology) for a tissue diagnosis or "
+        "treatment decision as the discussion decides.",
+        track=tv.track,
+    )
+
+
 def plan_track(b: _Builder, tv: TrackView) -> None:
+    """One decision per finding, in the order written in the module docstring."""
     if tv.resolved:
         return
     _calcified_cautions(b, tv)
-    decided_by_growth = _growth_plan(b, tv)
-    if tv.exam.modality is Modality.MRI and tv.category is Category.indeterminate:
+    if _mri_only_void(tv):
         _indeterminate_plan(b, tv)
         return
-    if decided_by_growth:
+    if _growth_plan(b, tv):
         return
     if _lirads_plan(b, tv):
         return
+    if _stopping_plan(b, tv):
+        return
+    first = len(b.plan.recommendations)
     if b.profile.pediatric:
         _pediatric_plan(b, tv)
+        _no_second_characterisation(b, tv, first)
         return
     cat = tv.category
     if cat is Category.isolated_calcification:
@@ -882,6 +1267,63 @@ def plan_track(b: _Builder, tv: TrackView) -> None:
             _surveillance_after_contrast(b, tv)
     else:
         _indeterminate_plan(b, tv)
+    _no_second_characterisation(b, tv, first)
+
+
+def _apply_urgency(b: _Builder, tracks: Sequence[TrackView]) -> None:
+    """The safety stage's urgency rules, over the steps the pathway chose."""
+    p = b.patient
+    active = [tv for tv in tracks if not tv.resolved]
+    case_rules: list[str] = []
+    track_rules: dict[str, list[str]] = {}
+    if safety.cholangitis_suspected(p, [tv.finding for tv in active]):
+        b.rec(
+            Action.specialist_referral,
+            "urgency-cholangitis",
+            "Biliary dilatation with "
+            + " and ".join(s.value for s in p.symptoms if s in (Symptom.fever, Symptom.jaundice))
+            + ": suspected acute cholangitis. Same-day clinical assessment (blood cultures, "
+            "liver tests, Tokyo criteria) and biliary drainage planned by gastroenterology or "
+            "surgery; the imaging below does not wait for a routine slot.",
+        )
+        case_rules.append("urgency-cholangitis")
+    for tv in active:
+        cystic = tv.category is Category.calcified_cystic_lesion
+        if safety.febrile_cystic(p, tv.finding, cystic):
+            b.rec(
+                Action.specialist_referral,
+                "urgency-febrile-lesion",
+                "Fever with a calcified cystic or thick-walled lesion: abscess or an infected or "
+                "ruptured hydatid cyst until proven otherwise. Same-day assessment (blood "
+                "cultures, inflammatory markers), contrast-enhanced imaging and the "
+                "infectious-disease or hepatobiliary team; no puncture outside their protocol.",
+                track=tv.track,
+            )
+            track_rules.setdefault(tv.track, []).append("urgency-febrile-lesion")
+        ft = tv.finding.features
+        if ft.tumor_in_vein or ft.vascular_invasion:
+            track_rules.setdefault(tv.track, []).append("urgency-tumour-in-vein")
+    group = b.profile.age_group
+    if (
+        group in ("neonate", "infant")
+        and Symptom.jaundice in p.symptoms
+        and any(tv.finding.is_calcified for tv in active)
+    ):
+        case_rules.append("urgency-neonatal-jaundice")
+    if b.profile.pediatric and not b.profile.prenatal and b.profile.symptomatic:
+        case_rules.append("urgency-symptomatic-child")
+    if not case_rules and not track_rules:
+        return
+    recs = b.plan.recommendations
+    for i, r in enumerate(recs):
+        if r.action is Action.no_further_workup:
+            continue
+        rules = list(case_rules)
+        for name in (r.track or "").split(", "):
+            rules.extend(track_rules.get(name, ()))
+        for rule in rules:
+            r = safety.escalate(r, b.kb, rule, allowed=set(b.cite(b.kb.rule(rule).citations)))
+        recs[i] = r
 
 
 def plan(
@@ -890,10 +1332,13 @@ def plan(
     patient: Patient,
     tracks: Sequence[TrackView],
     lirads_applies: bool,
+    contradictions: Sequence[Warning] = (),
 ) -> Plan:
     b = _Builder(kb, profile, patient)
+    b.plan.warnings.extend(contradictions)
     for tv in tracks:
         plan_track(b, tv)
+    _apply_urgency(b, tracks)
 
     active = [tv for tv in tracks if not tv.resolved]
     _contrast_ct_cautions(b, active)

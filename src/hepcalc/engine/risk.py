@@ -17,6 +17,10 @@ AFP_ULN_NG_ML = 10.0
 AMINOTRANSFERASE_ULN_U_L = 40.0
 BILIRUBIN_ULN_MG_DL = 1.2
 AFP_MIN_AGE_YEARS = 1.0  # AFP is physiologically very high in infants
+NEONATE_MAX_YEARS = 28 / 365.25  # first 28 days of life
+CHILD_FROM_YEARS = 1.0
+ADOLESCENT_FROM_YEARS = 12.0
+ADULT_FROM_YEARS = 18.0
 
 LIVER_RISK_FACTORS = (
     "cirrhosis",
@@ -57,6 +61,7 @@ class RiskProfile:
     afp_raised: bool
     liver_tests_abnormal: bool
     lab_notes: tuple[str, ...] = field(default_factory=tuple)
+    age_group: str = "adult"  # fetus / neonate / infant / child / adolescent / adult
 
     @property
     def tier(self) -> RiskTier:
@@ -91,6 +96,26 @@ def _above_limit(
             "(typical adult upper limit; check the laboratory's own range)."
         )
     return None
+
+
+def age_group(patient: Patient, prenatal: bool) -> str:
+    """The age group the paediatric pathways and reference scopes are written for.
+
+    An unknown age is an adult (the pathway says it assumed so); a prenatal exam
+    makes the fetus the subject.
+    """
+    if prenatal:
+        return "fetus"
+    age = patient.age
+    if age is None or age >= ADULT_FROM_YEARS:
+        return "adult"
+    if age < NEONATE_MAX_YEARS:
+        return "neonate"
+    if age < CHILD_FROM_YEARS:
+        return "infant"
+    if age < ADOLESCENT_FROM_YEARS:
+        return "child"
+    return "adolescent"
 
 
 def assess_risk(patient: Patient, modalities: list[Modality]) -> RiskProfile:
@@ -169,4 +194,5 @@ def assess_risk(patient: Patient, modalities: list[Modality]) -> RiskProfile:
         afp_raised=afp_raised,
         liver_tests_abnormal=liver_tests_abnormal,
         lab_notes=tuple(lab_notes),
+        age_group=age_group(patient, prenatal),
     )

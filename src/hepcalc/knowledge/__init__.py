@@ -17,6 +17,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from hepcalc.knowledge.rules import ReferenceScope, Rule, rule_from_data
+
 KB_SEMVER = "1.0.0"
 
 Strength = Literal["guideline", "systematic_review", "study", "review", "case", "weak"]
@@ -38,6 +40,10 @@ class Reference(_KB):
     strength: Strength
     verification: Literal["abstract", "secondary", "full_text"] = "abstract"
     note: str | None = None
+    # Issue 12: a seed page (AI-written Q&A) is quoted in docs, never cited by a rule;
+    # a guideline's scope (population, setting) says for whom it may be cited.
+    seed: bool = False
+    scope: ReferenceScope | None = None
 
     @model_validator(mode="after")
     def _identifiable(self) -> Reference:
@@ -54,14 +60,6 @@ class Reference(_KB):
         if self.pmid:
             parts.append(f"PMID {self.pmid}")
         return ". ".join(parts) + "."
-
-
-class Rule(_KB):
-    id: str
-    text: str
-    citations: list[str] = Field(min_length=1)
-    derived: bool = False  # a heuristic inferred from evidence, not a guideline statement
-    note: str | None = None
 
 
 class Modifier(_KB):
@@ -174,7 +172,15 @@ def build(texts: dict[str, str], article_texts: list[tuple[str, str]]) -> Knowle
     references = {r.key: r for r in refs}
     if len(references) != len(refs):
         raise KnowledgeBaseError("duplicate reference keys")
-    rules = {r["id"]: Rule(**r) for r in yaml.safe_load(texts["rules.yaml"])}
+    rules: dict[str, Rule] = {}
+    for raw in yaml.safe_load(texts["rules.yaml"]) or []:
+        try:
+            rule = rule_from_data(raw)
+        except ValueError as exc:
+            raise KnowledgeBaseError(str(exc)) from None
+        if rule.id in rules:
+            raise KnowledgeBaseError(f"duplicate rule id {rule.id!r}")
+        rules[rule.id] = rule
     etiologies = {e["id"]: Etiology(**e) for e in yaml.safe_load(texts["etiologies.yaml"])}
     conflicts = [Conflict(**c) for c in yaml.safe_load(texts["conflicts.yaml"])]
     articles: dict[str, Article] = {}
@@ -194,6 +200,13 @@ def build(texts: dict[str, str], article_texts: list[tuple[str, str]]) -> Knowle
 
     for r in rules.values():
         check(f"rule {r.id}", r.citations)
+        seeds = [k for k in r.citations if k in references and references[k].seed]
+        if seeds:
+            missing.append(f"rule {r.id} cites a seed page {seeds} (seeds are not evidence)")
+        if r.citations and all(
+            k in references and references[k].strength == "weak" for k in r.citations
+        ):
+            missing.append(f"rule {r.id} cites no reference stronger than 'weak'")
     for e in etiologies.values():
         check(f"etiology {e.id}", e.citations)
     for c in conflicts:
