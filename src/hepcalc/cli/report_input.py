@@ -39,6 +39,14 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _MAX_CONTROL_FRACTION = 0.01
 
 
+_FLAG_OF = {
+    "chronic_hbv": "--hbv",
+    "chronic_hcv": "--hcv",
+    "extrahepatic_malignancy": "--known-cancer",
+    "primary_cancer_site": "--known-cancer",
+}
+
+
 class InputFormat(StrEnum):
     auto = "auto"
     case = "case"
@@ -66,7 +74,10 @@ class ReportOptions:
         ):
             if value is not None:
                 names.append(flag)
-        names.extend(f"--{k.replace('_', '-')}" for k in self.risk_factors)
+        for key in self.risk_factors:
+            flag = _FLAG_OF.get(key, f"--{key.replace('_', '-')}")
+            if flag not in names:
+                names.append(flag)
         return names
 
 
@@ -172,4 +183,40 @@ def load(data: bytes, source: str, forced: InputFormat, options: ReportOptions) 
                 )
             ]
         )
-    return validate_as(Case, parse_document(data, source=source))
+    try:
+        parsed = parse_document(data, source=source)
+    except InputError as e:
+        if _looks_like_prose(data):
+            raise InputError(
+                [
+                    (
+                        source,
+                        "this looks like a report, not a case (JSON/YAML): "
+                        f"{e.message.split(': ', 1)[-1]}. To read it as one exam's report use "
+                        "'--input-format text' (or a .txt file) with --modality",
+                    )
+                ]
+            ) from None
+        raise
+    is_case_like = isinstance(parsed, dict) and bool({"exams", "patient", "id"} & set(parsed))
+    if not is_case_like and _looks_like_prose(data):
+        raise InputError(
+            [
+                (
+                    source,
+                    "this looks like a report, not a case (JSON/YAML): use "
+                    "'--input-format text' (or a .txt file) with --modality",
+                )
+            ]
+        )
+    return validate_as(Case, parsed)
+
+
+def _looks_like_prose(data: bytes) -> bool:
+    """Text with no JSON start and no top-level case key: a report, not a case."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    stripped = text.lstrip("\ufeff \t\r\n")
+    return bool(stripped) and stripped[0] not in "{[" and not _CASE_KEY.search(text)
