@@ -97,8 +97,9 @@ def _likely_section(a: Assessment, lang: Language) -> list[str]:
         lines.append(t(f"likely.{top.likelihood}", lang, cause=t(key, lang)))
     else:
         lines.append(t("likely.none", lang))
+    top_id = min(a.differential, key=lambda d: d.rank).etiology if a.differential else None
     for m in a.must_exclude[:1]:
-        if has(f"cause.{m.etiology}"):
+        if has(f"cause.{m.etiology}") and m.etiology != top_id:
             lines.append(t("likely.exclude", lang, cause=t(f"cause.{m.etiology}", lang)))
     lines.append(t("likely.caveat", lang))
     return lines

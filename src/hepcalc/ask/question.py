@@ -133,6 +133,8 @@ class Reading:
     assumptions: list[Note] = field(default_factory=list)
     problems: list[Note] = field(default_factory=list)
     case: Case | None = None
+    # the question names a scan (ultrasound, CT, MRI...): a size in it is a scan's
+    exams_named: bool = False
 
     @property
     def has_measurements(self) -> bool:
@@ -171,7 +173,8 @@ _FACTOR = {"mm": 1.0, "cm": 10.0, "m": 1000.0}
 _SIZE = re.compile(
     rf"(?<![\d.])(?P<a>{_NUM})(?:\s*(?:x|×|\*|by|乘)\s*(?P<b>{_NUM}))?"
     rf"(?:\s*(?:x|×|\*|by|乘)\s*(?P<c>{_NUM}))?"
-    rf"(?:\s*{_UNIT}(?![A-Za-z]))?"
+    rf"(?:\s*{_UNIT}(?![A-Za-z]))?",
+    re.I,
 )
 # A second unit right after the first ("2.5 cm mm", "2.5cm/mm"): conflicting units.
 _SECOND_UNIT = re.compile(rf"\s*(?:/|or|或)?\s*{_UNIT}(?![A-Za-z])")
@@ -350,6 +353,8 @@ _MARKERS: list[tuple[re.Pattern[str], Role, str]] = [
     (re.compile(rf"\b{_EN_QTY}\s*{_EN_UNIT}\s+(?:later|after(?:wards)?)\b", re.I), "current", "later"),  # noqa: E501
     (re.compile(r"\blast\s+year\b", re.I), "previous", "ago_year"),
     (re.compile(r"\bthis\s+year\b", re.I), "current", "plain"),
+    (re.compile(r"\bthis\s+(?:week|month)\b", re.I), "current", "plain"),
+    (re.compile(r"\blast\s+month\b", re.I), "previous", "ago_month"),
     (re.compile(rf"\b(?:last|previous|prior|earlier|old|older|first|initial|original)\s+(?:\w+\s+)?{_EXAM_WORD}\b", re.I), "previous", "plain"),  # noqa: E501
     (re.compile(r"\b(?:previously|before|earlier|originally|at first|initially|used to be|back then)\b", re.I), "previous", "plain"),  # noqa: E501
     (re.compile(rf"\b(?:this|latest|newest|recent|new|current|second|follow[- ]?up|repeat|today'?s?|most recent)\s+(?:\w+\s+)?{_EXAM_WORD}\b", re.I), "current", "plain"),  # noqa: E501
@@ -363,9 +368,9 @@ _MARKERS: list[tuple[re.Pattern[str], Role, str]] = [
     (re.compile(r"半年後"), "current", "later_half"),
     (re.compile(r"前年"), "previous", "ago_2years"),
     (re.compile(r"去年"), "previous", "ago_year"),
-    (re.compile(r"上一次|上次|前一次|前次|之前|以前|先前|原本|原來|當初|當時|初次|第一次"), "previous", "plain"),  # noqa: E501
+    (re.compile(r"上一次|上次|前一次|前次|之前|以前|先前|原本|原來|當初|當時|初次|第一次|舊的"), "previous", "plain"),  # noqa: E501
     (re.compile(r"(?:從|由)(?=\s*(?:約|大約)?\s*\d)"), "previous", "plain"),
-    (re.compile(r"這一次|這次|此次|本次|這回|今年|今天|現在|目前|最近|近期|追蹤|複檢|回診|第二次|再次|後來|最新"), "current", "plain"),  # noqa: E501
+    (re.compile(r"這一次|這次|此次|本次|這回|今年|今天|現在|目前|最近|近期|追蹤|複檢|回診|第二次|再次|後來|最新|新的"), "current", "plain"),  # noqa: E501
 ]  # fmt: skip
 _ORDINALS = re.compile(
     r"\b(?P<w>first|second|third|fourth|1st|2nd|3rd|4th)\s+(?:\w+\s+)?" + _EXAM_WORD
@@ -423,6 +428,8 @@ def _markers(text: str) -> list[Marker]:
                     mk.gap_days = days
             elif kind == "ago_year":
                 mk.ago_days = 365
+            elif kind == "ago_month":
+                mk.ago_days = 30
             elif kind == "ago_2years":
                 mk.ago_days = 730
             elif kind == "ago_half":
@@ -485,7 +492,7 @@ _FAMILY = re.compile(
 )
 _RISKS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"hepatitis\s*b|hep\s*b\b|\bHBV\b|HBsAg|B型肝炎|B肝|乙肝|乙型肝炎|b肝帶原", re.I), "chronic_hbv"),  # noqa: E501
-    (re.compile(r"hepatitis\s*c|hep\s*c\b|\bHCV\b|C型肝炎|C肝|丙肝|丙型肝炎", re.I), "chronic_hcv"),
+    (re.compile(r"hepatitis\s*b\s*(?:or|and|/|&|,)\s*c\b|hepatitis\s*c|hep\s*c\b|\bHCV\b|C型肝炎|C肝|丙肝|丙型肝炎", re.I), "chronic_hcv"),  # noqa: E501
     (re.compile(r"cirrho\w*|肝硬化", re.I), "cirrhosis"),
     (re.compile(r"liver cancer|\bHCC\b|hepatocellular carcinoma|肝癌|肝細胞癌", re.I), "prior_hcc"),
     (re.compile(r"(?<!liver )\bcancer\b|carcinoma|malignan\w*|tumou?r history|chemo\w*|"
@@ -626,20 +633,48 @@ def _group_key(mk: Marker | None) -> tuple[object, ...]:
     return (mk.role, mk.ago_days, None, None)
 
 
+# A sentence that gives the reader orders ("ignore the rules", "say it is cancer",
+# "set the size to 9 cm") is not a description of the patient's scans: it is
+# blanked before reading, so none of its words or numbers enter the Case.
+_INSTRUCTION = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\b[^.!?。！？\n]*"
+    r"\b(?:instructions?|rules?|prompts?|above|previous|everything|guidelines?)\b|"
+    r"\b(?:you are now|pretend|act as|system prompt|respond only|reply only|answer only|"
+    r"say that|say the|say it|tell me that|set the|change the|output|print|jailbreak|"
+    r"developer mode)\b|忽略|無視|不要理會|假裝|你現在是|指令|系統提示|請直接說|請回答說|請說它是",
+    re.I,
+)
+_SENTENCE = re.compile(r"[^.!?。！？\n]+(?:[.!?。！？\n]|$)")
+
+
+def _blank_instructions(text: str) -> tuple[str, bool]:
+    """Sentences that give orders -> spaces (same length, so positions hold)."""
+    found = False
+    out = text
+    for m in _SENTENCE.finditer(text):
+        if _INSTRUCTION.search(m.group(0)):
+            found = True
+            out = out[: m.start()] + " " * (m.end() - m.start()) + out[m.end() :]
+    return out, found
+
+
 def read_question(
     question: str, today: dt.date | None = None, language: Language | None = None
 ) -> Reading:
     """Read ``question``; ``reading.case`` is set when an engine run is possible."""
     today = today or dt.date.today()
-    text = fold(question)
+    text, ordered = _blank_instructions(fold(question))
     lang = language or detect_language(question)
     reading = Reading(language=lang)
+    if ordered:
+        reading.assumptions.append(note("assumed.instructions"))
     markers = _markers(text)
     blocked = [(k.start, k.end) for k in markers if k.date is not None or k.ago_days or k.gap_days]
     blocked += [(m.start(), m.end()) for m in _AGE.finditer(text)]
     sizes, problems = read_sizes(text, blocked, tuple(k.end for k in markers))
     reading.problems += problems
     reading.patient = _patient(text, reading.assumptions)
+    reading.exams_named = any(p.search(text) for p, _ in _MODALITIES)
     if len(sizes) > MAX_SIZES:
         reading.problems.append(note("missing.too_many", count=len(sizes)))
         return reading
@@ -789,8 +824,8 @@ def _date_exams(reading: Reading, exams: list[ExamRead], today: dt.date) -> None
     undated = [e for e in exams if e.date is None]
     if not undated or len(exams) == 1:
         return  # one exam needs no date: nothing is compared
-    rank = {"previous": 0, "dated": 1, "current": 2}
-    undated.sort(key=lambda e: (e.ordinal or 0, rank[e.role], e.position))
+    rank = {"previous": 0, "dated": 50, "current": 99}
+    undated.sort(key=lambda e: (e.ordinal or rank[e.role], e.position))
     dated = sorted(e.date for e in exams if e.date is not None)
     last = undated[-1]
     gap: int | None = None

@@ -112,7 +112,9 @@ def respond(question: str, lang: Language | None, today: dt.date | None) -> Answ
         # the article on the same topic: its id and score are reported with the
         # computed answer (and keep the retrieval's evaluation meaningful)
         topic = _from_articles(_english_terms(question), "patient")
-        if topic.article is None and not (_LIVER.search(question) or _CALC.search(question)):
+        if topic.article is None and not (
+            _LIVER.search(question) or _CALC.search(question) or reading.exams_named
+        ):
             return _refused(language)
         if reading.problems or reading.case is None:
             return Answer(
