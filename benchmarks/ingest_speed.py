@@ -151,6 +151,99 @@ def one_run(feed: Path, n: int, args: argparse.Namespace, tmp: Path) -> dict[str
     }
 
 
+def _rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children (reader workers), in MB."""
+    total = 0
+    pids = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        pids += [int(c) for c in children]
+    except OSError:
+        pass
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
+
+
+def _stored(url: str) -> int:
+    from sqlalchemy import create_engine, text
+
+    eng = create_engine(url)
+    try:
+        with eng.connect() as c:
+            return int(c.execute(text("select coalesce(max(id), 0) from reports")).scalar_one())
+    except Exception:  # schema not created yet
+        return 0
+    finally:
+        eng.dispose()
+
+
+def backfill(args: argparse.Namespace) -> None:
+    """``--backfill N``: one ingest of N reports into an empty database, memory sampled.
+
+    Prints a line every ``--every`` seconds (reports stored, rate, RSS of the
+    command and its reader processes) and at the end the RSS at start, middle and
+    end of the run: flat memory is the goal.
+    """
+    patients = max(1, args.backfill // args.per_patient)
+    feed = (
+        Path(args.feed)
+        if args.feed
+        else Path(tempfile.gettempdir()) / f"hc-feed-{args.backfill}.jsonl"
+    )
+    if not feed.exists():
+        tmp_feed = feed.with_suffix(".part")
+        n = write_feed(tmp_feed, patients, args.per_patient)
+        tmp_feed.replace(feed)
+    n = patients * args.per_patient
+    with tempfile.TemporaryDirectory() as d:
+        db = Database(args.db, Path(d))
+        try:
+            cmd = [*HEPCALC, "registry", "ingest", str(feed), "--db", db.url, "--quiet"]
+            cmd += ["--workers", str(args.workers)]
+            if args.batch:
+                cmd += ["--batch", str(args.batch)]
+            print(
+                f"backfill {n} reports, db={args.db}, workers={args.workers}, "
+                f"load {os.getloadavg()[0]:.2f}",
+                flush=True,
+            )
+            started = time.perf_counter()
+            proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            samples: list[tuple[float, int, float]] = []
+            while proc.poll() is None:
+                time.sleep(args.every)
+                rss = _rss_mb(proc.pid)
+                done = _stored(db.url)
+                t = time.perf_counter() - started
+                if rss:
+                    samples.append((t, done, rss))
+                    print(
+                        f"  {t:7.0f} s  {done:>9,} stored  {done / t:6.0f}/s  RSS {rss:6.0f} MB  "
+                        f"load {os.getloadavg()[0]:.2f}",
+                        flush=True,
+                    )
+            out, err = proc.communicate()
+            elapsed = time.perf_counter() - started
+            if proc.returncode != 0:
+                sys.exit(f"ingest failed ({proc.returncode}): {err.decode()[-2000:]}")
+            print(out.decode().strip())
+            started_rows = [s for s in samples if s[1] > 0] or samples
+            mid = min(samples, key=lambda s: abs(s[1] - n / 2))
+            print(
+                f"total {elapsed:,.0f} s, {n / elapsed:,.0f} reports/s; RSS MB at start "
+                f"{started_rows[0][2]:.0f}, middle {mid[2]:.0f}, end {samples[-1][2]:.0f}, "
+                f"max {max(s[2] for s in samples):.0f}"
+            )
+        finally:
+            db.drop()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--patients", type=int, default=1000)
@@ -159,7 +252,13 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--batch", type=int, default=0, help="reports per commit (default: ingest's)")
     ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--backfill", type=int, default=0, help="one big ingest of N reports")
+    ap.add_argument("--feed", default="", help="feed file for --backfill (made if missing)")
+    ap.add_argument("--every", type=float, default=30.0, help="--backfill sampling seconds")
     args = ap.parse_args()
+    if args.backfill:
+        backfill(args)
+        return
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         feed = tmp / "feed.jsonl"

@@ -1148,6 +1148,17 @@ class Ingestor:
             if rows.audit:
                 cols = list(rows.audit[0])
                 self._copy(cur, "audit", cols, ([row[c] for c in cols] for row in rows.audit))
+        except DBAPIError:
+            raise
+        except Exception as e:
+            # The driver's own errors (raw cursor): wrapped as SQLAlchemy's, so that the
+            # retry (unique violation: a concurrent writer inserted the patient) and the
+            # error messages treat them like every other statement's.
+            import psycopg
+
+            if isinstance(e, psycopg.Error):
+                raise DBAPIError.instance("COPY", None, e, psycopg.Error) from e
+            raise
         finally:
             cur.close()
 
