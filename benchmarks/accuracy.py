@@ -341,7 +341,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "dev": load_corpus("dev"),
         "heldout": load_corpus("heldout"),
     }
-    for split in ("dev2", "dev3") + (BLIND_SPLITS if args.blind else ()):
+    for split in ("dev2", "dev3", "dev4") + (BLIND_SPLITS if args.blind else ()):
         if (CORPUS_DIR / f"{split}.jsonl").exists():
             corpora[split] = load_corpus(split)
     mts = load_mtsamples()

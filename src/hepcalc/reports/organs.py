@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 _LIVER = (
     r"livers?|hepatic(?![ \t\n]+(?:arter|veins?\b|flexure|hil))|hepato(?!duodenal|renal)[a-z]*"
-    r"|intra-?hepatic|sub-?hepatic|caudate|couinaud"
+    r"|intra-?hepatic|sub-?hepatic|caudate|couinaud|glisson'?s?[ \t\n]+capsule"
     r"|(?:right|left)[ \t\n]+(?:hepatic[ \t\n]+)?lobes?|(?-i:R|L)\.?[ \t]+lobe"
     r"|left[ \t\n]+lateral[ \t\n]+segment|both[ \t\n]+(?:hepatic[ \t\n]+)?lobes|bilobar"
     r"|segments?(?:[ \t]*:)?[ \t\n]+(?:[1-8][ab]?|i{1,3}|iv[ab]?|vi{0,3}|v|one|two|three|four"

@@ -52,6 +52,7 @@ from hepcalc.reports import (
     sizes,
     soft_tissue,
 )
+from hepcalc.reports import targets as targets_module
 from hepcalc.reports.targets import Target, candidate_positions, find_targets
 
 ExclusionReason = Literal["negated", "historical", "hypothetical", "resolved", "other_organ"]
@@ -195,6 +196,7 @@ class _SectionSentences:
         self.spans = sentences.split_sentences(text, lo, hi)
         self._organs: dict[int, list[organs.OrganMention]] = {}
         self._host_before: dict[int, _LastHost | None] = {}
+        self._next_in_liver: dict[int, bool] = {}
 
     def organs_of(self, idx: int) -> list[organs.OrganMention]:
         found = self._organs.get(idx)
@@ -214,6 +216,23 @@ class _SectionSentences:
             if mentions:
                 return organs.subject_organ(mentions)
         return self.sec.organ
+
+    def next_places_in_liver(self, idx: int) -> bool:
+        """True when the next sentence places "it" in the liver ("It is in segment 6.").
+
+        Memoised per sentence, so many clauses of one sentence asking stay linear.
+        """
+        found = self._next_in_liver.get(idx)
+        if found is None:
+            found = False
+            if idx + 1 < len(self.spans):
+                n_start, n_end = self.spans[idx + 1]
+                m = _IT_LIES.match(self.text, n_start, n_end)
+                if m is not None and not targets_module.PREFILTER.search(self.text, n_start, n_end):
+                    here = organs.find_organs(self.text, m.end(), n_end)
+                    found = bool(here) and all(o.organ == "liver" for o in here)
+            self._next_in_liver[idx] = found
+        return found
 
     def host_before(self, idx: int) -> _LastHost | None:
         """The latest lesion described with a size in an earlier sentence of this section."""
@@ -283,6 +302,7 @@ def _read(
                         _prior_from_next_sentence(text, sents, idx, drafts[-1], candidates)
                         _soft_tissue_from_next_sentence(text, sents, idx, drafts[-1], candidates)
                         _place_from_next_sentence(text, sents, idx, drafts[-1], candidates)
+                        _comparison_from_next_sentence(text, sents, idx, drafts[-1], candidates)
                         _another_in_next_sentence(text, sents, idx, drafts, candidates)
     if drafts:
         drafts = _drop_corrected(text, drafts)
@@ -463,6 +483,8 @@ def _read_sentence(
             organ = sents.organ_before(idx)
             if organ is None and liver_report:
                 organ = "liver"
+            if organ is None and sents.next_places_in_liver(idx):
+                organ = "liver"  # "A 6 mm calcification. It lies within the caudate lobe."
         if organ == "liver":
             moved_end = min(c_end, first.end + _NEAR)
             organ = _reattributed(text, first.end, moved_end, clause_organs) or organ
@@ -597,10 +619,24 @@ def _soft_tissue_pass(text: str, start: int, end: int, drafts: list[_Draft]) -> 
     last clause with a target, in the rest of the sentence; the next sentence is
     ``_soft_tissue_from_next_sentence``'s.
     """
-    if not drafts or soft_tissue.soft_tissue_in(text, start, end) is None:
+    if not drafts:
         return
+    cue = soft_tissue.soft_tissue_in(text, start, end)
+    if cue is None:
+        return
+    # "... surrounded by enhancing tissue measuring 2.1 cm overall": the lesion's size
+    whole = [
+        z.mm
+        for z in sizes.find_sizes(text, cue.start(), min(end, cue.end() + _SOFT_SIZE_AFTER))
+        if not z.prior
+    ]
     for d in drafts:
         _make_solid(d)
+        if whole and len(drafts) == 1 and (d.size_mm is None or max(whole) > d.size_mm):
+            d.size_mm = max(whole)
+
+
+_SOFT_SIZE_AFTER = 40
 
 
 def _make_solid(d: _Draft) -> None:
@@ -627,6 +663,33 @@ def _soft_tissue_from_next_sentence(
         text, n_start, n_end
     ):
         _make_solid(d)
+        d.comparison = d.comparison or attributes.read_comparison(text, n_start, n_end)
+
+
+# "Stable." / "Unchanged from prior." / "New since the last exam.": a sentence that is only
+# a comparison says it of the finding just read
+_ONLY_COMPARISON = re.compile(
+    r"[ \t]*(?:stable|unchanged|new|increased|decreased|enlarg(?:ed|ing)|smaller|larger"
+    r"|grown|not[ \t]+changed|no[ \t]+(?:interval[ \t]+)?change)\b[^.;\n]{0,30}$",
+    re.I,
+)
+
+
+def _comparison_from_next_sentence(
+    text: str, sents: _SectionSentences, idx: int, d: _Draft, candidates: list[int]
+) -> None:
+    """ "Liver: calc seg 7, 5 mm. Stable." -> comparison stable."""
+    if idx + 1 >= len(sents.spans) or d.comparison is not None:
+        return
+    n_start, n_end = sents.spans[idx + 1]
+    if n_end - n_start > 40:
+        return
+    k = bisect.bisect_left(candidates, n_start)
+    if k < len(candidates) and candidates[k] < n_end:
+        return
+    end = n_end - 1 if text[n_end - 1] in ".!" else n_end
+    if _ONLY_COMPARISON.match(text, n_start, end):
+        d.comparison = attributes.read_comparison(text, n_start, n_end)
 
 
 # the next sentence is about the finding just read ("It has ...", "There is now ...")

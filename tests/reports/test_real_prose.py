@@ -1,0 +1,287 @@
+"""Issue 13's real-prose classes, each with wordings of its own (not dev4's).
+
+One test (or a small group) per class of failure seen on prose from outside the
+project: soft tissue with a calcification, summary repeats, lists of lobes,
+coordinated organs, the neighbouring sentence, organ words the reader lacked,
+radiograph projection, the capsular pattern and run-together words. The last test
+goes through the CLI face as a subprocess.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from hepcalc.model import Associated, FindingKind, Lobe, Pattern
+from hepcalc.reports import extract_findings, read_report
+from hepcalc.reports.locations import lobe_list
+from hepcalc.reports.soft_tissue import soft_tissue_in
+
+
+def _one(text: str):  # type: ignore[no-untyped-def]
+    found = extract_findings(text)
+    assert len(found) == 1, [f.model_dump(exclude_none=True) for f in found]
+    return found[0]
+
+
+# --- soft tissue with a calcification ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CT LIVER: A 14 mm calcification in segment 3 with a surrounding enhancing soft-tissue"
+        " rim.",
+        "Liver: coarse calcification in the right lobe, 2 cm, with a new soft tissue mass"
+        " around it.",
+        "Liver: 11 mm calcified focus in segment 6. There is now a thick rim of enhancing"
+        " tissue around it.",
+        "Liver: calcification in segment 7 with an enhancing solid component, 3 cm.",
+    ],
+)
+def test_soft_tissue_makes_a_calcified_lesion(text: str) -> None:
+    f = _one(text)
+    assert f.kind is FindingKind.lesion
+    assert f.calcified is True
+    assert f.associated is Associated.solid_mass
+    assert f.features.solid_component is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Liver: 6 mm calcification in segment 2 without a soft-tissue component.",
+        "Liver: 6 mm calcification in segment 2. The adjacent soft tissues are normal.",
+        "Liver: 6 mm calcification in segment 2, no associated soft tissue mass.",
+    ],
+)
+def test_absent_soft_tissue_leaves_a_calcification(text: str) -> None:
+    f = _one(text)
+    assert f.kind is FindingKind.calcification
+    assert f.features.solid_component is not True
+
+
+def test_soft_tissue_cue_negation_is_bounded_to_its_clause() -> None:
+    text = "no mass, but an enhancing soft-tissue rim"
+    assert soft_tissue_in(text, 0, len(text)) is not None
+    text = "without any enhancing soft tissue"
+    assert soft_tissue_in(text, 0, len(text)) is None
+
+
+def test_the_whole_lesion_size_replaces_the_calcification_size() -> None:
+    f = _one(
+        "Liver: the 8 mm calcification in segment 5 is surrounded by enhancing soft tissue"
+        " measuring 26 mm."
+    )
+    assert f.size_mm == 26
+
+
+# --- summary repeats -----------------------------------------------------------------
+
+
+def test_impression_naming_places_merges_into_the_findings() -> None:
+    found = extract_findings(
+        "FINDINGS: Liver: 5 mm calcification in segment 8; 2 mm calcification in segment 4.\n"
+        "IMPRESSION: Benign hepatic calcifications in segments 8 and 4."
+    )
+    assert sorted((f.location.segment, f.size_mm) for f in found) == [(4, 2.0), (8, 5.0)]
+
+
+def test_a_findings_sentence_naming_places_is_not_merged() -> None:
+    """Outside a summary a place list names new findings, even at a known place."""
+    found = extract_findings(
+        "Liver: 5 mm calcification in segment 8. Further calcifications in segments 8 and 2."
+    )
+    assert len(found) == 3
+
+
+# --- lists of lobes ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("phrase", "lobes"),
+    [
+        ("in the right, left and caudate lobes", [Lobe.right, Lobe.left, Lobe.caudate]),
+        ("in the left and right hepatic lobes", [Lobe.left, Lobe.right]),
+        ("in the caudate lobe and in the right lobe", [Lobe.caudate, Lobe.right]),
+        ("throughout both lobes", []),
+        ("in the right lobe", []),
+    ],
+)
+def test_lobe_list(phrase: str, lobes: list[Lobe]) -> None:
+    assert lobe_list(phrase, 0, len(phrase)) == lobes
+
+
+def test_plural_finding_over_a_lobe_list_gives_one_per_lobe() -> None:
+    found = extract_findings("Liver: tiny calcified granulomas in the left and caudate lobes.")
+    assert sorted(f.location.lobe for f in found) == sorted([Lobe.left, Lobe.caudate])
+
+
+# --- coordinated organs --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Calcified granulomas in the lungs and in the liver.",
+        "Calcified granulomas within the spleen and also within the liver.",
+        "Calcified granulomas in the kidneys as well as the liver.",
+    ],
+)
+def test_a_liver_coordinated_with_another_organ_keeps_the_finding(text: str) -> None:
+    assert len(extract_findings(text)) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Calcified lymph nodes and the liver is unremarkable.",
+        "Calcified granuloma in the spleen. The liver is normal.",
+        "Calcified thrombus in the intrahepatic IVC.",
+    ],
+)
+def test_another_organ_is_not_coordinated_with_a_liver_clause(text: str) -> None:
+    assert extract_findings(text) == []
+
+
+# --- the neighbouring sentence -------------------------------------------------------
+
+
+def test_place_in_the_next_sentence() -> None:
+    f = _one("A 3 mm calcified granuloma is present. It lies in segment 2.")
+    assert (f.location.segment, f.location.lobe, f.size_mm) == (2, Lobe.left, 3)
+
+
+def test_size_in_the_next_sentence_written_as_it_is() -> None:
+    f = _one("Liver: a calcification in segment 8. It is approximately 6 mm.")
+    assert f.size_mm == 6
+
+
+def test_comparison_in_a_one_word_next_sentence() -> None:
+    f = _one("Liver: calcification seg 5, 4 mm. Unchanged.")
+    assert f.comparison is not None and f.comparison.value == "stable"
+
+
+def test_next_sentence_in_another_organ_does_not_place_it() -> None:
+    assert extract_findings("A 3 mm calcified granuloma is present. It lies in the spleen.") == []
+
+
+# --- organ words the reader lacked ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The liver is normal. Calcification of the falx.",
+        "The liver is normal. Calcifications in the abdominal vasculature.",
+        "LIVER: normal. Calcification of the pubic symphysis.",
+        "The liver is normal. Calcification of the interosseous membrane.",
+    ],
+)
+def test_a_structure_of_its_own_never_falls_back_to_a_normal_liver(text: str) -> None:
+    reading = read_report(text)
+    assert reading.findings == []
+    assert [e.reason for e in reading.excluded] == ["other_organ"]
+
+
+def test_a_liver_place_after_the_target_still_falls_back() -> None:
+    f = _one("The liver is normal in size. A 4 mm calcification in the dome of segment 8.")
+    assert f.location.segment == 8
+
+
+# --- radiograph projection -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Abdominal radiograph: 8 mm calcification projecting over the liver.",
+        "KUB: calcific density superimposed on the hepatic shadow.",
+        "Plain film: overlying the liver there is a 5 mm calcified granuloma.",
+    ],
+)
+def test_projection_wording_is_hedged(text: str) -> None:
+    f = _one(text)
+    assert f.evidence is not None and f.evidence.hedged is True
+
+
+def test_a_ct_finding_in_the_liver_is_not_hedged() -> None:
+    f = _one("CT: 5 mm calcification in segment 6 of the liver.")
+    assert f.evidence is not None and f.evidence.hedged is False
+
+
+# --- capsular pattern ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Liver: capsule calcification over the right lobe, 7 mm.",
+        "Liver: thin calcification of the hepatic capsule anterior to segment 4.",
+        "Liver: 4 mm calcification along Glisson's capsule.",
+    ],
+)
+def test_capsule_wording_gives_the_capsular_pattern(text: str) -> None:
+    assert _one(text).pattern is Pattern.capsular
+
+
+def test_lirads_capsule_of_a_mass_is_not_a_capsular_calcification() -> None:
+    f = _one("Liver: 3 cm mass in segment 7 with an enhancing capsule and coarse calcification.")
+    assert f.pattern is not Pattern.capsular
+
+
+# --- run-together words --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "size", "segment"),
+    [
+        ("Liver: 7mmcalcification seg 3.", 7, 3),
+        ("Liver: livercalcification 4 mm insegment 5.", 4, 5),
+        ("Liver: punctatecalcification in segment 2, 2 mm.", 2, 2),
+        ("Liver: 6 mm calcified granuloma in segment 8.Kidneys normal.", 6, 8),
+    ],
+)
+def test_run_together_words(text: str, size: float, segment: int) -> None:
+    f = _one(text)
+    assert (f.size_mm, f.location.segment) == (size, segment)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hypercalcaemia noted. Liver normal.",
+        "Decalcified bone. Liver normal.",
+        "Recalcitrant pain.",
+    ],
+)
+def test_glued_letters_that_are_another_word_are_not_targets(text: str) -> None:
+    assert extract_findings(text) == []
+
+
+# --- through the CLI -----------------------------------------------------------------
+
+
+def test_soft_tissue_class_through_the_cli(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    report = tmp_path / "report.txt"
+    report.write_text(
+        "CT ABDOMEN.\nFINDINGS: LIVER: The calcification now measures 18 mm and is surrounded"
+        " by a new thin rim of enhancing soft tissue.\nIMPRESSION: Enlarging calcified lesion.",
+        encoding="utf-8",
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", "from hepcalc.cli import main; main()", "extract", str(report)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    found = json.loads(out.stdout)
+    assert len(found) == 1
+    assert found[0]["kind"] == "lesion"
+    assert found[0]["associated"] == "solid_mass"
+    assert found[0]["features"]["solid_component"] is True
