@@ -65,6 +65,61 @@ def test_a_broken_rule_is_refused_at_load_naming_it(broken: dict, words: str) ->
     assert words in str(err.value)
 
 
+def test_acr_incidental_findings_table_is_data_total_and_ordered() -> None:
+    """Every combination of the facts the table reads meets exactly one deciding row."""
+    import itertools
+
+    from hepcalc.engine.pathway import acr_row
+
+    kb = build(_texts(), _article_texts())
+    rows = [r.id for r in kb.rules.values() if r.when is not None and r.when.table == "acr-if"]
+    assert len(rows) == 10 and rows[0] == "acr-if-oncologic-referral"
+    for inv, size, feat, risk in itertools.product(
+        ("yes", "no"),
+        ("lt10", "10to15", "gt15"),
+        ("benign", "uncharacterised", "suspicious", "flash"),
+        ("low", "high"),
+    ):
+        row = acr_row(kb, {"invasion": inv, "size": size, "features": feat, "risk": risk})
+        if inv == "yes":
+            assert row == "acr-if-oncologic-referral"
+        elif size == "lt10":
+            assert row == f"acr-if-lt1-{risk}"
+        assert kb.rule(row).steps
+
+
+def test_a_table_row_whose_step_is_not_declared_is_refused() -> None:
+    row = {
+        **GOOD,
+        "when": {"table": "acr-if", "size": "lt10"},
+        "steps": [{"action": "biopsy_consideration", "text": "x"}],
+    }
+    with pytest.raises(KnowledgeBaseError) as err:
+        build(_with_rule(row), _article_texts())
+    assert "x-test-rule" in str(err.value)
+    assert "biopsy_consideration" in str(err.value)
+
+
+def test_symptomatic_adult_is_outside_the_incidental_findings_table() -> None:
+    lesion = {"kind": "lesion", "size_mm": 12, "features": {"flash_filling": True}}
+    base = {
+        "age": 50,
+        "risk_factors": {
+            "cirrhosis": False,
+            "chronic_hbv": False,
+            "prior_hcc": False,
+            "extrahepatic_malignancy": False,
+        },
+    }
+    exam = {"modality": "CT", "contrast": "iv", "date": "2024-01-01", "findings": [lesion]}
+    quiet = assess(Case.model_validate({"patient": base, "exams": [exam]}))
+    assert quiet.recommendations[0].rule == "acr-if-flash-low"
+    ill = assess(Case.model_validate({"patient": {**base, "symptoms": ["fever"]}, "exams": [exam]}))
+    assert ill.recommendations[0].action.value == "characterize_contrast_imaging"
+    cited = {k for r in ill.recommendations for k in r.citations}
+    assert "Gore2017" not in cited and "ACR-Assist-IF-Liver" not in cited
+
+
 def test_seed_pages_are_marked_and_never_cited_by_a_rule() -> None:
     kb = build(_texts(), _article_texts())
     seeds = {k for k, r in kb.references.items() if r.seed}

@@ -547,99 +547,79 @@ def _us_only_too_large(b: _Builder, tv: TrackView) -> bool:
     return True
 
 
-def _acr_if_plan(b: _Builder, tv: TrackView) -> None:
-    """ACR Incidental Findings (Gore 2017) for a lesion in an adult outside LI-RADS."""
-    t = tv.track
-    f = tv.finding
+def _acr_facts(b: _Builder, f: Finding) -> dict[str, str]:
+    """The facts the ACR incidental-findings table (rules.yaml, ``when: {table: acr-if}``) reads."""
     ft = f.features
-    high = b.profile.high
-    if ft.vascular_invasion or ft.biliary_dilatation:
-        b.rec(
-            Action.specialist_referral,
-            "acr-if-oncologic-referral",
-            "Vascular invasion or biliary dilatation: direct oncologic referral.",
-            track=t,
-        )
-        return
-    size = f.size_mm
-    mri = dict(track=t, **MRI_HBA)
-    if size is not None and size < SUBCENTIMETRE_MM:
-        if high:
-            b.rec(
-                Action.follow_up_imaging,
-                "acr-if-lt1-high",
-                f"{_size(f)} lesion in a high-risk adult: follow-up MRI in 3-6 months.",
-                interval=(3, 6),
-                **mri,
-            )
-        else:
-            b.rec(
-                Action.no_further_workup,
-                "acr-if-lt1-low",
-                f"{_size(f)} lesion in a low-risk adult: benign, no follow-up.",
-                track=t,
-                assumptions=b.low_risk_assumptions(),
-            )
-        return
-    benign = ft.benign_imaging_features is True or ft.peripheral_nodular_enhancement is True
     suspicious = ft.suspicious_imaging_features is True
     flash = ft.flash_filling is True
+    benign = ft.benign_imaging_features is True or ft.peripheral_nodular_enhancement is True
     if benign and not suspicious:
-        b.rec(
-            Action.no_further_workup,
-            "acr-if-benign",
-            f"{_size(f)} lesion with benign imaging features: no follow-up.",
-            track=t,
-            assumptions=b.low_risk_assumptions(),
-        )
-        return
-    if not (suspicious or flash):
-        b.rec(
-            Action.characterize_contrast_imaging,
-            "acr-if-inadequate",
-            f"{_size(f)} lesion whose features are not characterised: prompt MRI.",
-            **mri,
-        )
-        return
-    if size is not None and size <= ACR_MID_MM:
-        if suspicious or high:
-            rule = "acr-if-suspicious" if suspicious else "acr-if-flash-high"
-            b.rec(
-                Action.characterize_contrast_imaging,
-                rule,
-                f"{_size(f)} {'suspicious' if suspicious else 'flash-filling'} lesion: "
-                "hepatic MRI now.",
-                **mri,
-            )
-        else:
-            b.rec(
-                Action.no_further_workup,
-                "acr-if-flash-low",
-                f"{_size(f)} flash-filling lesion in a low-risk adult: no follow-up.",
-                track=t,
-                assumptions=b.low_risk_assumptions(),
-            )
-        return
-    if high:
-        b.rec(
-            Action.characterize_contrast_imaging,
-            "acr-if-gt15-high",
-            f"{_size(f)} suspicious or flash-filling lesion in a high-risk adult: hepatic MRI "
-            "now, or biopsy.",
-            **mri,
-        )
-        b.rec(
-            Action.biopsy_consideration,
-            "acr-if-gt15-high",
-            "Biopsy is an alternative to MRI here (core biopsy preferred over FNA).",
-            track=t,
-        )
+        features = "benign"
+    elif not (suspicious or flash):
+        features = "uncharacterised"
     else:
+        features = "suspicious" if suspicious else "flash"
+    size = f.size_mm
+    if size is not None and size < SUBCENTIMETRE_MM:
+        band = "lt10"
+    elif size is not None and size <= ACR_MID_MM:
+        band = "10to15"
+    else:
+        band = "gt15"  # unknown size reads as the largest band (the safer reading)
+    return {
+        "invasion": "yes" if (ft.vascular_invasion or ft.biliary_dilatation) else "no",
+        "size": band,
+        "features": features,
+        "risk": "high" if b.profile.high else "low",
+    }
+
+
+def acr_row(kb: KnowledgeBase, facts: dict[str, str]) -> str:
+    """The first ACR table row (rule id, in rules.yaml order) whose conditions all match."""
+    for rule in kb.rules.values():
+        w = rule.when
+        if (
+            w is not None
+            and w.table == "acr-if"
+            and all(getattr(w, key) in ("any", value) for key, value in facts.items())
+        ):
+            return rule.id
+    raise LookupError(f"no ACR incidental-findings row matches {facts}")  # KB defect
+
+
+def _acr_if_plan(b: _Builder, tv: TrackView) -> None:
+    """ACR Incidental Findings (Gore 2017) for a lesion in an asymptomatic adult outside LI-RADS.
+
+    The decision table is data (rules.yaml); this function only computes the facts it reads.
+    A symptomatic patient is outside the table's population: characterise instead.
+    """
+    t = tv.track
+    f = tv.finding
+    facts = _acr_facts(b, f)
+    if b.profile.symptomatic and facts["invasion"] == "no":
         b.rec(
             Action.characterize_contrast_imaging,
-            "acr-if-gt15-low",
-            f"{_size(f)} suspicious or flash-filling lesion: hepatic MRI now.",
-            **mri,
+            "symptoms-labs-workup",
+            f"{_size(f)} lesion in a patient with symptoms: the incidental-findings table "
+            "(asymptomatic adults) does not apply. Characterise with contrast-enhanced MRI or "
+            "multiphase CT.",
+            track=t,
+            modality="MRI or CT",
+            contrast=Contrast.iv,
+        )
+        return
+    rule = b.kb.rule(acr_row(b.kb, facts))
+    for step in rule.steps:
+        study = step.action in (Action.characterize_contrast_imaging, Action.follow_up_imaging)
+        b.rec(
+            step.action,
+            rule.id,
+            step.text.format(size=_size(f)),
+            track=t,
+            modality=rule.modality if study else None,
+            contrast=rule.contrast if study else None,
+            interval=rule.interval_months if study else None,
+            assumptions=b.low_risk_assumptions() if step.action is Action.no_further_workup else (),
         )
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from hepcalc.model import Action, Contrast
 
@@ -50,6 +50,26 @@ class ReferenceScope(_Data):
     setting: str = ""  # in words, shown in docs
 
 
+class TableWhen(_Data):
+    """One row's conditions in a decision table (ACR incidental findings); "any" matches all.
+
+    Rows are read in file order and the first matching row decides.
+    """
+
+    table: Literal["acr-if"]
+    invasion: Literal["yes", "any"] = "any"  # vascular invasion or biliary dilatation
+    size: Literal["lt10", "10to15", "gt15", "any"] = "any"  # mm; unknown size reads as gt15
+    features: Literal["benign", "uncharacterised", "suspicious", "flash", "any"] = "any"
+    risk: Literal["low", "high", "any"] = "any"
+
+
+class RuleStep(_Data):
+    """One recommendation a table row emits: the action and its rationale template."""
+
+    action: Action
+    text: str  # {size} is filled by the pathway
+
+
 class Rule(_Data):
     """One management rule: its statement, its consequent and its evidence."""
 
@@ -72,6 +92,17 @@ class Rule(_Data):
     threshold_mm: float | None = None  # a size limit the rule applies
     threshold_amorphous_mm: float | None = None
     threshold_days: int | None = None  # a duration the rule requires
+    when: TableWhen | None = None  # a decision-table row (see TableWhen)
+    steps: list[RuleStep] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _steps_declared(self) -> Rule:
+        for step in self.steps:
+            if step.action not in self.actions:
+                raise ValueError(f"step action {step.action.value!r} is not in actions")
+        if self.when is not None and not self.steps:
+            raise ValueError("a decision-table row needs steps")
+        return self
 
     @field_validator("modality")
     @classmethod
