@@ -49,8 +49,10 @@ def render(assessment: Assessment, fmt: str, audience: str = "clinician") -> str
     return render_assessment(assessment, fmt, audience)
 
 
-def ask(question: str, audience: str = "clinician") -> dict[str, Any]:
-    """A question -> ``{"answer", "citations", "related", ...}`` from the knowledge base."""
+def ask(question: str, audience: str = "clinician", lang: str | None = None) -> dict[str, Any]:
+    """A question -> ``{"answer", "language", "case", "assessment", "refused", "citations",
+    "related", ...}``: computed by the engine when it carries measurements, else from the
+    knowledge base; ``lang`` None = the question's language."""
     from hepcalc.ask import answer
 
-    return answer(question, audience=audience).model_dump(mode="json")
+    return answer(question, audience=audience, lang=lang).model_dump(mode="json")

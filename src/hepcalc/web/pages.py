@@ -331,17 +331,31 @@ async def ask_form(request: Request) -> HTMLResponse:
     audience = _text(form, "audience", 20)
     if audience not in ("clinician", "patient"):
         audience = "clinician"
+    lang = _text(form, "lang", 20)
+    if lang not in ("en", "zh-Hant"):
+        lang = ""  # detected from the question
     if not question:
         return page(
             "answer.html.j2", status=422, question="", answer=None, error="Type a question first."
         )
-    return await offload(request, _answer_page, question, audience)
+    return await offload(request, _answer_page, question, audience, lang)
 
 
-def _answer_page(question: str, audience: str) -> HTMLResponse:
-    result = backend.ask(question, audience)
+def _answer_page(question: str, audience: str, lang: str = "") -> HTMLResponse:
+    from hepcalc.ask.catalog import t
+
+    result = backend.ask(question, audience, lang or None)
     result["citations"] = [_reference(key) for key in result.get("citations", [])]
-    return page("answer.html.j2", question=question, answer=result, error=None, audience=audience)
+    language = result.get("language", "en")
+    labels = {"sources": t("cited.sources", language), "related": t("cited.related", language)}
+    return page(
+        "answer.html.j2",
+        question=question,
+        answer=result,
+        error=None,
+        audience=audience,
+        labels=labels,
+    )
 
 
 def _reference(key: Any) -> dict[str, Any]:

@@ -66,6 +66,8 @@ class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     question: str = Field(min_length=1, max_length=1000)
     audience: Audience = "clinician"
+    # Additive (issue 15): "en" or "zh-Hant"; null = detected from the question.
+    lang: str | None = Field(default=None, max_length=20)
 
 
 def _wanted(request: Request) -> str:
@@ -205,7 +207,7 @@ async def ask(request: Request) -> JSONResponse:
 
 def _ask(raw: RawBody) -> JSONResponse:
     req = validate_as(AskRequest, parse_raw(raw))
-    return JSONResponse(backend.ask(req.question, req.audience))
+    return JSONResponse(backend.ask(req.question, req.audience, req.lang))
 
 
 @router.get("/healthz", summary="Liveness and versions")
