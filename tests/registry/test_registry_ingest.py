@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from hepcalc.errors import InputError
 from hepcalc.registry import store, worklist
-from hepcalc.registry.ingest import IngestLine, Ingestor, ingest_records
+from hepcalc.registry.ingest import DEFAULT_BATCH, IngestLine, Ingestor, ingest_records
 from hepcalc.registry.models import (
     AssessmentRow,
     AuditRow,
@@ -51,15 +51,20 @@ def line(
     return IngestLine.model_validate(data)
 
 
-@pytest.fixture
-def reg(db_url: str) -> Iterator[store.Registry]:
+@pytest.fixture(params=[1, DEFAULT_BATCH], ids=lambda n: f"batch{n}")
+def reg(db_url: str, request: pytest.FixtureRequest) -> Iterator[store.Registry]:
+    """A registry; every test here runs at batch size 1 and at the default batch."""
     r = store.open_registry(db_url)
+    r.test_batch = request.param  # type: ignore[attr-defined]
     yield r
     r.dispose()
 
 
 def ingest(reg: store.Registry, *lines: IngestLine, actor: str = "test") -> Any:
-    return Ingestor(reg, actor).ingest_lines((f"line {i + 1}", x) for i, x in enumerate(lines))
+    batch = getattr(reg, "test_batch", DEFAULT_BATCH)
+    return Ingestor(reg, actor, batch_size=batch).ingest_lines(
+        (f"line {i + 1}", x) for i, x in enumerate(lines)
+    )
 
 
 def test_second_report_is_assessed_with_the_whole_history(reg: store.Registry) -> None:
@@ -283,3 +288,77 @@ def test_patient_context_change_is_a_new_version_and_audited(reg: store.Registry
         assert trail.new is not None and trail.new["context"]["risk_factors"] == {"cirrhosis": True}
         last = s.scalars(select(AssessmentRow).order_by(AssessmentRow.id.desc())).first()
         assert last is not None and "cirrhosis" in last.result["risk"]["factors"]
+
+
+def _state(reg: store.Registry) -> dict[str, Any]:
+    """The registry's content without ids and clocks: what batching must not change."""
+    with reg.sessions() as s:
+        exams = {e.id: e.report_key for e in s.scalars(select(ExamRow))}
+        assessments = [
+            (a.case_json, {k: v for k, v in a.result.items() if k != "generated_at"})
+            for a in s.scalars(select(AssessmentRow).order_by(AssessmentRow.id))
+        ]
+        recs = [
+            (r.action, r.track, r.status, r.due_date, r.overdue_after, r.superseded_by is None)
+            for r in s.scalars(select(RecommendationRow).order_by(RecommendationRow.id))
+        ]
+        reports = sorted(
+            (exams[r.exam_id], r.version, r.content_hash) for r in s.scalars(select(ReportRow))
+        )
+        trail = sorted(
+            (a.action, a.table_name, a.actor)
+            for a in s.scalars(select(AuditRow).order_by(AuditRow.id))
+        )
+    return {"assessments": assessments, "recs": recs, "reports": reports, "audit": trail}
+
+
+def _mixed_feed() -> list[IngestLine]:
+    """Several patients interleaved, a late older report, a correction of a report
+    right after it (the same id twice in one batch) and a context change."""
+    return [
+        line("a1", "2023-06-10", [14, 9]),
+        line("b1", "2023-02-01", [6], patient_id="p-001"),
+        line("a2", "2023-12-23", [25, 8]),
+        line("a2", "2023-12-23", [26, 8]),  # corrected at once: version 2
+        line("b0", "2022-01-01", [5], patient_id="p-001"),  # older, arrives late
+        line(
+            "b2",
+            "2024-02-01",
+            [7],
+            patient_id="p-001",
+            patient={"age": 50, "sex": "male", "risk_factors": {"cirrhosis": True}},
+        ),
+        line("a3", "2024-06-01", [25, 8]),
+    ]
+
+
+def test_batch_size_changes_nothing_but_speed(reg: store.Registry, tmp_path: Any) -> None:
+    """The same feed at batch size 1 and at the default batch stores the same registry."""
+    ingest(reg, *_mixed_feed())
+    batched = _state(reg)
+    other_batch = 1 if getattr(reg, "test_batch", 1) != 1 else DEFAULT_BATCH
+    other = store.open_registry(f"sqlite:///{tmp_path / 'other.sqlite'}")
+    try:
+        Ingestor(other, "test", batch_size=other_batch).ingest_lines(
+            (f"line {i + 1}", x) for i, x in enumerate(_mixed_feed())
+        )
+        assert _state(other) == batched
+    finally:
+        other.dispose()
+    # each report of a patient was assessed with every report stored before it
+    with reg.sessions() as s:
+        a_cases = [
+            [e["id"] for e in a.case_json["exams"]]
+            for a in s.scalars(select(AssessmentRow).order_by(AssessmentRow.id))
+            if a.case_json["id"] == "p-000"
+        ]
+    assert a_cases == [["a1"], ["a1", "a2"], ["a1", "a2"], ["a1", "a2", "a3"]]
+
+
+def test_rerun_of_a_batch_is_idempotent_and_versions_stay(reg: store.Registry) -> None:
+    first = ingest(reg, *_mixed_feed())
+    assert (first.new, first.updated, first.rejected) == (6, 1, [])
+    counts = reg.table_counts()
+    again = ingest(reg, *_mixed_feed()[4:])  # the tail again: the stored version of a2 stays
+    assert (again.new, again.updated, again.unchanged) == (0, 0, 3)
+    assert reg.table_counts() == counts
