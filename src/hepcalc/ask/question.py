@@ -360,6 +360,7 @@ _MARKERS: list[tuple[re.Pattern[str], Role, str]] = [
     (re.compile(rf"\b(?:this|latest|newest|recent|new|current|second|follow[- ]?up|repeat|today'?s?|most recent)\s+(?:\w+\s+)?{_EXAM_WORD}\b", re.I), "current", "plain"),  # noqa: E501
     (re.compile(r"\b(?:now|today|recently|currently|at present|this time|follow[- ]?up|latest)\b", re.I), "current", "plain"),  # noqa: E501
     (re.compile(r"\bfrom\s+(?=(?:about\s+|around\s+)?\d)", re.I), "previous", "plain"),
+    (re.compile(r"\b(?:and\s+)?then\b(?=\s*(?:it\s+)?(?:was\s+|is\s+)?\d)", re.I), "current", "transition"),  # noqa: E501
     (re.compile(r"\b(?:(?:has\s+|have\s+)?(?:changed|grown|grew|increased|went|gone|become|became|got|enlarged|shrunk|shrank|decreased|reduced|is|are)\s+(?:up\s+|down\s+)?)?to\s+(?=(?:about\s+|around\s+)?\d)", re.I), "current", "transition"),  # noqa: E501
     (re.compile(r"(?:→|->|=>|-->|變成|變為|變到|增加到|增大到|長到|變大到|變小到|縮小到|成為|變|到)(?=\s*(?:約|大約)?\s*\d)"), "current", "transition"),  # noqa: E501
     (re.compile(rf"{_CN_QTY}\s*{_CN_UNIT}\s*(?:前|以前|之前)"), "previous", "ago"),
