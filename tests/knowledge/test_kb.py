@@ -19,8 +19,10 @@ import pytest
 import yaml
 
 from hepcalc.engine.assess import assess
+from hepcalc.engine.conditions import UnknownCondition
+from hepcalc.engine.conditions import check as check_condition
 from hepcalc.knowledge import KnowledgeBase, KnowledgeBaseError, Reference, build, load_kb
-from hepcalc.model import Case, Features, RiskFactors
+from hepcalc.model import Case
 
 # CONTRACT.md section 3: ids every knowledge base must provide.
 CONTRACT_ETIOLOGIES = (
@@ -46,35 +48,8 @@ CONTRACT_ETIOLOGIES = (
     "pneumocystis_infection",
 )
 
-# The condition vocabulary of hepcalc.engine.conditions, as documented in docs/knowledge.md.
-_NO_ARG = {
-    "high_risk_liver",
-    "mucinous_primary",
-    "on_chemotherapy",
-    "prenatal",
-    "pediatric",
-    "adult",
-    "multiple",
-    "single",
-    "afp_raised",
-    "liver_tests_abnormal",
-    "symptomatic",
-    "fever",
-    "growth",
-    "calcified",
-    "noncalcified",
-}
-_FLAGS = {n for n, f in RiskFactors.model_fields.items() if f.annotation == (bool | None)}
-_ENUM_ARG = {
-    "pattern": {"punctate", "coarse", "rim", "central", "amorphous", "popcorn", "capsular"},
-    "kind": {"calcification", "lesion", "cyst"},
-    "associated": {"solid_mass", "simple_cyst", "complex_cyst", "hemangioma"},
-    "sex": {"female", "male"},
-    "feature": {n for n, f in Features.model_fields.items() if f.annotation == (bool | None)},
-    "risk": _FLAGS,
-    "risk_absent": _FLAGS,
-}
-_NUM_ARG = {"age_lt", "age_ge", "size_ge", "size_lt"}
+# The condition vocabulary is the engine's registry (hepcalc.engine.conditions.REGISTRY),
+# imported here, never copied: the knowledge base is checked against it at load.
 
 SEED_KEYS = ("Seed000", "Seed001", "Seed002", "Seed003")
 
@@ -82,7 +57,7 @@ SEED_KEYS = ("Seed000", "Seed001", "Seed002", "Seed003")
 def _data_texts() -> tuple[dict[str, str], list[tuple[str, str]]]:
     """The raw packaged texts, exactly as the loader reads them."""
     data = resources.files("hepcalc.knowledge") / "data"
-    core = {"rules.yaml", "etiologies.yaml", "conflicts.yaml"}
+    core = {"rules.yaml", "etiologies.yaml", "conflicts.yaml", "afp_reference.yaml"}
     texts = {
         p.name: p.read_text(encoding="utf-8")
         for p in data.iterdir()
@@ -156,7 +131,7 @@ def test_kb_version_changes_when_content_changes() -> None:
     texts, articles = _data_texts()
     base = build(texts, articles).version
     ets = yaml.safe_load(texts["etiologies.yaml"])
-    ets[0]["base"] = float(ets[0]["base"]) + 0.1
+    ets[0]["evidence"][0]["lr"] = float(ets[0]["evidence"][0]["lr"]) + 0.1
     changed = build(dict(texts, **{"etiologies.yaml": yaml.safe_dump(ets)}), articles)
     assert changed.version != base
     assert changed.version.split("+")[0] == base.split("+")[0]  # same semver, new hash
@@ -225,7 +200,8 @@ def test_no_unverified_claims_shipped(kb: KnowledgeBase) -> None:
     """Statements hepcalc makes (not reference notes, which may honestly say what is unsure)."""
     claims: list[tuple[str, str]] = []
     for e in kb.etiologies.values():
-        texts = [e.frequency, e.patient_text, *e.contexts, *(m.reason for m in e.modifiers)]
+        reasons = [m.reason for m in (*e.context, *e.evidence, *e.excludes, *e.must_exclude)]
+        texts = [e.frequency, e.patient_text, *e.contexts, *reasons]
         claims += [(e.id, t) for t in texts]
     claims += [(r.id, r.text) for r in kb.rules.values()]
     claims += [(c.id, c.resolution) for c in kb.conflicts]
@@ -247,25 +223,18 @@ def test_every_etiology_has_evidence_beyond_weak_sources_or_says_so(kb: Knowledg
 
 # ------------------------------------------------------- condition vocabulary
 def _valid_condition(cond: str) -> bool:
-    name, sep, arg = cond.partition(":")
-    if not sep:
-        return name in _NO_ARG
-    if name in _ENUM_ARG:
-        return arg in _ENUM_ARG[name]
-    if name in _NUM_ARG:
-        try:
-            float(arg)
-        except ValueError:
-            return False
-        return True
-    return False
+    try:
+        check_condition(cond)
+    except UnknownCondition:
+        return False
+    return True
 
 
 def test_all_conditions_are_in_the_engine_vocabulary(kb: KnowledgeBase) -> None:
     bad = [
         (e.id, c)
         for e in kb.etiologies.values()
-        for c in [*(m.when for m in e.modifiers), *e.requires, *e.excludes]
+        for _field, c in e.conditions()
         if not _valid_condition(c)
     ]
     assert bad == []

@@ -10,6 +10,7 @@ from fhir.resources.R4B.bundle import Bundle
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from hepcalc.knowledge import load_kb
 from hepcalc.model import (
     Action,
     Assessment,
@@ -27,7 +28,6 @@ from hepcalc.model import (
     RiskTier,
 )
 from hepcalc.render import FORMATS, patient_text, render
-from hepcalc.render.words import ETIOLOGY_NAMES
 
 sizes = st.one_of(st.none(), st.floats(min_value=1, max_value=120).map(lambda x: round(x, 1)))
 locations = st.builds(
@@ -94,7 +94,7 @@ def assessments(draw: st.DrawFn) -> Assessment:
     diff = [
         DifferentialItem(etiology=e, rank=r + 1)
         for r, e in enumerate(
-            draw(st.lists(st.sampled_from(sorted(ETIOLOGY_NAMES)), max_size=3, unique=True))
+            draw(st.lists(st.sampled_from(sorted(load_kb().etiologies)), max_size=3, unique=True))
         )
     ]
     return Assessment(

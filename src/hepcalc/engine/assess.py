@@ -14,9 +14,10 @@ from hepcalc.engine import growth as growth_mod
 from hepcalc.engine import lirads as lirads_mod
 from hepcalc.engine import safety
 from hepcalc.engine import tracks as tracks_mod
+from hepcalc.engine.afp import afp_for_age
 from hepcalc.engine.category import categorize
 from hepcalc.engine.conditions import Context
-from hepcalc.engine.differential import rank_etiologies
+from hepcalc.engine.differential import assess_differential
 from hepcalc.engine.pathway import Plan, TrackView, plan
 from hepcalc.engine.report_context import apply_report_context
 from hepcalc.engine.risk import assess_risk
@@ -25,10 +26,11 @@ from hepcalc.model import (
     Action,
     Assessment,
     Case,
-    Category,
+    DifferentialItem,
     Exam,
     FindingResult,
     Growth,
+    MustExclude,
     Recommendation,
     ReferenceOut,
     Summary,
@@ -208,20 +210,28 @@ def assess(case: Case, kb: KnowledgeBase | None = None) -> Assessment:
             )
         ]
 
-    differential = []
-    for tv in views:
-        if tv.resolved:
-            continue
-        if tv.category is Category.noncalcified_lesion:
-            continue
+    # Differential per finding (issue 11): every current finding, calcified or not.
+    differential: list[DifferentialItem] = []
+    must_exclude: list[MustExclude] = []
+    live = [v for v in views if not v.resolved]
+    afp = afp_for_age(case.patient, kb, profile.prenatal)
+    history_text = "\n".join(e.report_text for e in exams if e.report_text)
+    for tv in live:
         ctx = Context(
             finding=tv.finding,
             patient=case.patient,
             profile=profile,
             growth=tv.growth.status if tv.growth else None,
-            n_tracks=len([v for v in views if not v.resolved]),
+            n_tracks=len(live),
+            modality=tv.exam.modality,
+            background_liver=tv.exam.background_liver,
+            earlier_kinds=tuple(f.kind for _, f in tv.history[:-1]),
+            afp=afp,
+            history_text=history_text,
         )
-        differential.extend(rank_etiologies(ctx, kb, tv.track))
+        items, must = assess_differential(ctx, kb, tv.track)
+        differential.extend(items)
+        must_exclude.extend(must)
 
     warnings = [*stated.warnings, *the_plan.warnings]
     keys: list[str] = []
@@ -231,6 +241,8 @@ def assess(case: Case, kb: KnowledgeBase | None = None) -> Assessment:
         keys.extend(w.citations)
     for d in differential:
         keys.extend(d.citations)
+    for m in must_exclude:
+        keys.extend(m.citations)
     for g in growth_out:
         keys.extend(g.citations)
     for lr in lirads_list or []:
@@ -243,6 +255,7 @@ def assess(case: Case, kb: KnowledgeBase | None = None) -> Assessment:
         growth=growth_out,
         lirads=lirads_list,
         differential=differential,
+        must_exclude=must_exclude,
         recommendations=recommendations,
         warnings=warnings,
         summary=Summary(),

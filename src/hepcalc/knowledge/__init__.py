@@ -17,6 +17,14 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from hepcalc.knowledge.etiologies import (
+    AfpLimit,
+    Etiology,
+    EtiologyDataError,
+    engine_condition_check,
+    parse_afp_table,
+    parse_etiologies,
+)
 from hepcalc.knowledge.rules import ReferenceScope, Rule, rule_from_data
 
 KB_SEMVER = "1.0.0"
@@ -62,28 +70,8 @@ class Reference(_KB):
         return ". ".join(parts) + "."
 
 
-class Modifier(_KB):
-    """One context or feature that moves an etiology up or down the differential."""
-
-    when: str  # a condition id understood by hepcalc.engine.conditions
-    weight: float
-    reason: str
-
-
-class Etiology(_KB):
-    id: str
-    name: str
-    plain_name: str
-    group: Literal["infectious", "benign_tumor", "malignant", "cystic", "vascular", "other"]
-    patterns: list[str]
-    frequency: str  # how common as a cause of liver calcification, in words
-    base: float  # prior weight before context (higher = more common)
-    contexts: list[str] = Field(default_factory=list)
-    modifiers: list[Modifier] = Field(default_factory=list)
-    requires: list[str] = Field(default_factory=list)  # conditions that must all hold
-    excludes: list[str] = Field(default_factory=list)  # any of these removes it
-    citations: list[str] = Field(min_length=1)
-    patient_text: str = ""
+# Etiologies (the differential's evidence model) and the AFP table live in their
+# own module: hepcalc.knowledge.etiologies (issue 11).
 
 
 class Conflict(_KB):
@@ -122,6 +110,8 @@ class KnowledgeBase(_KB):
     etiologies: dict[str, Etiology]
     conflicts: list[Conflict]
     articles: dict[str, Article]
+    # Age-adjusted AFP upper limits (issue 11), rows ordered by age in days.
+    afp_limits: list[AfpLimit] = Field(default_factory=list)
 
     def rule(self, rule_id: str) -> Rule:
         return self.rules[rule_id]
@@ -134,7 +124,13 @@ class KnowledgeBaseError(RuntimeError):
     """The packaged knowledge base is inconsistent (a build defect, not user input)."""
 
 
-_FILES = ("references.yaml", "rules.yaml", "etiologies.yaml", "conflicts.yaml")
+_FILES = (
+    "references.yaml",
+    "rules.yaml",
+    "etiologies.yaml",
+    "conflicts.yaml",
+    "afp_reference.yaml",
+)
 
 
 def _read(name: str) -> str:
@@ -181,7 +177,15 @@ def build(texts: dict[str, str], article_texts: list[tuple[str, str]]) -> Knowle
         if rule.id in rules:
             raise KnowledgeBaseError(f"duplicate rule id {rule.id!r}")
         rules[rule.id] = rule
-    etiologies = {e["id"]: Etiology(**e) for e in yaml.safe_load(texts["etiologies.yaml"])}
+    try:
+        etiologies = parse_etiologies(
+            texts["etiologies.yaml"], set(references), engine_condition_check()
+        )
+        afp_limits = parse_afp_table(
+            texts.get("afp_reference.yaml") or _read("afp_reference.yaml"), set(references)
+        )
+    except EtiologyDataError as exc:
+        raise KnowledgeBaseError(str(exc)) from None
     conflicts = [Conflict(**c) for c in yaml.safe_load(texts["conflicts.yaml"])]
     articles: dict[str, Article] = {}
     for _name, text in article_texts:
@@ -226,6 +230,7 @@ def build(texts: dict[str, str], article_texts: list[tuple[str, str]]) -> Knowle
         references=references,
         rules=rules,
         etiologies=etiologies,
+        afp_limits=afp_limits,
         conflicts=conflicts,
         articles=articles,
     )

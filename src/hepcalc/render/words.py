@@ -10,6 +10,7 @@ that the patient words stay at a grade-8 reading level (tests measure it).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from hepcalc.model import (
     Action,
@@ -76,46 +77,42 @@ def plain_duration(months: float | None) -> str:
 # Clinician register
 # ---------------------------------------------------------------------------
 
-ETIOLOGY_NAMES: dict[str, str] = {
-    "calcified_granuloma": "calcified granuloma",
-    "hydatid_cyst": "hydatid (echinococcal) cyst",
-    "healed_abscess": "healed abscess",
-    "hemangioma": "hemangioma",
-    "metastasis_calcified": "calcified metastasis",
-    "hepatocellular_carcinoma": "hepatocellular carcinoma",
-    "fibrolamellar_hcc": "fibrolamellar carcinoma",
-    "cholangiocarcinoma": "intrahepatic cholangiocarcinoma",
-    "focal_nodular_hyperplasia": "focal nodular hyperplasia",
-    "hepatic_adenoma": "hepatocellular adenoma",
-    "mucinous_cystic_neoplasm": "mucinous cystic neoplasm",
-    "cyst_prior_hemorrhage": "cyst with prior hemorrhage",
-    "old_hematoma": "old hematoma",
-    "hepatoblastoma": "hepatoblastoma",
-    "infantile_hemangioma": "infantile hepatic hemangioma",
-    "congenital_infection": "congenital infection (TORCH / parvovirus B19)",
-    "mesenchymal_hamartoma": "mesenchymal hamartoma",
-    "intrahepatic_stone": "intrahepatic duct stone",
-    "vascular_calcification": "vascular (portal venous) calcification",
-    "pneumocystis_infection": "extrapulmonary Pneumocystis infection",
-}
+if TYPE_CHECKING:
+    from hepcalc.knowledge.etiologies import Etiology
 
-# Malignant or possibly malignant causes: the patient text does not name them as
-# "most likely"; it says honestly that more tests are needed to find out.
-SERIOUS_ETIOLOGIES: frozenset[str] = frozenset(
-    {
-        "metastasis_calcified",
-        "hepatocellular_carcinoma",
-        "fibrolamellar_hcc",
-        "cholangiocarcinoma",
-        "hepatoblastoma",
-        "mucinous_cystic_neoplasm",
-    }
-)
+# Etiology names, patient wording and "serious" flags live in the knowledge base only
+# (etiologies.yaml: name, plain_wording, serious); render reads them from there.
+
+
+def _etiology(etiology: str) -> Etiology | None:
+    from hepcalc.knowledge import load_kb
+
+    return load_kb().etiologies.get(etiology)
+
+
+def is_serious(etiology: str | None) -> bool:
+    """Malignant or possibly malignant (KB ``serious``): never "most likely" to a patient."""
+    if etiology is None:
+        return False
+    et = _etiology(etiology)
+    return et is not None and (et.serious or et.group == "malignant")
+
+
+def __getattr__(name: str) -> frozenset[str]:
+    """``SERIOUS_ETIOLOGIES``, derived from the knowledge base (not a copy of it)."""
+    if name == "SERIOUS_ETIOLOGIES":
+        from hepcalc.knowledge import load_kb
+
+        return frozenset(e.id for e in load_kb().etiologies.values() if is_serious(e.id))
+    raise AttributeError(name)
 
 
 def etiology_name(etiology: str, given: str = "") -> str:
-    """The clinician's name for an etiology id (engine-supplied name wins)."""
-    return given or ETIOLOGY_NAMES.get(etiology, etiology.replace("_", " "))
+    """The clinician's name for an etiology id (engine-supplied name, else the KB's)."""
+    if given:
+        return given
+    et = _etiology(etiology)
+    return et.name if et is not None else etiology.replace("_", " ")
 
 
 def article(phrase: str) -> str:
@@ -189,37 +186,6 @@ def clinician_action(rec: Recommendation) -> str:
 # Patient register
 # ---------------------------------------------------------------------------
 
-PLAIN_ETIOLOGY: dict[str, str] = {
-    "calcified_granuloma": (
-        "an old, healed spot from an infection in the past. Doctors call this a granuloma. "
-        "It is like a tiny scar"
-    ),
-    "hydatid_cyst": (
-        "an old cyst from a tapeworm infection caught long ago, often from dogs or farm "
-        "animals. When its wall has turned to calcium, it is most often no longer active"
-    ),
-    "healed_abscess": "an old, healed pocket of infection. It has left a small scar",
-    "hemangioma": (
-        "a hemangioma. This is a small tangle of blood vessels. It is not cancer and "
-        "most often needs no treatment"
-    ),
-    "focal_nodular_hyperplasia": "a lump of normal liver cells. It is not cancer",
-    "hepatic_adenoma": "a lump of liver cells called an adenoma. It is not cancer",
-    "cyst_prior_hemorrhage": "a small sac of fluid (a cyst) that once had a tiny bleed inside it",
-    "old_hematoma": "an old, healed bruise in the liver",
-    "infantile_hemangioma": (
-        "a tangle of small blood vessels that some babies have. It often shrinks over time"
-    ),
-    "congenital_infection": (
-        "a sign of an infection passed from mother to baby. Most babies with a single spot "
-        "like this are healthy, and tests can check for infection"
-    ),
-    "mesenchymal_hamartoma": "a rare lump in young children that is not cancer",
-    "intrahepatic_stone": "a small stone in one of the tubes that carry bile inside the liver",
-    "vascular_calcification": "calcium in the wall of a blood vessel in the liver",
-    "pneumocystis_infection": "an old infection that can happen when the body's defenses are weak",
-}
-
 PLAIN_UNSURE = (
     "Doctors cannot yet say what this spot is. More tests will help find out. "
     "Many spots like this turn out to be harmless, and some need treatment"
@@ -229,18 +195,16 @@ PLAIN_UNSURE = (
 def plain_cause(etiology: str | None) -> str:
     """What the spot most likely is, in plain words (hedged for serious causes).
 
-    Our own wording first; for an etiology the engine knows but this module does
-    not, the knowledge base's patient text; serious causes are never named as
-    "most likely" (more tests will find out).
+    The knowledge base's ``plain_wording`` ("It is most likely ..."), else its
+    patient text; serious causes are never named as "most likely" (more tests
+    will find out).
     """
-    if etiology is None or etiology in SERIOUS_ETIOLOGIES:
+    known = _etiology(etiology) if etiology is not None else None
+    if known is None or is_serious(etiology):
         return PLAIN_UNSURE + "."
-    if etiology in PLAIN_ETIOLOGY:
-        return "It is most likely " + PLAIN_ETIOLOGY[etiology] + "."
-    from hepcalc.knowledge import load_kb
-
-    known = load_kb().etiologies.get(etiology)
-    if known is None or known.group == "malignant" or not known.patient_text.strip():
+    if known.plain_wording:
+        return "It is most likely " + known.plain_wording.strip() + "."
+    if not known.patient_text.strip():
         return PLAIN_UNSURE + "."
     return known.patient_text.strip()
 
