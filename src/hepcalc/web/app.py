@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -50,6 +51,13 @@ Invalid input: 422 `{"detail": [{"field", "problem"}]}`. Body above the limit
 
 # Allocations between young collections (CPython's default is 700; see tune_gc).
 GC_GEN0_THRESHOLD = 10_000
+
+# How long a thread may hold the GIL while another waits (CPython's default: 5 ms).
+# Why shorter: the worker pool's threads run pure Python; the event loop waits for
+# the GIL behind them on every wake-up, so /healthz took p99 400 ms with four big
+# reports in work. At 1 ms (and big bodies kept to one thread) it was p99 28 ms
+# (benchmarks/service_hostile.py, docs/service.md).
+GIL_SWITCH_INTERVAL_S = 0.001
 
 # A tiny made-up case used only to warm caches (KB, report reader, templates) at start-up,
 # so the first real request of each worker is not the slow one.
@@ -109,8 +117,10 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         warm_up(logger)
         tune_gc()
+        sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
         yield
         app.state.work.shutdown()
+        app.state.heavy_work.shutdown()
         app.state.registry_work.shutdown()
 
     app = FastAPI(
@@ -127,6 +137,9 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     )
     app.state.work = WorkPool(
         "hepcalc-work", settings.work_threads, settings.work_queue, settings.request_budget_s
+    )
+    app.state.heavy_work = WorkPool(
+        "hepcalc-heavy", 1, settings.work_queue, settings.request_budget_s
     )
     # the registry's own pool: a long ingest must not take the clinical requests' threads
     app.state.registry_work = WorkPool("hepcalc-registry", 2, 16, settings.registry_budget_s)

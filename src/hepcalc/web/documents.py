@@ -67,9 +67,25 @@ async def read_document(request: Request) -> Any:
     return parse_raw(await read_raw(request))
 
 
+# Bodies above this size go to the one-thread lane for big documents (work_pool.py).
+HEAVY_BODY_BYTES = 64_000
+
+
 async def offload(request: Request, fn: Callable[..., T], *args: Any) -> T:
-    """Run ``fn(*args)`` in the app's worker pool (bounded, time-limited: work_pool.py)."""
-    pool: WorkPool = request.app.state.work
+    """Run ``fn(*args)`` in a worker pool (bounded, time-limited: work_pool.py).
+
+    Big bodies (long reports, large Bundles) take the heavy lane, one thread:
+    pure-Python work holds the GIL, so every extra busy thread is one more
+    contender the event loop waits behind; with big requests kept to one
+    thread, health checks and small requests keep their turn (measured in
+    benchmarks/service_hostile.py, docs/service.md).
+    """
+    state = request.app.state
+    size = request.headers.get("content-length", "")
+    heavy = (size.isdigit() and int(size) > HEAVY_BODY_BYTES) or any(
+        isinstance(a, RawBody) and len(a.data) > HEAVY_BODY_BYTES for a in args
+    )
+    pool: WorkPool = state.heavy_work if heavy else state.work
     return await pool.run(fn, *args)
 
 
