@@ -227,3 +227,71 @@ def test_kill_9_mid_batch_loses_nothing_and_rerun_has_no_duplicates(
     third = run("registry", "ingest", str(src), "--db", db_url, "--format", "json")
     assert json.loads(third.stdout)["unchanged"] == total
     assert counts(db_url) == final
+
+
+def test_parallel_readers_store_what_one_process_stores(db_url: str, tmp_path: Path) -> None:
+    """--workers 2 (reader processes feeding one writer) gives the same registry."""
+    rows = [report(i, patients=7) for i in range(60)]
+    src = write_jsonl(tmp_path / "in.jsonl", rows)
+    par = run("registry", "ingest", str(src), "--db", db_url, "--workers", "2", "--batch", "16")
+    assert par.returncode == 0, par.stderr
+    one_db = f"sqlite:///{tmp_path / 'one.sqlite'}"
+    one = run("registry", "ingest", str(src), "--db", one_db, "--batch", "1")
+    assert one.returncode == 0, one.stderr
+    as_of = "2030-01-01"
+    lists = [
+        json.loads(
+            run("registry", "worklist", "--db", url, "--as-of", as_of, "--format", "json").stdout
+        )["items"]
+        for url in (db_url, one_db)
+    ]
+    strip = [[{k: v for k, v in item.items() if k != "id"} for item in items] for items in lists]
+    assert strip[0] == strip[1] and strip[0]
+    assert counts(db_url) == counts(one_db)
+    again = run(
+        "registry", "ingest", str(src), "--db", db_url, "--workers", "2", "--format", "json"
+    )
+    assert json.loads(again.stdout)["unchanged"] == 60
+
+
+@pytest.mark.parametrize(
+    ("option", "value"), [("--batch", "0"), ("--batch", "5001"), ("--workers", "0")]
+)
+def test_bad_batch_or_workers_is_exit_2(
+    sqlite_url: str, tmp_path: Path, option: str, value: str
+) -> None:
+    src = write_jsonl(tmp_path / "in.jsonl", [report(0)])
+    res = run("registry", "ingest", str(src), "--db", sqlite_url, option, value)
+    assert res.returncode == 2, res.stderr
+    assert option.lstrip("-") in res.stderr and "Traceback" not in res.stderr
+
+
+def test_progress_bar_on_a_terminal_quiet_otherwise(sqlite_url: str, tmp_path: Path) -> None:
+    import pty
+
+    src = write_jsonl(tmp_path / "in.jsonl", [report(i) for i in range(120)])
+    piped = run("registry", "ingest", str(src), "--db", sqlite_url, "--batch", "10")
+    assert piped.returncode == 0 and piped.stderr == ""  # not a terminal: no progress
+    other = f"sqlite:///{tmp_path / 'tty.sqlite'}"
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [*HEPCALC, "registry", "ingest", str(src), "--db", other, "--batch", "10"],
+        stdout=subprocess.PIPE,
+        stderr=slave,
+        env={**os.environ, "COLUMNS": "120", "TERM": "xterm"},
+    )
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the terminal closed when the process exited
+            break
+        if not chunk:
+            break
+        seen += chunk
+    proc.wait(timeout=300)
+    os.close(master)
+    assert proc.returncode == 0
+    screen = seen.decode("utf-8", "replace")
+    assert "ingesting" in screen and "/120" in screen and "/s" in screen
