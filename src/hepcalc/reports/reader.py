@@ -24,7 +24,6 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -40,13 +39,13 @@ from hepcalc.model import (
     FindingKind,
     Location,
     Modality,
-    Pattern,
 )
 from hepcalc.reports import (
     attributes,
     context,
     locations,
     organs,
+    resolver,
     sections,
     sentences,
     sizes,
@@ -60,22 +59,20 @@ BackgroundLiver = Literal["normal", "steatosis", "cirrhosis"]
 
 # A report never holds more distinct findings than an Exam accepts (model: 200); reading
 # stops collecting past these bounds so pathological input stays linear in time and memory.
-MAX_FINDINGS = 200
+MAX_FINDINGS = resolver.MAX_FINDINGS
 _MAX_DRAFTS = 2_000
 _MAX_EXCLUDED = 500
 # Evidence is the sentence; a run-on "sentence" (no punctuation for pages) is cut to a
 # window around the target so one finding never carries the whole report.
 _MAX_EVIDENCE_CHARS = 600
 # How far outside its clause a target looks for a location, organ or complex-cyst cue.
-_NEAR = 300
+_NEAR = resolver.NEAR
 _ORGAN_LOOKBACK = 4
 _SENTENCE_WINDOW = 600
 
 _NOT_CURRENT_SECTIONS = frozenset({"history", "indication", "comparison"})
-_SUMMARY_SECTIONS = frozenset({"impression"})
-_ANOTHER = re.compile(r"\b(?:another|second|third|additional|separate|other|also|further)\b", re.I)
-_LIST_SEPARATORS = frozenset({"", "and", "&", "+", ",", ", and", ",and"})
-_RANGE_SEPARATORS = frozenset({"-", "to", "\u2013"})
+_SUMMARY_SECTIONS = resolver.SUMMARY_SECTIONS
+_ANOTHER = resolver.ANOTHER
 
 
 class ExcludedMention(BaseModel):
@@ -113,25 +110,10 @@ class ReportReading(BaseModel):
     sections: list[SectionInfo] = Field(default_factory=list)
 
 
-@dataclass(slots=True)
-class _Draft:
-    """A finding under construction (plain fields; validated once at the end)."""
-
-    kind: FindingKind
-    associated: Associated | None
-    count: int | str
-    pattern: Pattern | None
-    location: Location
-    size_mm: float | None
-    prior_size_mm: float | None
-    comparison: Comparison | None
-    features: dict[str, bool]
-    evidence: Evidence
-    section_category: str
-    sentence_key: int
-    mergeable: bool
-    count_after: bool = False  # the count was written after the noun ("granulomas: three")
-    redescribes: bool = False  # "...; this is a calcified granuloma": the same finding again
+_Draft = resolver.Draft
+_LastHost = resolver.LastHost
+_sentence_host = resolver.sentence_host
+_compare = resolver.compare
 
 
 def _check(text: object) -> str:
@@ -163,18 +145,6 @@ def _section_label(sec: sections.Section) -> str | None:
     if sec.organ:
         return f"{sec.category}:{sec.organ}" if sec.category != "body" else sec.organ
     return sec.category if sec.category != "body" else None
-
-
-@dataclass(slots=True)
-class _LastHost:
-    """The latest lesion described with a size in this section ("a 3.1 cm hemangioma")."""
-
-    kind: FindingKind
-    associated: Associated | None
-    size_mm: float | None
-    location: Location
-    prior_size_mm: float | None = None
-    comparison: Comparison | None = None
 
 
 class _SectionSentences:
@@ -322,23 +292,6 @@ def _read(
     return reading
 
 
-_HOST_PRIORITY = {"heman": 0, "cyst": 1, "solid": 2, "lesion": 3}
-_ANAPHORA = re.compile(
-    r"\b(?:within|in|inside|of)[ \t\n]+(?:it|this|the[ \t\n]+(?:lesion|mass|h(?:a)?emangioma"
-    r"|cyst|nodule|observation|tumou?r))\b|\bits[ \t\n]+(?:wall|rim|periphery|center|centre)\b",
-    re.I,
-)
-# "Adjacent to it there is a 2 mm calcification": beside the lesion, not in it.
-_ADJACENT_TO_IT = re.compile(
-    r"\b(?:adjacent|next|close|near|beside|alongside|lateral|medial|anterior|posterior|superior"
-    r"|inferior|separate|distinct|apart)(?:[ \t\n]+from)?"
-    r"(?:[ \t\n]+to)?[ \t\n]+(?:it|this|the[ \t\n]+(?:lesion|mass|cyst|nodule))\b",
-    re.I,
-)
-# A calcification with these patterns and no place of its own is part of the lesion just
-# described in the sentence ("... lesion with a thin peripheral rim of calcification").
-_PART_PATTERNS = frozenset({Pattern.rim, Pattern.central, Pattern.capsular})
-_WITH_START = re.compile(r"(?:with|containing|which[ \t\n]+(?:contains|has))\b", re.I)
 # A clause that names a further member of the group just described: "one in ...",
 # "the other ...", "a second one measuring 3 mm", "another 4 mm in segment 7".
 _CONTINUATION = re.compile(
@@ -349,16 +302,6 @@ _CONTINUATION = re.compile(
 )
 
 
-# A later clause that names what the finding before it is ("; this is a calcified
-# granuloma", "; findings compatible with calcification")
-_REDESCRIBES = re.compile(
-    r"\W*(?:and[ \t\n]+)?(?:this|these|it|they|which|findings?|appearances?|the[ \t\n]+(?:focus"
-    r"|foci|finding|findings|abnormality|appearance))\b[^.;]{0,40}?\b(?:is|are|represents?"
-    r"|reflects?|compatible|consistent|keeping|likely|probably|c/w|suggest[a-z]*)\b",
-    re.I,
-)
-_EACH = re.compile(r"[ \t]*(?:each|apiece)\b", re.I)
-_EACH_BEFORE = re.compile(r"\beach[ \t]+(?:measuring[ \t]+)?$", re.I)
 _ONE_OF_GROUP = re.compile(r"\b(?:one|the[ \t\n]+first)\b", re.I)
 _LIST_ITEM_CHARS = 48
 
@@ -378,32 +321,6 @@ def _is_place_and_size_item(
     return bool(locations.place_mentions(text, c_start, c_end)) and not (
         attributes.HOST_WORDS.search(text, c_start, c_end)
     )
-
-
-def _sentence_host(text: str, s_start: int, s_end: int) -> _LastHost | None:
-    """The most specific lesion a sentence describes with a size, for later "within it"."""
-    best: tuple[int, re.Match[str]] | None = None
-    for m in attributes.HOST_WORDS.finditer(text, s_start, s_end):
-        rank = _HOST_PRIORITY[m.lastgroup or "lesion"]
-        if best is None or rank < best[0]:
-            best = (rank, m)
-    if best is None:
-        return None
-    found = sizes.find_sizes(text, s_start, s_end)
-    current = [z for z in found if not z.prior]
-    if not current:
-        return None
-    prior = next((z.mm for z in found if z.prior), None)
-    group = best[1].lastgroup
-    kind, assoc = {
-        "heman": (FindingKind.lesion, Associated.hemangioma),
-        "cyst": (FindingKind.cyst, None),
-        "solid": (FindingKind.lesion, Associated.solid_mass),
-        "lesion": (FindingKind.lesion, None),
-    }[group or "lesion"]
-    loc = locations.find_location(text, s_start, s_end, best[1].start())
-    comparison = attributes.read_comparison(text, s_start, s_end)
-    return _LastHost(kind, assoc, current[0].mm, loc, prior, comparison)
 
 
 def _read_sentence(
@@ -701,7 +618,6 @@ _REFERS_BACK = re.compile(
 
 
 _HEMANGIOMA = re.compile(r"h(?:a)?emangioma", re.I)
-_LOBE_WORD = re.compile(r"\blobe\b", re.I)
 # "The liver calcification is actually within the right kidney", "extrahepatic", "outside
 # the liver": the report moves the finding out of the liver after naming it
 _MOVED = re.compile(
@@ -838,13 +754,6 @@ def _prior_from_span(text: str, c_start: int, c_end: int, d: _Draft) -> None:
         d.comparison = _compare(d.size_mm, d.prior_size_mm)
 
 
-def _compare(current: float, prior: float) -> Comparison:
-    """Comparison from the two sizes (equal = stable)."""
-    if current > prior:
-        return Comparison.increased
-    return Comparison.decreased if current < prior else Comparison.stable
-
-
 def _size_from_span(text: str, n_start: int, n_end: int, d: _Draft) -> None:
     """Fill a sizeless draft from "It measures 5 mm (previously 4 mm)" at ``n_start``."""
     found = sizes.find_sizes(text, n_start, n_end)
@@ -947,308 +856,21 @@ def _drafts_for_clause(
     sents: _SectionSentences,
     idx: int,
 ) -> list[_Draft]:
-    first = in_clause[0]
-    target_kind = first.kind
-    if target_kind == "calc" and first.term.lower().endswith(("ed", "ific")):
-        target_kind = "calc_adjective"  # "calcified lesion": the lesion is the finding
-    near_lo, near_hi = max(s_start, c_start - _NEAR), min(s_end, c_end + _NEAR)
-    if sec.organ == "liver":  # "Daughter cysts present." may be its own sentence
-        ctx_span = (max(sec.start, c_start - _NEAR), min(sec.end, c_end + _NEAR))
-    else:
-        ctx_span = (near_lo, near_hi)
-    host = attributes.read_host(
-        text, c_start, c_end, first.start, target_kind, ctx_span[0], ctx_span[1]
+    """The draft findings of one clause: a ``resolver.Mention`` through its passes."""
+    mention = resolver.Mention(
+        text=text,
+        sec=sec,
+        c_start=c_start,
+        c_end=c_end,
+        s_start=s_start,
+        s_end=s_end,
+        targets=in_clause,
+        features=features,
+        evidence=evidence,
+        sentence_key=sentence_key,
+        host_before=lambda: sents.host_before(idx),
     )
-    size_start = c_start
-    if (
-        host.kind is FindingKind.calcification
-        and host.associated is None
-        and (_WITH_START.match(text, c_start, c_end))
-    ):
-        # "Haemangioma in segment 7, 3.1 cm, with a central calcification": the clause
-        # describes the lesion of the clause before it
-        before = attributes.read_host(
-            text, s_start, c_end, first.start, target_kind, ctx_span[0], ctx_span[1]
-        )
-        if before.kind is not FindingKind.calcification:
-            host, size_start = before, s_start
-    all_sizes = sizes.find_sizes(text, size_start, c_end)
-    current = [z for z in all_sizes if not z.prior]
-    priors = [z for z in all_sizes if z.prior]
-    if len(current) == 2 and (
-        " ".join(text[current[0].end : current[1].start].split()).lower() in _RANGE_SEPARATORS
-    ):
-        current = [max(current, key=lambda z: z.mm)]  # "2 mm-3 mm": one range, its upper end
-    loc = locations.find_location(text, c_start, c_end, first.start)
-    if loc == Location():
-        loc = locations.find_location(text, near_lo, near_hi, first.start)
-    anaphora = _ANAPHORA.search(text, c_start, c_end) is not None
-    adjacent = _ADJACENT_TO_IT.search(text, c_start, c_end) is not None
-    inherited_size: float | None = None
-    inherited: _LastHost | None = None
-    pattern = attributes.read_pattern(text, first.start, first.end, c_start, c_end)
-    # the lesion an earlier clause of this sentence described with a size ("2.3 cm lesion
-    # seg 7; tiny peripheral calcification within it", "3.5 cm lesion ... and a central
-    # calcification, compatible with hemangioma")
-    same_sentence = (
-        _sentence_host(text, max(s_start, c_start - _NEAR), c_start) if c_start > s_start else None
-    )
-    part_of_lesion = (
-        same_sentence is not None
-        and not current
-        and not adjacent
-        and (
-            anaphora
-            or (
-                # no place of its own (or the lesion's): the same lesion, described further
-                loc in (Location(), same_sentence.location)
-                and first.kind != "granuloma"
-                and (
-                    (host.kind is not FindingKind.calcification and host.word_start is not None)
-                    or (host.kind is FindingKind.calcification and pattern in _PART_PATTERNS)
-                )
-            )
-        )
-    )
-    if part_of_lesion:
-        last_host = same_sentence
-    elif anaphora or adjacent or first.kind == "phlebolith":
-        last_host = sents.host_before(idx)
-    else:
-        last_host = None
-    if adjacent and last_host is not None:
-        # "Adjacent to it there is a 2 mm calcification": its own finding, in that place
-        if loc == Location():
-            loc = last_host.location
-    elif (
-        last_host is not None
-        and (anaphora or part_of_lesion or first.kind == "phlebolith")
-        and (
-            part_of_lesion
-            or host.kind is FindingKind.calcification
-            or host.associated is last_host.associated
-            or host.associated is None
-            or last_host.associated is None
-        )
-    ):
-        # "Small echogenic focus within it represents a phlebolith": the finding is the
-        # lesion of the previous sentence (or clause), with its size and place
-        if host.kind is FindingKind.calcification:
-            host = attributes.Host(last_host.kind, last_host.associated)
-        elif host.associated is None and last_host.associated is not None:
-            host = attributes.Host(last_host.kind, last_host.associated, host.word_start)
-        inherited_size = last_host.size_mm
-        inherited = last_host
-        if loc == Location() or (loc.segment is None and last_host.location.segment is not None):
-            loc = last_host.location
-        current = []  # the sizes in this clause (if any) are of the calcification inside
-    if host.kind is FindingKind.calcification or host.word_start is None:
-        plural = (
-            any(t.plural for t in in_clause) if host.kind is FindingKind.calcification else False
-        )
-        after = next(
-            (n for t in in_clause if (n := attributes.count_after(text, t.end)) is not None),
-            None,
-        )
-        count_is_after = after is not None
-        count = after or attributes.read_count(text, c_start, first.start, plural)
-    else:
-        count_is_after = False
-        # the finding is the lesion: count the lesions ("calcified metastases" = several)
-        count = attributes.read_count(text, c_start, min(first.start, host.word_start), host.plural)
-    comparison = attributes.read_comparison(text, c_start, c_end)
-    prior_mm = priors[0].mm if priors else None
-    if host.kind is not FindingKind.calcification and pattern not in (None, *_PART_PATTERNS):
-        pattern = attributes.read_pattern(
-            text, first.start, first.end, c_start, c_end, prefer_place=True
-        )
-    if inherited is not None:
-        prior_mm = inherited.prior_size_mm if prior_mm is None else prior_mm
-        comparison = comparison or inherited.comparison
-    mergeable = _ANOTHER.search(text, c_start, c_end) is None
-
-    size_groups: list[float | None]
-    if (
-        len(current) > 1
-        and all(_is_list_gap(text[a.end : b.start]) for a, b in itertools.pairwise(current))
-        and not any(z.largest for z in current)
-    ):
-        # "measuring 1.4 cm and 0.9 cm": one finding per size
-        size_groups = [z.mm for z in current[:MAX_FINDINGS]]
-    elif current:
-        size_groups = [_pick_size(current, first, host.kind, host.word_start)]
-    else:
-        size_groups = [inherited_size]
-    paired = _sizes_with_places(text, c_start, c_end, current)
-    if paired is not None and len(size_groups) == 1:
-        # "calc 3 mm seg 6, 4 mm seg 7": distinct sizes in distinct places
-        size_groups = [z.mm for z, _ in paired]
-
-    if len(size_groups) > 1:
-        per_count: int | str = 1
-    else:
-        per_count = count
-        if current and current[0].superlative and per_count == 1:
-            per_count = "multiple"
-    if comparison is None and size_groups[0] is not None and prior_mm is not None:
-        cur = size_groups[0]
-        comparison = (
-            Comparison.increased
-            if cur > prior_mm
-            else Comparison.decreased
-            if cur < prior_mm
-            else Comparison.stable
-        )
-    if paired is not None and len(size_groups) == len(paired):
-        return [
-            _Draft(
-                kind=host.kind,
-                associated=host.associated,
-                count=1,
-                pattern=pattern,
-                location=where,
-                size_mm=z.mm,
-                prior_size_mm=None,
-                comparison=comparison,
-                features=features,
-                evidence=evidence,
-                section_category=sec.category,
-                sentence_key=sentence_key,
-                mergeable=False,
-            )
-            for z, where in paired
-        ]
-    segs = locations.segment_list(text, c_start, c_end)
-    each = len(current) == 1 and (
-        _EACH.match(text, current[0].end, c_end) is not None
-        or _EACH_BEFORE.search(text, max(c_start, current[0].start - 16), current[0].start)
-        is not None
-    )
-    if (
-        (size_groups == [None] or (each and len(size_groups) == 1))
-        and len(set(segs)) > 1
-        and per_count != 1
-        and (per_count == "multiple" or per_count == len(segs))
-    ):
-        # "calcified granulomas in segments 2 and 6": distinct places, distinct findings
-        # ("... S3 & S5, 2 mm each": each with that size)
-        size_groups = size_groups * len(segs)
-        per_count = 1
-    elif (
-        not segs
-        and (size_groups == [None] or (each and len(size_groups) == 1))
-        and per_count != 1
-        and len(lobes := locations.lobe_list(text, c_start, c_end)) > 1
-    ):
-        # "punctate calcifications in the right, left and caudate lobes": one per lobe
-        return [
-            _Draft(
-                kind=host.kind,
-                associated=host.associated,
-                count=1,
-                pattern=pattern,
-                location=Location(lobe=lobe),
-                size_mm=size_groups[0],
-                prior_size_mm=None,
-                comparison=comparison,
-                features=features,
-                evidence=evidence,
-                section_category=sec.category,
-                sentence_key=sentence_key,
-                mergeable=sec.category in _SUMMARY_SECTIONS,
-            )
-            for lobe in lobes
-        ]
-    elif len(size_groups) == 1:
-        joined = locations.joined_segments(text, c_start, c_end)
-        if per_count == 1 and joined and loc.segment in joined:
-            # one lesion "spanning segments 7 and 8 (of the right lobe)": its lobe, no segment
-            lobes = {locations.location_for_segment(g).lobe for g in joined}
-            stated = locations.find_location(text, c_start, c_end, first.start)
-            lobe = loc.lobe if len(lobes) == 1 else None
-            if stated.lobe is not None and _LOBE_WORD.search(text, c_start, c_end):
-                lobe = stated.lobe
-            loc = Location(lobe=lobe)
-        segs = []
-    out: list[_Draft] = []
-    for i, size in enumerate(size_groups):
-        where = loc
-        if len(segs) == len(size_groups):
-            # "in segments 6 and 7 measuring 2 mm and 3 mm respectively"
-            where = locations.location_for_segment(segs[i])
-        out.append(
-            _Draft(
-                kind=host.kind,
-                associated=host.associated,
-                count=per_count,
-                pattern=pattern,
-                location=where,
-                size_mm=size,
-                prior_size_mm=prior_mm if len(size_groups) == 1 else None,
-                comparison=comparison,
-                features=features,
-                evidence=evidence,
-                section_category=sec.category,
-                sentence_key=sentence_key,
-                mergeable=mergeable
-                and (len(size_groups) == 1 or _restates_places(sec, size_groups)),
-                count_after=count_is_after,
-                redescribes=c_start > s_start
-                and _REDESCRIBES.match(text, c_start, first.start) is not None,
-            )
-        )
-    return out
-
-
-def _restates_places(sec: sections.Section, size_groups: list[float | None]) -> bool:
-    """A summary naming places without sizes restates findings, it does not add them.
-
-    "IMPRESSION: Two benign-appearing hepatic calcifications (segments 7 and 2)" after
-    a 4 mm one in segment 7 and a 3 mm one in segment 2: each place merges into the
-    finding already read there (2 findings, not 4). In FINDINGS such a list is new.
-    """
-    return sec.category in _SUMMARY_SECTIONS and all(z is None for z in size_groups)
-
-
-def _sizes_with_places(
-    text: str, c_start: int, c_end: int, current: list[sizes.Size]
-) -> list[tuple[sizes.Size, Location]] | None:
-    """Pair each size with its own segment/lobe when a clause lists both one-to-one."""
-    if len(current) < 2 or any(z.largest for z in current):
-        return None
-    if attributes.HOST_WORDS.search(text, c_start, c_end):
-        return None  # a lesion's size is among them ("... adjacent to a 2 cm cyst")
-    places = locations.place_mentions(text, c_start, c_end)
-    if len(places) != len(current) or len({repr(p) for _, p in places}) != len(places):
-        return None
-    # as many sizes as places, each list in reading order: "3 mm seg 6, 4 mm seg 7" and
-    # "segment 6 (5 mm) and segment 7 (3 mm)" both pair the n-th size with the n-th place
-    return [(z, place) for z, (_, place) in zip(current, places, strict=True)]
-
-
-def _is_list_gap(gap: str) -> bool:
-    """True for the glue of a size list: "", ",", "and", ", and" (with any spacing)."""
-    return len(gap) < 40 and " ".join(gap.split()).strip(" ;").lower() in _LIST_SEPARATORS
-
-
-def _pick_size(
-    current: list[sizes.Size], first: Target, kind: FindingKind, host_at: int | None = None
-) -> float:
-    """One size for the finding: the one nearest its noun (the lesion's for a lesion, the
-    calcification's for a calcification)."""
-    if len(current) == 1:
-        return current[0].mm
-    anchor_start, anchor_end = first.start, first.end
-    if kind is not FindingKind.calcification:
-        if host_at is None:
-            return current[0].mm
-        anchor_start = anchor_end = host_at
-
-    def dist(z: sizes.Size) -> int:
-        # a size right before its noun ("2.5 cm mass") binds tighter than one after it
-        return anchor_start - z.end if z.end <= anchor_start else (z.start - anchor_end) + 5
-
-    return min(current, key=dist).mm
+    return resolver.resolve(mention)
 
 
 def _compatible(a: _Draft, b: _Draft) -> bool:

@@ -1,0 +1,590 @@
+"""From one clause's targets to draft findings: named, ordered passes over one ``Mention``.
+
+Why this shape: the resolver used to be one 240-line function with twelve arguments,
+where every new phrasing meant threading another local variable through all of it.
+Here, as in medSpaCy's pipeline (without its runtime), one object -- the
+``Mention``: a clause with its first target and what has been read about it so
+far -- is carried through small passes, each reading one thing and writing it onto
+the mention. ``PASSES`` is the order; ``resolve`` runs them and builds the drafts.
+A new rule is a new pass (or a change to one), testable on its own.
+
+Order matters and is part of the design:
+
+1. ``host_pass``: the lesion the calcification sits in (cyst, hemangioma, mass),
+   also from the clause before ("Haemangioma ..., with a central calcification").
+2. ``size_pass``: current and prior sizes in the clause; a "2 mm-3 mm" range is one.
+3. ``place_pass``: segment/lobe (clause, else nearby text), pattern, "within it",
+   "adjacent to it".
+4. ``lesion_link_pass``: a calcification that is part of a lesion described earlier
+   (same sentence or section) becomes that lesion, with its size and place.
+5. ``count_pass``: how many ("two", "x3", plural, the lesions' count for a lesion).
+6. ``change_pass``: comparison and prior size, pattern of a calcification in a lesion,
+   whether it may merge with an earlier mention.
+7. ``size_group_pass``: one finding per size in a size list, or sizes paired with places.
+8. ``split_pass``: one finding per segment or per lobe of a list, or one lesion over
+   joined segments.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from hepcalc.model import (
+    Associated,
+    Comparison,
+    Evidence,
+    FindingKind,
+    Location,
+    Pattern,
+)
+from hepcalc.reports import attributes, locations, sections, sizes
+from hepcalc.reports.targets import Target
+
+MAX_FINDINGS = 200
+NEAR = 300  # characters around a clause that still speak about its target
+SUMMARY_SECTIONS = frozenset({"impression"})
+ANOTHER = re.compile(r"\b(?:another|second|third|additional|separate|other|also|further)\b", re.I)
+LIST_SEPARATORS = frozenset({"", "and", "&", "+", ",", ", and", ",and"})
+RANGE_SEPARATORS = frozenset({"-", "to", "\u2013"})
+HOST_PRIORITY = {"heman": 0, "cyst": 1, "solid": 2, "lesion": 3}
+ANAPHORA = re.compile(
+    r"\b(?:within|in|inside|of)[ \t\n]+(?:it|this|the[ \t\n]+(?:lesion|mass|h(?:a)?emangioma"
+    r"|cyst|nodule|observation|tumou?r))\b|\bits[ \t\n]+(?:wall|rim|periphery|center|centre)\b",
+    re.I,
+)
+# "Adjacent to it there is a 2 mm calcification": beside the lesion, not in it.
+ADJACENT_TO_IT = re.compile(
+    r"\b(?:adjacent|next|close|near|beside|alongside|lateral|medial|anterior|posterior|superior"
+    r"|inferior|separate|distinct|apart)(?:[ \t\n]+from)?"
+    r"(?:[ \t\n]+to)?[ \t\n]+(?:it|this|the[ \t\n]+(?:lesion|mass|cyst|nodule))\b",
+    re.I,
+)
+# A calcification with these patterns and no place of its own is part of the lesion just
+# described in the sentence ("... lesion with a thin peripheral rim of calcification").
+PART_PATTERNS = frozenset({Pattern.rim, Pattern.central, Pattern.capsular})
+WITH_START = re.compile(r"(?:with|containing|which[ \t\n]+(?:contains|has))\b", re.I)
+# A later clause that names what the finding before it is ("; this is a calcified
+# granuloma", "; findings compatible with calcification")
+REDESCRIBES = re.compile(
+    r"\W*(?:and[ \t\n]+)?(?:this|these|it|they|which|findings?|appearances?|the[ \t\n]+(?:focus"
+    r"|foci|finding|findings|abnormality|appearance))\b[^.;]{0,40}?\b(?:is|are|represents?"
+    r"|reflects?|compatible|consistent|keeping|likely|probably|c/w|suggest[a-z]*)\b",
+    re.I,
+)
+EACH = re.compile(r"[ \t]*(?:each|apiece)\b", re.I)
+EACH_BEFORE = re.compile(r"\beach[ \t]+(?:measuring[ \t]+)?$", re.I)
+LOBE_WORD = re.compile(r"\blobe\b", re.I)
+
+
+@dataclass(slots=True)
+class Draft:
+    """A finding under construction (plain fields; validated once at the end)."""
+
+    kind: FindingKind
+    associated: Associated | None
+    count: int | str
+    pattern: Pattern | None
+    location: Location
+    size_mm: float | None
+    prior_size_mm: float | None
+    comparison: Comparison | None
+    features: dict[str, bool]
+    evidence: Evidence
+    section_category: str
+    sentence_key: int
+    mergeable: bool
+    count_after: bool = False  # the count was written after the noun ("granulomas: three")
+    redescribes: bool = False  # "...; this is a calcified granuloma": the same finding again
+
+
+@dataclass(slots=True)
+class LastHost:
+    """The latest lesion described with a size in this section ("a 3.1 cm hemangioma")."""
+
+    kind: FindingKind
+    associated: Associated | None
+    size_mm: float | None
+    location: Location
+    prior_size_mm: float | None = None
+    comparison: Comparison | None = None
+
+
+def sentence_host(text: str, s_start: int, s_end: int) -> LastHost | None:
+    """The most specific lesion a sentence describes with a size, for later "within it"."""
+    best: tuple[int, re.Match[str]] | None = None
+    for m in attributes.HOST_WORDS.finditer(text, s_start, s_end):
+        rank = HOST_PRIORITY[m.lastgroup or "lesion"]
+        if best is None or rank < best[0]:
+            best = (rank, m)
+    if best is None:
+        return None
+    found = sizes.find_sizes(text, s_start, s_end)
+    current = [z for z in found if not z.prior]
+    if not current:
+        return None
+    prior = next((z.mm for z in found if z.prior), None)
+    group = best[1].lastgroup
+    kind, assoc = {
+        "heman": (FindingKind.lesion, Associated.hemangioma),
+        "cyst": (FindingKind.cyst, None),
+        "solid": (FindingKind.lesion, Associated.solid_mass),
+        "lesion": (FindingKind.lesion, None),
+    }[group or "lesion"]
+    loc = locations.find_location(text, s_start, s_end, best[1].start())
+    comparison = attributes.read_comparison(text, s_start, s_end)
+    return LastHost(kind, assoc, current[0].mm, loc, prior, comparison)
+
+
+@dataclass(slots=True)
+class Mention:
+    """One clause with its targets, carried through the passes.
+
+    The first block is given by the reader; the rest is filled in by the passes in
+    order (each pass's docstring says what it writes). ``drafts`` set by a pass ends
+    the run early with those findings.
+    """
+
+    text: str
+    sec: sections.Section
+    c_start: int
+    c_end: int
+    s_start: int
+    s_end: int
+    targets: list[Target]
+    features: dict[str, bool]
+    evidence: Evidence
+    sentence_key: int
+    host_before: Callable[[], LastHost | None]  # the section's latest sized lesion
+    # written by the passes
+    target_kind: str = ""
+    near: tuple[int, int] = (0, 0)
+    host: attributes.Host = field(
+        default_factory=lambda: attributes.Host(FindingKind.calcification, None)
+    )
+    size_start: int = 0
+    current: list[sizes.Size] = field(default_factory=list)
+    priors: list[sizes.Size] = field(default_factory=list)
+    loc: Location = field(default_factory=Location)
+    anaphora: bool = False
+    adjacent: bool = False
+    pattern: Pattern | None = None
+    inherited: LastHost | None = None
+    inherited_size: float | None = None
+    count: int | str = 1
+    count_is_after: bool = False
+    comparison: Comparison | None = None
+    prior_mm: float | None = None
+    mergeable: bool = True
+    size_groups: list[float | None] = field(default_factory=list)
+    per_count: int | str = 1
+    paired: list[tuple[sizes.Size, Location]] | None = None
+    segs: list[int] = field(default_factory=list)
+    drafts: list[Draft] | None = None
+
+    @property
+    def first(self) -> Target:
+        return self.targets[0]
+
+
+# ---------------------------------------------------------------------------
+# The passes
+# ---------------------------------------------------------------------------
+
+
+def host_pass(m: Mention) -> None:
+    """Writes ``target_kind``, ``near``, ``host``, ``size_start``.
+
+    Example: "Haemangioma in segment 7, 3.1 cm; with a central calcification" -> the
+    clause "with a central calcification" has no host of its own, so the host is the
+    hemangioma of the clause before, and sizes are read from the sentence start.
+    """
+    text, first = m.text, m.first
+    m.target_kind = first.kind
+    if first.kind == "calc" and first.term.lower().endswith(("ed", "ific")):
+        m.target_kind = "calc_adjective"  # "calcified lesion": the lesion is the finding
+    m.near = (max(m.s_start, m.c_start - NEAR), min(m.s_end, m.c_end + NEAR))
+    if m.sec.organ == "liver":  # "Daughter cysts present." may be its own sentence
+        ctx = (max(m.sec.start, m.c_start - NEAR), min(m.sec.end, m.c_end + NEAR))
+    else:
+        ctx = m.near
+    m.host = attributes.read_host(
+        text, m.c_start, m.c_end, first.start, m.target_kind, ctx[0], ctx[1]
+    )
+    m.size_start = m.c_start
+    if (
+        m.host.kind is FindingKind.calcification
+        and m.host.associated is None
+        and WITH_START.match(text, m.c_start, m.c_end)
+    ):
+        before = attributes.read_host(
+            text, m.s_start, m.c_end, first.start, m.target_kind, ctx[0], ctx[1]
+        )
+        if before.kind is not FindingKind.calcification:
+            m.host, m.size_start = before, m.s_start
+
+
+def size_pass(m: Mention) -> None:
+    """Writes ``current`` and ``priors``.
+
+    Example: "calcification 2 mm-3 mm" -> one current size, 3 mm (a range's upper end);
+    "now 7 mm (previously 5 mm)" -> current 7 mm, prior 5 mm.
+    """
+    found = sizes.find_sizes(m.text, m.size_start, m.c_end)
+    current = [z for z in found if not z.prior]
+    m.priors = [z for z in found if z.prior]
+    if len(current) == 2 and (
+        " ".join(m.text[current[0].end : current[1].start].split()).lower() in RANGE_SEPARATORS
+    ):
+        current = [max(current, key=lambda z: z.mm)]
+    m.current = current
+
+
+def place_pass(m: Mention) -> None:
+    """Writes ``loc``, ``anaphora``, ``adjacent``, ``pattern``.
+
+    Example: "punctate calcification within it" -> no place of its own (looked for
+    in the nearby text next), ``anaphora`` true, pattern punctate.
+    """
+    text, first = m.text, m.first
+    m.loc = locations.find_location(text, m.c_start, m.c_end, first.start)
+    if m.loc == Location():
+        m.loc = locations.find_location(text, m.near[0], m.near[1], first.start)
+    m.anaphora = ANAPHORA.search(text, m.c_start, m.c_end) is not None
+    m.adjacent = ADJACENT_TO_IT.search(text, m.c_start, m.c_end) is not None
+    m.pattern = attributes.read_pattern(text, first.start, first.end, m.c_start, m.c_end)
+
+
+def _same_sentence_lesion(m: Mention) -> LastHost | None:
+    """The sized lesion an earlier clause of this sentence described, when this clause
+    is a further description of it ("2.3 cm lesion seg 7; tiny peripheral calcification
+    within it", "3.5 cm lesion ... and a central calcification")."""
+    if m.c_start <= m.s_start or m.current or m.adjacent:
+        return None
+    same = sentence_host(m.text, max(m.s_start, m.c_start - NEAR), m.c_start)
+    if same is None:
+        return None
+    if m.anaphora:
+        return same
+    host = m.host
+    described_further = m.loc in (Location(), same.location) and m.first.kind != "granuloma"
+    lesion_word = host.kind is not FindingKind.calcification and host.word_start is not None
+    part = host.kind is FindingKind.calcification and m.pattern in PART_PATTERNS
+    return same if described_further and (lesion_word or part) else None
+
+
+def lesion_link_pass(m: Mention) -> None:
+    """Writes ``host``, ``loc``, ``inherited``, ``inherited_size``, ``current``.
+
+    Example: "3.1 cm hemangioma in segment 7. Small echogenic focus within it
+    represents a phlebolith." -> the second sentence's finding is the hemangioma,
+    31 mm, segment 7 (its own sizes, if any, are of the calcification inside).
+    """
+    same = _same_sentence_lesion(m)
+    if same is not None:
+        last = same
+    elif m.anaphora or m.adjacent or m.first.kind == "phlebolith":
+        last = m.host_before()
+    else:
+        return
+    if last is None:
+        return
+    if m.adjacent and same is None:
+        # "Adjacent to it there is a 2 mm calcification": its own finding, in that place
+        if m.loc == Location():
+            m.loc = last.location
+        return
+    host = m.host
+    if not (
+        same is not None
+        or host.kind is FindingKind.calcification
+        or host.associated is last.associated
+        or host.associated is None
+        or last.associated is None
+    ):
+        return
+    if host.kind is FindingKind.calcification:
+        m.host = attributes.Host(last.kind, last.associated)
+    elif host.associated is None and last.associated is not None:
+        m.host = attributes.Host(last.kind, last.associated, host.word_start)
+    m.inherited_size = last.size_mm
+    m.inherited = last
+    if m.loc == Location() or (m.loc.segment is None and last.location.segment is not None):
+        m.loc = last.location
+    m.current = []
+
+
+def count_pass(m: Mention) -> None:
+    """Writes ``count`` and ``count_is_after``.
+
+    Example: "calcified granulomas: three in the right lobe" -> 3, written after the
+    noun; "calcified metastases" (the lesion is the finding) -> "multiple".
+    """
+    text, first, host = m.text, m.first, m.host
+    if host.kind is FindingKind.calcification or host.word_start is None:
+        plural = (
+            any(t.plural for t in m.targets) if host.kind is FindingKind.calcification else False
+        )
+        after = next(
+            (n for t in m.targets if (n := attributes.count_after(text, t.end)) is not None),
+            None,
+        )
+        m.count_is_after = after is not None
+        m.count = after or attributes.read_count(text, m.c_start, first.start, plural)
+    else:
+        m.count = attributes.read_count(
+            text, m.c_start, min(first.start, host.word_start), host.plural
+        )
+
+
+def change_pass(m: Mention) -> None:
+    """Writes ``comparison``, ``prior_mm``, ``pattern`` (in a lesion), ``mergeable``.
+
+    Example: "stable calcification in a 2 cm mass, central and coarse" -> stable,
+    pattern central (where it sits in the lesion says more than its texture).
+    """
+    text, first = m.text, m.first
+    m.comparison = attributes.read_comparison(text, m.c_start, m.c_end)
+    m.prior_mm = m.priors[0].mm if m.priors else None
+    if m.host.kind is not FindingKind.calcification and m.pattern not in (None, *PART_PATTERNS):
+        m.pattern = attributes.read_pattern(
+            text, first.start, first.end, m.c_start, m.c_end, prefer_place=True
+        )
+    if m.inherited is not None:
+        m.prior_mm = m.inherited.prior_size_mm if m.prior_mm is None else m.prior_mm
+        m.comparison = m.comparison or m.inherited.comparison
+    m.mergeable = ANOTHER.search(text, m.c_start, m.c_end) is None
+
+
+def size_group_pass(m: Mention) -> None:
+    """Writes ``size_groups``, ``paired``, ``per_count`` (and a comparison from sizes).
+
+    Example: "measuring 1.4 cm and 0.9 cm" -> two groups (14, 9); "calc 3 mm seg 6,
+    4 mm seg 7" -> sizes paired with places; "now 7 mm (previously 5 mm)" -> increased.
+    """
+    current = m.current
+    if (
+        len(current) > 1
+        and all(is_list_gap(m.text[a.end : b.start]) for a, b in itertools.pairwise(current))
+        and not any(z.largest for z in current)
+    ):
+        m.size_groups = [z.mm for z in current[:MAX_FINDINGS]]
+    elif current:
+        m.size_groups = [pick_size(current, m.first, m.host.kind, m.host.word_start)]
+    else:
+        m.size_groups = [m.inherited_size]
+    m.paired = sizes_with_places(m.text, m.c_start, m.c_end, current)
+    if m.paired is not None and len(m.size_groups) == 1:
+        m.size_groups = [z.mm for z, _ in m.paired]
+    if len(m.size_groups) > 1:
+        m.per_count = 1
+    else:
+        m.per_count = m.count
+        if current and current[0].superlative and m.per_count == 1:
+            m.per_count = "multiple"
+    first_size = m.size_groups[0]
+    if m.comparison is None and first_size is not None and m.prior_mm is not None:
+        m.comparison = compare(first_size, m.prior_mm)
+
+
+def _each_size(m: Mention) -> bool:
+    """One size said of each member ("S3 & S5, 2 mm each", "each measuring 2 mm")."""
+    if len(m.current) != 1:
+        return False
+    z = m.current[0]
+    return (
+        EACH.match(m.text, z.end, m.c_end) is not None
+        or EACH_BEFORE.search(m.text, max(m.c_start, z.start - 16), z.start) is not None
+    )
+
+
+def split_pass(m: Mention) -> None:
+    """Writes ``segs``, ``size_groups``, ``per_count``, ``loc``, or ``drafts`` directly.
+
+    Example: "calcified granulomas in segments 2 and 6" -> two findings, one per
+    segment; "in the right, left and caudate lobes" -> one per lobe; "one lesion
+    spanning segments 7 and 8" -> its lobe, no segment.
+    """
+    if m.paired is not None and len(m.size_groups) == len(m.paired):
+        m.drafts = [
+            _draft(m, size=z.mm, location=where, count=1, prior=None, mergeable=False)
+            for z, where in m.paired
+        ]
+        return
+    text = m.text
+    segs = locations.segment_list(text, m.c_start, m.c_end)
+    unsized = m.size_groups == [None] or (_each_size(m) and len(m.size_groups) == 1)
+    if (
+        unsized
+        and len(set(segs)) > 1
+        and m.per_count != 1
+        and (m.per_count == "multiple" or m.per_count == len(segs))
+    ):
+        m.size_groups = m.size_groups * len(segs)
+        m.per_count = 1
+        m.segs = segs
+        return
+    if not segs and unsized and m.per_count != 1:
+        lobes = locations.lobe_list(text, m.c_start, m.c_end)
+        if len(lobes) > 1:
+            mergeable = m.sec.category in SUMMARY_SECTIONS
+            m.drafts = [
+                _draft(m, m.size_groups[0], Location(lobe=lobe), 1, prior=None, mergeable=mergeable)
+                for lobe in lobes
+            ]
+            return
+    if len(m.size_groups) == 1:
+        _joined_segments(m)
+        return
+    m.segs = segs
+
+
+def _joined_segments(m: Mention) -> None:
+    """One lesion "spanning segments 7 and 8 (of the right lobe)": its lobe, no segment."""
+    joined = locations.joined_segments(m.text, m.c_start, m.c_end)
+    if m.per_count == 1 and joined and m.loc.segment in joined:
+        lobes = {locations.location_for_segment(g).lobe for g in joined}
+        stated = locations.find_location(m.text, m.c_start, m.c_end, m.first.start)
+        lobe = m.loc.lobe if len(lobes) == 1 else None
+        if stated.lobe is not None and LOBE_WORD.search(m.text, m.c_start, m.c_end):
+            lobe = stated.lobe
+        m.loc = Location(lobe=lobe)
+
+
+PASSES: tuple[Callable[[Mention], None], ...] = (
+    host_pass,
+    size_pass,
+    place_pass,
+    lesion_link_pass,
+    count_pass,
+    change_pass,
+    size_group_pass,
+    split_pass,
+)
+
+
+def resolve(m: Mention) -> list[Draft]:
+    """Run ``PASSES`` over the mention and return its draft findings."""
+    for step in PASSES:
+        step(m)
+        if m.drafts is not None:
+            return m.drafts
+    return build_drafts(m)
+
+
+def build_drafts(m: Mention) -> list[Draft]:
+    """One draft per size group; a segment list gives each its own place.
+
+    Example: "in segments 6 and 7 measuring 2 mm and 3 mm respectively" -> (seg 6,
+    2 mm) and (seg 7, 3 mm).
+    """
+    groups = m.size_groups
+    single = len(groups) == 1
+    mergeable = m.mergeable and (single or restates_places(m.sec, groups))
+    redescribes = (
+        m.c_start > m.s_start and REDESCRIBES.match(m.text, m.c_start, m.first.start) is not None
+    )
+    out: list[Draft] = []
+    for i, size in enumerate(groups):
+        where = m.loc
+        if len(m.segs) == len(groups):
+            where = locations.location_for_segment(m.segs[i])
+        d = _draft(
+            m, size, where, m.per_count, prior=m.prior_mm if single else None, mergeable=mergeable
+        )
+        d.count_after = m.count_is_after
+        d.redescribes = redescribes
+        out.append(d)
+    return out
+
+
+def _draft(
+    m: Mention,
+    size: float | None,
+    location: Location,
+    count: int | str,
+    prior: float | None,
+    mergeable: bool,
+) -> Draft:
+    return Draft(
+        kind=m.host.kind,
+        associated=m.host.associated,
+        count=count,
+        pattern=m.pattern,
+        location=location,
+        size_mm=size,
+        prior_size_mm=prior,
+        comparison=m.comparison,
+        features=m.features,
+        evidence=m.evidence,
+        section_category=m.sec.category,
+        sentence_key=m.sentence_key,
+        mergeable=mergeable,
+    )
+
+
+# ---------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------
+
+
+def compare(current: float, prior: float) -> Comparison:
+    """Comparison from the current and prior sizes."""
+    if current > prior:
+        return Comparison.increased
+    if current < prior:
+        return Comparison.decreased
+    return Comparison.stable
+
+
+def restates_places(sec: sections.Section, size_groups: list[float | None]) -> bool:
+    """A summary naming places without sizes restates findings, it does not add them.
+
+    "IMPRESSION: Two benign-appearing hepatic calcifications (segments 7 and 2)" after
+    a 4 mm one in segment 7 and a 3 mm one in segment 2: each place merges into the
+    finding already read there (2 findings, not 4). In FINDINGS such a list is new.
+    """
+    return sec.category in SUMMARY_SECTIONS and all(z is None for z in size_groups)
+
+
+def sizes_with_places(
+    text: str, c_start: int, c_end: int, current: list[sizes.Size]
+) -> list[tuple[sizes.Size, Location]] | None:
+    """Pair each size with its own segment/lobe when a clause lists both one-to-one."""
+    if len(current) < 2 or any(z.largest for z in current):
+        return None
+    if attributes.HOST_WORDS.search(text, c_start, c_end):
+        return None  # a lesion's size is among them ("... adjacent to a 2 cm cyst")
+    places = locations.place_mentions(text, c_start, c_end)
+    if len(places) != len(current) or len({repr(p) for _, p in places}) != len(places):
+        return None
+    # as many sizes as places, each list in reading order: "3 mm seg 6, 4 mm seg 7" and
+    # "segment 6 (5 mm) and segment 7 (3 mm)" both pair the n-th size with the n-th place
+    return [(z, place) for z, (_, place) in zip(current, places, strict=True)]
+
+
+def is_list_gap(gap: str) -> bool:
+    """True for the glue of a size list: "", ",", "and", ", and" (with any spacing)."""
+    return len(gap) < 40 and " ".join(gap.split()).strip(" ;").lower() in LIST_SEPARATORS
+
+
+def pick_size(
+    current: list[sizes.Size], first: Target, kind: FindingKind, host_at: int | None = None
+) -> float:
+    """One size for the finding: the one nearest its noun (the lesion's for a lesion, the
+    calcification's for a calcification)."""
+    if len(current) == 1:
+        return current[0].mm
+    anchor_start, anchor_end = first.start, first.end
+    if kind is not FindingKind.calcification:
+        if host_at is None:
+            return current[0].mm
+        anchor_start = anchor_end = host_at
+
+    def dist(z: sizes.Size) -> int:
+        # a size right before its noun ("2.5 cm mass") binds tighter than one after it
+        return anchor_start - z.end if z.end <= anchor_start else (z.start - anchor_end) + 5
+
+    return min(current, key=dist).mm
