@@ -275,3 +275,20 @@ def test_signal_void_with_growth_gives_one_decision_not_four() -> None:
     ]
     a = assess(make(exams))
     assert {r.rule for r in a.recommendations} == {"mri-calcification-ct"}
+
+
+def test_scheduled_surveillance_is_not_made_urgent() -> None:
+    """Cholangitis in a cirrhotic patient: the referral is urgent, 6-monthly surveillance is not."""
+    stones = {
+        "kind": "calcification",
+        "size_mm": 8,
+        "associated": "none",
+        "features": {"biliary_dilatation": True},
+    }
+    a = assess(make([exam([stones])], risk={"cirrhosis": True}, symptoms=["fever"]))
+    referral = next(r for r in a.recommendations if r.rule == "urgency-cholangitis")
+    assert referral.urgency == "urgent"
+    assert any(r.action is Action.hcc_surveillance for r in a.recommendations)
+    for r in a.recommendations:
+        if r.action in (Action.hcc_surveillance, Action.surveillance_imaging):
+            assert r.urgency == "routine" and r.urgency_reason == ""

@@ -1250,6 +1250,17 @@ def plan_track(b: _Builder, tv: TrackView) -> None:
     _no_second_characterisation(b, tv, first)
 
 
+def _escalable(r: Recommendation) -> bool:
+    """Urgency applies to steps to take now, not to scheduled surveillance or 'nothing'."""
+    if r.action in (
+        Action.no_further_workup,
+        Action.hcc_surveillance,
+        Action.surveillance_imaging,
+    ):
+        return False
+    return not (r.interval_months and r.interval_months[0] >= 3)
+
+
 def _apply_urgency(b: _Builder, tracks: Sequence[TrackView]) -> None:
     """The safety stage's urgency rules, over the steps the pathway chose."""
     p = b.patient
@@ -1296,7 +1307,7 @@ def _apply_urgency(b: _Builder, tracks: Sequence[TrackView]) -> None:
         return
     recs = b.plan.recommendations
     for i, r in enumerate(recs):
-        if r.action is Action.no_further_workup:
+        if not _escalable(r):
             continue
         rules = list(case_rules)
         for name in (r.track or "").split(", "):
