@@ -32,6 +32,7 @@ MAINLAND_TERMS = {
     "活检": "切片",
     "随访": "追蹤",
     "信息": "資訊",
+    "醫生": "醫師",  # written Taiwanese medical text says 醫師
 }
 MAX_SENTENCE_CHARS = 60  # a sentence a patient reads in one breath (style guide)
 

@@ -40,6 +40,7 @@ def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=1024)
 def placeholders(text: str) -> frozenset[str]:
     """Named placeholders of one message; positional ones are refused."""
     names = {f for _, f, _, _ in Formatter().parse(text) if f is not None}
