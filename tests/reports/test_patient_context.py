@@ -216,3 +216,22 @@ def test_dev_set_precision_and_recall_floor() -> None:
     assert table["all"]["recall"] >= 0.9, context_accuracy.errors()
     for name in ("cirrhosis", "chronic_hbv", "prior_hcc", "extrahepatic_malignancy"):
         assert table[name]["fp"] == 0, (name, context_accuracy.errors())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PLAN: Hepatitis B second injection will be given today.",
+        "Immunizations discussed and updated with hepatitis B.",
+        "He completed a 3 shot series for hepatitis B; titers show protective antibodies.",
+        "It would be helpful to have a liver function profile as well as hepatitis B.",
+        "ASSESSMENT: Wilson disease also possible diagnosis.",
+        "ASSESSMENT: PSC is extremely unlikely.",
+        "PLAN: Port placement for chemotherapy to begin next week.",
+        "We discussed adjuvant or neoadjuvant chemotherapy.",
+        "FAMILY: Also a paternal grandmother who was diagnosed with breast cancer at 86.",
+    ],
+)
+def test_general_medical_prose_that_names_a_factor_without_stating_it(text: str) -> None:
+    """Classes seen in MTSamples: vaccination, lab orders, differentials, plans, relatives."""
+    assert factors(text) == set()

@@ -116,6 +116,7 @@ class _Entry:
     pseudo: re.Pattern[str] | None
     needs_cue: bool
     imaging: bool
+    anchors: tuple[str, ...] | None  # lower-case literals, one of which every match holds
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +124,8 @@ class _Lexicon:
     entries: tuple[_Entry, ...]
     symptoms: tuple[_Entry, ...]
     steatosis: re.Pattern[str]
-    sites: tuple[tuple[str, re.Pattern[str]], ...]
+    sites: re.Pattern[str]  # one named group per primary site (``m.lastgroup``)
+    site_hint: re.Pattern[str]  # a cancer word: where ``sites`` is worth running
     reassert: re.Pattern[str]
     cue: re.Pattern[str]
     neg_before: re.Pattern[str]
@@ -157,17 +159,81 @@ def _entry(name: str, raw: Any) -> _Entry:
         pseudo=_compile(f"{name}.pseudo", raw.get("pseudo") or []),
         needs_cue=bool(raw.get("needs_cue", False)),
         imaging=bool(raw.get("imaging", False)),
+        anchors=_anchors([*terms, *cased]),
     )
 
 
-def _site_patterns(data: dict[str, Any]) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """Per primary site, one pattern: "colon cancer", "carcinoma of the colon", ..."""
+def _literal_runs(phrase: str) -> list[str]:
+    """Literals of which every match of ``phrase`` holds at least one (lower case).
+
+    The longest letter run outside any group and escape when there is one ("hepatitis"
+    in "(?:chronic )?hepatitis b"): a match always holds it. Otherwise (the words are
+    alternatives in groups: "(?:abdominal|flank) (?:pain|tenderness)") every letter
+    run, of which a match holds at least one. A letter made optional by ``?``/``*``/``{``
+    is dropped from its run ("fevers?" -> "fever").
+    """
+    required: list[str] = []
+    runs: list[str] = []
+    cur = ""
+    depth = 0
+    top_alternation = False
+    i = 0
+    while i <= len(phrase):
+        ch = phrase[i] if i < len(phrase) else " "
+        if ch.isalpha():
+            cur += ch.lower()
+            i += 1
+            continue
+        if ch in "?*{" and cur:
+            cur = cur[:-1]
+        if len(cur) >= 2:
+            runs.append(cur)
+            if depth == 0:
+                required.append(cur)
+        cur = ""
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":
+            close = phrase.find("]", i + 1)
+            i = close + 1 if close > 0 else len(phrase) + 1
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif ch == "|" and depth == 0:
+            top_alternation = True
+        i += 1
+    if required and not top_alternation:
+        return [max(required, key=len)]
+    return runs
+
+
+def _anchors(phrases: list[str]) -> tuple[str, ...] | None:
+    """Literals for a cheap pre-check: a text holding none of them cannot match.
+
+    None (no pre-check) when a phrase has no literal of two letters or more. This
+    keeps the reader fast on long reports that mention no factor at all, which is
+    most of them: each factor's alternation runs only where one of its words occurs.
+    """
+    out: set[str] = set()
+    for p in phrases:
+        runs = _literal_runs(p)
+        if not runs:
+            return None
+        out.update(runs)
+    return tuple(sorted(out))
+
+
+def _site_patterns(data: dict[str, Any]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """One pattern, a named group per primary site: "colon cancer", "carcinoma of the colon"."""
     words = data.get("cancer_words")
     if not isinstance(words, list) or not words:
         raise LexiconError("cancer_words: must be a non-empty list")
     cancer = "|".join(_phrase(w) for w in words)
     modifier = r"(?:(?!(?:no|not|or|and|with|without)\b)[a-z-]+[ \t\n]+){0,2}"
-    out: list[tuple[str, re.Pattern[str]]] = []
+    out: list[tuple[str, str]] = []
     for site, phrases in (data.get("cancer_sites") or {}).items():
         if not isinstance(phrases, list) or not phrases:
             raise LexiconError(f"cancer_sites.{site}: must be a non-empty list")
@@ -181,18 +247,32 @@ def _site_patterns(data: dict[str, Any]) -> tuple[tuple[str, re.Pattern[str]], .
             rf"metastas[ie]s)(?![\w])"
         )
         try:
-            out.append((site, re.compile(rx, re.I)))
+            re.compile(rx, re.I)
         except re.error as e:
             raise LexiconError(f"cancer_sites.{site}: not a valid pattern ({e})") from None
+        out.append((site, rx))
     for site, phrases in (data.get("named_cancers") or {}).items():
         if not isinstance(phrases, list) or not phrases:
             raise LexiconError(f"named_cancers.{site}: must be a non-empty list")
         pattern = _compile(f"named_cancers.{site}", phrases)
         assert pattern is not None
-        out.append((site, pattern))
+        out.append((site, pattern.pattern))
     if not out:
         raise LexiconError("cancer_sites: at least one site is needed")
-    return tuple(out)
+    seen: set[str] = set()
+    for site, _ in out:
+        if not site.isidentifier() or site in seen:
+            raise LexiconError(f"cancer site {site!r}: must be a unique identifier-like code")
+        seen.add(site)
+    # one pass for every site (a named group per site), run only in windows around
+    # a cancer word: most of a long report is far from any, and the site alternation
+    # is the costliest pattern of this module
+    hints = {"metasta"} | {_phrase(w) for w in words}
+    for phrases in (data.get("named_cancers") or {}).values():
+        for p in phrases:
+            hints.update(_literal_runs(p))
+    hint = re.compile(r"\b(?:" + "|".join(sorted(hints)) + ")", re.I)
+    return re.compile("|".join(f"(?P<{site}>{rx})" for site, rx in out), re.I), hint
 
 
 def _load(data: dict[str, Any]) -> _Lexicon:
@@ -219,11 +299,13 @@ def _load(data: dict[str, Any]) -> _Lexicon:
     steatosis = _compile("steatosis", data.get("steatosis") or [])
     if steatosis is None:
         raise LexiconError("steatosis: needs at least one phrase")
+    sites, site_hint = _site_patterns(data)
     return _Lexicon(
         entries=entries,
         symptoms=symptom_entries,
         steatosis=steatosis,
-        sites=_site_patterns(data),
+        sites=sites,
+        site_hint=site_hint,
         reassert=_one("reassert", data.get("reassert")),
         cue=_one("assertion_cues", data.get("assertion_cues")),
         neg_before=_one("negation_before", data.get("negation_before")),
@@ -420,14 +502,25 @@ def _mask(text: str, pattern: re.Pattern[str] | None) -> str:
     return pattern.sub(lambda m: " " * (m.end() - m.start()), text)
 
 
-def _last_reaching(before: str, trigger: re.Pattern[str]) -> re.Match[str] | None:
+def _last_reaching(
+    before: str, trigger: re.Pattern[str], terminate: re.Pattern[str] | None = None
+) -> re.Match[str] | None:
     """The last trigger match in ``before`` not cut off by a terminator after it."""
     last = None
     for m in trigger.finditer(before):
         last = m
-    if last is None or LEXICON.terminate.search(before, last.end()):
+    if last is None or (terminate or LEXICON.terminate).search(before, last.end()):
         return None
     return last
+
+
+# A relative's statement runs on through "who", "he", "she" ("a paternal grandmother
+# who was diagnosed with breast cancer"); only a contrast or a new clause ends it.
+_FAMILY_TERMINATE = re.compile(
+    r"\b(?:but|however|although|though|except|the[ \t]+patient|patient[ \t]+(?:has|had|is|was)"
+    r"|pt|himself|herself)\b|;",
+    re.I,
+)
 
 
 _FAMILY_AFTER = re.compile(
@@ -436,7 +529,10 @@ _FAMILY_AFTER = re.compile(
     re.I,
 )
 _HEDGE_AFTER = re.compile(
-    r"^[ \t]*\?|^[^.;\n]{0,30}?\b(?:is|was)[ \t]+(?:suspected|possible|questioned)\b"
+    r"^[ \t]*\?|^[^.;\n]{0,30}?\b(?:is|was)[ \t]+(?:suspected|possible|questioned"
+    r"|(?:extremely[ \t]+|very[ \t]+|highly[ \t]+)?unlikely)\b"
+    r"|^[ \t]+(?:(?:is|also|a|the)[ \t]+)*(?:possible|probable|suspected|considered"
+    r"|a[ \t]+consideration)\b"
     r"|^[ \t]*(?:versus|vs\.?)\b",
     re.I,
 )
@@ -511,7 +607,7 @@ class _Reader:
                 hedged = False  # "likely metastasis from the known colon cancer"
         family = (
             family_section
-            or _last_reaching(before, LEXICON.family) is not None
+            or _last_reaching(before, LEXICON.family, _FAMILY_TERMINATE) is not None
             or bool(_FAMILY_AFTER.search(after))
         )
         q_lo = max(c_start, start - _QUOTE_CHARS // 2)
@@ -543,13 +639,30 @@ class _Reader:
         )
 
 
-def _matches(entry: _Entry, text: str) -> list[tuple[int, int]]:
+def _matches(entry: _Entry, text: str, low: str) -> list[tuple[int, int]]:
+    if entry.anchors is not None and not any(a in low for a in entry.anchors):
+        return []
     masked = _mask(text, entry.pseudo)
     out = []
     for rx in (entry.terms, entry.cased):
         if rx is not None:
             out.extend((m.start(), m.end()) for m in rx.finditer(masked))
     return sorted(set(out))
+
+
+_SITE_REACH = 120  # characters either side of a cancer word that a site phrase can span
+
+
+def _site_windows(text: str) -> list[tuple[int, int]]:
+    """Merged spans around each cancer word, where the site pattern is run."""
+    out: list[tuple[int, int]] = []
+    for m in LEXICON.site_hint.finditer(text):
+        lo, hi = max(0, m.start() - _SITE_REACH), min(len(text), m.end() + _SITE_REACH)
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
 
 
 def _check(text: object) -> str:
@@ -577,6 +690,7 @@ def read_patient_context(text: str) -> PatientContext:
 def _read_cached(text: str) -> PatientContext:
     """Memoised: the engine reads the same report for the case and for its notes."""
     r = _Reader(text)
+    low = text.lower()
     mentions: list[Mention] = []
 
     def add(m: Mention | None) -> None:
@@ -586,13 +700,19 @@ def _read_cached(text: str) -> PatientContext:
     cancer_spans: list[tuple[int, int]] = []
     cancer_entry = next(e for e in LEXICON.entries if e.name == f"factors.{CANCER_FACTOR}")
     cancer_text = _mask(text, cancer_entry.pseudo)  # "colon cancer screening"
-    for site, rx in LEXICON.sites:
-        for m in rx.finditer(cancer_text):
+    for lo, hi in _site_windows(cancer_text):
+        for m in LEXICON.sites.finditer(cancer_text, lo, hi):
+            if any(cs <= m.start() < ce for cs, ce in cancer_spans):
+                continue
             cancer_spans.append((m.start(), m.end()))
-            add(r.mention(CANCER_FACTOR, True, m.start(), m.end(), detail=site, needs_cue=True))
+            add(
+                r.mention(
+                    CANCER_FACTOR, True, m.start(), m.end(), detail=m.lastgroup, needs_cue=True
+                )
+            )
     for entry in LEXICON.entries:
         name = entry.name.split(".", 1)[1]
-        for s, e in _matches(entry, text):
+        for s, e in _matches(entry, text, low):
             if name == CANCER_FACTOR and any(cs <= s < ce for cs, ce in cancer_spans):
                 continue  # already read with its site
             m = r.mention(name, True, s, e, needs_cue=entry.needs_cue)
@@ -603,7 +723,7 @@ def _read_cached(text: str) -> PatientContext:
             add(m)
     for entry in LEXICON.symptoms:
         name = "symptom:" + entry.name.split(".", 1)[1]
-        for s, e in _matches(entry, text):
+        for s, e in _matches(entry, text, low):
             sec = r.section(s)
             if sec.category in _SYMPTOM_SECTIONS or _history_like(sec):
                 add(r.mention(name, True, s, e))
