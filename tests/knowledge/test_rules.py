@@ -221,6 +221,23 @@ def test_every_recommendation_uses_an_action_its_rule_declares(assessed) -> None
             assert r.action in declared, (name, r.rule, r.action)
 
 
+def test_recommendations_agree_with_their_rule_data(assessed) -> None:
+    """Where a rule states its study, contrast or interval, every step it emits agrees."""
+    kb = build(_texts(), _article_texts())
+    imaging = {"characterize_contrast_imaging", "follow_up_imaging", "noncontrast_ct"}
+    for name, _case, a in assessed:
+        for r in a.recommendations:
+            rule = kb.rule(r.rule)
+            if r.action.value not in imaging:
+                continue
+            if rule.modality is not None:
+                assert r.modality == rule.modality, (name, r.rule, r.modality)
+            if rule.contrast is not None:
+                assert r.contrast == rule.contrast, (name, r.rule, r.contrast)
+            if rule.interval_months is not None and r.action.value == "follow_up_imaging":
+                assert tuple(r.interval_months or ()) == rule.interval_months, (name, r.rule)
+
+
 def test_one_decision_per_finding_unless_a_rule_combines(assessed) -> None:
     """Per track, the rules that fired are one decision (one rule id) plus combining rules."""
     kb = build(_texts(), _article_texts())
