@@ -137,3 +137,52 @@ def test_simultaneous_updates_of_one_report_make_one_version_each(
             assert c.execute(text("select count(*) from patients")).scalar_one() == 1
     finally:
         eng.dispose()
+
+
+def test_simultaneous_closes_of_one_follow_up_one_wins(
+    base_url: str,  # noqa: F811
+    db_url: str,
+) -> None:
+    with httpx.Client(base_url=base_url, timeout=300) as c:
+        r = c.post(
+            "/v1/registry/ingest",
+            json={"reports": [_report("close-me", "cp-close", 3, 25)]},
+            headers=auth(),
+        )
+        assert r.status_code == 200, r.text
+        items = c.get(
+            "/v1/registry/worklist", params={"as_of": "2040-01-01"}, headers=auth()
+        ).json()["items"]
+        assert items
+        target = items[0]["id"]
+    statuses: Counter[int] = Counter()
+    lock = threading.Lock()
+    start = threading.Barrier(6)
+
+    def closer(t: int) -> None:
+        with httpx.Client(base_url=base_url, timeout=300) as c:
+            start.wait()
+            r = c.post(
+                f"/v1/registry/recommendations/{target}/close",
+                json={"reason": f"closer {t}"},
+                headers=auth(),
+            )
+            with lock:
+                statuses[r.status_code] += 1
+
+    pool = [threading.Thread(target=closer, args=(t,)) for t in range(6)]
+    for th in pool:
+        th.start()
+    for th in pool:
+        th.join()
+    assert statuses == Counter({200: 1, 409: 5})
+    eng = create_engine(db_url)
+    try:
+        with eng.connect() as c:
+            closes = c.execute(
+                text("select count(*) from audit where action='close' and row_id=:r"),
+                {"r": target},
+            ).scalar_one()
+            assert closes == 1
+    finally:
+        eng.dispose()

@@ -201,7 +201,9 @@ def close(
     if len(reason) > 2000:
         raise InputError([("reason", "longer than 2000 characters")])
     with registry.session() as s:
-        rec = s.get(RecommendationRow, rec_id)
+        # Locked (PostgreSQL; SQLite's writer holds the database lock): of two
+        # simultaneous closes one wins, the other sees it closed (409), never both.
+        rec = s.get(RecommendationRow, rec_id, with_for_update=True)
         if rec is None:
             raise RecommendationNotFound([("id", f"no recommendation {rec_id}")])
         if rec.status != STATUS_OPEN:
