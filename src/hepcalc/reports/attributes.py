@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from hepcalc.model import Associated, Comparison, FindingKind, Modality, Pattern
+from hepcalc.reports import lexicon
 
 _NUMBER_WORDS = {
     "a": 1,
@@ -90,21 +91,25 @@ _PATTERN = (
     ),
 )
 
-_HOST = re.compile(
-    r"\b(?P<cyst>cysts?|cystic|hydatids?|echinococc[a-z]*)\b"
-    r"|\b(?P<heman>h(?:a)?emangiomas?|h(?:a)?emangiomata)\b"
-    r"|\b(?P<solid>mass|masses|tumou?rs?|metastas[ie]s|metastatic|hcc|hepatomas?|carcinomas?"
-    r"|neoplasms?|adenomas?|fnh|hepatoblastomas?|cholangiocarcinomas?|implants?|deposits?)\b"
-    r"|\b(?P<lesion>lesions?|observations?|ha?ematomas?|bilomas?)\b",
-    re.I,
-)
+_HOST_GROUPS = ("cyst", "heman", "solid", "lesion")  # the code reads these group names
+
+
+def _host_pattern(key: str) -> re.Pattern[str]:
+    """The host-word alternation ``key`` of ``data/host_words.yaml``, checked."""
+    where = f"host_words.yaml: {key}"
+    groups = lexicon.load("host_words").get(key)
+    if not isinstance(groups, dict) or tuple(groups) != _HOST_GROUPS:
+        raise lexicon.LexiconError(f"{where}: must list exactly {', '.join(_HOST_GROUPS)}")
+    joined = "|".join(
+        rf"\b(?P<{g}>{'|'.join(lexicon.alternatives(f'{where}.{g}', alts))})\b"
+        for g, alts in groups.items()
+    )
+    return lexicon.compiled(where, joined, re.I)
+
+
+_HOST = _host_pattern("host")
 # host nouns alone (for "within it" back-references across sentences)
-HOST_WORDS = re.compile(
-    r"\b(?P<cyst>cysts?|hydatids?)\b|\b(?P<heman>h(?:a)?emangiomas?)\b"
-    r"|\b(?P<solid>mass|masses|tumou?rs?|metastas[ie]s|hcc|carcinomas?|adenomas?|fnh)\b"
-    r"|\b(?P<lesion>lesions?|observations?)\b",
-    re.I,
-)
+HOST_WORDS = _host_pattern("back_reference")
 _NOT_HOST = re.compile(
     r"\b(?:adjacent[ \t\n]+to|near|next[ \t\n]+to|separate[ \t\n]+from|abutting|apart[ \t\n]+from"
     r"|distinct[ \t\n]+from|no|without)[ \t\n]+(?:the[ \t\n]+|a[ \t\n]+|an[ \t\n]+"

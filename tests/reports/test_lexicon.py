@@ -1,0 +1,87 @@
+"""The reader's lexicons as data: checked at load, and an added word is read.
+
+``data/organs.yaml`` and ``data/host_words.yaml`` hold the organ and host-lesion
+words; editing them (not code) is how a phrasing is added. These tests pin both
+halves: a malformed entry fails loudly naming the entry, and a word added to the
+data is read by the compiled pattern.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+import pytest
+
+from hepcalc.reports import attributes, lexicon, organs
+from hepcalc.reports.lexicon import LexiconError
+
+
+def test_shipped_lexicons_load_and_name_their_groups() -> None:
+    data = lexicon.load("organs")
+    assert "liver" in data and "spleen" in data["other"]
+    assert set(organs._ORGAN.groupindex) == {"liver", *data["other"]}
+    hosts = lexicon.load("host_words")
+    for key in ("host", "back_reference"):
+        assert tuple(hosts[key]) == ("cyst", "heman", "solid", "lesion")
+    assert set(attributes.HOST_WORDS.groupindex) == {"cyst", "heman", "solid", "lesion"}
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ([], ": must be a non-empty list"),
+        ("liver", ": must be a non-empty list"),
+        (["liver", ""], r"\[1\]: must be a non-empty string"),
+        (["(?P<x>liver)"], r"\[0\]: .* holds a named group"),
+        (["liver(", "spleen"], r"\[0\]: .* is not a valid pattern"),
+    ],
+)
+def test_a_malformed_entry_is_named(value: object, message: str) -> None:
+    with pytest.raises(LexiconError, match=r"organs\.yaml: liver" + message):
+        lexicon.alternatives("organs.yaml: liver", value)
+
+
+def test_a_bad_group_name_is_refused() -> None:
+    with pytest.raises(LexiconError, match="not a valid name"):
+        lexicon.group_name("organs.yaml: other", "Spleen-2")
+
+
+def _with(monkeypatch: pytest.MonkeyPatch, name: str, edit: Any) -> None:
+    data = copy.deepcopy(lexicon.load(name))
+    edit(data)
+    real = lexicon.load
+
+    def fake(n: str) -> dict[str, Any]:
+        return data if n == name else real(n)
+
+    monkeypatch.setattr(lexicon, "load", fake)
+
+
+def test_an_organ_word_added_to_the_data_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Adding "tentorium" to the brain-and-other group is a one-line data edit."""
+    word = "Calcification of the tentorium"
+    assert not any(m.lastgroup == "other" for m in organs._ORGAN.finditer(word))
+    _with(monkeypatch, "organs", lambda d: d["other"]["other"].append("tentori(?:um|al)"))
+    liver, other = organs._organ_alternations()
+    pattern = re.compile(rf"(?=[A-Za-z])\b(?:(?P<liver>{liver})|{other})\b", re.I)
+    assert [m.lastgroup for m in pattern.finditer(word)] == ["other"]
+
+
+def test_a_host_word_added_to_the_data_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    _with(monkeypatch, "host_words", lambda d: d["host"]["solid"].append("hamartomas?"))
+    pattern = attributes._host_pattern("host")
+    assert pattern.search("calcified hamartoma").lastgroup == "solid"  # type: ignore[union-attr]
+
+
+def test_host_words_must_keep_the_codes_groups(monkeypatch: pytest.MonkeyPatch) -> None:
+    _with(monkeypatch, "host_words", lambda d: d["host"].pop("heman"))
+    with pytest.raises(LexiconError, match=r"host_words\.yaml: host: must list exactly"):
+        attributes._host_pattern("host")
+
+
+def test_an_organ_file_without_other_organs_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    _with(monkeypatch, "organs", lambda d: d.pop("other"))
+    with pytest.raises(LexiconError, match=r"organs\.yaml: other"):
+        organs._organ_alternations()
