@@ -5,8 +5,10 @@ machine can check it (Traditional characters only, short sentences, Taiwan terms
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
+import yaml
 
 from hepcalc.ask import catalog as cat
 from hepcalc.ask.language import LANGUAGES, detect_language, fold, parse_language
@@ -20,7 +22,7 @@ SIMPLIFIED_ONLY = set(
     "内种类备须经历总统计复杂单纯让谁讲两岁龄妇儿无"
 )
 # Mainland terms and their Taiwan hospital forms (docs/zh-hant-style.md).
-MAINLAND_TERMS = {
+AVOID_TERMS = {
     "B超": "超音波",
     "CT检查": "電腦斷層",
     "核磁": "磁振造影",
@@ -83,7 +85,7 @@ def _sentences(text: str) -> list[str]:
 def test_zh_hant_style(key: str) -> None:
     text = cat.catalog("zh-Hant")[key]
     assert not set(text) & SIMPLIFIED_ONLY, (key, set(text) & SIMPLIFIED_ONLY)
-    for mainland in MAINLAND_TERMS:
+    for mainland in AVOID_TERMS:
         assert mainland not in text, (key, mainland)
     for sentence in _sentences(text):
         assert len(sentence) <= MAX_SENTENCE_CHARS, (key, sentence)
@@ -105,3 +107,33 @@ def test_language_detection_and_names() -> None:
     with pytest.raises(ValueError):
         parse_language("fr")
     assert fold("１．４公分") == "1.4公分"
+
+
+# The assessment's patient text catalog (render/messages, issue 14) in zh-Hant:
+# the same style rules, and the same ids/placeholders as its English catalog.
+RENDER_MESSAGES = Path(cat.__file__).resolve().parents[1] / "render" / "messages"
+
+
+def _render_catalog(lang: str) -> dict[str, str]:
+    path = RENDER_MESSAGES / f"{lang}.yaml"
+    if not path.is_file():
+        pytest.skip(f"no render catalog {path.name} in this build")
+    return cat._flatten(yaml.safe_load(path.read_text("utf-8")))
+
+
+def test_render_zh_hant_matches_english_ids_and_placeholders() -> None:
+    zh = _render_catalog("zh-Hant")
+    en = _render_catalog("en")
+    assert set(zh) == set(en)
+    for key, text in en.items():
+        assert cat.placeholders(zh[key]) == cat.placeholders(text), key
+
+
+def test_render_zh_hant_style() -> None:
+    zh = _render_catalog("zh-Hant")
+    for key, text in zh.items():
+        assert not set(text) & SIMPLIFIED_ONLY, (key, set(text) & SIMPLIFIED_ONLY)
+        for term in AVOID_TERMS:
+            assert term not in text, (key, term)
+        for sentence in _sentences(text):
+            assert len(sentence) <= MAX_SENTENCE_CHARS, (key, sentence)
