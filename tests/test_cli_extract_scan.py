@@ -47,7 +47,14 @@ def test_extract_stdin_verbose_shows_exclusions() -> None:
     res = run("extract", "-", "--verbose", "--modality", "US", stdin=REPORT.encode())
     assert res.returncode == 0, res.stderr
     out = json.loads(res.stdout)
-    assert set(out) == {"findings", "excluded", "modality", "background_liver", "sections"}
+    assert set(out) == {
+        "findings",
+        "excluded",
+        "modality",
+        "background_liver",
+        "sections",
+        "patient_context",
+    }
     assert out["modality"] == "US"
     assert [e["reason"] for e in out["excluded"]] == ["other_organ"]
 

@@ -148,3 +148,13 @@ def test_scan_assess_reads_the_context_of_each_report(tmp_path: Path) -> None:
     assert "extrahepatic_malignancy" in crc["factors"]
     family = rows["r-005"]["assessment"]
     assert family is None or "chronic_hbv" not in family["risk"]["factors"]
+
+
+def test_extract_verbose_shows_the_patient_context_with_statuses() -> None:
+    p = run("extract", "-v", str(EXAMPLES / "report-mri-cirrhosis.txt"))
+    assert p.returncode == 0, p.stderr.decode()
+    mentions = json.loads(p.stdout)["patient_context"]
+    status = {(m["name"], m["status"]) for m in mentions}
+    assert ("chronic_hcv", "asserted") in status
+    assert ("prior_hcc", "family") in status  # "Mother had hepatocellular carcinoma."
+    assert all(m["quote"] and m["end"] > m["start"] for m in mentions)

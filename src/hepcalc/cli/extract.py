@@ -2,7 +2,8 @@
 
 Prints a JSON list of findings (each with ``calcified`` and ``evidence``); with
 ``--verbose`` an object ``{"findings", "excluded", "modality", "background_liver",
-"sections"}`` that also shows what was read and deliberately left out, and why.
+"sections", "patient_context"}`` that also shows what was read and deliberately left
+out, and why.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ def extract_command(
     """Read one radiology report and print its liver calcification findings as JSON."""
     from hepcalc.batch import finding_json
     from hepcalc.reports import read_report
+    from hepcalc.reports.patient_context import read_patient_context
 
     text = load_report_text(report)
     given = Modality(modality.value) if modality is not None else None
@@ -71,6 +73,9 @@ def extract_command(
         "modality": reading.modality.value if reading.modality else None,
         "background_liver": reading.background_liver,
         "sections": [s.model_dump(mode="json") for s in reading.sections],
+        # additive (issue 13): what the report says about the patient, each mention
+        # with its status (asserted, negated, hedged, hypothetical, family)
+        "patient_context": read_patient_context(text).to_json()["mentions"],
     }
     typer.echo(json.dumps(out, indent=2, ensure_ascii=False))
 
