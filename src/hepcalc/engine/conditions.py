@@ -166,6 +166,19 @@ def holds(cond: str, ctx: Context) -> bool:
     return spec.predicate(ctx, arg)
 
 
+def compile_condition(cond: str) -> Callable[[Context], bool]:
+    """A fast evaluator for one condition (resolved once per knowledge base, not per finding)."""
+    if "+" in cond:
+        parts = tuple(compile_condition(p) for p in cond.split("+"))
+        return lambda ctx: all(p(ctx) for p in parts)
+    name, _, arg = cond.partition(":")
+    spec = REGISTRY.get(name)
+    if spec is None:
+        raise UnknownCondition(f"unknown condition {cond!r}")
+    fn = spec.predicate
+    return lambda ctx: fn(ctx, arg)
+
+
 def _bool_fields(model: type) -> frozenset[str]:
     return frozenset(n for n, f in model.model_fields.items() if f.annotation == (bool | None))
 

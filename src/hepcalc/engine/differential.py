@@ -18,10 +18,11 @@ whatever its posterior, and is kept in the ranked list too.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from hepcalc.engine.afp import afp_words
-from hepcalc.engine.conditions import Context
+from hepcalc.engine.conditions import Context, compile_condition
 from hepcalc.engine.conditions import holds as condition_holds
 from hepcalc.knowledge import KnowledgeBase
 from hepcalc.knowledge.etiologies import Etiology, EvidenceItem
@@ -52,51 +53,88 @@ class _Scored:
     log_odds: float = 0.0
 
 
+@dataclass(frozen=True)
+class _Compiled:
+    """One etiology with its logs taken and conditions resolved once per knowledge base."""
+
+    etiology: Etiology
+    log_prior: dict[str, float | None]
+    log_noncalcified: float | None  # ln((1 - pc) / pc); None when always calcified
+    items: tuple[tuple[str, float, EvidenceItem], ...]
+    excludes: tuple[str, ...]
+
+
+_COMPILED: dict[str, tuple[tuple[_Compiled, ...], dict[str, Callable[[Context], bool]]]] = {}
+
+
+def _compile(
+    kb: KnowledgeBase,
+) -> tuple[tuple[_Compiled, ...], dict[str, Callable[[Context], bool]]]:
+    """Per knowledge-base version: logs, evaluators; the per-finding work is then a lookup."""
+    hit = _COMPILED.get(kb.version)
+    if hit is not None:
+        return hit
+    ets: list[_Compiled] = []
+    fns: dict[str, Callable[[Context], bool]] = {}
+    for et in kb.etiologies.values():
+        pc = et.p_calcified
+        items = tuple(
+            (item.when, math.log(item.lr), item)
+            for item in (*et.context, *et.evidence)
+            if item.lr != 1.0
+        )
+        ets.append(
+            _Compiled(
+                etiology=et,
+                log_prior={g: (None if p is None else math.log(p)) for g, p in et.prior.items()},
+                log_noncalcified=None if pc >= 1.0 else math.log((1 - pc) / pc),
+                items=items,
+                excludes=tuple(x.when for x in et.excludes),
+            )
+        )
+        for _field, cond in et.conditions():
+            if cond not in fns:
+                fns[cond] = compile_condition(cond)
+    _COMPILED[kb.version] = (tuple(ets), fns)
+    return _COMPILED[kb.version]
+
+
 def _reason(item: EvidenceItem, ctx: Context) -> str:
     if item.when in _AFP_CONDITIONS and ctx.afp is not None:
         return f"{item.reason} ({afp_words(ctx.afp)})"
     return item.reason
 
 
-def _score(ctx: Context, kb: KnowledgeBase) -> list[_Scored]:
-    memo: dict[str, bool] = {}
-
-    def holds(cond: str) -> bool:
-        """Each condition once per finding: many etiologies ask the same questions."""
-        if cond not in memo:
-            memo[cond] = condition_holds(cond, ctx)
-        return memo[cond]
-
+def _score(ctx: Context, kb: KnowledgeBase, holds: Callable[[str], bool]) -> list[_Scored]:
+    compiled, _fns = _compile(kb)
     group = ctx.age_group
     calcified = ctx.finding.is_calcified
     # An MRI signal void may be calcification: do not count "no calcification" against
     # causes that are always calcified (non-contrast CT decides; rule mri-calcification-ct).
     calcification_unknown = not calcified and ctx.finding.features.signal_void is True
     out: list[_Scored] = []
-    for et in kb.etiologies.values():
-        prior = et.prior.get(group)
-        if prior is None:
+    for c in compiled:
+        log_w = c.log_prior.get(group)
+        if log_w is None:
             continue
-        if any(holds(x.when) for x in et.excludes):
+        if any(holds(x) for x in c.excludes):
             continue
-        log_w = math.log(prior)
+        et = c.etiology
         supporting: list[str] = []
         against: list[str] = []
         if not calcified and not calcification_unknown:
-            pc = et.p_calcified
-            if pc >= 1.0:
+            if c.log_noncalcified is None:
                 continue  # always calcified: ruled out by a finding without calcification
-            lr = (1 - pc) / pc
-            log_w += math.log(lr)
-            if lr > 1:
+            log_w += c.log_noncalcified
+            pc = et.p_calcified
+            if c.log_noncalcified > 0:
                 supporting.append(f"no calcification: most of these do not calcify (~{pc:.0%} do)")
             else:
                 against.append(f"no calcification: usually calcified (~{pc:.0%})")
-        for item in (*et.context, *et.evidence):
-            if item.lr == 1.0 or not holds(item.when):
-                continue
-            log_w += math.log(item.lr)
-            (supporting if item.lr > 1 else against).append(_reason(item, ctx))
+        for when, log_lr, item in c.items:
+            if holds(when):
+                log_w += log_lr
+                (supporting if log_lr > 0 else against).append(_reason(item, ctx))
         out.append(_Scored(et, log_w, supporting, against))
     if not out:
         return out
@@ -111,15 +149,10 @@ def _score(ctx: Context, kb: KnowledgeBase) -> list[_Scored]:
     return out
 
 
-def _must_exclude(ctx: Context, scored: list[_Scored], track: str | None) -> list[MustExclude]:
+def _must_exclude(
+    scored: list[_Scored], track: str | None, holds: Callable[[str], bool]
+) -> list[MustExclude]:
     """Diagnoses to rule out whatever their rank: one per etiology, one per family."""
-    memo: dict[str, bool] = {}
-
-    def holds(cond: str) -> bool:
-        if cond not in memo:
-            memo[cond] = condition_holds(cond, ctx)
-        return memo[cond]
-
     chosen: dict[str, MustExclude] = {}
     families: set[str] = set()
     # scored is in posterior order, so a family keeps its most probable member.
@@ -146,8 +179,16 @@ def assess_differential(
     ctx: Context, kb: KnowledgeBase, track: str | None
 ) -> tuple[list[DifferentialItem], list[MustExclude]]:
     """The ranked differential for one finding (ranks 1..n) and its must-exclude list."""
-    scored = _score(ctx, kb)
-    must = _must_exclude(ctx, scored, track)
+    _compiled, fns = _compile(kb)
+    # Every condition the knowledge base uses, evaluated once for this finding; the
+    # etiologies then only look up the answers (many ask the same questions).
+    fired = frozenset(cond for cond, fn in fns.items() if fn(ctx))
+
+    def holds(cond: str) -> bool:
+        return cond in fired if cond in fns else condition_holds(cond, ctx)
+
+    scored = _score(ctx, kb, holds)
+    must = _must_exclude(scored, track, holds)
     must_ids = {m.etiology for m in must}
     shown = scored[:MAX_ITEMS]
     shown += [s for s in scored[MAX_ITEMS:] if s.etiology.id in must_ids]
