@@ -253,3 +253,16 @@ def test_cli_json_carries_likelihood_and_must_exclude(tmp_path) -> None:
     out = json.loads(p.stdout)
     assert all(d["likelihood"] in ("high", "moderate", "low") for d in out["differential"])
     assert [m["etiology"] for m in out["must_exclude"]] == ["hepatocellular_carcinoma"]
+
+
+# ------------------------------------------------------------- history in report text
+def test_history_in_the_report_text_counts_and_negation_does_not() -> None:
+    deposits = {"kind": "calcification", "size_mm": 80, "count": "multiple", "pattern": "amorphous"}
+    told = _case({"age": 84}, _exam(deposits, modality="CT", report_text="Thorotrast in 1948."))
+    assert _ranked(told)[0] == "thorotrast_deposition"
+    assert "cholangiocarcinoma" in _must(told)
+    denied = _case(
+        {"age": 84}, _exam(deposits, modality="CT", report_text="No Thorotrast exposure.")
+    )
+    assert _ranked(denied)[0] != "thorotrast_deposition"
+    assert "cholangiocarcinoma" not in _must(denied)

@@ -444,7 +444,10 @@ HISTORY_CLUES: dict[str, re.Pattern[str]] = {
     name: re.compile(rx, re.IGNORECASE)
     for name, rx in {
         "thorotrast": r"\bthorotrast|thorium dioxide",
-        "trauma": r"\btrauma|\blacerat|\bcontusion|\bblunt (abdominal )?injur|accident",
+        "trauma": (
+            r"\btrauma|\blacerat|\bcontusion|\bblunt (abdominal )?injur"
+            r"|(motor|vehicle|traffic|road|car)[- ]?(vehicle )?(accident|collision|crash)"
+        ),
         "prior_abscess": r"\babscess",
         "umbilical_catheter": r"umbilical (venous |vein )?catheter|\bUVC\b",
         "maternal_infection": (
