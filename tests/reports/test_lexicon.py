@@ -85,3 +85,20 @@ def test_an_organ_file_without_other_organs_is_refused(monkeypatch: pytest.Monke
     _with(monkeypatch, "organs", lambda d: d.pop("other"))
     with pytest.raises(LexiconError, match=r"organs\.yaml: other"):
         organs._organ_alternations()
+
+
+def test_a_negation_cue_added_to_the_data_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A context trigger set is data too: a new negation cue is one line."""
+    from hepcalc.reports import context
+
+    _with(monkeypatch, "context_triggers", lambda d: d["neg_before"].append(r"\bsans\b"))
+    pattern = context._trigger("neg_before")
+    assert pattern.search("sans hepatic calcification") is not None
+    assert context._NEG_BEFORE.search("sans hepatic calcification") is None  # shipped set
+
+
+def test_every_shipped_trigger_set_is_used_by_the_reader() -> None:
+    from hepcalc.reports import context
+
+    for name in lexicon.load("context_triggers"):
+        assert isinstance(getattr(context, f"_{name.upper()}"), re.Pattern), name

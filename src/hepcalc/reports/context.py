@@ -23,176 +23,56 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from hepcalc.reports import lexicon
+
 _W = r"[ \t\n]+"
 
-_PSEUDO = re.compile(
-    r"\bno[ \t\n]+(?:significant[ \t\n]+|interval[ \t\n]+|appreciable[ \t\n]+|substantial[ \t\n]+)?"
-    r"(?:change|changes|growth|increase|enlargement)\b"
-    r"|\bnot[ \t\n]+(?:significantly[ \t\n]+)?(?:changed|enlarged|increased|grown)\b"
-    r"|\bwithout[ \t\n]+(?:significant[ \t\n]+|interval[ \t\n]+)?(?:change|growth)\b"
-    r"|\bnot[ \t\n]+(?:previously[ \t\n]+)?(?:seen|present|visible|visualized|identified|evident"
-    r"|demonstrated|noted)[ \t\n]+(?:on|in|at)[ \t\n]+(?:the[ \t\n]+)?(?:prior|previous|earlier"
-    r"|last|preceding|study|studies|exam|examination|ct|us|mri|ultrasound|scan|\d)"
-    r"|\b(?:cannot|can[ \t\n]*not|could[ \t\n]+not)[ \t\n]+be[ \t\n]+(?:excluded|ruled[ \t\n]+out)"
-    r"|\bnot[ \t\n]+(?:be[ \t\n]+)?(?:excluded|ruled[ \t\n]+out)"
-    r"|\b(?:cannot|can[ \t\n]+not|could[ \t\n]+not)[ \t\n]+(?:exclude|rule[ \t\n]+out)\b"
-    r"|\bno[ \t\n]+longer\b"
-    r"|\bnot[ \t\n]+only\b|\bnot[ \t\n]+necessarily\b|\bwithout[ \t\n]+difficulty\b"
-    r"|\bno[ \t\n]+(?:further|additional)[ \t\n]+(?:follow|work|imaging|evaluation)",
-    re.I,
-)
 
-_NEG_BEFORE = re.compile(
-    r"\b(?:no|not|without|negative[ \t\n]+for|free[ \t\n]+of|absence[ \t\n]+of|absent"
-    r"|denies|neither|nor|none[ \t\n]+of|never|lack[ \t\n]+of|resolution[ \t\n]+of|nil"
-    r"|no[ \t\n]+(?:sign|signs|suggestion|features?)[ \t\n]+of)\b",
-    re.I,
-)
-_NEG_AFTER = re.compile(
-    r"\b(?:(?:is|are|was|were|has|have)[ \t\n]+)?(?:not|no|can[ \t\n]*not)[ \t\n]+"
-    r"(?:been[ \t\n]+|be[ \t\n]+)?"
-    r"(?:seen|identified|visualized|visualised|demonstrated|present|appreciated|detected|noted"
-    r"|evident|visible|shown|found|observed)\b"
-    r"|\b(?:is|are)[ \t\n]+(?:absent|negative)\b"
-    # "Calcification: none" negates; "Change: none", "Growth: no" in a template do not
-    r"|(?<!change)(?<!growth)(?<!progression)(?<!enhancement)(?<!washout)(?<!interval)"
-    r":[ \t\n]*(?:none|absent|negative|no)\b"
-    r"|\bwere[ \t\n]+absent\b|\bruled[ \t\n]+out\b|\bexcluded\b"
-    r"|\b(?:represent[a-z]*|is|was|are|were|reflect[a-z]*|due[ \t\n]+to|from|consistent[ \t\n]+with"
-    r"|correspond[a-z]*[ \t\n]+to"
-    r"|compatible[ \t\n]+with|in[ \t\n]+keeping[ \t\n]+with|likely|related[ \t\n]+to)[ \t\n]+"
-    r"(?:an?[ \t\n]+|the[ \t\n]+)?(?:(?:retained|residual|surgical|post-?surgical|prior"
-    r"|intrahepatic|biliary|portal[ \t\n]+venous)[ \t\n]+)?"
-    r"(?:clips?|staples?|sutures?|lipiodol|ethiodi[sz]ed|oral[ \t\n]+contrast|pneumobilia|air|gas"
-    r"|artifacts?|artefacts?|stents?|coils?|embolization|amiodarone|post-?procedural"
-    r"|post-?ablation|post-?treatment|treatment[ \t\n]+related|barium|excreted[ \t\n]+contrast"
-    r"|ethiodized[ \t\n]+oil|drains?|catheters?|foreign[ \t\n]+bod(?:y|ies)"
-    r"|costal[ \t\n]+cartilages?|ribs?)\b",
-    re.I,
-)
-_RESOLVED_AFTER = re.compile(
-    r"\b(?:has|have)?[ \t\n]*(?:resolved|disappeared)\b"
-    r"|\bnot[ \t\n]+(?:been[ \t\n]+)?re-?(?:demonstrated|identified|visuali[sz]ed|seen|imaged)\b"
-    r"|\bno[ \t\n]+longer[ \t\n]+(?:seen|visualized|visualised|identified|present|evident"
-    r"|demonstrated|visible|appreciated|apparent|noted|detected)\b",
-    re.I,
-)
+def _trigger(name: str) -> re.Pattern[str]:
+    """Trigger set ``name`` of ``data/context_triggers.yaml``, checked and compiled."""
+    where = f"context_triggers.yaml: {name}"
+    alts = lexicon.alternatives(where, lexicon.load("context_triggers").get(name))
+    return lexicon.compiled(where, "|".join(alts), re.I)
+
+
+_PSEUDO = _trigger("pseudo")
+
+_NEG_BEFORE = _trigger("neg_before")
+_NEG_AFTER = _trigger("neg_after")
+_RESOLVED_AFTER = _trigger("resolved_after")
 # "No longer seen: hepatic calcification" ("no longer" is masked as a pseudo-negation)
-_NO_LONGER_BEFORE = re.compile(
-    r"\bno[ \t\n]+longer[ \t\n]+(?:seen|visuali[sz]ed|present|identified|evident|visible"
-    r"|demonstrated|appreciated)\b",
-    re.I,
-)
+_NO_LONGER_BEFORE = _trigger("no_longer_before")
 # "calcification absent", "calcifications - none", "calcification: nil" right after the target
 # (the word ends the phrase: "calcifications, none larger than 2 mm" bounds a size)
-_NEG_RIGHT_AFTER = re.compile(
-    r"[ \t\n,:\-\u2013]*(?:absent|none|nil|negative)[ \t]*(?:[.;,)\n]|$)", re.I
-)
+_NEG_RIGHT_AFTER = _trigger("neg_right_after")
 # A measurement before the target makes it a present-day description ("cyst measuring 3.4 cm
 # with wall calcification seen on prior CT" is a cyst seen now)
-_MEASURED_NOW = re.compile(r"\d[ \t]*(?:mm|cm)\b|\bmeasur", re.I)
+_MEASURED_NOW = _trigger("measured_now")
 # "... calcification seen on the outside ultrasound", "calcification on prior CT"
-_HISTORICAL_AFTER = re.compile(
-    r"^[^.;]{0,40}?\b(?:seen|noted|described|demonstrated|shown|reported|detected|identified"
-    r"|found)[ \t\n]+(?:on|at|in|by)[ \t\n]+(?:the[ \t\n]+|an[ \t\n]+|a[ \t\n]+)?(?:outside"
-    r"|prior|previous|earlier|old|recent|referring)\b"
-    r"|^[ \t\n,]*(?:on|at|in)[ \t\n]+(?:the[ \t\n]+|an[ \t\n]+)?(?:outside|prior|previous"
-    r"|earlier|old)[ \t\n]+(?:ct|us|mri|mr|ultrasound|sonogram|study|exam|examination|imaging"
-    r"|scan|film|radiograph|x-?ray)\b",
-    re.I,
-)
-_RESOLVED_BEFORE = re.compile(
-    r"\b(?:resolution[ \t\n]+of|interval[ \t\n]+resolution|resolved)\b", re.I
-)
-_HISTORICAL_BEFORE = re.compile(
-    r"\b(?:history[ \t\n]+of|hx[ \t\n]+of|h/o|known[ \t\n]+history|past[ \t\n]+history"
-    r"|status[ \t\n]+post|s/p|previously[ \t\n]+(?:resected|treated|ablated|removed)"
-    r"|(?:mother|father|sister|brother|sibling|parent|grandmother|grandfather|aunt|uncle"
-    r"|family|relative)(?:'s)?[ \t\n]+(?:had|has|with|was|is|history)"
-    r"|(?:prior|previous|old|outside)[ \t\n]+(?:ct|us|mri|mr|ultrasound|sonogram|study|exam"
-    r"|examination|imaging|scan)[ \t\n]+(?:showed|demonstrated|revealed|described|noted|showing"
-    r"|demonstrating|revealing|describing|with|reporting)"
-    r"|(?:on|in)[ \t\n]+(?:the[ \t\n]+|an[ \t\n]+)?(?:prior|previous|earlier|outside|old)[ \t\n]+"
-    r"(?:ct|us|mri|mr|ultrasound|sonogram|study|exam|examination|imaging|scan)"
-    r"|comparison[ \t\n]+(?:is[ \t\n]+made[ \t\n]+)?(?:to|with)"
-    r"|(?:follow[- ]?up|f/u|surveillance|re-?evaluation|evaluation|assessment|reassessment)"
-    r"[ \t\n]+(?:of|for)(?:[ \t\n]+(?:the|a|an))?[ \t\n]+(?:previously|prior|known|recently)"
-    r"|\bfor[ \t\n]+(?:the[ \t\n]+|a[ \t\n]+)?(?:previously|prior)[ \t\n]+(?:noted|seen"
-    r"|described|reported|identified|detected|documented|demonstrated))\b",
-    re.I,
-)
-_CURRENT_CUE = re.compile(
-    r"\b(?:now|currently|today|again|persist[a-z]*|stable|unchanged|remains?|on[ \t\n]+the"
-    r"[ \t\n]+current|present[ \t\n]+study)\b",
-    re.I,
-)
+_HISTORICAL_AFTER = _trigger("historical_after")
+_RESOLVED_BEFORE = _trigger("resolved_before")
+_HISTORICAL_BEFORE = _trigger("historical_before")
+_CURRENT_CUE = _trigger("current_cue")
 # Said anywhere in the sentence, these keep a finding first named as historical current:
 # "Prior CT showed a calcified granuloma; it is again seen" (not "today", "now": those
 # also describe the rest of the organ).
-_STILL_THERE = re.compile(
-    r"\b(?:again|persist[a-z]*|still|remains?|unchanged|stable|re-?demonstrated|re-?identified)\b",
-    re.I,
-)
-_HYPOTHETICAL_BEFORE = re.compile(
-    r"\b(?:evaluat(?:e|ion|ing)[ \t\n]+for|assess(?:ment)?[ \t\n]+for|if"
-    r"|rule[ \t\n]+out|r/o|to[ \t\n]+(?:exclude|confirm|evaluate|assess|detect|look)"
-    r"|sensitivity[ \t\n]+(?:for|to)|insensitive[ \t\n]+(?:for|to)"
-    r"|detection[ \t\n]+of|correlat[a-z]*[ \t\n]+(?:with|for)|screen(?:ing)?[ \t\n]+for"
-    r"|in[ \t\n]+case[ \t\n]+of|question[ \t\n]+of"
-    r"|concern[ \t\n]+for[ \t\n]+possible|query|queried|whether|asks?|asking"
-    r"|^[ \t\n]*(?:please[ \t\n]+)?(?:evaluate|assess|characteri[sz]e|re-?evaluate|exclude)"
-    r"|(?:would|could|might|will|may)[ \t\n]+(?:better[ \t\n]+|more[ \t\n]+reliably[ \t\n]+)?"
-    r"(?:depict|show|detect|demonstrate|characteri[sz]e|confirm|identify|visuali[sz]e"
-    r"|exclude))\b",
-    re.I,
-)
-_HYPOTHETICAL_AFTER = re.compile(
-    r"\b(?:cannot|can[ \t\n]*not|could[ \t\n]+not)[ \t\n]+be[ \t\n]+"
-    r"(?:assessed|evaluated|determined|characterized|excluded[ \t\n]+on)"
-    r"|\b(?:is|are)[ \t\n]+(?:limited|not[ \t\n]+(?:well[ \t\n]+)?(?:assessed|evaluated))\b"
-    r"|\bif[ \t\n]+(?:clinically|needed|required|indicated|desired|necessary|warranted)\b",
-    re.I,
-)
-_LIMITED = re.compile(r"\blimited\b", re.I)
-_HEDGE_BEFORE = re.compile(
-    r"\boverl(?:ying|ies)[ \t\n]+the[ \t\n]+(?:liver|hepatic|right[ \t\n]+upper)|\?"
-    r"|\b(?:cannot|can[ \t\n]+not|could[ \t\n]+not)[ \t\n]+(?:exclude|rule[ \t\n]+out)\b"
-    r"|\b(?:possibl[ey]|probabl[ey]|likely|may[ \t\n]+(?:represent|be|reflect)|might|could"
-    r"[ \t\n]+(?:represent|be|reflect)|questionable|question[ \t\n]+of|suspect(?:ed)?|suspicious"
-    r"[ \t\n]+for|suggest(?:s|ive|ing)?(?:[ \t\n]+of)?|presum(?:ed|ably)|equivocal|indeterminate"
-    r"|versus|vs\.?|concerning[ \t\n]+for|favou?r(?:ed|s)?)\b",
-    re.I,
-)
-# A radiograph shows where a density projects, not which organ holds it: "calcific
-# density projecting over the hepatic region" is a possible liver finding (hedged).
-_PROJECTION = (
-    r"\bproject(?:s|ing|ed)?[ \t\n]+(?:over|onto|upon|into|in)\b|\boverl(?:ies|ie|ying|ay|ays)\b"
-    r"|\bsuperimposed\b|\b(?:hepatic|liver)[ \t\n]+(?:shadow|region|area|silhouette)\b"
-    r"|\bregion[ \t\n]+of[ \t\n]+the[ \t\n]+liver\b"
-)
-_HEDGE_AFTER = re.compile(
-    _PROJECTION + r"|"
-    r"\b(?:cannot|can[ \t\n]*not|could[ \t\n]+not)[ \t\n]+be[ \t\n]+(?:excluded|ruled[ \t\n]+out)"
-    r"|\bnot[ \t\n]+(?:be[ \t\n]+)?(?:excluded|ruled[ \t\n]+out)|\?|\bis[ \t\n]+(?:suspected"
-    r"|possible|questioned)\b|\bversus\b|\bvs\.?[ \t\n]",
-    re.I,
-)
+_STILL_THERE = _trigger("still_there")
+_HYPOTHETICAL_BEFORE = _trigger("hypothetical_before")
+_HYPOTHETICAL_AFTER = _trigger("hypothetical_after")
+_LIMITED = _trigger("limited")
+_HEDGE_BEFORE = _trigger("hedge_before")
+# (also radiograph projection: "calcific density projecting over the hepatic region" shows
+# where a density projects, not which organ holds it, so the finding is hedged)
+_HEDGE_AFTER = _trigger("hedge_after")
 # Negation does not reach past these words (NegEx termination terms).
-_TERMINATE = re.compile(
-    r"\b(?:but|however|although|though|except|aside[ \t\n]+from|apart[ \t\n]+from|other[ \t\n]+than"
-    r"|besides|save[ \t\n]+for|which|that"
-    r"[ \t\n]+(?:is|are)|there[ \t\n]+(?:is|are)|who|now|compatible[ \t\n]+with|consistent"
-    r"[ \t\n]+with|in[ \t\n]+keeping[ \t\n]+with|representing|represents?|likely"
-    r"|probabl[ey]|favou?ring)\b",
-    re.I,
-)
+_TERMINATE = _trigger("terminate")
 
 
 _WINDOW = 160  # characters either side of the target (about 25 words)
 
 
 # A condition ("if there is concern for calcification") reaches past "there is".
-_TERMINATE_HYPOTHESIS = re.compile(r"\b(?:but|however|although|though|except|then)\b", re.I)
+_TERMINATE_HYPOTHESIS = _trigger("terminate_hypothesis")
 
 
 @dataclass(frozen=True, slots=True)
