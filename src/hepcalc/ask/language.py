@@ -60,14 +60,20 @@ def detect_language(text: str) -> Language:
     return "en"
 
 
-def fold(text: str) -> str:
-    """Full-width digits, letters and punctuation -> ASCII (NFKC), one character each.
+# "1,4 cm": a decimal comma, as many European keyboards write it (digits, a comma,
+# one or two digits and a unit, no space).
+_DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d{1,2}\s*(?:cm|mm|公分|公釐|毫米)(?![A-Za-z]))", re.I)
 
-    NFKC keeps the string length for these forms, so positions found in the
-    folded text point at the same characters of the question.
+
+def fold(text: str) -> str:
+    """Full-width digits, letters and punctuation -> ASCII (NFKC), one character each;
+    a decimal comma before a unit -> a point.
+
+    Both keep the string length, so positions found in the folded text point at
+    the same characters of the question.
     """
     out = []
     for ch in text:
         folded = unicodedata.normalize("NFKC", ch)
         out.append(folded if len(folded) == 1 else ch)
-    return "".join(out)
+    return _DECIMAL_COMMA.sub(".", "".join(out))

@@ -64,6 +64,10 @@ def _growth_section(reading: Reading, a: Assessment, lang: Language, cm: bool) -
     if len(reading.exams) < 2:
         return [t("growth.single", lang)]
     compared = [g for g in a.growth if g.from_mm is not None or len(g.points) > 1]
+    kinds: list[Modality] = []
+    for ex in reading.exams:
+        if ex.modality is not None and ex.modality not in kinds:
+            kinds.append(ex.modality)
     several = len(a.growth) > 1
     lines: list[str] = []
     for n, g in enumerate(sorted(a.growth, key=lambda g: g.track), 1):
@@ -86,6 +90,9 @@ def _growth_section(reading: Reading, a: Assessment, lang: Language, cm: bool) -
             lines.append(t("growth.resolved", lang, spot=spot))
         else:
             lines.append(t(f"growth.{status}", lang, spot=spot, before=before, after=after))
+    if len(kinds) > 1:
+        names = join([t(f"modality.{k.value}", lang) for k in kinds], lang)
+        lines.append(t("growth.modality_changed", lang, kinds=names))
     return lines
 
 

@@ -202,6 +202,15 @@ _DATE_CN = re.compile(
     r"(?<![\d.])(?:民國\s*)?(?P<y>(?:19|20|21)\d{2}|1[0-4]\d|[89]\d)\s*年"
     r"(?:\s*(?P<m>1[0-2]|0?[1-9])\s*月(?:\s*(?P<d>3[01]|[12]\d|0?[1-9])\s*[日號])?)?"
 )
+_MONTHS = {m: i + 1 for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+)}  # fmt: skip
+_DATE_EN = re.compile(
+    r"\b(?:(?P<d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?\s+)?"
+    r"(?P<m>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+"
+    r"(?:(?P<d2>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?,?\s+)?(?P<y>(?:19|20)\d{2})\b",
+    re.I,
+)
 _YEAR_ONLY = re.compile(r"(?<![\d.])(?:in\s+)?(?P<y>(?:19|20)\d{2})(?![\d.])")
 
 
@@ -215,6 +224,7 @@ def _unit(raw: str | None) -> str | None:
 def _date_spans(text: str) -> list[tuple[int, int, Marker]]:
     """Dates (2023/6/10, 2023年6月, 民國112年3月, in 2022) as dated markers."""
     out: list[tuple[int, int, Marker]] = []
+    prec: Literal["day", "month", "year"]
     matches = list(_DATE_NUM.finditer(text)) + list(_DATE_CN.finditer(text))
     for m in matches:
         raw_y = int(m.group("y"))
@@ -241,7 +251,19 @@ def _date_spans(text: str) -> list[tuple[int, int, Marker]]:
                 m.end(),
                 Marker(m.start(), m.end(), "dated", date=date, date_precision=prec),
             )
-        )  # type: ignore[arg-type]
+        )
+    for m in _DATE_EN.finditer(text):
+        if any(s <= m.start() < e or m.start() <= s < m.end() for s, e, _ in out):
+            continue
+        month = _MONTHS[m.group("m").lower()[:3]]
+        day_raw = m.group("d") or m.group("d2")
+        try:
+            date = dt.date(int(m.group("y")), month, int(day_raw) if day_raw else 15)
+        except ValueError:
+            continue
+        prec = "day" if day_raw else "month"
+        mk = Marker(m.start(), m.end(), "dated", date=date, date_precision=prec)
+        out.append((m.start(), m.end(), mk))
     taken = [(s, e) for s, e, _ in out]
     for m in _YEAR_ONLY.finditer(text):
         if any(s <= m.start("y") < e for s, e in taken):
@@ -355,6 +377,10 @@ _MARKERS: list[tuple[re.Pattern[str], Role, str]] = [
     (re.compile(r"\bthis\s+year\b", re.I), "current", "plain"),
     (re.compile(r"\bthis\s+(?:week|month)\b", re.I), "current", "plain"),
     (re.compile(r"\blast\s+month\b", re.I), "previous", "ago_month"),
+    (re.compile(r"上個月|上一個月"), "previous", "ago_month"),
+    (re.compile(r"這個月|本月|這禮拜|這週|本週"), "current", "plain"),
+    (re.compile(r"\b(?:previous|prior|old)\b(?=\s*(?:[:=(]|\d))", re.I), "previous", "plain"),
+    (re.compile(r"\b(?:current|new|latest|now)\b(?=\s*(?:[:=(]|\d))", re.I), "current", "plain"),
     (re.compile(rf"\b(?:last|previous|prior|earlier|old|older|first|initial|original)\s+(?:\w+\s+)?{_EXAM_WORD}\b", re.I), "previous", "plain"),  # noqa: E501
     (re.compile(r"\b(?:previously|before|earlier|originally|at first|initially|used to be|back then)\b", re.I), "previous", "plain"),  # noqa: E501
     (re.compile(rf"\b(?:this|latest|newest|recent|new|current|second|follow[- ]?up|repeat|today'?s?|most recent)\s+(?:\w+\s+)?{_EXAM_WORD}\b", re.I), "current", "plain"),  # noqa: E501
@@ -587,9 +613,20 @@ def _assign(
             ]  # fmt: skip
         if c_sizes and c_marks:
             following = c_marks[0].start > c_sizes[0].start
+            # a time word right before a size ("and now 2.5 cm") belongs to that size,
+            # never to a size written before it
+            bound = {
+                id(k)
+                for k in c_marks
+                if any(
+                    s2.start >= k.end and _AFTER_MARKER.fullmatch(text[k.end : s2.start])
+                    for s2 in c_sizes
+                )
+            }
+            assigned: list[tuple[Size, Marker | None]] = []
             for s in c_sizes:
                 before = [k for k in c_marks if k.end <= s.start]
-                after = [k for k in c_marks if k.start >= s.end]
+                after = [k for k in c_marks if k.start >= s.end and id(k) not in bound]
                 chosen: Marker | None
                 if following and after:
                     chosen = after[0]
@@ -601,12 +638,45 @@ def _assign(
                     chosen = after[0]
                 else:
                     chosen = context
-                out.append((s, chosen))
+                assigned.append((s, chosen))
+            # "was 1.4 cm and now 2.5 cm": a size with no time word of its own, before a
+            # size of the latest exam in the same clause, is from the earlier exam
+            for i, (s, chosen) in enumerate(assigned):
+                later_current = any(
+                    k is not None and k.role == "current" for _, k in assigned[i + 1 :]
+                )
+                if (
+                    (chosen is None or chosen is context)
+                    and later_current
+                    and not any(k.end <= s.start for k in c_marks)
+                ):
+                    assigned[i] = (s, Marker(s.start, s.start, "previous"))
+            out += assigned
         else:
             out += [(s, context) for s in c_sizes]
         if c_marks:
             context = c_marks[-1]
     return out
+
+
+# "should I get a CT?", "要做電腦斷層嗎": a test the patient asks about, not the
+# scan that measured the sizes.
+_PROPOSED_BEFORE = re.compile(
+    r"(?:\b(?:need|get|do|order|schedule|recommend(?:ed|s)?|suggest(?:ed|s)?|should i have|"
+    r"want)\s+(?:an?\s+|the\s+|another\s+)?(?:non-?contrast\s+|contrast\s+)?|"
+    r"要做|需要做|該做|需不需要做?|要不要做?|安排|建議做?|做個|再做|應該做|可以做)$",
+    re.I,
+)
+_PROPOSED_AFTER = re.compile(r"^[^,.;，。；]{0,6}(?:嗎|\?|？)")
+
+
+def _mentions(pattern: re.Pattern[str], part: str) -> bool:
+    for m in pattern.finditer(part):
+        before = part[max(0, m.start() - 30) : m.start()]
+        if _PROPOSED_BEFORE.search(before) or _PROPOSED_AFTER.match(part[m.end() :]):
+            continue
+        return True
+    return False
 
 
 def _modality(text: str, spans: list[tuple[int, int]]) -> tuple[Modality | None, Contrast | None]:
@@ -615,7 +685,7 @@ def _modality(text: str, spans: list[tuple[int, int]]) -> tuple[Modality | None,
     for s, e in spans:
         part = text[s:e]
         for pattern, mod in _MODALITIES:
-            if pattern.search(part) and mod not in found:
+            if _mentions(pattern, part) and mod not in found:
                 found.append(mod)
         if _NONCONTRAST.search(part):
             contrast = Contrast.none
@@ -765,6 +835,20 @@ def _build_exams(reading: Reading, text: str, markers: list[Marker], today: dt.d
 
     q_mod, q_contrast = _modality(text, [(0, len(text))])
     for ex in exams:
+        # first the words between the exam's time word and its sizes ("這個月電腦斷層0.9"),
+        # then the clauses holding them
+        near = [
+            (k.start, s.end)
+            for k in marker_of[ex.key]
+            for s in ex.sizes
+            if k.start <= s.start and not any(
+                k.end <= o.start < s.start for o in reading.sizes if o not in ex.sizes
+            )
+        ]  # fmt: skip
+        mod, contrast = _modality(text, near) if near else (None, None)
+        if mod is not None:
+            ex.modality, ex.contrast = mod, contrast
+            continue
         spans = {clause_of(s.start) for s in ex.sizes} | {
             clause_of(k.start) for k in marker_of[ex.key]
         }
@@ -818,6 +902,13 @@ def _date_exams(reading: Reading, exams: list[ExamRead], today: dt.date) -> None
         if ex.date is None and ex.ago_days:
             ex.date = today - dt.timedelta(days=ex.ago_days)
             reading.assumptions.append(note("assumed.date_ago", date=ex.date.isoformat()))
+        if ex.date is not None and ex.date > today and ex.date_note is not None:
+            # "2024" or "June 2024" written this year/month: not later than today
+            ex.date = today
+            ex.date_note = note(
+                "assumed.date_partial", written=dict(ex.date_note.values)["written"],
+                date=today.isoformat(),
+            )  # fmt: skip
         if ex.date_note:
             reading.assumptions.append(ex.date_note)
         if ex.date is not None and ex.date > today:

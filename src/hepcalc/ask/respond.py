@@ -21,7 +21,7 @@ from hepcalc.ask.text import OTHER_ORGANS, terms
 
 # Other organs in Chinese ("膽結石 5 mm" is a gallbladder question, not ours).
 _OTHER_ORGANS_ZH = re.compile(
-    r"腎|膀胱|膽囊|膽結石|甲狀腺|乳房|肺|胰|脾|攝護腺|前列腺|子宮|卵巢|心臟|冠狀動脈|主動脈|腦|牙|"
+    r"腎|膀胱|膽囊|膽結石|甲狀腺|乳房|肺|胰|脾|攝護腺|前列腺|子宮|卵巢|心臟|冠狀動脈|主動脈|(?<!電)腦|牙|"
     r"睪丸|腎上腺|胎盤|眼|皮膚|肌肉|肩"
 )
 _LIVER = re.compile(r"肝|liver|hepat", re.I)
