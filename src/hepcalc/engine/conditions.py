@@ -16,6 +16,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from pydantic import BaseModel
+
 from hepcalc.engine.risk import LIVER_RISK_FACTORS, RiskProfile
 from hepcalc.model import (
     Associated,
@@ -179,7 +181,7 @@ def compile_condition(cond: str) -> Callable[[Context], bool]:
     return lambda ctx: fn(ctx, arg)
 
 
-def _bool_fields(model: type) -> frozenset[str]:
+def _bool_fields(model: type[BaseModel]) -> frozenset[str]:
     return frozenset(n for n, f in model.model_fields.items() if f.annotation == (bool | None))
 
 
