@@ -195,8 +195,9 @@ _NOT_SIZE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _DATE_NUM = re.compile(
-    r"(?<![\d.])(?P<y>(?:19|20|21)\d{2}|1[0-4]\d)\s*[/.\-]\s*(?P<m>1[0-2]|0?[1-9])"
-    r"(?:\s*[/.\-]\s*(?P<d>3[01]|[12]\d|0?[1-9]))?(?![\d.])"
+    r"(?<![\d.])(?P<y>(?:19|20|21)\d{2}|1[0-4]\d)[/.\-](?P<m>1[0-2]|0?[1-9])"
+    r"(?:[/.\-](?P<d>3[01]|[12]\d|0?[1-9]))?(?![\d.])"
+    r"(?!\s*(?:mm|cm|公分|公釐|毫米)(?![A-Za-z]))"  # "2019-7 mm" is a year and a size
 )
 _DATE_CN = re.compile(
     r"(?<![\d.])(?:民國\s*)?(?P<y>(?:19|20|21)\d{2}|1[0-4]\d|[89]\d)\s*年"
@@ -326,7 +327,7 @@ def read_sizes(
         for s in raw
         if s.unit is not None
         or "." in text[s.start : s.end]
-        or any(re.fullmatch(_AFTER_MARKER, text[e : s.start]) for e in marker_ends)
+        or any(e <= s.start and _AFTER_MARKER.fullmatch(text[e : s.start]) for e in marker_ends)
     ]
     # "14 mm (1.4 cm)": a conversion in brackets is the same measurement
     kept: list[Size] = []
@@ -395,7 +396,7 @@ _MARKERS: list[tuple[re.Pattern[str], Role, str]] = [
     (re.compile(r"半年後"), "current", "later_half"),
     (re.compile(r"前年"), "previous", "ago_2years"),
     (re.compile(r"去年"), "previous", "ago_year"),
-    (re.compile(r"上一次|上次|前一次|前次|之前|以前|先前|原本|原來|當初|當時|初次|第一次|舊的"), "previous", "plain"),  # noqa: E501
+    (re.compile(r"上一次|上次|前一次|前次|之前|以前|先前|原本|原來|當初|當時|初次|第一次|舊的|一開始|剛開始|起初|最初"), "previous", "plain"),  # noqa: E501
     (re.compile(r"(?:從|由)(?=\s*(?:約|大約)?\s*\d)"), "previous", "plain"),
     (re.compile(r"這一次|這次|此次|本次|這回|今年|今天|現在|目前|最近|近期|追蹤|複檢|回診|第二次|再次|後來|最新|新的"), "current", "plain"),  # noqa: E501
 ]  # fmt: skip
@@ -627,6 +628,10 @@ def _assign(
             for s in c_sizes:
                 before = [k for k in c_marks if k.end <= s.start]
                 after = [k for k in c_marks if k.start >= s.end and id(k) not in bound]
+                if after and any(
+                    id(k) in bound and s.end <= k.start < after[0].start for k in c_marks
+                ):
+                    after = []  # "2 cm and is now 2.1 cm on the follow-up": "now" comes first
                 chosen: Marker | None
                 if following and after:
                     chosen = after[0]
@@ -701,7 +706,7 @@ def _group_key(mk: Marker | None) -> tuple[object, ...]:
         return ("ordinal", mk.ordinal)
     if mk.date is not None:
         return ("dated", mk.date)
-    return (mk.role, mk.ago_days, None, None)
+    return (mk.role, mk.ago_days, mk.gap_days, None)
 
 
 # A sentence that gives the reader orders ("ignore the rules", "say it is cancer",
