@@ -137,3 +137,23 @@ def test_render_zh_hant_style() -> None:
             assert term not in text, (key, term)
         for sentence in _sentences(text):
             assert len(sentence) <= MAX_SENTENCE_CHARS, (key, sentence)
+
+
+def test_every_article_section_has_a_zh_hant_translation_in_style() -> None:
+    from hepcalc.knowledge import load_kb
+
+    zh = cat.articles("zh-Hant")
+    kb = load_kb()
+    assert set(zh) == set(kb.articles)
+    for aid, art in kb.articles.items():
+        sections = zh[aid]["sections"]
+        assert len(sections) == len(art.sections), aid
+        texts = [zh[aid]["title"]] + [s["heading"] for s in sections]
+        texts += [s["patient"] for s in sections]
+        for text in texts:
+            assert re.search(r"[\u4e00-\u9fff]", text), (aid, text)
+            assert not set(text) & SIMPLIFIED_ONLY, (aid, set(text) & SIMPLIFIED_ONLY)
+            for term in AVOID_TERMS:
+                assert term not in text, (aid, term)
+            for sentence in _sentences(text):
+                assert len(sentence) <= MAX_SENTENCE_CHARS, (aid, sentence)

@@ -216,6 +216,8 @@ def test_other_organ_with_measurements_is_refused() -> None:
 def test_chinese_question_without_measurements_is_answered_in_chinese() -> None:
     got = answer("肝臟鈣化點會變成癌症嗎？")
     assert got.language == "zh-Hant" and not got.refused and got.article
-    assert got.answer.startswith("以下是有引用文獻的文章內容") and got.citations
+    assert got.answer.startswith("以下內容來自有引用文獻的文章") and got.citations
+    assert "肝臟鈣化點會變成癌症嗎？" in got.answer and "[" in got.answer
+    assert not re.search(r"[A-Za-z]{5,}", got.answer.split("[")[0])  # all in Chinese
     off = answer("請問感冒要吃什麼藥？")
     assert off.refused and off.language == "zh-Hant" and "我不知道" in off.answer

@@ -60,6 +60,20 @@ def catalog(lang: Language) -> dict[str, str]:
     return _flatten(data)
 
 
+@lru_cache(maxsize=4)
+def articles(lang: Language) -> dict[str, Any]:
+    """Translated patient text of the knowledge articles (``articles.<lang>.yaml``):
+    article id -> {title, sections: [{heading, patient}]} in the KB's section order;
+    empty when the language has none (English is the KB itself)."""
+    path = resources.files("hepcalc.ask").joinpath("messages", f"articles.{lang}.yaml")
+    if not path.is_file():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise CatalogError(f"article translations {lang!r} are not a mapping")
+    return data
+
+
 def check() -> None:
     """Every language has the reference ids with the reference placeholders."""
     ref = catalog(REFERENCE)
@@ -102,4 +116,4 @@ def join(items: list[str], lang: Language) -> str:
 
 check()
 
-__all__ = ["CatalogError", "catalog", "check", "has", "join", "placeholders", "t"]
+__all__ = ["CatalogError", "articles", "catalog", "check", "has", "join", "placeholders", "t"]

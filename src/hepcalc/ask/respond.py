@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from hepcalc.ask.answer import Answer, _from_articles
-from hepcalc.ask.catalog import t
+from hepcalc.ask.answer import _SOURCE_NOTE, Answer, _from_articles
+from hepcalc.ask.catalog import articles, t
 from hepcalc.ask.language import Language, detect_language, fold
 from hepcalc.ask.measured import compose, missing_text, related
 from hepcalc.ask.question import read_question
@@ -57,6 +57,18 @@ _ZH_TERMS: tuple[tuple[str, str], ...] = (
     ("嚴重", "dangerous"),
     ("是什麼", "what is"),
     ("很小", "tiny"),
+    ("擴散", "spread seeding"),
+    ("針", "needle"),
+    ("懷孕", "pregnancy"),
+    ("產檢", "pregnancy scan"),
+    ("黑點", "signal void"),
+    ("藥", "drug"),
+    ("常見", "common"),
+    ("症狀", "symptoms"),
+    ("原因", "cause"),
+    ("膿瘍", "abscess"),
+    ("寄生蟲", "parasite"),
+    ("絛蟲", "hydatid"),
     ("肝", "liver"),
 )
 
@@ -94,9 +106,21 @@ def _zh_general(question: str) -> Answer:
         )
     art = load_kb().articles[found.article]
     ids = tuple(i for i in (*art.related, "can-calcifications-grow") if i != art.id)[:4]
-    text = "\n\n".join(
-        [t("general.article_english", "zh-Hant"), found.answer, t("general.with_sizes", "zh-Hant")]
-    )
+    zh = articles("zh-Hant").get(art.id)
+    lines = found.answer.split("\n")
+    at = {_SOURCE_NOTE.sub("", sec.heading): i for i, sec in enumerate(art.sections)}
+    chosen = [at[line] for line in lines if line in at]  # the English answer's order
+    if zh is not None and chosen and len(zh["sections"]) == len(art.sections):
+        parts = [zh["title"]]
+        for i in chosen:
+            sec = zh["sections"][i]
+            keys = ", ".join(art.sections[i].citations)
+            parts.append(f"{sec['heading']}\n{sec['patient'].strip()} [{keys}]")
+        body = "\n\n".join(parts)
+        intro = t("general.article", "zh-Hant")
+    else:  # no translation yet: the English passage, said so
+        body, intro = found.answer, t("general.article_english", "zh-Hant")
+    text = "\n\n".join([intro, body, t("general.with_sizes", "zh-Hant")])
     return found.model_copy(
         update={"answer": text, "related": related("zh-Hant", ids), "language": "zh-Hant"}
     )
