@@ -221,3 +221,16 @@ def test_chinese_question_without_measurements_is_answered_in_chinese() -> None:
     assert not re.search(r"[A-Za-z]{5,}", got.answer.split("[")[0])  # all in Chinese
     off = answer("請問感冒要吃什麼藥？")
     assert off.refused and off.language == "zh-Hant" and "我不知道" in off.answer
+
+
+def test_symptoms_are_read_with_negation_and_questions_apart() -> None:
+    got = answer("上次肝鈣化1.4公分這次2.5公分，最近發燒、皮膚變黃", "patient", today=TODAY)
+    assert got.case["patient"]["symptoms"] == ["jaundice", "fever"]
+    assert "請盡快告訴醫師" in got.answer
+    for q in (
+        "no fever, liver calcification 5 mm then 6 mm",
+        "Will it cause belly pain? liver calcification 5 mm then 6 mm",
+        "肝鈣化點會痛嗎？上次1公分這次1.1公分",
+    ):
+        got = answer(q, "patient", today=TODAY)
+        assert got.case is not None and not got.case["patient"]["symptoms"], q

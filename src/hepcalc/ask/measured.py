@@ -55,6 +55,9 @@ def _read_section(reading: Reading, lang: Language, cm: bool) -> list[str]:
         lines.append(t("read.risk_yes", lang, items=join(yes, lang)))
     if no:
         lines.append(t("read.risk_no", lang, items=join(no, lang)))
+    if reading.patient.symptoms:
+        items = [t(f"symptom.{x.value}", lang) for x in reading.patient.symptoms]
+        lines.append(t("read.symptoms", lang, items=join(items, lang)))
     if reading.patient.age is not None:
         lines.append(t("read.age", lang, age=_fmt_num(reading.patient.age)))
     return lines
@@ -148,6 +151,15 @@ def _next_section(a: Assessment, lang: Language) -> list[str]:
     return lines
 
 
+def _sooner_section(reading: Reading, lang: Language) -> list[str]:
+    lines = []
+    if reading.patient.symptoms:
+        items = [t(f"symptom.{x.value}", lang) for x in reading.patient.symptoms]
+        lines.append(t("sooner.have", lang, items=join(items, lang)))
+    lines.append(t("sooner.text", lang))
+    return lines
+
+
 def _assumed_section(reading: Reading, lang: Language) -> list[str]:
     lines: list[str] = []
     for n in reading.assumptions:
@@ -168,7 +180,7 @@ def compose(reading: Reading, a: Assessment, lang: Language) -> tuple[str, list[
         ("heading.changed", _growth_section(reading, a, lang, cm)),
         ("heading.likely", _likely_section(a, lang)),
         ("heading.next", _next_section(a, lang)),
-        ("heading.sooner", [t("sooner.text", lang)]),
+        ("heading.sooner", _sooner_section(reading, lang)),
         ("heading.assumed", _assumed_section(reading, lang)),
         ("heading.decides", [t("decides.text", lang)]),
     ]

@@ -47,6 +47,7 @@ from hepcalc.model import (
     Patient,
     RiskFactors,
     Sex,
+    Symptom,
 )
 
 # When the question says nothing about the time between two scans: about six
@@ -567,6 +568,46 @@ def _risk(text: str, patient: Patient, assumptions: list[Note]) -> Patient:
     return patient.model_copy(update={"risk_factors": rf})
 
 
+# Symptoms the patient says they have (they change how soon the engine advises
+# acting). "Will it hurt?", "會痛嗎" is a question, not a symptom; "no fever",
+# 沒有發燒 is a negation.
+_SYMPTOMS: list[tuple[re.Pattern[str], Symptom]] = [
+    (re.compile(r"(?:belly|abdominal|stomach|tummy|right upper|upper right|right[- ]sided)\s+pain|"
+                r"pain in (?:my|the) (?:belly|abdomen|stomach|right side|upper right)|"
+                r"右上腹(?:持續)?(?:疼?痛)|腹痛|肚子痛|胃痛|右上腹會痛", re.I), Symptom.abdominal_pain),  # noqa: E501
+    (re.compile(r"jaundice|yellow(?:ish)? (?:skin|eyes)|(?:skin|eyes) (?:are|is|turned|turning) "
+                r"yellow|黃疸|皮膚(?:變|發)?黃|眼白(?:變|發)?黃|眼睛(?:變|發)?黃", re.I), Symptom.jaundice),  # noqa: E501
+    (re.compile(r"weight loss|los(?:t|ing) (?:\d+\s*kg\s+|some\s+|a lot of\s+)?weight|"
+                r"體重(?:減輕|下降|變輕)|變瘦|瘦了", re.I), Symptom.weight_loss),
+    (re.compile(r"\bfever|febrile|發燒|發熱", re.I), Symptom.fever),
+    (re.compile(r"lump (?:i|you) can feel|palpable|摸(?:到|得到)(?:一個)?(?:硬塊|腫塊)", re.I),
+     Symptom.palpable_mass),
+]  # fmt: skip
+_SYMPTOM_QUESTION = re.compile(
+    r"(?:will|would|does|do|can|could) (?:it|they|this)\b[^.?!。？]{0,20}$|會不會$|會$|是否會$",
+    re.I,
+)
+
+
+def _symptoms(text: str) -> list[Symptom]:
+    found: list[Symptom] = []
+    for pattern, symptom in _SYMPTOMS:
+        for m in pattern.finditer(text):
+            before = text[max(0, m.start() - 30) : m.start()]
+            after = text[m.end() : m.end() + 3]
+            scope = re.split(r"(?<!沒)有|\bbut\b|但|[,，、]", before)[-1]
+            if (
+                _NEG.search(scope)
+                or _SYMPTOM_QUESTION.search(before)
+                or re.match(r"\s*(?:嗎|\?|？)", after)
+            ):
+                continue
+            if symptom not in found:
+                found.append(symptom)
+            break
+    return found
+
+
 def _patient(text: str, assumptions: list[Note]) -> Patient:
     patient = Patient()
     m = _AGE.search(text)
@@ -577,6 +618,9 @@ def _patient(text: str, assumptions: list[Note]) -> Patient:
     female, male = bool(_FEMALE.search(text)), bool(_MALE.search(text))
     if female != male:
         patient = patient.model_copy(update={"sex": Sex.female if female else Sex.male})
+    symptoms = _symptoms(text)
+    if symptoms:
+        patient = patient.model_copy(update={"symptoms": symptoms})
     return _risk(text, patient, assumptions)
 
 
