@@ -65,6 +65,15 @@ from hepcalc.model import (
 )
 
 SUBCENTIMETRE_MM = 10.0
+_STUDY_ACTIONS = frozenset(
+    {
+        Action.follow_up_imaging,
+        Action.surveillance_imaging,
+        Action.hcc_surveillance,
+        Action.noncontrast_ct,
+        Action.characterize_contrast_imaging,
+    }
+)
 _IMAGING = frozenset(
     {
         Action.follow_up_imaging,
@@ -169,6 +178,20 @@ class _Builder:
                 urgency_reason=r.urgency_reason if r.urgency != "routine" else "",
             )
         )
+
+    def steps(self, rule_id: str, track: str | None, **fields: str) -> None:
+        """Emit a rule's steps as written in rules.yaml (rationale templates are data)."""
+        rule = self.kb.rule(rule_id)
+        for step in rule.steps:
+            imaging = step.action in _STUDY_ACTIONS
+            self.rec(
+                step.action,
+                rule_id,
+                step.text.format(**fields),
+                track=track,
+                modality=(step.modality or rule.modality) if imaging else None,
+                contrast=(step.contrast or rule.contrast) if imaging else None,
+            )
 
     def warn(self, code: str, rule: str, text: str) -> None:
         if any(w.code == code for w in self.plan.warnings):
@@ -790,52 +813,9 @@ def _prenatal_plan(b: _Builder, tv: TrackView) -> None:
     t = tv.track
     f = tv.finding
     if f.pattern is Pattern.capsular:
-        b.rec(
-            Action.specialist_referral,
-            "prenatal-meconium-peritonitis",
-            "Fetal capsular (peritoneal) calcification suggests meconium peritonitis: fetal "
-            "medicine referral, with delivery planned where neonatal surgery is available.",
-            track=t,
-        )
-        b.rec(
-            Action.follow_up_imaging,
-            "prenatal-meconium-peritonitis",
-            "Serial detailed ultrasound of the fetal bowel: dilated loops, pseudocyst, ascites "
-            "and polyhydramnios predict the need for neonatal surgery.",
-            track=t,
-            modality="US",
-            contrast=Contrast.none,
-        )
-        b.rec(
-            Action.laboratory_tests,
-            "prenatal-meconium-peritonitis",
-            "Offer cystic-fibrosis testing (parental carrier testing); the yield is low when the "
-            "meconium has calcified.",
-            track=t,
-        )
+        b.steps("prenatal-meconium-peritonitis", t)
         return
-    b.rec(
-        Action.specialist_referral,
-        "prenatal-calcification",
-        "Fetal liver calcification: fetal medicine referral for a detailed anatomy scan, "
-        "with karyotype offered (especially if there are other anomalies).",
-        track=t,
-    )
-    b.rec(
-        Action.laboratory_tests,
-        "prenatal-calcification",
-        "Maternal TORCH and parvovirus B19 serology.",
-        track=t,
-    )
-    b.rec(
-        Action.follow_up_imaging,
-        "prenatal-calcification",
-        "Ultrasound of the baby's liver after birth; an isolated calcification with a "
-        "negative work-up usually has a good outcome.",
-        track=t,
-        modality="US",
-        contrast=Contrast.none,
-    )
+    b.steps("prenatal-calcification", t)
 
 
 def _child_mass_plan(b: _Builder, tv: TrackView) -> None:
@@ -876,20 +856,7 @@ def _child_mass_plan(b: _Builder, tv: TrackView) -> None:
         or (isinstance(f.count, int) and f.count > 1)
     )
     if hemangioma_like and large:
-        b.rec(
-            Action.laboratory_tests,
-            "pediatric-hemangioma-large",
-            "Possible large or multifocal infantile hepatic hemangioma: thyroid function (TSH, "
-            "free T4) for consumptive hypothyroidism.",
-            track=t,
-        )
-        b.rec(
-            Action.specialist_referral,
-            "pediatric-hemangioma-large",
-            "Echocardiography and cardiology review for high-output cardiac failure, with a "
-            "vascular-anomalies or paediatric hepatology team.",
-            track=t,
-        )
+        b.steps("pediatric-hemangioma-large", t)
 
 
 def _pediatric_plan(b: _Builder, tv: TrackView) -> None:
@@ -957,15 +924,7 @@ def _pediatric_plan(b: _Builder, tv: TrackView) -> None:
             track=t,
         )
     if young:
-        b.rec(
-            Action.follow_up_imaging,
-            "neonatal-vascular-catheter",
-            "Doppler ultrasound of the portal and umbilical veins: calcification can follow "
-            "portal or umbilical venous thrombosis, common after an umbilical venous catheter.",
-            track=t,
-            modality="Doppler US",
-            contrast=Contrast.none,
-        )
+        b.steps("neonatal-vascular-catheter", t)
     symptomatic = p.symptomatic or p.afp_raised or p.liver_tests_abnormal
     if symptomatic and not (young and jaundiced):
         why = ", ".join(s.value.replace("_", " ") for s in b.patient.symptoms) or (

@@ -68,6 +68,15 @@ class RuleStep(_Data):
 
     action: Action
     text: str  # {size} is filled by the pathway
+    modality: str | None = None  # the study of an imaging step (else the rule's)
+    contrast: Contrast | None = None
+
+    @field_validator("modality")
+    @classmethod
+    def _known_modality(cls, v: str | None) -> str | None:
+        if v is not None and v not in MODALITIES:
+            raise ValueError(f"unknown modality {v!r} (known: {', '.join(MODALITIES)})")
+        return v
 
 
 class Rule(_Data):
