@@ -18,7 +18,7 @@ import re
 
 # (also a run-together full stop between words: "granuloma.The spleen")
 _SENTENCE_END = re.compile(
-    r"[.!?](?=\s|,[ \t]*[A-Z])|(?<=[a-z]{2})\.(?=[A-Z][a-z])"
+    r"[.!?](?=\s|,[ \t]*[A-Z])|\.(?<=[a-z]{2}\.)(?=[A-Z][a-z])"
     r"|\n[ \t]*(?=\n|[A-Z0-9\u2022*\-])|\n[ \t]*\n"
 )
 _ABBREVIATIONS = frozenset(
