@@ -1091,15 +1091,7 @@ def _stopping_plan(b: _Builder, tv: TrackView) -> bool:
         and f.is_calcified
         and tv.category is not Category.calcified_cystic_lesion
     ):
-        b.rec(
-            Action.specialist_referral,
-            "treatment-response-oncology",
-            f"Calcified liver finding ({_size(f)}) in a patient with a known cancer on "
-            "chemotherapy: calcification is common in treated metastases, so this is a "
-            "treatment-response question for the oncology team (compare with the staging "
-            "scans), not a new finding to characterise.",
-            track=t,
-        )
+        b.steps("treatment-response-oncology", t, size=_size(f))
         return True
     if _stable_two_years(b, tv):
         span = [e.date for e, _ in tv.history if e.modality in (Modality.CT, Modality.MRI)]
@@ -1148,21 +1140,7 @@ def _no_second_characterisation(b: _Builder, tv: TrackView, first: int) -> None:
     for i in reversed(mine):
         del recs[i]
     f = tv.finding
-    b.rec(
-        Action.multidisciplinary_discussion,
-        "already-characterised",
-        f"Lesion ({_size(f)}) already characterised by contrast-enhanced imaging: "
-        "multidisciplinary discussion of the existing studies rather than another "
-        "characterisation study.",
-        track=tv.track,
-    )
-    b.rec(
-        Action.specialist_referral,
-        "already-characterised",
-        "Specialist referral (hepatobiliary surgery or hepatology) for a tissue diagnosis or "
-        "treatment decision as the discussion decides.",
-        track=tv.track,
-    )
+    b.steps("already-characterised", tv.track, size=_size(f))
 
 
 def plan_track(b: _Builder, tv: TrackView) -> None:
@@ -1240,15 +1218,7 @@ def _apply_urgency(b: _Builder, tracks: Sequence[TrackView]) -> None:
     for tv in active:
         cystic = tv.category is Category.calcified_cystic_lesion
         if safety.febrile_cystic(p, tv.finding, cystic):
-            b.rec(
-                Action.specialist_referral,
-                "urgency-febrile-lesion",
-                "Fever with a calcified cystic or thick-walled lesion: abscess or an infected or "
-                "ruptured hydatid cyst until proven otherwise. Same-day assessment (blood "
-                "cultures, inflammatory markers), contrast-enhanced imaging and the "
-                "infectious-disease or hepatobiliary team; no puncture outside their protocol.",
-                track=tv.track,
-            )
+            b.steps("urgency-febrile-lesion", tv.track)
             track_rules.setdefault(tv.track, []).append("urgency-febrile-lesion")
         ft = tv.finding.features
         if ft.tumor_in_vein or ft.vascular_invasion:
