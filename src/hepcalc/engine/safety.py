@@ -181,10 +181,10 @@ def reconcile(
                 )
             )
 
-    dated = [e for e in exams if e.date is not None]
+    dated = [(e.date, e.modality) for e in exams if e.date is not None]
     if dated:
-        first = min(e.date for e in dated)  # type: ignore[type-var]
-        last = max(e.date for e in dated)  # type: ignore[type-var]
+        first = min(d for d, _ in dated)
+        last = max(d for d, _ in dated)
         span_years = (last - first).days / _DAYS_PER_YEAR
         if patient.age is not None and not prenatal and span_years > patient.age + 0.1:
             warnings.append(
@@ -199,8 +199,8 @@ def reconcile(
                     kb=kb,
                 )
             )
-        prenatal_dates = [e.date for e in dated if e.modality is Modality.PRENATAL_US]
-        postnatal_dates = [e.date for e in dated if e.modality is not Modality.PRENATAL_US]
+        prenatal_dates = [d for d, m in dated if m is Modality.PRENATAL_US]
+        postnatal_dates = [d for d, m in dated if m is not Modality.PRENATAL_US]
         if prenatal_dates and postnatal_dates and max(prenatal_dates) > min(postnatal_dates):
             warnings.append(
                 contradiction_warning(

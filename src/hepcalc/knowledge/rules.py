@@ -139,7 +139,7 @@ def rule_from_data(raw: Any) -> Rule:
     try:
         return Rule(**raw)
     except (ValidationError, TypeError) as exc:
-        detail = exc
+        detail = str(exc)
         if isinstance(exc, ValidationError):
             detail = "; ".join(
                 f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors()
