@@ -229,3 +229,16 @@ def test_incremental_word_starts_equal_the_walk_back(
     queries = sorted(o for o in offsets if floor <= o <= len(text))
     starts = _WordStarts(text, floor)
     assert [starts.at(i) for i in queries] == [_naive_word_start(text, i, floor) for i in queries]
+
+
+def test_reading_stops_after_the_target_budget() -> None:
+    """Past 2,000 target words the rest of a report is not read: the bound that keeps
+    the worst case small in absolute time (documented in docs/reading.md, "Limits")."""
+    from hepcalc.reports.reader import _MAX_TARGETS
+
+    noise = "Calcified granuloma in the spleen. " * (_MAX_TARGETS + 10)
+    late = "LIVER: A 5 mm calcification in segment 6."
+    assert len(read_report(late).findings) == 1
+    reading = read_report(noise + late)
+    assert reading.findings == []
+    assert len(reading.excluded) == 500

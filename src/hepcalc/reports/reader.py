@@ -62,6 +62,9 @@ BackgroundLiver = Literal["normal", "steatosis", "cirrhosis"]
 MAX_FINDINGS = resolver.MAX_FINDINGS
 _MAX_DRAFTS = 2_000
 _MAX_EXCLUDED = 500
+# No report names a calcification thousands of times; past this many target words the rest
+# of the text is not read, which bounds the worst case in absolute time, not only in growth.
+_MAX_TARGETS = 2_000
 # Evidence is the sentence; a run-on "sentence" (no punctuation for pages) is cut to a
 # window around the target so one finding never carries the whole report.
 _MAX_EVIDENCE_CHARS = 600
@@ -240,10 +243,11 @@ def _read(
         liver_report = organs.is_liver_report(text, min(head_end, max(first_organ, 1)))
         sentence_key = 0
         ci = 0
+        targets_left = _MAX_TARGETS
         for sec in secs:
             while ci < len(candidates) and candidates[ci] < sec.start:
                 ci += 1
-            if ci >= len(candidates):
+            if ci >= len(candidates) or targets_left <= 0:
                 break
             if candidates[ci] >= sec.end or len(drafts) >= _MAX_DRAFTS:
                 continue
@@ -257,10 +261,12 @@ def _read(
                     ci += 1
                 if ci >= len(candidates) or candidates[ci] >= s_end:
                     continue
-                if len(drafts) >= _MAX_DRAFTS:
+                if len(drafts) >= _MAX_DRAFTS or targets_left <= 0:
                     break
                 targets = find_targets(text, s_start, s_end, candidates)
                 if targets:
+                    targets = targets[:targets_left]
+                    targets_left -= len(targets)
                     before = len(drafts)
                     _read_sentence(
                         text, sec, sents, idx, targets, liver_report, sentence_key, drafts,
