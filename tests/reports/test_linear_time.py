@@ -242,3 +242,21 @@ def test_reading_stops_after_the_target_budget() -> None:
     reading = read_report(noise + late)
     assert reading.findings == []
     assert len(reading.excluded) == 500
+
+
+def test_issue_16_probe_through_the_cli(tmp_path: Path) -> None:
+    """The probe that froze the service ("calcified-" * 19,900, 199 KB, inside every limit)
+    is read to the end by ``hepcalc extract`` (no timing asserted: the machine is shared)."""
+    import subprocess
+
+    report = tmp_path / "probe.txt"
+    report.write_text("calcified-" * 19_900, encoding="utf-8")
+    out = subprocess.run(
+        [sys.executable, "-c", "from hepcalc.cli import main; main()", "extract", str(report)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
