@@ -144,3 +144,21 @@ def test_assessment_is_deterministic_with_report_context() -> None:
     report = "HISTORY: 58-year-old man with chronic hepatitis B.\n" + CALC
     case = Case.model_validate({"exams": [{"modality": "US", "report_text": report}]})
     assert assess(case).to_json() == assess(case).to_json()
+
+
+def test_age_from_an_earlier_report_is_carried_to_the_latest_exam() -> None:
+    case = Case.model_validate(
+        {
+            "exams": [
+                {
+                    "modality": "US",
+                    "date": "2024-01-05",
+                    "report_text": "HISTORY: 60-year-old woman.\n" + CALC,
+                },
+                {"modality": "US", "date": "2026-01-05", "report_text": CALC},
+            ]
+        }
+    )
+    a = assess(case).to_json_dict()
+    note = [s for s in a["risk"]["assumptions"] if s.startswith("Age ")]
+    assert note and note[0].startswith("Age 62 years (at the latest exam, 2026-01-05)")

@@ -174,10 +174,18 @@ def apply_report_context(
     exam, m = _first(readings, lambda c: c.age)
     if exam is not None and m is not None:
         stated = float(m.value)
+        # ages are at the latest exam (as for FHIR birth dates): a report from two years
+        # before the latest exam is two years younger than the patient now
+        latest = max((e.date for e in exams if e.date is not None), default=None)
+        later = ""
+        if exam.date is not None and latest is not None and latest > exam.date:
+            stated = min(120.0, stated + (latest - exam.date).days / 365.25)
+            stated = round(stated, 1) if stated >= 2 else round(stated, 3)
+            later = f" (at the latest exam, {latest.isoformat()})"
         if patient.age is None:
             update["age"] = stated
             filled["age"] = _source(exam)
-            notes.append(f"Age {_age_words(stated)}: taken from {_cited(exam, m)}.")
+            notes.append(f"Age {_age_words(stated)}{later}: taken from {_cited(exam, m)}.")
         else:
             tolerance = (
                 _INFANT_AGE_TOLERANCE_YEARS
