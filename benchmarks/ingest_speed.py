@@ -120,9 +120,11 @@ class Database:
                 conn.execute(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE')
 
 
-def timed(cmd: list[str]) -> float:
+def timed(cmd: list[str], src: str = "") -> float:
+    """Wall seconds of a command; ``src`` = another source tree to import hepcalc from."""
+    env = {**os.environ, "PYTHONPATH": src} if src else None
     started = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
     elapsed = time.perf_counter() - started
     if proc.returncode != 0:
         sys.exit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr[-2000:]}")
@@ -132,7 +134,8 @@ def timed(cmd: list[str]) -> float:
 def one_run(feed: Path, n: int, args: argparse.Namespace, tmp: Path) -> dict[str, float]:
     workers = ["--workers", str(args.workers)]
     scan_s = timed(
-        [*HEPCALC, "scan", str(feed), "--out", str(tmp / "out.jsonl"), "--assess", *workers]
+        [*HEPCALC, "scan", str(feed), "--out", str(tmp / "out.jsonl"), "--assess", *workers],
+        args.scan_src,
     )
     db = Database(args.db, tmp)
     try:
@@ -252,6 +255,12 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--batch", type=int, default=0, help="reports per commit (default: ingest's)")
     ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument(
+        "--scan-src",
+        default="",
+        help="time `scan --assess` from this source tree instead (e.g. an exported older "
+        "commit's src/, when the reference reader changed)",
+    )
     ap.add_argument("--backfill", type=int, default=0, help="one big ingest of N reports")
     ap.add_argument("--feed", default="", help="feed file for --backfill (made if missing)")
     ap.add_argument("--every", type=float, default=30.0, help="--backfill sampling seconds")
@@ -264,7 +273,7 @@ def main() -> None:
         feed = tmp / "feed.jsonl"
         n = write_feed(feed, args.patients, args.per_patient)
         print(
-            f"feed: {n} reports ({args.patients} patients x {args.per_patient}), db={args.db}, "
+            f"scan from: {args.scan_src or 'this tree'}; feed: {n} reports ({args.patients} patients x {args.per_patient}), db={args.db}, "
             f"workers={args.workers}, batch={args.batch or 'default'}"
         )
         runs = []
