@@ -36,7 +36,7 @@ def test_seed_000_json_answers_the_question() -> None:
 
 def test_text_and_patient_audience() -> None:
     p = run("assess", str(EXAMPLES / "seed-000.yaml"), "--format", "text")
-    assert p.returncode == 0 and b"noncontrast_ct" in p.stdout
+    assert p.returncode == 0 and b"Non-contrast CT" in p.stdout and b"rule: growth" in p.stdout
     q = run("assess", str(EXAMPLES / "seed-000.yaml"), "--format", "text", "--audience", "patient")
     assert q.returncode == 0 and q.stdout and q.stdout != p.stdout
 

@@ -8,7 +8,7 @@ import textstat
 from fhir.resources.R4B.bundle import Bundle
 
 from hepcalc.model import Assessment, FindingResult, LiradsResult, Location
-from hepcalc.render import FORMATS, clinician_text, patient_text, render
+from hepcalc.render import FORMATS, patient_text, render
 
 
 def test_no_findings_renders_everywhere(punctate_low_risk: Assessment) -> None:
@@ -24,7 +24,7 @@ def test_no_findings_renders_everywhere(punctate_low_risk: Assessment) -> None:
 
 def test_lirads_applies_but_nothing_categorized(cirrhosis_lr4: Assessment) -> None:
     a = cirrhosis_lr4.model_copy(update={"lirads": []}, deep=True)
-    assert "no observation categorized" in clinician_text(a)
+    assert "no observation categorized" in render(a, "text", detail=True)
     assert "LI-RADS applies; no observation categorized." in render(a, "html")
 
 
@@ -37,7 +37,7 @@ def test_multiple_calcifications_and_unknown_etiology(punctate_low_risk: Assessm
     assert sentence.startswith("Multiple punctate hepatic calcifications, up to 4 mm")
     text = patient_text(a)
     assert "several small spots" in text
-    assert "Doctors cannot yet say what this spot is" in text  # unknown id: no guess
+    assert "Doctors cannot yet say what this is" in text  # unknown id: no guess
 
 
 def test_noncalcified_lesion_is_not_coded_as_calcification(cirrhosis_lr4: Assessment) -> None:

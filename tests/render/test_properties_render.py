@@ -27,7 +27,7 @@ from hepcalc.model import (
     Risk,
     RiskTier,
 )
-from hepcalc.render import FORMATS, patient_text, render
+from hepcalc.render import FORMATS, clinician_text, patient_text, render
 
 sizes = st.one_of(st.none(), st.floats(min_value=1, max_value=120).map(lambda x: round(x, 1)))
 locations = st.builds(
@@ -112,7 +112,12 @@ def assessments(draw: st.DrawFn) -> Assessment:
 def test_any_assessment_renders_and_stays_plain(a: Assessment) -> None:
     for fmt in FORMATS:
         for audience in ("clinician", "patient"):
+            if (fmt, audience) == ("json", "patient"):
+                continue  # refused: JSON carries both summaries
             assert render(a, fmt, audience).strip()
     Bundle.model_validate_json(render(a, "fhir"))
+    Bundle.model_validate_json(render(a, "fhir", "patient"))
     text = patient_text(a)
     assert textstat.flesch_kincaid_grade(text) <= 8.0, text
+    assert len(render(a, "text").split("\nREFERENCES\n")[0]) <= 3500
+    assert len(clinician_text(a)) <= 1500

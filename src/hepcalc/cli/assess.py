@@ -92,6 +92,14 @@ def assess_command(
             "(e.g. colorectal, ovary; 'unknown' when the site is not known)."
         ),
     ] = None,
+    detail: Annotated[
+        bool,
+        typer.Option(
+            "--detail",
+            help="Everything: evidence, variability bases, the full differential "
+            "(clinician text only; other combinations exit 2).",
+        ),
+    ] = False,
 ) -> None:
     """Assess one case: risk tier, categories, growth, LI-RADS, differential, next steps."""
     from hepcalc.pipeline import assess
@@ -118,7 +126,7 @@ def assess_command(
         risk_factors=risk,
     )
     assessment = assess(load_case(case, input_format, options))
-    typer.echo(render(assessment, fmt.value, audience.value))
+    typer.echo(render(assessment, fmt.value, audience.value, detail=detail))
 
 
 def register(app: typer.Typer) -> None:

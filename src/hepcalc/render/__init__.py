@@ -1,9 +1,13 @@
 """Assessment -> words and pictures for people and machines.
 
-One Assessment, five renderings: canonical JSON, dense cited clinician text,
-the one-or-two-sentence IMPRESSION line a radiologist pastes into a report,
-plain patient text (grade 8 or below), a self-contained printable HTML page,
-and a FHIR R4 Bundle. All text comes from Jinja2 templates shipped in the
+One Assessment, five renderings: canonical JSON, cited clinician text (a
+1,500-character note for ``summary.clinician``, the concise report for
+``--format text``, everything with ``detail``), the one-or-two-sentence
+IMPRESSION line a radiologist pastes into a report, plain patient text (grade
+8 or below), a self-contained printable HTML page, and a FHIR R4 Bundle. The
+audience applies to every rendering with words; JSON carries both summaries,
+so asking for it "for the patient" is refused rather than silently ignored.
+All text comes from Jinja2 templates and the message catalog shipped in the
 package; nothing here reaches the network, reads the clock, or decides
 anything clinical: the engine decided, render only says it.
 """
@@ -18,10 +22,17 @@ AUDIENCES: tuple[str, ...] = ("clinician", "patient")
 
 
 def clinician_text(assessment: Assessment) -> str:
-    """Dense, exact, cited text for a clinician (used for ``summary.clinician``)."""
-    from hepcalc.render.clinician import render_clinician_text
+    """The clinician note, at most 1,500 characters (used for ``summary.clinician``)."""
+    from hepcalc.render.note import render_note
 
-    return render_clinician_text(assessment)
+    return render_note(assessment)
+
+
+def clinician_report(assessment: Assessment, detail: bool = False) -> str:
+    """The concise cited report (``--format text``), or everything with ``detail``."""
+    from hepcalc.render.clinician import render_clinician_report, render_clinician_text
+
+    return render_clinician_text(assessment) if detail else render_clinician_report(assessment)
 
 
 def patient_text(assessment: Assessment) -> str:
@@ -31,13 +42,20 @@ def patient_text(assessment: Assessment) -> str:
     return render_patient_text(assessment)
 
 
-def render(assessment: Assessment, fmt: str, audience: str = "clinician") -> str:
+def render(
+    assessment: Assessment, fmt: str, audience: str = "clinician", detail: bool = False
+) -> str:
     """Render ``assessment`` as ``fmt`` for ``audience``.
 
-    ``text`` + ``patient`` gives the patient text; the other formats ignore the
-    audience except ``html``, which puts the patient explanation first when the
-    reader is the patient. Unknown formats or audiences are input errors (exit 2 /
-    HTTP 422 in the faces), never a traceback.
+    Every rendering with words follows the audience: ``text`` (concise report,
+    or everything with ``detail``; the patient text), ``sentence`` (IMPRESSION
+    line, or the patient's one-line answer), ``html`` (patient explanation first)
+    and ``fhir`` (the DiagnosticReport narrative). ``json`` carries both
+    summaries, so ``json`` for the patient is refused; ``detail`` applies to the
+    clinician's ``text`` only (the page always has its detail section) and is
+    refused elsewhere. Unknown
+    formats or audiences are input errors (exit 2 / HTTP 422 in the faces),
+    never a traceback.
     """
     if fmt not in FORMATS:
         raise InputError([("format", f"unknown format {fmt!r}; expected one of {list(FORMATS)}")])
@@ -45,21 +63,56 @@ def render(assessment: Assessment, fmt: str, audience: str = "clinician") -> str
         raise InputError(
             [("audience", f"unknown audience {audience!r}; expected one of {list(AUDIENCES)}")]
         )
+    if fmt == "json" and audience == "patient":
+        raise InputError(
+            [
+                (
+                    "audience",
+                    "json carries both summary.clinician and summary.patient; the patient "
+                    "audience applies to text, sentence, html and fhir",
+                )
+            ]
+        )
+    if detail and (audience == "patient" or fmt != "text"):
+        raise InputError(
+            [
+                (
+                    "detail",
+                    "detail applies to the clinician's text rendering only (the html page "
+                    "always has an expandable detail section)",
+                )
+            ]
+        )
     if fmt == "json":
         return assessment.to_json()
     if fmt == "text":
-        return patient_text(assessment) if audience == "patient" else clinician_text(assessment)
+        return (
+            patient_text(assessment)
+            if audience == "patient"
+            else clinician_report(assessment, detail)
+        )
     if fmt == "sentence":
-        from hepcalc.render.sentence import impression_sentence
+        from hepcalc.render.sentence import impression_sentence, patient_sentence
 
-        return impression_sentence(assessment)
+        return (
+            patient_sentence(assessment)
+            if audience == "patient"
+            else impression_sentence(assessment)
+        )
     if fmt == "html":
         from hepcalc.render.html import render_html
 
         return render_html(assessment, audience=audience)
     from hepcalc.render.fhir import render_fhir
 
-    return render_fhir(assessment)
+    return render_fhir(assessment, audience=audience)
 
 
-__all__ = ["AUDIENCES", "FORMATS", "clinician_text", "patient_text", "render"]
+__all__ = [
+    "AUDIENCES",
+    "FORMATS",
+    "clinician_report",
+    "clinician_text",
+    "patient_text",
+    "render",
+]

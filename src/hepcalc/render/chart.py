@@ -19,8 +19,14 @@ from xml.sax.saxutils import escape, quoteattr
 
 from hepcalc.model import Growth, GrowthPoint
 
-WIDTH, HEIGHT = 640, 360
-LEFT, RIGHT, TOP, BOTTOM = 60, 130, 36, 56
+# Narrow on purpose: at a 400 px phone width the chart is drawn at about 0.9 of
+# its size, so 14 px text stays >= 12 px on screen; the legend sits under the
+# plot (not beside it) so the plot keeps its width.
+WIDTH = 400
+LEFT, RIGHT, TOP, PLOT_H = 52, 20, 16, 220
+FONT = 14
+LEGEND_COLUMNS = 2
+MAX_DATE_TICKS = 3
 # Okabe-Ito colour-blind-safe palette.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 
@@ -57,7 +63,10 @@ def growth_chart_svg(growth: list[Growth], chart_id: str = "growth-chart-svg") -
                 order.append(p.exam)
         x_min, x_max = 0, max(len(order) - 1, 0)
     plot_w = WIDTH - LEFT - RIGHT
-    plot_h = HEIGHT - TOP - BOTTOM
+    plot_h = PLOT_H
+    legend_top = TOP + plot_h + 66
+    legend_rows = (len(series) + LEGEND_COLUMNS - 1) // LEGEND_COLUMNS
+    height = legend_top + legend_rows * 22 + 30
 
     def x_at(date: dt.date | None, exam: str) -> float:
         v = date.toordinal() if use_dates and date else order.index(exam)
@@ -92,17 +101,17 @@ def growth_chart_svg(growth: list[Growth], chart_id: str = "growth-chart-svg") -
             if g.variability_mm is not None and g.from_mm is not None
             else ""
         )
-        desc_parts.append(f"Track {g.track} ({g.status.value}): {pts}{band}.")
+        desc_parts.append(f"Finding {g.track} ({g.status.value}): {pts}{band}.")
     desc = " ".join(desc_parts) if desc_parts else "No measured sizes to plot."
 
     out: list[str] = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'width="{WIDTH}" height="{HEIGHT}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
+        f'width="{WIDTH}" height="{height}" role="img" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" id={quoteattr(chart_id)} '
-        'font-family="sans-serif" font-size="12">',
+        f'font-family="sans-serif" font-size="{FONT}">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
-        f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
+        f'<rect x="0" y="0" width="{WIDTH}" height="{height}" fill="#ffffff"/>',
     ]
     # Axes and grid.
     out.append('<g class="axes" stroke="#444444" stroke-width="1">')
@@ -122,7 +131,7 @@ def growth_chart_svg(growth: list[Growth], chart_id: str = "growth-chart-svg") -
     out.append("</g>")
     out.append('<g class="x-ticks" fill="#222222" text-anchor="middle">')
     if use_dates:
-        n = 1 if x_max == x_min else min(5, x_max - x_min + 1)
+        n = 1 if x_max == x_min else min(MAX_DATE_TICKS, x_max - x_min + 1)
         for i in range(n):
             o = x_min if n == 1 else round(x_min + (x_max - x_min) * i / (n - 1))
             x = x_at(dt.date.fromordinal(o), "")
@@ -136,7 +145,7 @@ def growth_chart_svg(growth: list[Growth], chart_id: str = "growth-chart-svg") -
             out.append(f'<text x="{_num(x)}" y="{TOP + plot_h + 18}">{escape(e)}</text>')
     out.append("</g>")
     out.append(
-        f'<text class="axis-label" x="{LEFT + plot_w / 2:.1f}" y="{HEIGHT - 12}" '
+        f'<text class="axis-label" x="{LEFT + plot_w / 2:.1f}" y="{TOP + plot_h + 42}" '
         f'text-anchor="middle">{"Exam date" if use_dates else "Exam"}</text>'
     )
     out.append(
@@ -151,7 +160,7 @@ def growth_chart_svg(growth: list[Growth], chart_id: str = "growth-chart-svg") -
             f'<g class="series" data-track={quoteattr(g.track)} '
             f"data-status={quoteattr(g.status.value)}>"
         )
-        out.append(f"<title>{escape(f'Track {g.track}: {g.status.value}')}</title>")
+        out.append(f"<title>{escape(f'Finding {g.track}: {g.status.value}')}</title>")
         if g.variability_mm is not None and g.from_mm is not None:
             xs = [x_of(p) for p in pts]
             x0, x1 = min(xs), max(xs)
@@ -174,15 +183,14 @@ def growth_chart_svg(growth: list[Growth], chart_id: str = "growth-chart-svg") -
             out.append(
                 f'<circle cx="{_num(x_of(p))}" cy="{_num(y_of(p.size_mm or 0.0))}" r="4" '
                 f'fill="{colour}"><title>'
-                f"{escape(f'Track {g.track}: {p.size_mm:g} mm on {when} ({p.modality.value})')}"
+                f"{escape(f'Finding {g.track}: {p.size_mm:g} mm on {when} ({p.modality.value})')}"
                 "</title></circle>"
             )
-        ly = TOP + 8 + k * 20
+        lx = 8 + (k % LEGEND_COLUMNS) * (WIDTH // LEGEND_COLUMNS)
+        ly = legend_top + (k // LEGEND_COLUMNS) * 22
         out.append(
-            f'<rect x="{WIDTH - RIGHT + 14}" y="{ly - 9}" width="12" height="12" '
-            f'fill="{colour}"/>'
-            f'<text x="{WIDTH - RIGHT + 32}" y="{ly + 1}">'
-            f"{escape(f'Track {g.track}')}</text>"
+            f'<rect x="{lx}" y="{ly - 11}" width="12" height="12" fill="{colour}"/>'
+            f'<text x="{lx + 18}" y="{ly}">{escape(f"Finding {g.track}")}</text>'
         )
         out.append("</g>")
     if not series:
@@ -191,10 +199,7 @@ def growth_chart_svg(growth: list[Growth], chart_id: str = "growth-chart-svg") -
             'text-anchor="middle">No measured sizes to plot</text>'
         )
     out.append(
-        f'<text x="{WIDTH - RIGHT + 14}" y="{HEIGHT - 30}" font-size="10" fill="#444444">'
-        "Shaded: measurement</text>"
-        f'<text x="{WIDTH - RIGHT + 14}" y="{HEIGHT - 17}" font-size="10" fill="#444444">'
-        "band (derived)</text>"
+        f'<text x="8" y="{height - 10}" fill="#444444">Shaded: measurement band (derived)</text>'
     )
     out.append("</svg>")
     return "\n".join(out)

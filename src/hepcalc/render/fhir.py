@@ -25,11 +25,14 @@ import datetime as dt
 import hashlib
 import json
 import uuid
+from html import escape as html_escape
 from typing import Any
 
 from hepcalc.model import Action, Assessment, FindingResult, Recommendation, RiskTier
 from hepcalc.render import words
 from hepcalc.render.sentence import impression_sentence
+from hepcalc.render.tidy import clean
+from hepcalc.render.view import evidence_keys
 
 SNOMED = "http://snomed.info/sct"
 LOINC = "http://loinc.org"
@@ -164,7 +167,7 @@ def _observation(f: FindingResult, patient: str) -> dict[str, Any]:
             {
                 "text": "No pre-coordinated SNOMED CT concept exists for hepatic calcification; "
                 "code is the post-coordinated expression 404684003:{363698007=10200004,"
-                "116676008=18115005}. Track " + f.track + "; exams " + ", ".join(f.exams) + "."
+                "116676008=18115005}. Finding " + f.track + "; exams " + ", ".join(f.exams) + "."
             }
         ],
     }
@@ -240,8 +243,8 @@ def _service_request(
         "supportingInfo": [{"reference": report}],
         "note": [
             {
-                "text": f"{rec.rationale} (hepcalc rule {rec.rule}; citations: "
-                f"{', '.join(rec.citations) or 'none'})"
+                "text": f"{clean(rec.rationale)} (hepcalc rule {rec.rule}; citations: "
+                f"{', '.join(evidence_keys(rec.citations)) or 'none'})"
             }
         ],
     }
@@ -282,8 +285,26 @@ def _risk_assessment(a: Assessment, patient: str, observations: list[str]) -> di
     return ra
 
 
-def fhir_bundle(a: Assessment) -> dict[str, Any]:
-    """The Bundle as a JSON-ready dict."""
+def narrative_div(text: str) -> str:
+    """Plain text as a FHIR narrative: escaped XHTML, one <p> per line."""
+    paragraphs = [html_escape(line.strip()) for line in text.splitlines() if line.strip()]
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return f'<div xmlns="http://www.w3.org/1999/xhtml">{body}</div>'
+
+
+def report_narrative(a: Assessment, audience: str) -> str:
+    """The DiagnosticReport's human-readable text for the reader: note or patient text."""
+    if audience == "patient":
+        from hepcalc.render.patient import render_patient_text
+
+        return render_patient_text(a)
+    from hepcalc.render.note import render_note
+
+    return render_note(a)
+
+
+def fhir_bundle(a: Assessment, audience: str = "clinician") -> dict[str, Any]:
+    """The Bundle as a JSON-ready dict; the report narrative is written for ``audience``."""
     ids = _Ids(a)
     patient = ids("patient")
     report = ids("report")
@@ -311,6 +332,10 @@ def fhir_bundle(a: Assessment) -> dict[str, Any]:
             "fullUrl": report,
             "resource": {
                 "resourceType": "DiagnosticReport",
+                "text": {
+                    "status": "generated",
+                    "div": narrative_div(report_narrative(a, audience)),
+                },
                 "status": "preliminary",
                 "category": [
                     {"coding": [{"system": V2_0074, "code": "RAD", "display": "Radiology"}]}
@@ -343,5 +368,5 @@ def fhir_bundle(a: Assessment) -> dict[str, Any]:
     return {"resourceType": "Bundle", "type": "collection", "entry": entries}
 
 
-def render_fhir(a: Assessment) -> str:
-    return json.dumps(fhir_bundle(a), indent=2, ensure_ascii=False) + "\n"
+def render_fhir(a: Assessment, audience: str = "clinician") -> str:
+    return json.dumps(fhir_bundle(a, audience), indent=2, ensure_ascii=False) + "\n"

@@ -12,7 +12,13 @@ from __future__ import annotations
 from hepcalc.model import Assessment, Category, FindingResult, GrowthStatus
 from hepcalc.render import words
 from hepcalc.render.environment import render_template
-from hepcalc.render.view import leading_cause, leading_finding
+from hepcalc.render.view import (
+    etiology_name,
+    evidence_keys,
+    is_serious,
+    leading_cause,
+    leading_finding,
+)
 
 _CATEGORY_NOUN: dict[Category, str] = {
     Category.isolated_calcification: "hepatic calcification",
@@ -61,7 +67,12 @@ def _growth_clause(a: Assessment, track: str) -> str:
             since = f" since {dated[0].date.isoformat()}" if dated[0].date else ""
         sizes = ""
         if g.from_mm is not None and g.to_mm is not None:
-            sizes = f" from {words.num(g.from_mm)} to {words.mm(g.to_mm)}"
+            same = words.num(g.from_mm) == words.num(g.to_mm)
+            sizes = (
+                f" at {words.mm(g.to_mm)}"
+                if same
+                else f" from {words.num(g.from_mm)} to {words.mm(g.to_mm)}"
+            )
         s = g.status
         if s is GrowthStatus.significant_growth:
             return f", increased{sizes}{since}, beyond expected measurement variability"
@@ -82,14 +93,14 @@ def _cause_clause(a: Assessment, f: FindingResult) -> str:
     top = leading_cause(a, f.track)
     if top is None:
         return ""
-    name = words.etiology_name(top.etiology).lower() if not top.name else top.name.lower()
-    if top.etiology not in words.SERIOUS_ETIOLOGIES and f.category in (
+    name = etiology_name(top.etiology, top.name).lower()
+    if not is_serious(a, top.etiology) and f.category in (
         Category.isolated_calcification,
         Category.calcified_cystic_lesion,
     ):
         return f", most consistent with {words.article(name)} {name}"
     ranked = [d for d in sorted(a.differential, key=lambda d: d.rank) if d.track in (None, f.track)]
-    names = [words.etiology_name(d.etiology, d.name).lower() for d in ranked[:2]]
+    names = [etiology_name(d.etiology, d.name).lower() for d in ranked[:2]]
     return ", differential includes " + " and ".join(names) if names else ""
 
 
@@ -117,10 +128,26 @@ def impression_sentence(a: Assessment) -> str:
         phrase = words.clinician_action(rec)
         if phrase not in phrases:
             phrases.append(phrase)
-        keys += [k for k in rec.citations if k not in keys]
+        keys += [k for k in evidence_keys(rec.citations) if k not in keys]
     cite = f" [{', '.join(keys[:3])}]" if keys else ""
     if len(phrases) == 1 and phrases[0].startswith("no follow-up"):
         return render_template("sentence.txt.j2", first=f"{first}; {phrases[0]}{cite}.", second="")
     second = "; ".join(phrases)
     second = second[0].upper() + second[1:] + f"{cite}."
     return render_template("sentence.txt.j2", first=first + ".", second=second)
+
+
+def patient_sentence(a: Assessment) -> str:
+    """The patient's one-line answer: what the scan showed and the first step.
+
+    Built from the same catalog messages as the patient text, so the two never
+    disagree; one line a patient portal can show as a headline.
+    """
+    from hepcalc.render.patient import compose_patient
+
+    sections = compose_patient(a).sections
+    found = sections[0][1][0] if sections and sections[0][1] else ""
+    first = found.split(". ")[0].rstrip(".") + "." if found else ""
+    steps = sections[3][1] if len(sections) > 3 and sections[3][1] else []
+    step = steps[0] if steps else ""
+    return render_template("sentence.txt.j2", first=first, second=step)
