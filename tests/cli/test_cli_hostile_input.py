@@ -79,3 +79,26 @@ def test_scan_exits_0_when_every_line_is_read(tmp_path: Path) -> None:
     src.write_text(json.dumps({"id": "a", "text": REPORT}) + "\n")
     p = run("scan", str(src), "--out", str(out))
     assert p.returncode == 0, p.stderr.decode()
+
+
+def test_registry_dates_past_the_calendar_are_invalid_input(tmp_path: Path) -> None:
+    env_db = f"sqlite:///{tmp_path / 'reg.db'}"
+    line = {
+        "id": "a",
+        "patient_id": "p",
+        "date": "9999-12-31",
+        "modality": "CT",
+        "text": REPORT,
+        "patient": {"risk_factors": {"cirrhosis": True}},
+    }
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps(line) + "\n")
+    import os
+
+    env = {**os.environ, "HEPCALC_DB": env_db}
+    for args, field in (
+        (("registry", "ingest", str(src)), "line 1.date"),
+        (("registry", "worklist", "--as-of", "9999-12-31", "--days", "30"), "as-of"),
+    ):
+        p = subprocess.run([*CLI, *args], capture_output=True, timeout=120, env=env)
+        _assert_invalid(p, field)

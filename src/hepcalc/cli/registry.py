@@ -22,6 +22,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from hepcalc.errors import InputError
+from hepcalc.model import check_exam_date
 
 T = TypeVar("T")
 
@@ -76,9 +77,13 @@ def _parse_date(value: str | None, field: str) -> dt.date:
     if value is None:
         return dt.date.today()
     try:
-        return dt.date.fromisoformat(value.strip())
+        day = dt.date.fromisoformat(value.strip())
     except ValueError:
         raise InputError([(field, f"must be an ISO date YYYY-MM-DD, not {value!r}")]) from None
+    try:
+        return check_exam_date(day)  # 9999-12-31 + --days overflowed the calendar
+    except ValueError as e:
+        raise InputError([(field, str(e))]) from None
 
 
 def _ingest_progress(total: int) -> Any:

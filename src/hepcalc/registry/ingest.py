@@ -61,6 +61,7 @@ from hepcalc.model import (
     Finding,
     Modality,
     Patient,
+    check_exam_date,
 )
 from hepcalc.registry import schedule
 from hepcalc.registry.models import (
@@ -118,10 +119,11 @@ class IngestLine(BaseModel):
     def _iso_date(cls, v: Any) -> Any:
         if isinstance(v, str):
             try:
-                return dt.date.fromisoformat(v.strip())
+                v = dt.date.fromisoformat(v.strip())
             except ValueError:
                 raise ValueError("must be an ISO date YYYY-MM-DD") from None
-        return v
+        # 9999-12-31 overflowed the due-date arithmetic (issue 16)
+        return check_exam_date(v) if isinstance(v, dt.date) else v
 
     def content_hash(self) -> str:
         """SHA-256 of the canonical JSON of everything but the id (text, date, context...)."""
