@@ -933,7 +933,7 @@ def _finalise(d: _Draft) -> Finding:
     return Finding(
         kind=d.kind,
         size_mm=d.size_mm,
-        count=d.count,  # type: ignore[arg-type]
+        count=d.count,
         calcified=True,
         pattern=d.pattern,
         location=d.location,
@@ -968,5 +968,5 @@ def _background(text: str, secs: list[sections.Section]) -> BackgroundLiver | No
             found.add(bg)
     for choice in ("cirrhosis", "steatosis", "normal"):
         if choice in found:
-            return choice  # type: ignore[return-value]
+            return choice
     return None

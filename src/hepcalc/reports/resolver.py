@@ -283,6 +283,7 @@ def lesion_link_pass(m: Mention) -> None:
     31 mm, segment 7 (its own sizes, if any, are of the calcification inside).
     """
     same = _same_sentence_lesion(m)
+    last: LastHost | None
     if same is not None:
         last = same
     elif m.anaphora or m.adjacent or m.first.kind == "phlebolith":
