@@ -157,3 +157,17 @@ def test_no_gore_or_adult_only_guideline_cited_for_children() -> None:
     for c in cases:
         cited = {k for r in assess(c).recommendations for k in r.citations}
         assert not {"Gore2017", "ACR-Assist-IF-Liver", "Sawatzki2023"} & cited
+
+
+def test_child_afp_is_read_against_its_age() -> None:
+    """An AFP normal for a 3-month-old is not 'raised'; far above the age limit it is."""
+    mass = {"kind": "lesion", "size_mm": 30, "calcified": True, "associated": "solid_mass"}
+    high = assess(make([mass], age=3, labs={"afp_ng_ml": 5000}))
+    afp = next(
+        r for r in high.recommendations if r.rule == "pediatric-mass" and "AFP" in r.rationale
+    )
+    assert "above the upper limit for age" in afp.rationale and "hepatoblastoma" in afp.rationale
+    infant_normal = assess(make([ONE], age=0.25, labs={"afp_ng_ml": 100}))
+    assert "pediatric-symptomatic" not in rules(infant_normal)
+    child_high = assess(make([ONE], age=6, labs={"afp_ng_ml": 400}))
+    assert "pediatric-symptomatic" in rules(child_high)

@@ -40,6 +40,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from hepcalc.engine import safety
+from hepcalc.engine.afp import afp_for_age, afp_words
 from hepcalc.engine.category import confirmed_off_mri
 from hepcalc.engine.risk import RiskProfile, factor_words
 from hepcalc.knowledge import KnowledgeBase
@@ -830,13 +831,17 @@ def _child_mass_plan(b: _Builder, tv: TrackView) -> None:
         modality="MRI",
         contrast=Contrast.iv,
     )
-    b.rec(
-        Action.laboratory_tests,
-        "pediatric-mass",
-        "AFP read against age-specific values (very high at birth, falling to adult levels "
-        "over the first year or two): raised for age points to hepatoblastoma.",
-        track=t,
-    )
+    reading = afp_for_age(b.patient, b.kb, b.profile.prenatal)
+    if reading is None:
+        afp_text = (
+            "AFP read against age-specific values (very high at birth, falling to adult levels "
+            "over the first year or two): raised for age points to hepatoblastoma."
+        )
+    else:
+        afp_text = afp_words(reading) + (
+            ": raised for age, hepatoblastoma leads." if reading.raised else "."
+        )
+    b.rec(Action.laboratory_tests, "pediatric-mass", afp_text, track=t)
     b.rec(
         Action.specialist_referral,
         "pediatric-mass",
@@ -925,7 +930,9 @@ def _pediatric_plan(b: _Builder, tv: TrackView) -> None:
         )
     if young:
         b.steps("neonatal-vascular-catheter", t)
-    symptomatic = p.symptomatic or p.afp_raised or p.liver_tests_abnormal
+    reading = afp_for_age(b.patient, b.kb, p.prenatal)
+    afp_raised = reading.raised if reading is not None else p.afp_raised  # age-adjusted
+    symptomatic = p.symptomatic or afp_raised or p.liver_tests_abnormal
     if symptomatic and not (young and jaundiced):
         why = ", ".join(s.value.replace("_", " ") for s in b.patient.symptoms) or (
             "abnormal laboratory results"
