@@ -8,6 +8,7 @@ checks the service answers with a clear 4xx naming the field, never a 500.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -327,3 +328,28 @@ def test_presented_form_text_reaches_the_reader(server: Server) -> None:
     with server.client() as c:
         r = c.post("/v1/assess", json=bundle(patient(), rep))
     assert r.status_code == 200 and r.json()["findings"], r.text
+
+
+def test_client_track_name_is_literal_text_in_fhir_markdown(server: Server) -> None:
+    track = "[open](http://evil.example)<img src=x>"
+    case = {
+        "exams": [
+            {
+                "modality": "CT",
+                "findings": [{"track": track, "kind": "calcification", "size_mm": 12}],
+            }
+        ]
+    }
+    with server.client() as c:
+        r = c.post("/v1/assess", json=case, headers={"accept": "application/fhir+json"})
+    assert r.status_code == 200, r.text
+    notes = [
+        note["text"]
+        for entry in r.json()["entry"]
+        if entry["resource"]["resourceType"] == "Observation"
+        for note in entry["resource"].get("note", [])
+    ]
+    assert notes
+    for text in notes:
+        assert r"\[open\]\(http\://evil\.example\)\<img src=x\>" in text  # literal text
+        assert not re.search(r"(?<!\\)[\[\]<>]", text)  # no unescaped link or HTML syntax

@@ -24,6 +24,7 @@ import calendar
 import datetime as dt
 import hashlib
 import json
+import re
 import uuid
 from html import escape as html_escape
 from typing import Any
@@ -111,6 +112,20 @@ def _quantity(value: float, unit: str, code: str) -> dict[str, Any]:
     return {"value": value, "unit": unit, "system": UCUM, "code": code}
 
 
+# ASCII punctuation that markdown gives a meaning (links, emphasis, HTML, headings).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~&:])")
+
+
+def markdown_text(client_text: str) -> str:
+    """A client's string (a track name, an exam id) as literal text in FHIR markdown.
+
+    ``Annotation.text`` is markdown: a track named ``[open](http://evil)`` or
+    ``<img src=x onerror=...>`` would become a link or HTML in the EHR's view
+    (issue 16). CommonMark lets any ASCII punctuation be backslash-escaped.
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", client_text)
+
+
 def _text_code(text: str, system_code: str | None = None) -> dict[str, Any]:
     cc: dict[str, Any] = {"text": text}
     if system_code:
@@ -167,7 +182,11 @@ def _observation(f: FindingResult, patient: str) -> dict[str, Any]:
             {
                 "text": "No pre-coordinated SNOMED CT concept exists for hepatic calcification; "
                 "code is the post-coordinated expression 404684003:{363698007=10200004,"
-                "116676008=18115005}. Finding " + f.track + "; exams " + ", ".join(f.exams) + "."
+                "116676008=18115005}. Finding "
+                + markdown_text(f.track)
+                + "; exams "
+                + ", ".join(markdown_text(e) for e in f.exams)
+                + "."
             }
         ],
     }
