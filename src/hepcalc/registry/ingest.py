@@ -211,6 +211,8 @@ class IngestResult:
     updated: int = 0
     unchanged: int = 0
     rejected: list[tuple[str, str]] = field(default_factory=list)
+    # Filled only when the Ingestor is made with collect_ids=True: a backfill of
+    # millions of reports must not hold one id per recommendation (flat memory).
     recommendation_ids: list[int] = field(default_factory=list)
 
     @property
@@ -426,6 +428,7 @@ class Ingestor:
         extract: ExtractFn | None = None,
         assess: AssessFn | None = None,
         batch_size: int = DEFAULT_BATCH,
+        collect_ids: bool = False,
     ) -> None:
         if not 1 <= batch_size <= MAX_BATCH:
             raise InputError([("batch", f"must be from 1 to {MAX_BATCH}")])
@@ -434,6 +437,7 @@ class Ingestor:
         self.extract = extract or default_extract
         self.assess = assess or default_assess
         self.batch_size = batch_size
+        self.collect_ids = collect_ids
         self.t = _tables()
 
     # -- batches ----------------------------------------------------------------------
@@ -542,7 +546,8 @@ class Ingestor:
                 result.rejected.extend(o.problems or [(p.where, "rejected")])
             else:
                 setattr(result, o.outcome, getattr(result, o.outcome) + 1)
-                result.recommendation_ids.extend(r.id for r in o.rec_refs if r.id is not None)
+                if self.collect_ids:
+                    result.recommendation_ids.extend(r.id for r in o.rec_refs if r.id is not None)
             if on_progress:
                 on_progress(p.where, o.outcome)
 
