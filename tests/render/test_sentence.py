@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from hepcalc.model import Assessment
+from hepcalc.model import Action, Assessment
 from hepcalc.render import render
 
 
@@ -13,7 +13,9 @@ def _sentences(text: str) -> list[str]:
 
 
 def test_isolated_punctate_low_risk_reads_like_acr(punctate_low_risk: Assessment) -> None:
-    assert render(punctate_low_risk, "sentence").strip() == (
+    a = punctate_low_risk.model_copy(deep=True)
+    a.differential[0].likelihood = "high"
+    assert render(a, "sentence").strip() == (
         "Isolated 4 mm punctate hepatic calcification in segment 7 (right lobe), most "
         "consistent with a calcified granuloma; no follow-up imaging is needed [Sirli2024]."
     )
@@ -40,3 +42,24 @@ def test_serious_leading_cause_is_a_differential_not_a_verdict(cirrhosis_lr4: As
 
 def test_prenatal_is_called_fetal(prenatal: Assessment) -> None:
     assert "fetal hepatic calcification" in render(prenatal, "sentence")
+
+
+def test_most_consistent_only_when_the_engine_says_high(punctate_low_risk: Assessment) -> None:
+    text = render(punctate_low_risk, "sentence")  # likelihood "low": a list, not a verdict
+    assert "most consistent with" not in text
+    assert "differential includes calcified granuloma" in text
+
+
+def test_conditional_step_stays_conditional(seed000_growth: Assessment) -> None:
+    a = seed000_growth.model_copy(deep=True)
+    a.recommendations.append(
+        a.recommendations[0].model_copy(
+            update={
+                "action": Action.characterize_contrast_imaging,
+                "modality": "MRI",
+                "rationale": "If CT confirms growth: MRI to look for a soft-tissue lesion.",
+            }
+        )
+    )
+    text = render(a, "sentence")
+    assert "; if CT confirms growth, recommend MRI" in text

@@ -135,8 +135,12 @@ def growth_chart_svg(growth: list[Growth], chart_id: str = "growth-chart-svg") -
         for i in range(n):
             o = x_min if n == 1 else round(x_min + (x_max - x_min) * i / (n - 1))
             x = x_at(dt.date.fromordinal(o), "")
+            # end ticks align inward so a date never runs off the drawing
+            anchor = (
+                "middle" if n == 1 else ("start" if i == 0 else "end" if i == n - 1 else "middle")
+            )
             out.append(
-                f'<text x="{_num(x)}" y="{TOP + plot_h + 18}">'
+                f'<text x="{_num(x)}" y="{TOP + plot_h + 18}" text-anchor="{anchor}">'
                 f"{dt.date.fromordinal(o).isoformat()}</text>"
             )
     else:

@@ -13,8 +13,10 @@ from hepcalc.model import Assessment, Category, FindingResult, GrowthStatus
 from hepcalc.render import words
 from hepcalc.render.environment import render_template
 from hepcalc.render.view import (
+    condition_of,
     etiology_name,
     evidence_keys,
+    is_conditional,
     is_serious,
     leading_cause,
     leading_finding,
@@ -94,9 +96,14 @@ def _cause_clause(a: Assessment, f: FindingResult) -> str:
     if top is None:
         return ""
     name = etiology_name(top.etiology, top.name).lower()
-    if not is_serious(a, top.etiology) and f.category in (
-        Category.isolated_calcification,
-        Category.calcified_cystic_lesion,
+    if (
+        top.likelihood == "high"
+        and not is_serious(a, top.etiology)
+        and f.category
+        in (
+            Category.isolated_calcification,
+            Category.calcified_cystic_lesion,
+        )
     ):
         return f", most consistent with {words.article(name)} {name}"
     ranked = [d for d in sorted(a.differential, key=lambda d: d.rank) if d.track in (None, f.track)]
@@ -126,6 +133,8 @@ def impression_sentence(a: Assessment) -> str:
     keys: list[str] = []
     for rec in a.recommendations:
         phrase = words.clinician_action(rec)
+        if is_conditional(rec) and rec is not a.recommendations[0]:
+            phrase = f"{condition_of(rec)}, {phrase}"
         if phrase not in phrases:
             phrases.append(phrase)
         keys += [k for k in evidence_keys(rec.citations) if k not in keys]

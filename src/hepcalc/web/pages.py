@@ -242,15 +242,18 @@ def _assess_form(form: FormData, reports: Any, client: str) -> Response:
 
 
 def _result_context(assessment: Any, audience: str) -> dict[str, Any]:
-    """What the result page shows, built from the renderer's pieces."""
-    from hepcalc.render import words
-    from hepcalc.render.html import growth_chart, patient_sections
+    """What the result page shows, built from the renderer's pieces (no wording here)."""
+    from hepcalc.render.clinician import growth_line
+    from hepcalc.render.html import grouped_differential, growth_chart
     from hepcalc.render.liver_diagram import liver_svg
-    from hepcalc.render.patient import render_patient_text
+    from hepcalc.render.note import step_line
+    from hepcalc.render.patient import compose_patient
     from hepcalc.render.sentence import impression_sentence
-    from hepcalc.render.view import reference_link, references
+    from hepcalc.render.tidy import clean, link_text, strip_label
+    from hepcalc.render.view import etiology_name, reference_link, references
 
     refs = references(assessment)
+    patient = compose_patient(assessment).sections
     return {
         "a": assessment,
         "audience": audience,
@@ -258,29 +261,42 @@ def _result_context(assessment: Any, audience: str) -> dict[str, Any]:
         "recs": [
             {
                 "r": r,
-                "what": words.clinician_action(r),
-                "plain": r.patient_text or words.plain_action(r),
+                "step": step_line(r),
+                "rationale": clean(r.rationale),
+                "assumptions": [strip_label("Assumes", x) for x in r.assumptions],
                 "cite": refs.cite(r.citations),
             }
             for r in assessment.recommendations
         ],
+        "plain_steps": patient[3][1] if len(patient) > 3 else [],
+        "plain_changes": patient[2][1] if len(patient) > 2 else [],
         "growth_lines": [
-            {"g": g, "plain": words.plain_growth(g), "cite": refs.cite(g.citations)}
+            {
+                "g": g,
+                "line": clean(growth_line(g)),
+                "explanation": clean(g.explanation),
+                "cite": refs.cite(g.citations),
+            }
             for g in assessment.growth
         ],
-        "differential": [
-            {
-                "d": d,
-                "name": words.etiology_name(d.etiology, d.name),
-                "cite": refs.cite(d.citations),
-            }
-            for d in sorted(assessment.differential, key=lambda d: (d.rank, d.etiology))
+        "must_exclude": [
+            {"m": m, "name": etiology_name(m.etiology, m.name), "cite": refs.cite(m.citations)}
+            for m in assessment.must_exclude
         ],
+        "differential": grouped_differential(assessment, refs.cite),
         "warnings": [{"w": w, "cite": refs.cite(w.citations)} for w in assessment.warnings],
         "liver": liver_svg(assessment.findings),
         "chart": growth_chart(assessment.growth),
-        "patient": patient_sections(render_patient_text(assessment)),
-        "refs": [{"n": refs.number[r.key], "r": r, "link": reference_link(r)} for r in refs.items],
+        "patient": [{"heading": h, "paragraphs": p} for h, p in patient],
+        "refs": [
+            {
+                "n": refs.number[r.key],
+                "r": r,
+                "link": reference_link(r),
+                "link_text": link_text(reference_link(r) or ""),
+            }
+            for r in refs.items
+        ],
     }
 
 
@@ -322,6 +338,23 @@ def _report_page(reports: Any, token: str, audience: str, print_view: bool) -> H
         print_view=print_view,
         **_result_context(assessment, audience),
     )
+
+
+@router.get("/ask", response_class=HTMLResponse)
+async def ask_link(
+    request: Request, question: str = "", audience: str = "clinician", lang: str = ""
+) -> HTMLResponse:
+    """A related question followed as a link (GET), answered like the form's POST."""
+    question = question.strip()[:1000]
+    if audience not in ("clinician", "patient"):
+        audience = "clinician"
+    if lang not in ("en", "zh-Hant"):
+        lang = ""
+    if not question:
+        return page(
+            "answer.html.j2", status=422, question="", answer=None, error="Type a question first."
+        )
+    return await offload(request, _answer_page, question, audience, lang)
 
 
 @router.post("/ask", response_class=HTMLResponse)
