@@ -273,7 +273,8 @@ def main() -> None:
         feed = tmp / "feed.jsonl"
         n = write_feed(feed, args.patients, args.per_patient)
         print(
-            f"scan from: {args.scan_src or 'this tree'}; feed: {n} reports ({args.patients} patients x {args.per_patient}), db={args.db}, "
+            f"scan from: {args.scan_src or 'this tree'}; feed: {n} reports "
+            f"({args.patients} patients x {args.per_patient}), db={args.db}, "
             f"workers={args.workers}, batch={args.batch or 'default'}"
         )
         runs = []
