@@ -54,6 +54,7 @@ class SparkScanResult:
     records: int
     out_path: str
     output_format: str
+    errors: int = 0  # records rejected (an "error" in their line), as the local engine counts
 
 
 # ---------------------------------------------------------------------------
@@ -289,15 +290,18 @@ def run_spark(
         )
         if out_fmt == "parquet":
             scanned.drop("line").write.mode("overwrite").parquet(dst)
-            records = session.read.parquet(dst).count()
+            written = session.read.parquet(dst)
+            records = written.count()
+            errors = written.filter(written["error"].isNotNull()).count()
         else:
             # The expensive scan runs once, in parallel, into staging; ordering the
             # lines then reads the staged rows, not the reports again.
-            scanned.select("line_number", "line").write.mode("overwrite").parquet(staging)
+            scanned.select("line_number", "line", "error").write.mode("overwrite").parquet(staging)
             staged = session.read.parquet(staging)
             records = staged.count()
+            errors = staged.filter(staged["error"].isNotNull()).count()
             _write_jsonl(staged, dst)
-        return SparkScanResult(records=records, out_path=dst, output_format=out_fmt)
+        return SparkScanResult(records=records, out_path=dst, output_format=out_fmt, errors=errors)
     finally:
         _remove(staging, session)
         if own_session:

@@ -80,11 +80,14 @@ def _run_spark(in_path: str, out_path: str, assess: bool, workers: int) -> None:
     # --workers N means N local cores here too: Spark's local[N] runs N Python workers.
     master = f"local[{workers}]"
     result = run_spark(in_path, out_path, assess, master=master)
-    records = getattr(result, "records", None)
-    if records is not None:
-        typer.echo(
-            f"hepcalc scan (spark, {master}): {records} records written to {out_path}", err=True
-        )
+    typer.echo(
+        f"hepcalc scan (spark, {master}): {result.records} records written to {out_path}, "
+        f"{result.errors} errors",
+        err=True,
+    )
+    if result.errors:
+        # as the local engine: the good lines are written, the exit code says some were not
+        raise SystemExit(EXIT_REJECTED)
 
 
 def scan_command(
