@@ -24,6 +24,8 @@ READER_MODULES = (
     "sentences",
     "context",
     "reader",
+    "resolver",
+    "soft_tissue",
 )
 
 # Multi-word triggers and the non-word pieces of the grammar.
