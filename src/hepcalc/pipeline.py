@@ -13,9 +13,10 @@ from hepcalc.knowledge import KnowledgeBase
 from hepcalc.model import Assessment, Case, Summary
 
 
-def assess(case: Case, kb: KnowledgeBase | None = None) -> Assessment:
+def assess(case: Case, kb: KnowledgeBase | None = None, lang: str = "en") -> Assessment:
+    """``lang`` (``en``/``zh-Hant``) is the language of ``summary.patient`` (issue 15)."""
     from hepcalc.render import clinician_text, patient_text
 
     assessment = engine_assess(case, kb)
-    summary = Summary(clinician=clinician_text(assessment), patient=patient_text(assessment))
+    summary = Summary(clinician=clinician_text(assessment), patient=patient_text(assessment, lang))
     return assessment.model_copy(update={"summary": summary})

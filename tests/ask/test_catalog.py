@@ -157,3 +157,11 @@ def test_every_article_section_has_a_zh_hant_translation_in_style() -> None:
                 assert term not in text, (aid, term)
             for sentence in _sentences(text):
                 assert len(sentence) <= MAX_SENTENCE_CHARS, (aid, sentence)
+
+
+def test_render_catalogs_name_every_cause_of_the_knowledge_base() -> None:
+    from hepcalc.knowledge import load_kb
+
+    zh = _render_catalog("zh-Hant")
+    names = {k.split(".", 1)[1] for k in zh if k.startswith("cause.")}
+    assert set(load_kb().etiologies) <= names

@@ -59,6 +59,14 @@ def assess_command(
         OutputFormat.json
     ),
     audience: Annotated[Audience, typer.Option(help="Who reads the text.")] = Audience.clinician,
+    lang: Annotated[
+        str,
+        typer.Option(
+            "--lang",
+            help="Language of the patient text: en or zh-Hant (text for the patient, "
+            "summary.patient in json).",
+        ),
+    ] = "en",
     input_format: Annotated[
         report_input.InputFormat,
         typer.Option(
@@ -103,7 +111,7 @@ def assess_command(
 ) -> None:
     """Assess one case: risk tier, categories, growth, LI-RADS, differential, next steps."""
     from hepcalc.pipeline import assess
-    from hepcalc.render import render
+    from hepcalc.render import check_language, render
 
     risk: dict[str, object] = {}
     for name, value in (
@@ -125,8 +133,9 @@ def assess_command(
         sex=sex.value if sex is not None else None,
         risk_factors=risk,
     )
-    assessment = assess(load_case(case, input_format, options))
-    typer.echo(render(assessment, fmt.value, audience.value, detail=detail))
+    check_language(lang)
+    assessment = assess(load_case(case, input_format, options), lang=lang)
+    typer.echo(render(assessment, fmt.value, audience.value, detail=detail, lang=lang))
 
 
 def register(app: typer.Typer) -> None:

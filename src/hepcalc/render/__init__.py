@@ -19,6 +19,18 @@ from hepcalc.model import Assessment
 
 FORMATS: tuple[str, ...] = ("text", "sentence", "html", "fhir", "json")
 AUDIENCES: tuple[str, ...] = ("clinician", "patient")
+# Languages of the patient text (render/messages/<lang>.yaml; issue 15). The other
+# renderings are English only.
+LANGUAGES: tuple[str, ...] = ("en", "zh-Hant")
+
+
+def check_language(lang: str) -> str:
+    """``lang`` if the patient text exists in it, else an input error (exit 2 / 422)."""
+    if lang not in LANGUAGES:
+        raise InputError(
+            [("lang", f"unknown language {lang!r}; expected one of {list(LANGUAGES)}")]
+        )
+    return lang
 
 
 def clinician_text(assessment: Assessment) -> str:
@@ -35,15 +47,20 @@ def clinician_report(assessment: Assessment, detail: bool = False) -> str:
     return render_clinician_text(assessment) if detail else render_clinician_report(assessment)
 
 
-def patient_text(assessment: Assessment) -> str:
-    """Plain-language explanation for the patient (used for ``summary.patient``)."""
+def patient_text(assessment: Assessment, lang: str = "en") -> str:
+    """Plain-language explanation for the patient (used for ``summary.patient``), in
+    ``lang`` (``en`` or ``zh-Hant``)."""
     from hepcalc.render.patient import render_patient_text
 
-    return render_patient_text(assessment)
+    return render_patient_text(assessment, check_language(lang))
 
 
 def render(
-    assessment: Assessment, fmt: str, audience: str = "clinician", detail: bool = False
+    assessment: Assessment,
+    fmt: str,
+    audience: str = "clinician",
+    detail: bool = False,
+    lang: str = "en",
 ) -> str:
     """Render ``assessment`` as ``fmt`` for ``audience``.
 
@@ -83,11 +100,24 @@ def render(
                 )
             ]
         )
+    if check_language(lang) != "en" and not (
+        fmt == "json" or (fmt == "text" and audience == "patient")
+    ):
+        raise InputError(
+            [
+                (
+                    "lang",
+                    f"{lang} applies to the patient text (text for the patient audience) and "
+                    f"to summary.patient in json; the {fmt} rendering for the {audience} is "
+                    "in English only",
+                )
+            ]
+        )
     if fmt == "json":
         return assessment.to_json()
     if fmt == "text":
         return (
-            patient_text(assessment)
+            patient_text(assessment, lang)
             if audience == "patient"
             else clinician_report(assessment, detail)
         )
@@ -111,6 +141,8 @@ def render(
 __all__ = [
     "AUDIENCES",
     "FORMATS",
+    "LANGUAGES",
+    "check_language",
     "clinician_report",
     "clinician_text",
     "patient_text",

@@ -23,6 +23,7 @@ decisions (urgency, next step, growth verdict) match the clinician text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -39,7 +40,7 @@ from hepcalc.model import (
     Recommendation,
 )
 from hepcalc.render import words
-from hepcalc.render.messages import REFERENCE_LANG, msg
+from hepcalc.render.messages import REFERENCE_LANG, catalog, msg
 from hepcalc.render.view import (
     compared,
     is_conditional,
@@ -94,6 +95,24 @@ class _Writer:
     def word(self, key: str, **values: object) -> str:
         """A phrase used inside another message (not capitalised, not a decision)."""
         return msg(key, self.lang, **values)
+
+    def size(self, x: float | None) -> str:
+        """A patient size in this language (English: ``words.plain_size``)."""
+        if self.lang == REFERENCE_LANG:
+            return words.plain_size(x)
+        if x is None:
+            return self.word("size.none")
+        if x >= 10:
+            return self.word("size.cm", value=words.num(round(x / 10, 1)))
+        return self.word("size.mm", value=words.num(x))
+
+    def cause(self, etiology: str) -> str | None:
+        """The patient's name for a cause: the KB's for English, the catalog's otherwise."""
+        plain = plain_etiology(etiology)
+        if self.lang == REFERENCE_LANG or plain is None:
+            return plain
+        key = f"cause.{etiology}"
+        return self.word(key) if key in catalog(self.lang) else None
 
 
 # ---------------------------------------------------------------------------
@@ -205,7 +224,7 @@ def _found(w: _Writer, a: Assessment, f: FindingResult | None, who: str) -> list
         return [w("found.none")]
     whose = w.word(f"reader.{who}_whose")
     place = _place(w, f.location)
-    size = words.plain_size(f.latest_size_mm) if f.latest_size_mm is not None else None
+    size = w.size(f.latest_size_mm) if f.latest_size_mm is not None else None
     many = f.count == "multiple" or (isinstance(f.count, int) and f.count > 1)
     spot_kind = True
     if who == "fetus":
@@ -283,7 +302,7 @@ def _context_sentence(
 def _likely(w: _Writer, a: Assessment, f: FindingResult | None) -> list[str]:
     top = leading_cause(a, f.track) if f is not None else None
     out: list[str] = []
-    plain = plain_etiology(top.etiology) if top is not None else None
+    plain = w.cause(top.etiology) if top is not None else None
     if top is None or plain is None or is_serious(a, top.etiology):
         out.append(w("likely.unsure"))
     else:
@@ -313,7 +332,7 @@ def _growth_sentence(w: _Writer, g: Growth, subject: str) -> str:
     sizes = None
     same = False
     if g.from_mm is not None and g.to_mm is not None:
-        before, after = words.plain_size(g.from_mm), words.plain_size(g.to_mm)
+        before, after = w.size(g.from_mm), w.size(g.to_mm)
         same = before == after
         sizes = w.word("growth.sizes", before=before, after=after)
     if s is GrowthStatus.significant_growth:
@@ -326,7 +345,7 @@ def _growth_sentence(w: _Writer, g: Growth, subject: str) -> str:
             return w("growth.grew_maybe", subject=subject, sizes=sizes)
         return w("growth.grew_real", subject=subject, sizes=sizes)
     if s in (GrowthStatus.stable, GrowthStatus.within_variability) and same:
-        return w("growth.same_size", subject=subject, size=words.plain_size(g.to_mm))
+        return w("growth.same_size", subject=subject, size=w.size(g.to_mm))
     if s is GrowthStatus.stable:
         return (
             w("growth.stable", subject=subject, sizes=sizes)
@@ -445,4 +464,7 @@ def compose_patient(a: Assessment, lang: str = REFERENCE_LANG) -> PatientText:
 
 
 def render_patient_text(a: Assessment, lang: str = REFERENCE_LANG) -> str:
-    return compose_patient(a, lang).text
+    text = compose_patient(a, lang).text
+    if lang.startswith("zh"):  # Chinese sentences follow each other without a space
+        text = re.sub(r"(?<=[。！？）」])[ \t]+(?=\S)", "", text)
+    return text

@@ -14,11 +14,12 @@ from typing import Any
 from hepcalc.model import Assessment, Case
 
 
-def assess(case: Case) -> Assessment:
-    """Case -> Assessment through the pipeline (reads report text, runs the engine)."""
+def assess(case: Case, lang: str = "en") -> Assessment:
+    """Case -> Assessment through the pipeline (reads report text, runs the engine);
+    ``lang`` is the language of ``summary.patient``."""
     from hepcalc.pipeline import assess as pipeline_assess
 
-    return pipeline_assess(case)
+    return pipeline_assess(case, lang=lang)
 
 
 def assess_for_cards(case: Case) -> Assessment:
@@ -42,11 +43,11 @@ def extract(text: str, modality: str | None = None) -> list[Any]:
     return extract_findings(text, modality=modality)
 
 
-def render(assessment: Assessment, fmt: str, audience: str = "clinician") -> str:
+def render(assessment: Assessment, fmt: str, audience: str = "clinician", lang: str = "en") -> str:
     """Assessment -> text | sentence | html | fhir | json (``hepcalc.render.render``)."""
     from hepcalc.render import render as render_assessment
 
-    return render_assessment(assessment, fmt, audience)
+    return render_assessment(assessment, fmt, audience, lang=lang)
 
 
 def ask(question: str, audience: str = "clinician", lang: str | None = None) -> dict[str, Any]:

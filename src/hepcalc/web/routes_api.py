@@ -113,22 +113,25 @@ def case_from_document(data: Any) -> Case:
     },
 )
 async def assess(
-    request: Request, audience: Annotated[Audience, Query()] = "clinician"
+    request: Request,
+    audience: Annotated[Audience, Query()] = "clinician",
+    lang: Annotated[Literal["en", "zh-Hant"], Query()] = "en",
 ) -> Response:
     raw = await read_raw(request)
-    return await offload(request, _assess, raw, _wanted(request), audience)
+    return await offload(request, _assess, raw, _wanted(request), audience, lang)
 
 
-def _assess(raw: RawBody, wanted: str, audience: str) -> Response:
-    """The work of /v1/assess, in the worker pool: parse, translate, assess, render."""
+def _assess(raw: RawBody, wanted: str, audience: str, lang: str = "en") -> Response:
+    """The work of /v1/assess, in the worker pool: parse, translate, assess, render.
+    ``lang`` (issue 15) is the language of the patient text and ``summary.patient``."""
     case = case_from_document(parse_raw(raw))
-    assessment = backend.assess(case)
+    assessment = backend.assess(case, lang)
     if wanted == FHIR_JSON:
-        return Response(backend.render(assessment, "fhir", audience), media_type=FHIR_JSON)
+        return Response(backend.render(assessment, "fhir", audience, lang), media_type=FHIR_JSON)
     if wanted == "text/html":
-        return HTMLResponse(backend.render(assessment, "html", audience))
+        return HTMLResponse(backend.render(assessment, "html", audience, lang))
     if wanted == "text/plain":
-        return PlainTextResponse(backend.render(assessment, "text", audience))
+        return PlainTextResponse(backend.render(assessment, "text", audience, lang))
     if audience == "patient":
         # JSON carries both summaries; an audience it cannot honour is refused, not ignored.
         backend.render(assessment, "json", audience)  # raises InputError -> 422
