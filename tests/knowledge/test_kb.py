@@ -127,6 +127,46 @@ def test_duplicate_reference_key_across_files_is_rejected() -> None:
         build(extra, articles)
 
 
+def _with_extra_reference(texts: dict[str, str], **fields: str) -> dict[str, str]:
+    """The packaged texts plus one new reference file holding a single entry."""
+    entry = {
+        "key": "Alias2099",
+        "authors": "Nobody A",
+        "title": "A second key for a paper already listed",
+        "source": "J Test",
+        "strength": "study",
+        **fields,
+    }
+    return dict(texts, **{"references_alias.yaml": yaml.safe_dump([entry])})
+
+
+@pytest.mark.parametrize("field", ["doi", "pmid"])
+def test_same_paper_under_two_keys_is_rejected_naming_both(field: str) -> None:
+    texts, articles = _data_texts()
+    existing = next(r for r in yaml.safe_load(texts["references.yaml"]) if r.get(field))
+    value = str(existing[field])
+    if field == "doi":
+        value = "https://doi.org/" + value.upper()  # same DOI, other spelling
+    with pytest.raises(KnowledgeBaseError) as err:
+        build(_with_extra_reference(texts, **{field: value}), articles)
+    message = str(err.value)
+    assert existing["key"] in message and "Alias2099" in message
+    assert field.upper() in message
+
+
+def test_distinct_identifiers_are_accepted() -> None:
+    texts, articles = _data_texts()
+    kb = build(_with_extra_reference(texts, pmid="99999999", doi="10.9999/unique"), articles)
+    assert "Alias2099" in kb.references
+
+
+def test_packaged_references_list_each_paper_once(kb: KnowledgeBase) -> None:
+    by_title: dict[str, list[str]] = {}
+    for ref in kb.references.values():
+        by_title.setdefault(ref.title.strip().lower(), []).append(ref.key)
+    assert [keys for keys in by_title.values() if len(keys) > 1] == []
+
+
 def test_kb_version_changes_when_content_changes() -> None:
     texts, articles = _data_texts()
     base = build(texts, articles).version

@@ -148,8 +148,8 @@ def _article_texts() -> list[tuple[str, str]]:
     )
 
 
-def build(texts: dict[str, str], article_texts: list[tuple[str, str]]) -> KnowledgeBase:
-    """Validate raw YAML texts into a KnowledgeBase; raise KnowledgeBaseError on defects."""
+def _content_version(texts: dict[str, str], article_texts: list[tuple[str, str]]) -> str:
+    """Semver plus a hash of every data text, so any edit changes the stamped version."""
     digest = hashlib.sha256()
     for name in sorted(texts):
         digest.update(name.encode())
@@ -157,19 +157,66 @@ def build(texts: dict[str, str], article_texts: list[tuple[str, str]]) -> Knowle
     for name, text in article_texts:
         digest.update(name.encode())
         digest.update(text.encode())
-    version = f"{KB_SEMVER}+{digest.hexdigest()[:12]}"
+    return f"{KB_SEMVER}+{digest.hexdigest()[:12]}"
 
+
+def _normalised_doi(doi: str) -> str:
+    """DOIs are case-insensitive and sometimes written as a resolver URL."""
+    doi = doi.strip().lower()
+    for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:"):
+        if doi.startswith(prefix):
+            doi = doi[len(prefix) :]
+    return doi
+
+
+def _same_paper_problems(refs: list[Reference]) -> list[str]:
+    """Two keys for one paper (same DOI or PMID): a citation count would double it.
+
+    The differential and safety work once cited the same six papers under different
+    keys; one key per paper keeps "cited by" lists and the reference list honest.
+    """
+    seen: dict[tuple[str, str], str] = {}
+    problems: list[str] = []
+    for ref in refs:
+        ids = []
+        if ref.doi:
+            ids.append(("DOI", _normalised_doi(ref.doi)))
+        if ref.pmid:
+            ids.append(("PMID", ref.pmid.strip()))
+        for ident in ids:
+            first = seen.setdefault(ident, ref.key)
+            if first != ref.key:
+                problems.append(
+                    f"references {first!r} and {ref.key!r} share {ident[0]} {ident[1]}"
+                    " (one key per paper)"
+                )
+    return problems
+
+
+def _parse_references(texts: dict[str, str]) -> dict[str, Reference]:
+    """Merge every ``references*.yaml``; refuse a key or a paper listed twice."""
     refs = [
         Reference(**r)
         for name in sorted(texts)
         if name.startswith("references")
         for r in (yaml.safe_load(texts[name]) or [])
     ]
-    references = {r.key: r for r in refs}
-    if len(references) != len(refs):
-        raise KnowledgeBaseError("duplicate reference keys")
+    references: dict[str, Reference] = {}
+    problems: list[str] = []
+    for ref in refs:
+        if ref.key in references:
+            problems.append(f"duplicate reference key {ref.key!r}")
+        references[ref.key] = ref
+    problems += _same_paper_problems(refs)
+    if problems:
+        raise KnowledgeBaseError("; ".join(problems))
+    return references
+
+
+def _parse_rules(text: str) -> dict[str, Rule]:
+    """Rules by id; a malformed or repeated rule is a build defect."""
     rules: dict[str, Rule] = {}
-    for raw in yaml.safe_load(texts["rules.yaml"]) or []:
+    for raw in yaml.safe_load(text) or []:
         try:
             rule = rule_from_data(raw)
         except ValueError as exc:
@@ -177,6 +224,63 @@ def build(texts: dict[str, str], article_texts: list[tuple[str, str]]) -> Knowle
         if rule.id in rules:
             raise KnowledgeBaseError(f"duplicate rule id {rule.id!r}")
         rules[rule.id] = rule
+    return rules
+
+
+def _parse_articles(article_texts: list[tuple[str, str]]) -> dict[str, Article]:
+    """Articles by id across all article files; ids must be unique."""
+    articles: dict[str, Article] = {}
+    for _name, text in article_texts:
+        for a in yaml.safe_load(text) or []:
+            art = Article(**a)
+            if art.id in articles:
+                raise KnowledgeBaseError(f"duplicate article id {art.id}")
+            articles[art.id] = art
+    return articles
+
+
+def _rule_problems(rules: dict[str, Rule], references: dict[str, Reference]) -> list[str]:
+    """A rule may not rest on a seed page or on weak sources alone (house rules)."""
+    problems: list[str] = []
+    for r in rules.values():
+        seeds = [k for k in r.citations if k in references and references[k].seed]
+        if seeds:
+            problems.append(f"rule {r.id} cites a seed page {seeds} (seeds are not evidence)")
+        if r.citations and all(
+            k in references and references[k].strength == "weak" for k in r.citations
+        ):
+            problems.append(f"rule {r.id} cites no reference stronger than 'weak'")
+    return problems
+
+
+def _citation_problems(
+    references: dict[str, Reference],
+    cited: list[tuple[str, list[str]]],
+) -> list[str]:
+    """Every (owner, keys) pair whose key does not resolve, in order."""
+    return [
+        f"{owner} cites unknown reference {k!r}"
+        for owner, keys in cited
+        for k in keys
+        if k not in references
+    ]
+
+
+def _related_problems(articles: dict[str, Article]) -> list[str]:
+    """An article's ``related`` must name an article that exists."""
+    return [
+        f"article {a.id} relates to unknown article {rel!r}"
+        for a in articles.values()
+        for rel in a.related
+        if rel not in articles
+    ]
+
+
+def build(texts: dict[str, str], article_texts: list[tuple[str, str]]) -> KnowledgeBase:
+    """Validate raw YAML texts into a KnowledgeBase; raise KnowledgeBaseError on defects."""
+    version = _content_version(texts, article_texts)
+    references = _parse_references(texts)
+    rules = _parse_rules(texts["rules.yaml"])
     try:
         etiologies = parse_etiologies(
             texts["etiologies.yaml"], set(references), engine_condition_check()
@@ -187,44 +291,19 @@ def build(texts: dict[str, str], article_texts: list[tuple[str, str]]) -> Knowle
     except EtiologyDataError as exc:
         raise KnowledgeBaseError(str(exc)) from None
     conflicts = [Conflict(**c) for c in yaml.safe_load(texts["conflicts.yaml"])]
-    articles: dict[str, Article] = {}
-    for _name, text in article_texts:
-        for a in yaml.safe_load(text) or []:
-            art = Article(**a)
-            if art.id in articles:
-                raise KnowledgeBaseError(f"duplicate article id {art.id}")
-            articles[art.id] = art
+    articles = _parse_articles(article_texts)
 
-    missing: list[str] = []
-
-    def check(owner: str, keys: list[str]) -> None:
-        for k in keys:
-            if k not in references:
-                missing.append(f"{owner} cites unknown reference {k!r}")
-
-    for r in rules.values():
-        check(f"rule {r.id}", r.citations)
-        seeds = [k for k in r.citations if k in references and references[k].seed]
-        if seeds:
-            missing.append(f"rule {r.id} cites a seed page {seeds} (seeds are not evidence)")
-        if r.citations and all(
-            k in references and references[k].strength == "weak" for k in r.citations
-        ):
-            missing.append(f"rule {r.id} cites no reference stronger than 'weak'")
-    for e in etiologies.values():
-        check(f"etiology {e.id}", e.citations)
-    for c in conflicts:
-        check(f"conflict {c.id}", c.citations)
-    for a in articles.values():
-        for s in a.sections:
-            check(f"article {a.id}/{s.heading}", s.citations)
-        for rel in a.related:
-            if rel not in {x for x in articles} and rel not in [
-                x["id"] for t in article_texts for x in (yaml.safe_load(t[1]) or [])
-            ]:
-                missing.append(f"article {a.id} relates to unknown article {rel!r}")
-    if missing:
-        raise KnowledgeBaseError("; ".join(missing))
+    cited: list[tuple[str, list[str]]] = [(f"rule {r.id}", r.citations) for r in rules.values()]
+    cited += [(f"etiology {e.id}", e.citations) for e in etiologies.values()]
+    cited += [(f"conflict {c.id}", c.citations) for c in conflicts]
+    cited += [
+        (f"article {a.id}/{s.heading}", s.citations) for a in articles.values() for s in a.sections
+    ]
+    problems = _citation_problems(references, cited)
+    problems += _rule_problems(rules, references)
+    problems += _related_problems(articles)
+    if problems:
+        raise KnowledgeBaseError("; ".join(problems))
     return KnowledgeBase(
         version=version,
         references=references,
