@@ -340,13 +340,16 @@ def _auto_ids(taken: set[str]):
             yield name
 
 
-def build_tracks(exams: list[Exam]) -> list[Track]:
-    """Group the findings of date-sorted exams into tracks (module docstring).
+_Member = tuple[int, int]  # (exam index, finding index)
 
-    Raises InputError when one exam holds two findings with the same explicit track.
+
+def _explicit_tracks(exams: list[Exam]) -> dict[str, list[_Member]]:
+    """Members of each track id given in the case, in exam order.
+
+    Raises InputError when one exam holds two findings with the same explicit track:
+    one lesion cannot be seen twice in one exam, so the case contradicts itself.
     """
-    # Explicit tracks.
-    explicit: dict[str, list[tuple[int, int]]] = {}
+    explicit: dict[str, list[_Member]] = {}
     problems: list[tuple[str, str]] = []
     for ei, exam in enumerate(exams):
         seen: set[str] = set()
@@ -365,9 +368,27 @@ def build_tracks(exams: list[Exam]) -> list[Track]:
             explicit.setdefault(f.track, []).append((ei, fi))
     if problems:
         raise InputError(problems)
+    return explicit
 
-    # Automatic tracks: a list of members (exam index, finding index) and the reasons.
-    auto: list[list[tuple[int, int]]] = []
+
+def _pairs(prev_cands: list[_Cand], cur_cands: list[_Cand]) -> list[tuple[int, int]]:
+    """Minimum-cost pairs (previous, current): exact when small, greedy beyond EXACT_LIMIT."""
+    if not prev_cands:
+        return []
+    cost = [[pair_cost(a, b) for b in cur_cands] for a in prev_cands]
+    if len(prev_cands) * len(cur_cands) <= EXACT_LIMIT:
+        return assign(cost)
+    return assign_greedy(cost)
+
+
+def _auto_tracks(exams: list[Exam]) -> tuple[list[list[_Member]], list[list[str]]]:
+    """Chain the findings without an explicit track, exam by exam (module docstring).
+
+    Each exam's untracked findings are matched against the last observation of every
+    track still open (seen within MAX_GAP_EXAMS); unmatched findings open new tracks.
+    Returns the members of each automatic track and the reason for each link.
+    """
+    auto: list[list[_Member]] = []
     auto_reasons: list[list[str]] = []
     rank_cache: dict[int, list[float]] = {}
     for ei, exam in enumerate(exams):
@@ -383,15 +404,8 @@ def build_tracks(exams: list[Exam]) -> list[Track]:
             pe, pf = auto[t][-1]
             prev_cands.append(_Cand((exams[pe].findings or [])[pf], pe, rank_cache[pe][pf]))
         cur_cands = [_Cand(findings[fi], ei, ranks[fi]) for fi in new_idx]
-        pairs: list[tuple[int, int]] = []
-        if prev_cands:
-            cost = [[pair_cost(a, b) for b in cur_cands] for a in prev_cands]
-            if len(prev_cands) * len(cur_cands) <= EXACT_LIMIT:
-                pairs = assign(cost)
-            else:
-                pairs = assign_greedy(cost)
         matched_cur: set[int] = set()
-        for ti, ci in pairs:
+        for ti, ci in _pairs(prev_cands, cur_cands):
             t = open_tracks[ti]
             auto[t].append((ei, new_idx[ci]))
             prev_exam = exams[prev_cands[ti].exam_index]
@@ -403,9 +417,35 @@ def build_tracks(exams: list[Exam]) -> list[Track]:
             if ci not in matched_cur:
                 auto.append([(ei, fi)])
                 auto_reasons.append([])
+    return auto, auto_reasons
+
+
+def _make_track(exams: list[Exam], track_id: str, members: list[_Member], why: str) -> Track:
+    """One Track: its observations in date order, and whether it is new or resolved.
+
+    New: an earlier exam could have seen it but did not. Resolved: the latest exam
+    could see it but it is absent there.
+    """
+    members = sorted(members)
+    latest_index = len(exams) - 1
+    obs = tuple(Observation(exams[e], (exams[e].findings or [])[f]) for e, f in members)
+    first_exam = members[0][0]
+    new = any(can_see(exams[k].modality, obs[0].finding) for k in range(first_exam))
+    last_exam = members[-1][0]
+    resolved = last_exam < latest_index and can_see(exams[latest_index].modality, obs[-1].finding)
+    return Track(id=track_id, observations=obs, matched_by=why, new=new, resolved=resolved)
+
+
+def build_tracks(exams: list[Exam]) -> list[Track]:
+    """Group the findings of date-sorted exams into tracks (module docstring).
+
+    Raises InputError when one exam holds two findings with the same explicit track.
+    """
+    explicit = _explicit_tracks(exams)
+    auto, auto_reasons = _auto_tracks(exams)
 
     # Order all tracks by first appearance and name the automatic ones.
-    entries: list[tuple[tuple[int, int], str | None, list[tuple[int, int]], str]] = []
+    entries: list[tuple[_Member, str | None, list[_Member], str]] = []
     for tid, members in explicit.items():
         entries.append((members[0], tid, members, f"explicit track id {tid!r} given in the case"))
     for members, reasons in zip(auto, auto_reasons, strict=True):
@@ -416,25 +456,7 @@ def build_tracks(exams: list[Exam]) -> list[Track]:
         entries.append((members[0], None, members, why))
     entries.sort(key=lambda e: e[0])
     ids = _auto_ids(set(explicit))
-    latest_index = len(exams) - 1
-    tracks: list[Track] = []
-    for _first, tid, members, why in entries:
-        members = sorted(members)
-        obs = tuple(Observation(exams[e], (exams[e].findings or [])[f]) for e, f in members)
-        finding0 = obs[0].finding
-        first_exam = members[0][0]
-        new = any(can_see(exams[k].modality, finding0) for k in range(first_exam))
-        last_exam = members[-1][0]
-        resolved = last_exam < latest_index and can_see(
-            exams[latest_index].modality, obs[-1].finding
-        )
-        tracks.append(
-            Track(
-                id=tid if tid is not None else next(ids),
-                observations=obs,
-                matched_by=why,
-                new=new,
-                resolved=resolved,
-            )
-        )
-    return tracks
+    return [
+        _make_track(exams, tid if tid is not None else next(ids), members, why)
+        for _first, tid, members, why in entries
+    ]
