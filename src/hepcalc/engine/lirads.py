@@ -53,7 +53,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from hepcalc.engine import variability
@@ -388,6 +389,113 @@ def _adjust(cat: int, mal: Sequence[str], ben: Sequence[str], steps: list[str]) 
     return cat
 
 
+_TableStep = Callable[[], tuple[int | None, str]]
+_Result = tuple[LiradsCategory | None, str | None, str]
+
+
+def _table_step(
+    *,
+    ap: str | None,
+    size_mm: float | None,
+    wo: bool,
+    caps: bool,
+    tg: bool,
+    tiebreak_unknown: bool,
+) -> tuple[int | None, str]:
+    """The diagnostic-table category and the step text that explains it.
+
+    With ``tiebreak_unknown`` an unknown size takes the lower-certainty category of
+    the possible size bins and unreported APHE counts as absent (LI-RADS tiebreaking);
+    without it the category is None and the text says what is missing.
+    """
+    nonrim = ap == "nonrim"
+    if size_mm is None and not tiebreak_unknown:
+        return None, "size unknown"
+    if ap is None and not tiebreak_unknown:
+        return None, "arterial phase enhancement not assessed"
+    sizes: Sequence[float | None] = [size_mm] if size_mm is not None else list(_SIZE_PROBES)
+    cats = [table_category(nonrim, s or 0.0, wo, caps, tg) for s in sizes]
+    cat = min(cats)
+    feats = [n for n, v in (("washout", wo), ("capsule", caps), ("threshold growth", tg)) if v]
+    text = (
+        f"table: {'nonrim APHE' if nonrim else 'no nonrim APHE'}, "
+        + (f"{size_mm:g} mm" if size_mm is not None else "size unknown")
+        + ", additional major features: "
+        + (", ".join(feats) if feats else "none")
+        + f" -> LR-{cat}"
+    )
+    if size_mm is None and len(set(cats)) > 1:
+        text += " (size unknown: the lower-certainty category of the possible size bins)"
+    if ap is None:
+        text += " (APHE not reported: treated as absent)"
+    return cat, text
+
+
+def _tiv_result(
+    targetoid: list[str], lrm_stated: bool, size_mm: float | None, table: _TableStep
+) -> _Result:
+    """LR-TIV and its subtype: non-HCC if the mass is targetoid, else by whether it meets LR-5."""
+    if targetoid or lrm_stated:
+        sub = TIV_NON_HCC
+        why = "the contiguous mass is targetoid (" + ", ".join(targetoid or ["LR-M"]) + ")"
+    else:
+        cat, ttext = table() if size_mm is not None else (None, "no discernible mass")
+        if cat == 5:
+            sub, why = TIV_DEFINITE, f"the contiguous mass meets LR-5 ({ttext})"
+        else:
+            sub, why = (
+                TIV_PROBABLE,
+                (
+                    f"the contiguous mass does not meet LR-5 ({ttext})"
+                    if cat is not None
+                    else "no contiguous mass meeting LR-5 is described"
+                ),
+            )
+    return LiradsCategory.LR_TIV, sub, f"LR-TIV, {sub}: tumor in vein; {why}."
+
+
+def _nontargetoid_lrm(
+    cat: int | None, ttext: str, lrm_nontargetoid: Sequence[str], steps: list[str]
+) -> _Result | None:
+    """LR-M for nontargetoid features unless LR-5 criteria are met (then a note only)."""
+    if not lrm_nontargetoid:
+        return None
+    if cat == 5:
+        steps.append(
+            "nontargetoid LR-M features ("
+            + ", ".join(lrm_nontargetoid)
+            + ") do not override LR-5 criteria"
+        )
+        return None
+    steps.append(ttext if cat is not None else f"table not computable ({ttext})")
+    return (
+        LiradsCategory.LR_M,
+        None,
+        "LR-M: nontargetoid malignancy features ("
+        + ", ".join(lrm_nontargetoid)
+        + ") and LR-5 criteria not met; "
+        + "; ".join(steps)
+        + ".",
+    )
+
+
+def _distinctive_lr2_step(
+    distinctive_nodule: bool, size_mm: float | None, major: bool, lrm_nontargetoid: Sequence[str]
+) -> str | None:
+    """The LR-2 step for a distinctive nodule < 20 mm without major or LR-M features (v2018)."""
+    if not distinctive_nodule or size_mm is None or size_mm >= 20 or major or lrm_nontargetoid:
+        return None
+    return f"distinctive nodule of {size_mm:g} mm (<20 mm) without major features -> LR-2"
+
+
+def _targetoid_list(ap: str | None, lrm_targetoid: Sequence[str]) -> list[str]:
+    """The targetoid features, with rim APHE first when the APHE value is rim."""
+    targetoid = list(lrm_targetoid)
+    if ap == "rim" and "rim APHE" not in targetoid:
+        targetoid.insert(0, "rim APHE")
+    return targetoid
+
+
 def categorize_features(
     *,
     lr_nc: bool = False,
@@ -421,35 +529,19 @@ def categorize_features(
     ap = (aphe or "").lower() or None
     if ap not in (None, "none", "nonrim", "rim"):
         raise ValueError(f"aphe must be none, nonrim, rim or None, not {aphe!r}")
-    targetoid = list(lrm_targetoid)
-    if ap == "rim" and "rim APHE" not in targetoid:
-        targetoid.insert(0, "rim APHE")
+    targetoid = _targetoid_list(ap, lrm_targetoid)
     nonrim = ap == "nonrim"
     wo, wo_note = _washout_counts(washout, washout_phase, contrast)
     caps, tg = bool(capsule), bool(threshold_growth)
-
-    def table() -> tuple[int | None, str]:
-        sizes: Sequence[float | None]
-        if size_mm is None and not tiebreak_unknown:
-            return None, "size unknown"
-        if ap is None and not tiebreak_unknown:
-            return None, "arterial phase enhancement not assessed"
-        sizes = [size_mm] if size_mm is not None else list(_SIZE_PROBES)
-        cats = [table_category(nonrim, s or 0.0, wo, caps, tg) for s in sizes]
-        cat = min(cats)
-        feats = [n for n, v in (("washout", wo), ("capsule", caps), ("threshold growth", tg)) if v]
-        text = (
-            f"table: {'nonrim APHE' if nonrim else 'no nonrim APHE'}, "
-            + (f"{size_mm:g} mm" if size_mm is not None else "size unknown")
-            + ", additional major features: "
-            + (", ".join(feats) if feats else "none")
-            + f" -> LR-{cat}"
-        )
-        if size_mm is None and len(set(cats)) > 1:
-            text += " (size unknown: the lower-certainty category of the possible size bins)"
-        if ap is None:
-            text += " (APHE not reported: treated as absent)"
-        return cat, text
+    table = functools.partial(
+        _table_step,
+        ap=ap,
+        size_mm=size_mm,
+        wo=wo,
+        caps=caps,
+        tg=tg,
+        tiebreak_unknown=tiebreak_unknown,
+    )
 
     if lr_nc:
         return (
@@ -458,23 +550,7 @@ def categorize_features(
             "LR-NC: cannot be categorized" + (f" ({nc_reason})" if nc_reason else "") + ".",
         )
     if tumor_in_vein:
-        if targetoid or lrm_stated:
-            sub = TIV_NON_HCC
-            why = "the contiguous mass is targetoid (" + ", ".join(targetoid or ["LR-M"]) + ")"
-        else:
-            cat, ttext = table() if size_mm is not None else (None, "no discernible mass")
-            if cat == 5:
-                sub, why = TIV_DEFINITE, f"the contiguous mass meets LR-5 ({ttext})"
-            else:
-                sub, why = (
-                    TIV_PROBABLE,
-                    (
-                        f"the contiguous mass does not meet LR-5 ({ttext})"
-                        if cat is not None
-                        else "no contiguous mass meeting LR-5 is described"
-                    ),
-                )
-        return LiradsCategory.LR_TIV, sub, f"LR-TIV, {sub}: tumor in vein; {why}."
+        return _tiv_result(targetoid, lrm_stated, size_mm, table)
     if benign in ("definite", "probable"):
         cat = 1 if benign == "definite" else 2
         steps.append(f"{benign}ly benign entity -> LR-{cat}")
@@ -492,37 +568,15 @@ def categorize_features(
     if wo_note:
         steps.append(wo_note)
     major = nonrim or wo or caps or tg
-    if (
-        distinctive_nodule
-        and size_mm is not None
-        and size_mm < 20
-        and not major
-        and not lrm_nontargetoid
-    ):
-        steps.append(
-            f"distinctive nodule of {size_mm:g} mm (<20 mm) without major features -> LR-2"
-        )
+    lr2_step = _distinctive_lr2_step(distinctive_nodule, size_mm, major, lrm_nontargetoid)
+    if lr2_step is not None:
+        steps.append(lr2_step)
         cat2 = _adjust(2, af_malignancy, af_benignity, steps)
         return _NUM[cat2], None, f"LR-{cat2}: " + "; ".join(steps) + "."
     cat, ttext = table()
-    if lrm_nontargetoid:
-        if cat == 5:
-            steps.append(
-                "nontargetoid LR-M features ("
-                + ", ".join(lrm_nontargetoid)
-                + ") do not override LR-5 criteria"
-            )
-        else:
-            steps.append(ttext if cat is not None else f"table not computable ({ttext})")
-            return (
-                LiradsCategory.LR_M,
-                None,
-                "LR-M: nontargetoid malignancy features ("
-                + ", ".join(lrm_nontargetoid)
-                + ") and LR-5 criteria not met; "
-                + "; ".join(steps)
-                + ".",
-            )
+    lrm = _nontargetoid_lrm(cat, ttext, lrm_nontargetoid, steps)
+    if lrm is not None:
+        return lrm
     if cat is None:
         return None, None, f"not categorizable from the inputs: {ttext}."
     steps.append(ttext)
