@@ -92,19 +92,38 @@ def _first(
     return None, None
 
 
-def apply_report_context(
-    patient: Patient, exams: Sequence[Exam], kb: KnowledgeBase | None = None
-) -> StatedContext:
-    """Fill ``patient``'s unknown fields from the exams' report text (see module docstring)."""
-    readings = _readings(exams)
-    if not readings:
-        return StatedContext(patient=patient)
-    notes: list[str] = []
-    warnings: list[Warning] = []
-    filled: dict[str, str] = {}
+@dataclass
+class _Filling:
+    """What the filling steps accumulate, in the order the reader sees it."""
+
+    kb: KnowledgeBase | None
+    notes: list[str] = field(default_factory=list)
+    warnings: list[Warning] = field(default_factory=list)
+    filled: dict[str, str] = field(default_factory=dict)
+    update: dict[str, object] = field(default_factory=dict)
+
+    def contradiction(
+        self, path: str, structured: object, stated: object, exam: Exam, m: Mention, safer: str
+    ) -> None:
+        """Warn that the structured input and a report disagree, quoting the report."""
+        self.warnings.append(
+            contradiction_warning(
+                path,
+                structured,
+                stated,
+                f"{_source(exam)} ('{m.quote.rstrip('.;, ')}')",
+                safer=safer,
+                kb=self.kb,
+            )
+        )
+
+
+def _fill_risk_factors(
+    readings: list[tuple[Exam, PatientContext]], patient: Patient, out: _Filling
+) -> None:
+    """Risk factors and the primary cancer site; a stated factor only ever sets *present*."""
     rf = patient.risk_factors
     rf_update: dict[str, object] = {}
-
     for name in _FACTORS:
         exam, m = _first(readings, lambda c, n=name: c.risk_factors.get(n))
         if exam is None or m is None:
@@ -113,31 +132,40 @@ def apply_report_context(
         if structured is True:
             continue
         rf_update[name] = True
-        filled[f"risk_factors.{name}"] = _source(exam)
+        out.filled[f"risk_factors.{name}"] = _source(exam)
         if structured is None:
-            notes.append(f"{_upper_first(_words(name))}: taken from {_cited(exam, m)}.")
+            out.notes.append(f"{_upper_first(_words(name))}: taken from {_cited(exam, m)}.")
         else:
-            warnings.append(
-                contradiction_warning(
-                    f"risk_factors.{name}",
-                    structured,
-                    True,
-                    f"{_source(exam)} ('{m.quote.rstrip('.;, ')}')",
-                    safer=f"{_words(name)} is treated as present",
-                    kb=kb,
-                )
+            out.contradiction(
+                f"risk_factors.{name}",
+                structured,
+                True,
+                exam,
+                m,
+                safer=f"{_words(name)} is treated as present",
             )
 
     if rf.primary_cancer_site is None:
         exam, m = _first(readings, lambda c: c.primary_cancer_site)
         if exam is not None and m is not None and m.detail:
             rf_update["primary_cancer_site"] = m.detail
-            filled["risk_factors.primary_cancer_site"] = _source(exam)
-            notes.append(f"Primary cancer site {m.detail}: taken from {_cited(exam, m)}.")
+            out.filled["risk_factors.primary_cancer_site"] = _source(exam)
+            out.notes.append(f"Primary cancer site {m.detail}: taken from {_cited(exam, m)}.")
 
-    # hedged or hypothetical mentions of a factor that stays unknown: worth asking about
+    _note_raised_factors(readings, patient, rf_update, out)
+    if rf_update:
+        out.update["risk_factors"] = rf.model_copy(update=rf_update)
+
+
+def _note_raised_factors(
+    readings: list[tuple[Exam, PatientContext]],
+    patient: Patient,
+    rf_update: dict[str, object],
+    out: _Filling,
+) -> None:
+    """Hedged or hypothetical mentions of a factor that stays unknown: worth asking about."""
     for name in _FACTORS:
-        if getattr(rf, name) is not None or name in rf_update:
+        if getattr(patient.risk_factors, name) is not None or name in rf_update:
             continue
         for exam, ctx in readings:
             raised = [
@@ -149,87 +177,108 @@ def apply_report_context(
                 and not m.family
             ]
             if raised:
-                notes.append(
+                out.notes.append(
                     f"{_upper_first(_words(name))} is raised but not stated as a fact in "
                     f"{_cited(exam, raised[0])}; not used as a fact."
                 )
                 break
 
-    update: dict[str, object] = {}
-    if rf_update:
-        update["risk_factors"] = rf.model_copy(update=rf_update)
 
+def _fill_symptoms(
+    readings: list[tuple[Exam, PatientContext]], patient: Patient, out: _Filling
+) -> None:
+    """Symptoms stated in any report are added to the structured ones."""
     symptoms = list(patient.symptoms)
     for exam, ctx in readings:
         for symptom, m in ctx.symptoms.items():
             if symptom not in symptoms:
                 symptoms.append(symptom)
-                filled[f"symptoms.{symptom.value}"] = _source(exam)
-                notes.append(
+                out.filled[f"symptoms.{symptom.value}"] = _source(exam)
+                out.notes.append(
                     f"Symptom {symptom.value.replace('_', ' ')}: taken from {_cited(exam, m)}."
                 )
     if len(symptoms) != len(patient.symptoms):
-        update["symptoms"] = symptoms
+        out.update["symptoms"] = symptoms
 
+
+def _fill_age(
+    readings: list[tuple[Exam, PatientContext]],
+    exams: Sequence[Exam],
+    patient: Patient,
+    out: _Filling,
+) -> None:
+    """The stated age, moved on to the latest exam; a disagreement keeps the structured age."""
     exam, m = _first(readings, lambda c: c.age)
-    if exam is not None and m is not None:
-        stated = float(m.value)
-        # ages are at the latest exam (as for FHIR birth dates): a report from two years
-        # before the latest exam is two years younger than the patient now
-        latest = max((e.date for e in exams if e.date is not None), default=None)
-        later = ""
-        if exam.date is not None and latest is not None and latest > exam.date:
-            stated = min(120.0, stated + (latest - exam.date).days / 365.25)
-            stated = round(stated, 1) if stated >= 2 else round(stated, 3)
-            later = f" (at the latest exam, {latest.isoformat()})"
-        if patient.age is None:
-            update["age"] = stated
-            filled["age"] = _source(exam)
-            notes.append(f"Age {_age_words(stated)}{later}: taken from {_cited(exam, m)}.")
-        else:
-            tolerance = (
-                _INFANT_AGE_TOLERANCE_YEARS
-                if min(stated, patient.age) < 2
-                else _AGE_TOLERANCE_YEARS
-            )
-            if abs(stated - patient.age) > tolerance:
-                warnings.append(
-                    contradiction_warning(
-                        "patient.age",
-                        _age_words(patient.age),
-                        _age_words(stated),
-                        f"{_source(exam)} ('{m.quote.rstrip('.;, ')}')",
-                        safer="the structured age is kept; please check which is right",
-                        kb=kb,
-                    )
-                )
+    if exam is None or m is None:
+        return
+    stated = float(m.value)
+    # ages are at the latest exam (as for FHIR birth dates): a report from two years
+    # before the latest exam is two years younger than the patient now
+    latest = max((e.date for e in exams if e.date is not None), default=None)
+    later = ""
+    if exam.date is not None and latest is not None and latest > exam.date:
+        stated = min(120.0, stated + (latest - exam.date).days / 365.25)
+        stated = round(stated, 1) if stated >= 2 else round(stated, 3)
+        later = f" (at the latest exam, {latest.isoformat()})"
+    if patient.age is None:
+        out.update["age"] = stated
+        out.filled["age"] = _source(exam)
+        out.notes.append(f"Age {_age_words(stated)}{later}: taken from {_cited(exam, m)}.")
+        return
+    tolerance = (
+        _INFANT_AGE_TOLERANCE_YEARS if min(stated, patient.age) < 2 else _AGE_TOLERANCE_YEARS
+    )
+    if abs(stated - patient.age) > tolerance:
+        out.contradiction(
+            "patient.age",
+            _age_words(patient.age),
+            _age_words(stated),
+            exam,
+            m,
+            safer="the structured age is kept; please check which is right",
+        )
 
+
+def _fill_sex(readings: list[tuple[Exam, PatientContext]], patient: Patient, out: _Filling) -> None:
+    """The stated sex fills an unknown one; a disagreement keeps the structured sex."""
     exam, m = _first(readings, lambda c: c.sex)
-    if exam is not None and m is not None:
-        if patient.sex is Sex.unknown:
-            update["sex"] = m.value
-            filled["sex"] = _source(exam)
-            notes.append(f"Sex {m.value.value}: taken from {_cited(exam, m)}.")
-        elif patient.sex in (Sex.male, Sex.female) and patient.sex is not m.value:
-            warnings.append(
-                contradiction_warning(
-                    "patient.sex",
-                    patient.sex,
-                    m.value,
-                    f"{_source(exam)} ('{m.quote.rstrip('.;, ')}')",
-                    safer="the structured sex is kept; please check which is right",
-                    kb=kb,
-                )
-            )
+    if exam is None or m is None:
+        return
+    if patient.sex is Sex.unknown:
+        out.update["sex"] = m.value
+        out.filled["sex"] = _source(exam)
+        out.notes.append(f"Sex {m.value.value}: taken from {_cited(exam, m)}.")
+    elif patient.sex in (Sex.male, Sex.female) and patient.sex is not m.value:
+        out.contradiction(
+            "patient.sex",
+            patient.sex,
+            m.value,
+            exam,
+            m,
+            safer="the structured sex is kept; please check which is right",
+        )
 
-    if not update:
-        return StatedContext(patient=patient, notes=tuple(notes), warnings=tuple(warnings))
+
+def apply_report_context(
+    patient: Patient, exams: Sequence[Exam], kb: KnowledgeBase | None = None
+) -> StatedContext:
+    """Fill ``patient``'s unknown fields from the exams' report text (see module docstring)."""
+    readings = _readings(exams)
+    if not readings:
+        return StatedContext(patient=patient)
+    out = _Filling(kb=kb)
+    _fill_risk_factors(readings, patient, out)
+    _fill_symptoms(readings, patient, out)
+    _fill_age(readings, exams, patient, out)
+    _fill_sex(readings, patient, out)
+    if not out.update:
+        return StatedContext(patient=patient, notes=tuple(out.notes), warnings=tuple(out.warnings))
     return StatedContext(
-        patient=patient.model_copy(update=update),
-        notes=tuple(notes),
-        warnings=tuple(warnings),
+        patient=patient.model_copy(update=out.update),
+        notes=tuple(out.notes),
+        warnings=tuple(out.warnings),
         changed=True,
-        filled=filled,
+        filled=out.filled,
     )
 
 
