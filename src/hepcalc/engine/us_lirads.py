@@ -35,6 +35,7 @@ imaging, and the reason text says so.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from hepcalc.engine.tracks import Track
 from hepcalc.model import (
@@ -110,20 +111,17 @@ def _label(track_id: str | None, f: Finding) -> str:
     return f"{name} ({f.kind.value}, {size})"
 
 
-def categorize_us(exam: Exam, tracks: Sequence[Track]) -> LiradsResult:
-    """US-1/2/3 and the visualization score for one surveillance ultrasound exam.
+def _track_ids(exam: Exam, findings: list[Finding], tracks: Sequence[Track]) -> dict[int, str]:
+    """The track id of each finding of ``exam``, by finding index.
 
-    ``LiradsResult.track`` is the id of the observation that sets the category
-    (the largest one that is not definitely benign), or "none" for a US-1 exam
-    with no such observation.
+    Identity first (the same objects), then equal value (a copied exam), so two equal
+    findings in one exam still map to two tracks.
     """
-    findings = list(exam.findings or [])
-    track_of: dict[int, str] = {}  # finding index -> track id
+    track_of: dict[int, str] = {}
     for t in tracks:
         for obs in t.observations:
             if obs.exam.id != exam.id:
                 continue
-            # identity first (the same objects), then equal value (a copied exam)
             idx = next((i for i, f in enumerate(findings) if f is obs.finding), None)
             if idx is None:
                 idx = next(
@@ -132,52 +130,81 @@ def categorize_us(exam: Exam, tracks: Sequence[Track]) -> LiradsResult:
                 )
             if idx is not None:
                 track_of[idx] = t.id
-    benign: list[str] = []
-    positive: list[tuple[float, str, str]] = []  # (size, track, text)
-    subthreshold: list[tuple[float, str, str]] = []
-    thrombus: list[tuple[str, str]] = []
-    notes: list[str] = []
+    return track_of
+
+
+@dataclass
+class _Sorted:
+    """The exam's findings sorted into the groups US LI-RADS decides on."""
+
+    benign: list[str] = field(default_factory=list)
+    positive: list[tuple[float, str, str]] = field(default_factory=list)  # (size, track, text)
+    subthreshold: list[tuple[float, str, str]] = field(default_factory=list)
+    thrombus: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _sort_findings(findings: list[Finding], track_of: dict[int, str]) -> _Sorted:
+    """Thrombus in vein, definitely benign, >=10 mm (positive) or <10 mm (subthreshold)."""
+    out = _Sorted()
     for i, f in enumerate(findings):
         tid = track_of.get(i, "")
         label = _label(tid, f)
         if f.features.tumor_in_vein:
-            thrombus.append((tid, label))
+            out.thrombus.append((tid, label))
             continue
         ok, why = definitely_benign(f)
         if ok:
-            benign.append(f"{label}: {why}")
+            out.benign.append(f"{label}: {why}")
             continue
         if f.is_calcified and f.kind is FindingKind.calcification:
-            notes.append(f"{label}: {CALCIFIED_FOCUS_NOTE}")
+            out.notes.append(f"{label}: {CALCIFIED_FOCUS_NOTE}")
         # Unknown size: tiebreak towards the category asking for more work-up is not
         # a LI-RADS rule; an observation of unknown size is treated as >=10 mm so a
         # possibly positive exam is not reported as subthreshold (said in the reason).
         if f.size_mm is None:
-            positive.append((float("inf"), tid, f"{label}: size not given, treated as >=10 mm"))
+            out.positive.append((float("inf"), tid, f"{label}: size not given, treated as >=10 mm"))
         elif f.size_mm >= 10:
-            positive.append((f.size_mm, tid, f"{label}: >=10 mm and not definitely benign"))
+            out.positive.append((f.size_mm, tid, f"{label}: >=10 mm and not definitely benign"))
         else:
-            subthreshold.append((f.size_mm, tid, f"{label}: <10 mm and not definitely benign"))
+            out.subthreshold.append((f.size_mm, tid, f"{label}: <10 mm and not definitely benign"))
+    return out
+
+
+def _category(groups: _Sorted) -> tuple[LiradsCategory, str, list[str]]:
+    """The category, the track that drives it (largest first) and the reason's parts."""
     parts: list[str] = []
-    if thrombus:
-        cat, driver = LiradsCategory.US_3, thrombus[0][0]
-        parts.append("thrombus in vein: " + "; ".join(t for _, t in thrombus))
+    if groups.thrombus:
+        parts.append("thrombus in vein: " + "; ".join(t for _, t in groups.thrombus))
         parts.append(
             "US LI-RADS counts a *new* thrombus in vein as positive; whether it is new is not "
             "checked against earlier exams"
         )
-    elif positive:
-        positive.sort(key=lambda p: -p[0])
-        cat, driver = LiradsCategory.US_3, positive[0][1]
+        return LiradsCategory.US_3, groups.thrombus[0][0], parts
+    if groups.positive:
+        positive = sorted(groups.positive, key=lambda p: -p[0])
         parts.extend(p[2] for p in positive)
-        parts.extend(p[2] for p in sorted(subthreshold, key=lambda p: -p[0]))
-    elif subthreshold:
-        subthreshold.sort(key=lambda p: -p[0])
-        cat, driver = LiradsCategory.US_2, subthreshold[0][1]
+        parts.extend(p[2] for p in sorted(groups.subthreshold, key=lambda p: -p[0]))
+        return LiradsCategory.US_3, positive[0][1], parts
+    if groups.subthreshold:
+        subthreshold = sorted(groups.subthreshold, key=lambda p: -p[0])
         parts.extend(p[2] for p in subthreshold)
-    else:
-        cat, driver = LiradsCategory.US_1, ""
-        parts.append("no observation" if not benign else "only definitely benign observations")
+        return LiradsCategory.US_2, subthreshold[0][1], parts
+    parts.append("no observation" if not groups.benign else "only definitely benign observations")
+    return LiradsCategory.US_1, "", parts
+
+
+def categorize_us(exam: Exam, tracks: Sequence[Track]) -> LiradsResult:
+    """US-1/2/3 and the visualization score for one surveillance ultrasound exam.
+
+    ``LiradsResult.track`` is the id of the observation that sets the category
+    (the largest one that is not definitely benign), or "none" for a US-1 exam
+    with no such observation.
+    """
+    findings = list(exam.findings or [])
+    groups = _sort_findings(findings, _track_ids(exam, findings, tracks))
+    cat, driver, parts = _category(groups)
+    benign, notes = groups.benign, groups.notes
     if benign:
         parts.append("definitely benign: " + "; ".join(benign))
     parts.extend(notes)
