@@ -500,49 +500,48 @@ def _upper_limit(res: dict[str, Any], units: frozenset[str]) -> float | None:
     return float(value) if unit in units else None
 
 
-def _labs(observations: list[_Located], *, strict: bool) -> dict[str, float]:
-    """Lab Observations -> Case labs; the latest value of each wins, with its own limit."""
-    best: dict[str, tuple[dt.date, float, float | None]] = {}
-    for loc in observations:
-        res = loc.resource
-        if res.get("status") in ("entered-in-error", "cancelled"):
-            continue
-        target = None
-        for system, code in _codings(res.get("code")):
-            if system == codes.LOINC and code in codes.LAB_CODES:
-                target = codes.LAB_CODES[code]
-                break
-        if target is None:
-            continue
-        name, units = target
-        qty = res.get("valueQuantity")
-        if not isinstance(qty, dict) or not isinstance(qty.get("value"), int | float):
-            if strict:
-                raise InputError([(f"{loc.path}.valueQuantity", "a numeric value is required")])
-            continue
-        unit = qty.get("code") or qty.get("unit")
-        if unit not in units:
-            if strict:
-                raise InputError(
-                    [
-                        (
-                            f"{loc.path}.valueQuantity.code",
-                            f"unit {unit!r} not accepted for {name}; use one of "
-                            + ", ".join(sorted(units)),
-                        )
-                    ]
-                )
-            continue
-        try:
-            validate_as(Labs, {name: qty["value"]}, f"{loc.path}.valueQuantity.value")
-        except InputError as e:
-            if strict:
-                raise InputError([(f"{loc.path}.valueQuantity.value", e.problems[0][1])]) from None
-            continue
-        when = _parse_date(res.get("effectiveDateTime")) or _parse_date(res.get("issued"))
-        key_date = when or dt.date.min
-        if name not in best or key_date >= best[name][0]:
-            best[name] = (key_date, float(qty["value"]), _upper_limit(res, units))
+def _lab_target(res: dict[str, Any]) -> tuple[str, frozenset[str]] | None:
+    """The Labs field and accepted units for a lab Observation's LOINC code, if known."""
+    for system, code in _codings(res.get("code")):
+        if system == codes.LOINC and code in codes.LAB_CODES:
+            return codes.LAB_CODES[code]
+    return None
+
+
+def _lab_value(loc: _Located, name: str, units: frozenset[str], *, strict: bool) -> float | None:
+    """The Observation's numeric value if usable: numeric, in an accepted unit, plausible.
+
+    Strict mode raises InputError naming the path; lenient mode skips the value (None).
+    """
+    qty = loc.resource.get("valueQuantity")
+    if not isinstance(qty, dict) or not isinstance(qty.get("value"), int | float):
+        if strict:
+            raise InputError([(f"{loc.path}.valueQuantity", "a numeric value is required")])
+        return None
+    unit = qty.get("code") or qty.get("unit")
+    if unit not in units:
+        if strict:
+            raise InputError(
+                [
+                    (
+                        f"{loc.path}.valueQuantity.code",
+                        f"unit {unit!r} not accepted for {name}; use one of "
+                        + ", ".join(sorted(units)),
+                    )
+                ]
+            )
+        return None
+    try:
+        validate_as(Labs, {name: qty["value"]}, f"{loc.path}.valueQuantity.value")
+    except InputError as e:
+        if strict:
+            raise InputError([(f"{loc.path}.valueQuantity.value", e.problems[0][1])]) from None
+        return None
+    return float(qty["value"])
+
+
+def _with_limits(best: dict[str, tuple[dt.date, float, float | None]]) -> dict[str, float]:
+    """Each lab value plus its laboratory's upper limit where the Labs model has a field."""
     out: dict[str, float] = {}
     for name, (_date, value, limit) in sorted(best.items()):
         out[name] = value
@@ -554,6 +553,27 @@ def _labs(observations: list[_Located], *, strict: bool) -> dict[str, float]:
                 continue  # an implausible limit is ignored, like a missing one
             out[limit_field] = limit
     return out
+
+
+def _labs(observations: list[_Located], *, strict: bool) -> dict[str, float]:
+    """Lab Observations -> Case labs; the latest value of each wins, with its own limit."""
+    best: dict[str, tuple[dt.date, float, float | None]] = {}
+    for loc in observations:
+        res = loc.resource
+        if res.get("status") in ("entered-in-error", "cancelled"):
+            continue
+        target = _lab_target(res)
+        if target is None:
+            continue
+        name, units = target
+        value = _lab_value(loc, name, units, strict=strict)
+        if value is None:
+            continue
+        when = _parse_date(res.get("effectiveDateTime")) or _parse_date(res.get("issued"))
+        key_date = when or dt.date.min
+        if name not in best or key_date >= best[name][0]:
+            best[name] = (key_date, value, _upper_limit(res, units))
+    return _with_limits(best)
 
 
 def modality_of(report: dict[str, Any]) -> str | None:
