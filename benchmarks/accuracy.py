@@ -320,6 +320,77 @@ def format_failures(
             yield f"      SPURIOUS {scoring.describe(p)}  <- {ev!r}"
 
 
+def load_corpora(*, blind: bool) -> dict[str, list[dict[str, Any]]]:
+    """The tuning and held-out splits present on disk, plus MTSamples when available.
+
+    The blind splits are loaded only on request, so their reports are never scored by
+    accident while tuning.
+    """
+    corpora: dict[str, list[dict[str, Any]]] = {
+        "dev": load_corpus("dev"),
+        "heldout": load_corpus("heldout"),
+    }
+    for split in ("dev2", "dev3", "dev4") + (BLIND_SPLITS if blind else ()):
+        if (CORPUS_DIR / f"{split}.jsonl").exists():
+            corpora[split] = load_corpus(split)
+    mts = load_mtsamples()
+    if mts is None:
+        print(f"MTSamples skipped: {MTSAMPLES} is absent")
+    else:
+        corpora["mtsamples"] = mts
+    return corpora
+
+
+def score_hepcalc(
+    extract: Any,
+    corpora: dict[str, list[dict[str, Any]]],
+    failures: int,
+    results: dict[str, dict[str, Any]],
+) -> None:
+    """Print hepcalc's tables per corpus and record its metrics in ``results``.
+
+    Blind splits get the aggregate table only: per-style rows and failures would leak
+    what they contain into the next round of tuning.
+    """
+    for name, rows in corpora.items():
+        t0 = time.perf_counter()
+        preds = run_hepcalc(extract, rows)
+        secs = time.perf_counter() - t0
+        score = scoring.score_corpus(rows, preds)
+        print()
+        print(format_table(f"hepcalc on {name} [{secs:.2f} s]", score))
+        if name in BLIND_SPLITS:
+            results[f"hepcalc/{name}"] = {m: p.as_dict() for m, p in score.metrics.items()}
+            continue  # blind: the aggregate table only
+        if name != "mtsamples":
+            print(format_by_style(score, rows))
+        if failures:
+            print("\n".join(format_failures(score, rows, failures)))
+        results[f"hepcalc/{name}"] = {m: p.as_dict() for m, p in score.metrics.items()}
+
+
+def score_medspacy(
+    corpora: dict[str, list[dict[str, Any]]], results: dict[str, dict[str, Any]]
+) -> None:
+    """Print the medSpaCy baseline (plain and liver-filtered) and its known failure."""
+    for name, rows in corpora.items():
+        sent = [r for r in rows if TARGET_PREFILTER.search(r["text"])]
+        got = run_medspacy(sent)
+        assert got is not None
+        plain, liver, secs = got
+        note = f"{len(sent)} of {len(rows)} docs contain a target term [{secs:.1f} s]"
+        for label, preds in (("medSpaCy", plain), ("medSpaCy + liver filter", liver)):
+            score = scoring.score_corpus(rows, preds)
+            print()
+            print(format_table(f"{label} on {name}; {note}", score, MEDSPACY_METRICS))
+            key = "medspacy" if label == "medSpaCy" else "medspacy_liver"
+            results[f"{key}/{name}"] = {m: score.metrics[m].as_dict() for m in MEDSPACY_METRICS}
+    demo = medspacy_demo()
+    print(f"\nKnown medSpaCy failure: {DEMO_SENTENCE!r}")
+    print(f"  medSpaCy targets: {demo}  (is_negated False = reported as a finding)")
+    results["medspacy_demo"] = {"text": DEMO_SENTENCE, "targets": demo}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--medspacy-worker", action="store_true", help=argparse.SUPPRESS)
@@ -337,39 +408,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         medspacy_worker(sys.stdin, sys.stdout)
         return 0
 
-    corpora: dict[str, list[dict[str, Any]]] = {
-        "dev": load_corpus("dev"),
-        "heldout": load_corpus("heldout"),
-    }
-    for split in ("dev2", "dev3", "dev4") + (BLIND_SPLITS if args.blind else ()):
-        if (CORPUS_DIR / f"{split}.jsonl").exists():
-            corpora[split] = load_corpus(split)
-    mts = load_mtsamples()
-    if mts is None:
-        print(f"MTSamples skipped: {MTSAMPLES} is absent")
-    else:
-        corpora["mtsamples"] = mts
+    corpora = load_corpora(blind=args.blind)
     results: dict[str, dict[str, Any]] = {}
 
     extract, reason = hepcalc_reader()
     if extract is None:
         print(f"hepcalc skipped: {reason}")
     else:
-        for name, rows in corpora.items():
-            t0 = time.perf_counter()
-            preds = run_hepcalc(extract, rows)
-            secs = time.perf_counter() - t0
-            score = scoring.score_corpus(rows, preds)
-            print()
-            print(format_table(f"hepcalc on {name} [{secs:.2f} s]", score))
-            if name in BLIND_SPLITS:
-                results[f"hepcalc/{name}"] = {m: p.as_dict() for m, p in score.metrics.items()}
-                continue  # blind: the aggregate table only
-            if name != "mtsamples":
-                print(format_by_style(score, rows))
-            if args.failures:
-                print("\n".join(format_failures(score, rows, args.failures)))
-            results[f"hepcalc/{name}"] = {m: p.as_dict() for m, p in score.metrics.items()}
+        score_hepcalc(extract, corpora, args.failures, results)
 
     if not args.no_medspacy:
         if not BENCH_PYTHON.exists():
@@ -378,24 +424,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 ".venv-bench && .venv-bench/bin/pip install medspacy"
             )
         else:
-            for name, rows in corpora.items():
-                sent = [r for r in rows if TARGET_PREFILTER.search(r["text"])]
-                got = run_medspacy(sent)
-                assert got is not None
-                plain, liver, secs = got
-                note = f"{len(sent)} of {len(rows)} docs contain a target term [{secs:.1f} s]"
-                for label, preds in (("medSpaCy", plain), ("medSpaCy + liver filter", liver)):
-                    score = scoring.score_corpus(rows, preds)
-                    print()
-                    print(format_table(f"{label} on {name}; {note}", score, MEDSPACY_METRICS))
-                    key = "medspacy" if label == "medSpaCy" else "medspacy_liver"
-                    results[f"{key}/{name}"] = {
-                        m: score.metrics[m].as_dict() for m in MEDSPACY_METRICS
-                    }
-            demo = medspacy_demo()
-            print(f"\nKnown medSpaCy failure: {DEMO_SENTENCE!r}")
-            print(f"  medSpaCy targets: {demo}  (is_negated False = reported as a finding)")
-            results["medspacy_demo"] = {"text": DEMO_SENTENCE, "targets": demo}
+            score_medspacy(corpora, results)
     if extract is not None:
         got_demo = [scoring.describe(scoring.finding_from_model(f)) for f in extract(DEMO_SENTENCE)]
         print(f"  hepcalc findings: {got_demo}")
