@@ -552,11 +552,11 @@ def categorize_features(
     if tumor_in_vein:
         return _tiv_result(targetoid, lrm_stated, size_mm, table)
     if benign in ("definite", "probable"):
-        cat = 1 if benign == "definite" else 2
-        steps.append(f"{benign}ly benign entity -> LR-{cat}")
+        benign_cat = 1 if benign == "definite" else 2
+        steps.append(f"{benign}ly benign entity -> LR-{benign_cat}")
         if adjust_benign_categories:
-            cat = _adjust(cat, af_malignancy, af_benignity, steps)
-        return _NUM[cat], None, f"LR-{cat}: " + "; ".join(steps) + "."
+            benign_cat = _adjust(benign_cat, af_malignancy, af_benignity, steps)
+        return _NUM[benign_cat], None, f"LR-{benign_cat}: " + "; ".join(steps) + "."
     if targetoid or lrm_stated:
         what = ", ".join(targetoid) if targetoid else "reader's LR-M appearance"
         return (

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from hepcalc.engine import safety
 from hepcalc.engine.afp import afp_for_age, afp_words
@@ -259,8 +260,15 @@ class _Step:
     interval: tuple[float, float] | None = None
 
 
-_CT_MRI = {"modality": "CT or MRI", "contrast": Contrast.iv}
-_US = {"modality": "US", "contrast": Contrast.none}
+class _Where(TypedDict):
+    """Where a step is done; a TypedDict so ``**`` spreads keep _Step's field types."""
+
+    modality: str
+    contrast: Contrast
+
+
+_CT_MRI: _Where = {"modality": "CT or MRI", "contrast": Contrast.iv}
+_US: _Where = {"modality": "US", "contrast": Contrast.none}
 _MDD = "Multidisciplinary discussion for tailored work-up."
 
 LIRADS_STEPS: dict[LiradsCategory, tuple[_Step, ...]] = {

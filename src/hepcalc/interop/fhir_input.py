@@ -291,10 +291,11 @@ def case_from_resources(entries: Iterable[_Located], *, strict: bool) -> CaseBui
     )
     if labs:
         patient["labs"] = labs
-    data = {"patient": patient, "exams": [dict(e) for e in exams]}
-    for e in data["exams"]:
+    exam_data: list[dict[str, Any]] = [dict(e) for e in exams]
+    for e in exam_data:
         if e.get("date") is not None:
             e["date"] = e["date"].isoformat()
+    data = {"patient": patient, "exams": exam_data}
     return CaseBuild(validate_as(Case, data), skipped)
 
 
@@ -578,7 +579,8 @@ def _labs(observations: list[_Located], *, strict: bool) -> dict[str, float]:
 
 def modality_of(report: dict[str, Any]) -> str | None:
     """Imaging modality from the study name (text/display), else the LOINC code."""
-    concept = report.get("code") if isinstance(report.get("code"), dict) else {}
+    code = report.get("code")
+    concept: dict[str, Any] = code if isinstance(code, dict) else {}
     names = [str(concept.get("text") or "")]
     names += [
         str(c.get("display") or "") for c in concept.get("coding") or [] if isinstance(c, dict)
@@ -657,7 +659,8 @@ def _exams(
             continue
         if len(text) > MAX_REPORT_CHARS:
             raise InputError([(loc.path, f"report text longer than {MAX_REPORT_CHARS} chars")])
-        period = res.get("effectivePeriod") if isinstance(res.get("effectivePeriod"), dict) else {}
+        raw_period = res.get("effectivePeriod")
+        period: dict[str, Any] = raw_period if isinstance(raw_period, dict) else {}
         date = None
         for name, value in (
             ("effectiveDateTime", res.get("effectiveDateTime")),
