@@ -217,3 +217,14 @@ def test_laboratory_limit_wins_in_adults(kb: KnowledgeBase) -> None:
 def test_afp_not_judged_before_birth(kb: KnowledgeBase) -> None:
     p = Patient(gestational_age_weeks=30, labs={"afp_ng_ml": 100_000})
     assert afp_for_age(p, kb, prenatal=True) is None
+
+
+def test_no_etiology_cites_a_seed_page() -> None:
+    """The seed pages define the problem; they are never the evidence for a cause."""
+    from hepcalc.knowledge import load_kb
+
+    kb = load_kb()
+    seeds = {key for key, ref in kb.references.items() if getattr(ref, "seed", False)}
+    assert seeds, "the seed references should be flagged seed: true"
+    for et in kb.etiologies.values():
+        assert not seeds & set(et.citations), et.id
