@@ -778,27 +778,14 @@ def _blank_instructions(text: str) -> tuple[str, bool]:
     return out, found
 
 
-def read_question(
-    question: str, today: dt.date | None = None, language: Language | None = None
-) -> Reading:
-    """Read ``question``; ``reading.case`` is set when an engine run is possible."""
-    today = today or dt.date.today()
-    text, ordered = _blank_instructions(fold(question))
-    lang = language or detect_language(question)
-    reading = Reading(language=lang)
-    if ordered:
-        reading.assumptions.append(note("assumed.instructions"))
-    markers = _markers(text)
-    blocked = [(k.start, k.end) for k in markers if k.date is not None or k.ago_days or k.gap_days]
-    blocked += [(m.start(), m.end()) for m in _AGE.finditer(text)]
-    sizes, problems = read_sizes(text, blocked, tuple(k.end for k in markers))
-    reading.problems += problems
-    reading.patient = _patient(text, reading.assumptions)
-    reading.exams_named = any(p.search(text) for p, _ in _MODALITIES)
-    if len(sizes) > MAX_SIZES:
-        reading.problems.append(note("missing.too_many", count=len(sizes)))
-        return reading
-    # units: a size without a unit takes the unit all the others share
+def _settle_units(reading: Reading, text: str, sizes: list[Size]) -> list[Size]:
+    """Sizes whose unit is known; a size without a unit takes the unit all others share.
+
+    Unitless numbers with no unit anywhere are dropped (a problem is raised only when
+    they look like sizes); unitless numbers among cm and mm sizes are ambiguous and
+    dropped with a problem.
+    """
+    lang = reading.language
     units = {s.unit for s in sizes if s.unit}
     unitless = [s for s in sizes if s.unit is None]
     if unitless:
@@ -827,6 +814,30 @@ def read_question(
                     )
                 )
             sizes = [s for s in sizes if s.unit]
+    return sizes
+
+
+def read_question(
+    question: str, today: dt.date | None = None, language: Language | None = None
+) -> Reading:
+    """Read ``question``; ``reading.case`` is set when an engine run is possible."""
+    today = today or dt.date.today()
+    text, ordered = _blank_instructions(fold(question))
+    lang = language or detect_language(question)
+    reading = Reading(language=lang)
+    if ordered:
+        reading.assumptions.append(note("assumed.instructions"))
+    markers = _markers(text)
+    blocked = [(k.start, k.end) for k in markers if k.date is not None or k.ago_days or k.gap_days]
+    blocked += [(m.start(), m.end()) for m in _AGE.finditer(text)]
+    sizes, problems = read_sizes(text, blocked, tuple(k.end for k in markers))
+    reading.problems += problems
+    reading.patient = _patient(text, reading.assumptions)
+    reading.exams_named = any(p.search(text) for p, _ in _MODALITIES)
+    if len(sizes) > MAX_SIZES:
+        reading.problems.append(note("missing.too_many", count=len(sizes)))
+        return reading
+    sizes = _settle_units(reading, text, sizes)
     for s in sizes:
         if s.unit:
             s.mm = round(s.mm * _FACTOR[s.unit], 2)
@@ -848,11 +859,16 @@ def _looks_like_sizes(text: str, sizes: list[Size]) -> bool:
     return any("." in text[s.start : s.end] for s in sizes) or len(sizes) >= 2
 
 
-def _build_exams(reading: Reading, text: str, markers: list[Marker], today: dt.date) -> None:
-    lang = reading.language
+_GroupKey = tuple[object, ...]
+
+
+def _group_sizes(
+    reading: Reading, text: str, markers: list[Marker]
+) -> tuple[list[ExamRead], dict[_GroupKey, list[Marker]]]:
+    """One exam per time word (or "current"), holding the sizes assigned to it."""
     assigned = _assign(text, reading.sizes, markers)
-    groups: dict[tuple[object, ...], ExamRead] = {}
-    marker_of: dict[tuple[object, ...], list[Marker]] = {}
+    groups: dict[_GroupKey, ExamRead] = {}
+    marker_of: dict[_GroupKey, list[Marker]] = {}
     for size, mk in assigned:
         key = _group_key(mk)
         if key not in groups:
@@ -875,8 +891,16 @@ def _build_exams(reading: Reading, text: str, markers: list[Marker], today: dt.d
                     "assumed.date_partial", written=text[mk.start : mk.end].strip(),
                     date=mk.date.isoformat(),
                 )  # fmt: skip
-    exams = list(groups.values())
-    # modality: the clauses holding each exam's sizes and time words, else the question's
+    return list(groups.values()), marker_of
+
+
+def _set_modalities(
+    reading: Reading,
+    text: str,
+    exams: list[ExamRead],
+    marker_of: dict[_GroupKey, list[Marker]],
+) -> None:
+    """Each exam's modality: the words near its sizes, its clauses, else the question's."""
     clauses = _clauses(text)
 
     def clause_of(pos: int) -> tuple[int, int]:
@@ -912,15 +936,11 @@ def _build_exams(reading: Reading, text: str, markers: list[Marker], today: dt.d
         reading.assumptions.append(
             note("assumed.modality_several" if mentioned else "assumed.modality")
         )
-    _date_exams(reading, exams, today)
-    if reading.problems:
-        return
-    exams.sort(key=lambda e: (e.date or today, e.position))
-    if len(exams) >= 2 and len({e.date for e in exams}) < len(exams):
-        reading.problems.append(note("missing.same_date"))
-        return
-    reading.exams = exams
-    # which size is which spot
+
+
+def _match_sizes(reading: Reading, exams: list[ExamRead]) -> None:
+    """Say how sizes were paired across exams; refuse a pairing that smells of a unit slip."""
+    lang = reading.language
     if len(exams) >= 2:
         counts = {len(e.sizes) for e in exams}
         if len(counts) == 1 and len(exams[0].sizes) > 1:
@@ -943,6 +963,21 @@ def _build_exams(reading: Reading, text: str, markers: list[Marker], today: dt.d
         reading.assumptions.append(note("assumed.single"))
     if len(exams) > 2:
         reading.assumptions.append(note("assumed.three", count=len(exams)))
+
+
+def _build_exams(reading: Reading, text: str, markers: list[Marker], today: dt.date) -> None:
+    """Group the sizes into dated exams with a modality, or set ``reading.problems``."""
+    exams, marker_of = _group_sizes(reading, text, markers)
+    _set_modalities(reading, text, exams, marker_of)
+    _date_exams(reading, exams, today)
+    if reading.problems:
+        return
+    exams.sort(key=lambda e: (e.date or today, e.position))
+    if len(exams) >= 2 and len({e.date for e in exams}) < len(exams):
+        reading.problems.append(note("missing.same_date"))
+        return
+    reading.exams = exams
+    _match_sizes(reading, exams)
 
 
 def _date_exams(reading: Reading, exams: list[ExamRead], today: dt.date) -> None:
