@@ -15,6 +15,7 @@ Only the Growth objects are read (their ``points``, ``from_mm`` and
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 from hepcalc.model import Growth, GrowthPoint
@@ -47,13 +48,39 @@ def _sized(g: Growth) -> list[GrowthPoint]:
     return [p for p in g.points if p.size_mm is not None]
 
 
-def growth_chart_svg(growth: list[Growth], chart_id: str = "growth-chart-svg") -> str:
-    """The SVG chart for these tracks (empty-plot SVG with a note when none has a size)."""
-    series = [g for g in growth if _sized(g)]
+@dataclass(frozen=True)
+class _Frame:
+    """The plot's coordinate system: dates (or exam order) across, millimetres up."""
+
+    use_dates: bool
+    order: tuple[str, ...]  # exam order of first appearance, when not using dates
+    x_min: int
+    x_max: int
+    y_top: float
+    step: float
+
+    def x_at(self, date: dt.date | None, exam: str) -> float:
+        plot_w = WIDTH - LEFT - RIGHT
+        v = date.toordinal() if self.use_dates and date else self.order.index(exam)
+        if self.x_max == self.x_min:
+            return LEFT + plot_w / 2
+        return LEFT + (v - self.x_min) / (self.x_max - self.x_min) * plot_w
+
+    def x_of(self, p: GrowthPoint) -> float:
+        return self.x_at(p.date, p.exam)
+
+    def y_of(self, mm: float) -> float:
+        return TOP + PLOT_H - max(mm, 0.0) / self.y_top * PLOT_H
+
+
+def _frame(series: list[Growth]) -> _Frame:
+    """Axis ranges: a time axis when every point is dated, else exam order.
+
+    The y axis ends one nice step above the largest size or band top.
+    """
     all_points = [p for g in series for p in _sized(g)]
     use_dates = bool(all_points) and all(p.date is not None for p in all_points)
     order: list[str] = []
-    # x positions: dates on a time axis, else the exam order of first appearance.
     if use_dates:
         ords = [p.date.toordinal() for p in all_points if p.date is not None]
         x_min, x_max = min(ords), max(ords)
@@ -62,21 +89,6 @@ def growth_chart_svg(growth: list[Growth], chart_id: str = "growth-chart-svg") -
             if p.exam not in order:
                 order.append(p.exam)
         x_min, x_max = 0, max(len(order) - 1, 0)
-    plot_w = WIDTH - LEFT - RIGHT
-    plot_h = PLOT_H
-    legend_top = TOP + plot_h + 66
-    legend_rows = (len(series) + LEGEND_COLUMNS - 1) // LEGEND_COLUMNS
-    height = legend_top + legend_rows * 22 + 30
-
-    def x_at(date: dt.date | None, exam: str) -> float:
-        v = date.toordinal() if use_dates and date else order.index(exam)
-        if x_max == x_min:
-            return LEFT + plot_w / 2
-        return LEFT + (v - x_min) / (x_max - x_min) * plot_w
-
-    def x_of(p: GrowthPoint) -> float:
-        return x_at(p.date, p.exam)
-
     top_value = 1.0
     for g in series:
         for p in _sized(g):
@@ -85,11 +97,11 @@ def growth_chart_svg(growth: list[Growth], chart_id: str = "growth-chart-svg") -
             top_value = max(top_value, g.from_mm + g.variability_mm)
     step = _nice_step(top_value * 1.1)
     y_top = step * (int(top_value * 1.1 / step) + 1)
+    return _Frame(use_dates, tuple(order), x_min, x_max, y_top, step)
 
-    def y_of(mm: float) -> float:
-        return TOP + plot_h - max(mm, 0.0) / y_top * plot_h
 
-    title = "Lesion size over time"
+def _description(series: list[Growth]) -> str:
+    """Every series in words, for the ``<desc>`` a screen reader reads."""
     desc_parts: list[str] = []
     for g in series:
         pts = ", ".join(
@@ -102,7 +114,107 @@ def growth_chart_svg(growth: list[Growth], chart_id: str = "growth-chart-svg") -
             else ""
         )
         desc_parts.append(f"Finding {g.track} ({g.status.value}): {pts}{band}.")
-    desc = " ".join(desc_parts) if desc_parts else "No measured sizes to plot."
+    return " ".join(desc_parts) if desc_parts else "No measured sizes to plot."
+
+
+def _y_ticks(frame: _Frame) -> list[str]:
+    """Horizontal grid lines with their size labels, every ``frame.step`` mm."""
+    plot_w = WIDTH - LEFT - RIGHT
+    out = ['<g class="y-ticks" fill="#222222" text-anchor="end">']
+    v = 0.0
+    while v <= frame.y_top + 1e-9:
+        y = frame.y_of(v)
+        out.append(
+            f'<line x1="{LEFT - 4}" y1="{_num(y)}" x2="{LEFT + plot_w}" y2="{_num(y)}" '
+            'stroke="#dddddd" stroke-width="1"/>'
+        )
+        out.append(f'<text x="{LEFT - 8}" y="{_num(y + 4)}">{v:g}</text>')
+        v += frame.step
+    out.append("</g>")
+    return out
+
+
+def _x_ticks(frame: _Frame) -> list[str]:
+    """Up to MAX_DATE_TICKS dates (end ticks aligned inward), or every exam's name."""
+    out = ['<g class="x-ticks" fill="#222222" text-anchor="middle">']
+    if frame.use_dates:
+        x_min, x_max = frame.x_min, frame.x_max
+        n = 1 if x_max == x_min else min(MAX_DATE_TICKS, x_max - x_min + 1)
+        for i in range(n):
+            o = x_min if n == 1 else round(x_min + (x_max - x_min) * i / (n - 1))
+            x = frame.x_at(dt.date.fromordinal(o), "")
+            # end ticks align inward so a date never runs off the drawing
+            anchor = (
+                "middle" if n == 1 else ("start" if i == 0 else "end" if i == n - 1 else "middle")
+            )
+            out.append(
+                f'<text x="{_num(x)}" y="{TOP + PLOT_H + 18}" text-anchor="{anchor}">'
+                f"{dt.date.fromordinal(o).isoformat()}</text>"
+            )
+    else:
+        for e in frame.order:
+            x = frame.x_at(None, e)
+            out.append(f'<text x="{_num(x)}" y="{TOP + PLOT_H + 18}">{escape(e)}</text>')
+    out.append("</g>")
+    return out
+
+
+def _series_svg(k: int, g: Growth, frame: _Frame, legend_top: int) -> list[str]:
+    """One track: its band, line, dots with tooltips and legend entry, in one ``<g>``."""
+    colour = PALETTE[k % len(PALETTE)]
+    pts = _sized(g)
+    out = [
+        f'<g class="series" data-track={quoteattr(g.track)} '
+        f"data-status={quoteattr(g.status.value)}>",
+        f"<title>{escape(f'Finding {g.track}: {g.status.value}')}</title>",
+    ]
+    if g.variability_mm is not None and g.from_mm is not None:
+        xs = [frame.x_of(p) for p in pts]
+        x0, x1 = min(xs), max(xs)
+        if x1 - x0 < 8:
+            x0, x1 = x0 - 6, x1 + 6
+        lo = frame.y_of(g.from_mm + g.variability_mm)
+        hi = frame.y_of(g.from_mm - g.variability_mm)
+        out.append(
+            f'<rect class="band" x="{_num(x0)}" y="{_num(lo)}" width="{_num(x1 - x0)}" '
+            f'height="{_num(hi - lo)}" fill="{colour}" fill-opacity="0.15" stroke="none">'
+            f"<title>{escape(f'Measurement band: {g.from_mm:g} +- {g.variability_mm:g} mm')}"
+            "</title></rect>"
+        )
+    if len(pts) > 1:
+        coords = " ".join(
+            f"{_num(frame.x_of(p))},{_num(frame.y_of(p.size_mm or 0.0))}" for p in pts
+        )
+        out.append(f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="2"/>')
+    for p in pts:
+        when = p.date.isoformat() if p.date else p.exam
+        out.append(
+            f'<circle cx="{_num(frame.x_of(p))}" cy="{_num(frame.y_of(p.size_mm or 0.0))}" r="4" '
+            f'fill="{colour}"><title>'
+            f"{escape(f'Finding {g.track}: {p.size_mm:g} mm on {when} ({p.modality.value})')}"
+            "</title></circle>"
+        )
+    lx = 8 + (k % LEGEND_COLUMNS) * (WIDTH // LEGEND_COLUMNS)
+    ly = legend_top + (k // LEGEND_COLUMNS) * 22
+    out.append(
+        f'<rect x="{lx}" y="{ly - 11}" width="12" height="12" fill="{colour}"/>'
+        f'<text x="{lx + 18}" y="{ly}">{escape(f"Finding {g.track}")}</text>'
+    )
+    out.append("</g>")
+    return out
+
+
+def growth_chart_svg(growth: list[Growth], chart_id: str = "growth-chart-svg") -> str:
+    """The SVG chart for these tracks (empty-plot SVG with a note when none has a size)."""
+    series = [g for g in growth if _sized(g)]
+    frame = _frame(series)
+    plot_w = WIDTH - LEFT - RIGHT
+    plot_h = PLOT_H
+    legend_top = TOP + plot_h + 66
+    legend_rows = (len(series) + LEGEND_COLUMNS - 1) // LEGEND_COLUMNS
+    height = legend_top + legend_rows * 22 + 30
+    title = "Lesion size over time"
+    desc = _description(series)
 
     out: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
@@ -118,85 +230,18 @@ def growth_chart_svg(growth: list[Growth], chart_id: str = "growth-chart-svg") -
     out.append(f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{LEFT + plot_w}" y2="{TOP + plot_h}"/>')
     out.append(f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + plot_h}"/>')
     out.append("</g>")
-    out.append('<g class="y-ticks" fill="#222222" text-anchor="end">')
-    v = 0.0
-    while v <= y_top + 1e-9:
-        y = y_of(v)
-        out.append(
-            f'<line x1="{LEFT - 4}" y1="{_num(y)}" x2="{LEFT + plot_w}" y2="{_num(y)}" '
-            'stroke="#dddddd" stroke-width="1"/>'
-        )
-        out.append(f'<text x="{LEFT - 8}" y="{_num(y + 4)}">{v:g}</text>')
-        v += step
-    out.append("</g>")
-    out.append('<g class="x-ticks" fill="#222222" text-anchor="middle">')
-    if use_dates:
-        n = 1 if x_max == x_min else min(MAX_DATE_TICKS, x_max - x_min + 1)
-        for i in range(n):
-            o = x_min if n == 1 else round(x_min + (x_max - x_min) * i / (n - 1))
-            x = x_at(dt.date.fromordinal(o), "")
-            # end ticks align inward so a date never runs off the drawing
-            anchor = (
-                "middle" if n == 1 else ("start" if i == 0 else "end" if i == n - 1 else "middle")
-            )
-            out.append(
-                f'<text x="{_num(x)}" y="{TOP + plot_h + 18}" text-anchor="{anchor}">'
-                f"{dt.date.fromordinal(o).isoformat()}</text>"
-            )
-    else:
-        for e in order:
-            x = x_at(None, e)
-            out.append(f'<text x="{_num(x)}" y="{TOP + plot_h + 18}">{escape(e)}</text>')
-    out.append("</g>")
+    out += _y_ticks(frame)
+    out += _x_ticks(frame)
     out.append(
         f'<text class="axis-label" x="{LEFT + plot_w / 2:.1f}" y="{TOP + plot_h + 42}" '
-        f'text-anchor="middle">{"Exam date" if use_dates else "Exam"}</text>'
+        f'text-anchor="middle">{"Exam date" if frame.use_dates else "Exam"}</text>'
     )
     out.append(
         f'<text class="axis-label" x="16" y="{TOP + plot_h / 2:.1f}" text-anchor="middle" '
         f'transform="rotate(-90 16 {TOP + plot_h / 2:.1f})">Size (mm)</text>'
     )
-    # Series.
     for k, g in enumerate(series):
-        colour = PALETTE[k % len(PALETTE)]
-        pts = _sized(g)
-        out.append(
-            f'<g class="series" data-track={quoteattr(g.track)} '
-            f"data-status={quoteattr(g.status.value)}>"
-        )
-        out.append(f"<title>{escape(f'Finding {g.track}: {g.status.value}')}</title>")
-        if g.variability_mm is not None and g.from_mm is not None:
-            xs = [x_of(p) for p in pts]
-            x0, x1 = min(xs), max(xs)
-            if x1 - x0 < 8:
-                x0, x1 = x0 - 6, x1 + 6
-            lo, hi = y_of(g.from_mm + g.variability_mm), y_of(g.from_mm - g.variability_mm)
-            out.append(
-                f'<rect class="band" x="{_num(x0)}" y="{_num(lo)}" width="{_num(x1 - x0)}" '
-                f'height="{_num(hi - lo)}" fill="{colour}" fill-opacity="0.15" stroke="none">'
-                f"<title>{escape(f'Measurement band: {g.from_mm:g} +- {g.variability_mm:g} mm')}"
-                "</title></rect>"
-            )
-        if len(pts) > 1:
-            coords = " ".join(f"{_num(x_of(p))},{_num(y_of(p.size_mm or 0.0))}" for p in pts)
-            out.append(
-                f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="2"/>'
-            )
-        for p in pts:
-            when = p.date.isoformat() if p.date else p.exam
-            out.append(
-                f'<circle cx="{_num(x_of(p))}" cy="{_num(y_of(p.size_mm or 0.0))}" r="4" '
-                f'fill="{colour}"><title>'
-                f"{escape(f'Finding {g.track}: {p.size_mm:g} mm on {when} ({p.modality.value})')}"
-                "</title></circle>"
-            )
-        lx = 8 + (k % LEGEND_COLUMNS) * (WIDTH // LEGEND_COLUMNS)
-        ly = legend_top + (k // LEGEND_COLUMNS) * 22
-        out.append(
-            f'<rect x="{lx}" y="{ly - 11}" width="12" height="12" fill="{colour}"/>'
-            f'<text x="{lx + 18}" y="{ly}">{escape(f"Finding {g.track}")}</text>'
-        )
-        out.append("</g>")
+        out += _series_svg(k, g, frame, legend_top)
     if not series:
         out.append(
             f'<text x="{LEFT + plot_w / 2:.1f}" y="{TOP + plot_h / 2:.1f}" '
