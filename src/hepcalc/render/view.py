@@ -10,6 +10,7 @@ unresolved) rather than silently dropped.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from hepcalc.model import (
     Action,
@@ -21,6 +22,9 @@ from hepcalc.model import (
     Recommendation,
     ReferenceOut,
 )
+
+if TYPE_CHECKING:  # the knowledge base is loaded lazily, on first use
+    from hepcalc.knowledge.etiologies import Etiology
 
 
 def _all_citation_keys(a: Assessment) -> list[str]:
@@ -200,7 +204,7 @@ def is_serious(a: Assessment, etiology: str) -> bool:
     return any(m.etiology == etiology for m in a.must_exclude)
 
 
-def _kb_etiology(etiology: str):  # type: ignore[no-untyped-def]
+def _kb_etiology(etiology: str) -> Etiology | None:
     from hepcalc.knowledge import load_kb
 
     return load_kb().etiologies.get(etiology)
