@@ -24,6 +24,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -272,16 +273,39 @@ def _read(
                         text, sec, sents, idx, targets, liver_report, sentence_key, drafts,
                         excluded if full else None,
                     )  # fmt: skip
-                    if len(drafts) > before and drafts[-1].size_mm is None:
-                        _size_from_next_sentence(text, sents, idx, drafts[-1])
                     if len(drafts) > before:
-                        _prior_from_next_sentence(text, sents, idx, drafts[-1], candidates)
-                        _soft_tissue_from_next_sentence(text, sents, idx, drafts[-1], candidates)
-                        _place_from_next_sentence(text, sents, idx, drafts[-1], candidates)
-                        _comparison_from_next_sentence(text, sents, idx, drafts[-1], candidates)
-                        _another_in_next_sentence(text, sents, idx, drafts, candidates)
+                        _complete_from_next_sentence(text, sents, idx, drafts, candidates)
     if drafts:
         drafts = _drop_corrected(text, drafts)
+    return _reading(text, modality, full, secs, drafts, excluded)
+
+
+def _complete_from_next_sentence(
+    text: str,
+    sents: _SectionSentences,
+    idx: int,
+    drafts: list[_Draft],
+    candidates: list[int],
+) -> None:
+    """What the sentence after a finding adds to it: size, prior, tissue, place, another."""
+    if drafts[-1].size_mm is None:
+        _size_from_next_sentence(text, sents, idx, drafts[-1])
+    _prior_from_next_sentence(text, sents, idx, drafts[-1], candidates)
+    _soft_tissue_from_next_sentence(text, sents, idx, drafts[-1], candidates)
+    _place_from_next_sentence(text, sents, idx, drafts[-1], candidates)
+    _comparison_from_next_sentence(text, sents, idx, drafts[-1], candidates)
+    _another_in_next_sentence(text, sents, idx, drafts, candidates)
+
+
+def _reading(
+    text: str,
+    modality: Modality | None,
+    full: bool,
+    secs: list[sections.Section] | None,
+    drafts: list[_Draft],
+    excluded: list[ExcludedMention],
+) -> ReportReading:
+    """The findings from the drafts, plus modality, background and sections when full."""
     findings = [_finalise(d) for d in _merge(drafts)[:MAX_FINDINGS]]
     reading = ReportReading(findings=findings, excluded=excluded if full else [])
     if full:
@@ -329,6 +353,106 @@ def _is_place_and_size_item(
     )
 
 
+@dataclass
+class _SentenceState:
+    """What the clauses of one sentence share: the drafts just made and cached reads."""
+
+    previous: list[_Draft] = field(default_factory=list)
+    previous_split: bool = False
+    features: dict[str, bool] | None = None
+    hemangioma_said: bool | None = None
+
+
+def _follow_on_clause(
+    text: str,
+    c_start: int,
+    c_end: int,
+    sent_organs: list[organs.OrganMention],
+    sentence_key: int,
+    drafts: list[_Draft],
+    st: _SentenceState,
+) -> None:
+    """A clause without a target adds to the finding just read: its size, its prior, or
+    a further member of its group ("one in X and one in Y")."""
+    previous = st.previous
+    if (
+        len(previous) == 1
+        and previous[0].size_mm is None
+        and _IT_MEASURES.match(text, c_start, c_end)
+    ):
+        # "...; it is again seen and measures 3 mm": the size in the next clause
+        _size_from_span(text, c_start, c_end, previous[0])
+        return
+    if len(previous) == 1 and previous[0].prior_size_mm is None:
+        # "... now 7 mm; on the prior it measured 5 mm": a prior in the next clause
+        _prior_from_span(text, c_start, c_end, previous[0])
+    if previous and (
+        _CONTINUATION.match(text, c_start, c_end)
+        or _is_place_and_size_item(text, c_start, c_end, sent_organs)
+    ):
+        # "two calcified granulomas, one in the right lobe measuring 4 mm and one in
+        # the left lobe measuring 3 mm": the second clause is the second finding
+        extra = _continuation(text, c_start, c_end, previous[0], sentence_key)
+        if extra is not None:
+            # "two granulomas, one in X and one in Y": the group was split into
+            # ones; "two granulomas in segment 6 and one in segment 7" was not, and
+            # "granulomas: three in X and one in Y" states its count
+            split = st.previous_split or any(d.count == "multiple" for d in previous)
+            for d in previous:
+                if split and not d.count_after:
+                    d.count = 1
+            drafts.append(extra)
+            st.previous = [extra]
+            st.previous_split = True
+
+
+def _clause_organ(
+    text: str,
+    sents: _SectionSentences,
+    idx: int,
+    c_start: int,
+    c_end: int,
+    first: Target,
+    liver_report: bool,
+    st: _SentenceState,
+) -> str | None:
+    """The organ a clause's first target lies in: the clause, nearby words, the sentence
+    before, the report's subject, then the next sentence's place."""
+    s_start, s_end = sents.spans[idx]
+    sent_organs = sents.organs_of(idx)
+    clause_organs = organs.mentions_between(sent_organs, c_start, c_end)
+    organ = organs.nearest_organ(text, clause_organs, first.start, first.end)
+    if organ is None:
+        near = organs.mentions_between(sent_organs, first.start - _NEAR, first.start + _NEAR + 1)
+        organ = organs.nearest_organ(text, near, first.start, first.end)
+    if organ is None and not _OWN_UNKNOWN_ORGAN(text, first.end, c_end):
+        organ = sents.organ_before(idx)
+        if organ is None and liver_report:
+            organ = "liver"
+        if organ is None and sents.next_places_in_liver(idx):
+            organ = "liver"  # "A 6 mm calcification. It lies within the caudate lobe."
+    if organ == "liver":
+        moved_end = min(c_end, first.end + _NEAR)
+        organ = _reattributed(text, first.end, moved_end, clause_organs) or organ
+    if first.kind == "phlebolith" and organ is None:
+        if st.hemangioma_said is None:  # once per sentence: many clauses stay linear
+            st.hemangioma_said = _HEMANGIOMA.search(text, s_start, s_end) is not None
+        if not st.hemangioma_said:
+            organ = "pelvis"  # a phlebolith with no liver context is a pelvic vein's
+    return organ
+
+
+def _exclusion(context_reason: str | None, organ: str | None, sec: sections.Section) -> str | None:
+    """Why a mention is not a current liver finding, if it is not (context, organ, section)."""
+    if context_reason is not None:
+        return context_reason
+    if organ != "liver":
+        return "other_organ"
+    if sec.category in _NOT_CURRENT_SECTIONS:
+        return "historical"
+    return None
+
+
 def _read_sentence(
     text: str,
     sec: sections.Section,
@@ -347,10 +471,7 @@ def _read_sentence(
     sent_organs = sents.organs_of(idx)
     clauses = sentences.split_clauses(text, s_start, s_end)
     label = _section_label(sec)
-    features_cache: dict[str, bool] | None = None
-    hemangioma_said: bool | None = None
-    previous: list[_Draft] = []
-    previous_split = False
+    st = _SentenceState()
     ti = 0
     for c_start, c_end in clauses:
         if len(drafts) >= _MAX_DRAFTS:
@@ -363,59 +484,11 @@ def _read_sentence(
         in_clause = targets[ti:tj]
         ti = tj
         if not in_clause:
-            if (
-                len(previous) == 1
-                and previous[0].size_mm is None
-                and _IT_MEASURES.match(text, c_start, c_end)
-            ):
-                # "...; it is again seen and measures 3 mm": the size in the next clause
-                _size_from_span(text, c_start, c_end, previous[0])
-                continue
-            if len(previous) == 1 and previous[0].prior_size_mm is None:
-                # "... now 7 mm; on the prior it measured 5 mm": a prior in the next clause
-                _prior_from_span(text, c_start, c_end, previous[0])
-            if previous and (
-                _CONTINUATION.match(text, c_start, c_end)
-                or _is_place_and_size_item(text, c_start, c_end, sent_organs)
-            ):
-                # "two calcified granulomas, one in the right lobe measuring 4 mm and one in
-                # the left lobe measuring 3 mm": the second clause is the second finding
-                extra = _continuation(text, c_start, c_end, previous[0], sentence_key)
-                if extra is not None:
-                    # "two granulomas, one in X and one in Y": the group was split into
-                    # ones; "two granulomas in segment 6 and one in segment 7" was not, and
-                    # "granulomas: three in X and one in Y" states its count
-                    split = previous_split or any(d.count == "multiple" for d in previous)
-                    for d in previous:
-                        if split and not d.count_after:
-                            d.count = 1
-                    drafts.append(extra)
-                    previous = [extra]
-                    previous_split = True
+            _follow_on_clause(text, c_start, c_end, sent_organs, sentence_key, drafts, st)
             continue
-        previous = []
+        st.previous = []
         first = in_clause[0]
-        clause_organs = organs.mentions_between(sent_organs, c_start, c_end)
-        organ = organs.nearest_organ(text, clause_organs, first.start, first.end)
-        if organ is None:
-            near = organs.mentions_between(
-                sent_organs, first.start - _NEAR, first.start + _NEAR + 1
-            )
-            organ = organs.nearest_organ(text, near, first.start, first.end)
-        if organ is None and not _OWN_UNKNOWN_ORGAN(text, first.end, c_end):
-            organ = sents.organ_before(idx)
-            if organ is None and liver_report:
-                organ = "liver"
-            if organ is None and sents.next_places_in_liver(idx):
-                organ = "liver"  # "A 6 mm calcification. It lies within the caudate lobe."
-        if organ == "liver":
-            moved_end = min(c_end, first.end + _NEAR)
-            organ = _reattributed(text, first.end, moved_end, clause_organs) or organ
-        if first.kind == "phlebolith" and organ is None:
-            if hemangioma_said is None:  # once per sentence: many clauses stay linear
-                hemangioma_said = _HEMANGIOMA.search(text, s_start, s_end) is not None
-            if not hemangioma_said:
-                organ = "pelvis"  # a phlebolith with no liver context is a pelvic vein's
+        organ = _clause_organ(text, sents, idx, c_start, c_end, first, liver_report, st)
         if (excluded is None or len(excluded) >= _MAX_EXCLUDED) and (
             organ != "liver" or sec.category in _NOT_CURRENT_SECTIONS
         ):
@@ -423,9 +496,9 @@ def _read_sentence(
         ctx = context.read_context(
             text, c_start, c_end, first.start, first.end, sentence=(s_start, s_end)
         )
-        if features_cache is None:
-            features_cache = attributes.read_features(text, s_start, s_end)
-        features = dict(features_cache)
+        if st.features is None:
+            st.features = attributes.read_features(text, s_start, s_end)
+        features = dict(st.features)
         if first.kind == "shadowing":
             features["acoustic_shadowing"] = True
         hedged = ctx.hedged or features.get("signal_void") is True
@@ -433,11 +506,7 @@ def _read_sentence(
         evidence = Evidence(
             sentence=text[ev_start:ev_end], start=ev_start, end=ev_end, section=label, hedged=hedged
         )
-        reason = ctx.exclusion
-        if reason is None and organ != "liver":
-            reason = "other_organ"
-        if reason is None and sec.category in _NOT_CURRENT_SECTIONS:
-            reason = "historical"
+        reason = _exclusion(ctx.exclusion, organ, sec)
         if reason is not None:
             if excluded is None or len(excluded) >= _MAX_EXCLUDED:
                 continue
@@ -445,16 +514,16 @@ def _read_sentence(
                 ExcludedMention(reason=reason, term=first.term, evidence=evidence, organ=organ)
             )
             continue
-        previous = _drafts_for_clause(
+        st.previous = _drafts_for_clause(
             text, sec, c_start, c_end, s_start, s_end, in_clause, features, evidence,
             sentence_key, sents, idx,
         )  # fmt: skip
-        _soft_tissue_pass(text, c_start, s_end if ti >= len(targets) else c_end, previous)
-        previous_split = (
+        _soft_tissue_pass(text, c_start, s_end if ti >= len(targets) else c_end, st.previous)
+        st.previous_split = (
             _ONE_OF_GROUP.search(text, in_clause[-1].end, min(c_end, in_clause[-1].end + _NEAR))
             is not None
         )
-        drafts.extend(previous)
+        drafts.extend(st.previous)
 
 
 # "Calcifications of the abdominal vasculature", "calcification in the tentorium": the
