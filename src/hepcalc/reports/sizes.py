@@ -139,71 +139,94 @@ def _to_mm(value: float, unit: str) -> float:
     return round(value * factor, 3)
 
 
-def find_sizes(text: str, start: int, end: int) -> list[Size]:
-    """All sizes in ``text[start:end]`` in order; out-of-range values are dropped."""
+def _change_sizes(text: str, m: re.Match[str], unit: str) -> list[Size]:
+    """ "increased from 12 to 19 mm": a change (prior, then current), not a range."""
     out: list[Size] = []
-    for m in _MEASURE.finditer(text, start, end):
-        unit = m.group("unit")
-        numbers = [_float(m.group("first"))]
-        numbers += [_float(x) for x in _DIM_NUM.findall(m.group("dims") or "")]
-        if m.group("upper"):
-            numbers.append(_float(m.group("upper")))
-        mm = _to_mm(max(numbers), unit)
-        s = m.start()
-        head = text[max(start, s - 40) : s]
-        if _NOT_A_MEASURE.search(head) or _INCREMENT.search(head):
-            continue  # "less than 2 mm" bounds a size, "grew by 2 mm" changes one
-        if mm >= _ORGAN_SIZE_MIN_MM and (
-            _ORGAN_SIZE_BEFORE.search(head) or _ORGAN_SIZE_AFTER.match(text, m.end(), end)
-        ):
-            continue  # "liver 15cm", "spleen measures 11 cm", "16 cm in craniocaudal length"
-        if m.group("upper") and _FROM_BEFORE.search(head):
-            # "increased from 12 to 19 mm": a change, not a range
-            before = _to_mm(_float(m.group("first")), unit)
-            if 0 < before < MAX_SIZE_MM:
-                out.append(Size(s, m.start("upper"), before, True, False))
-            s = m.start("upper")
-            mm = _to_mm(_float(m.group("upper")), unit)
-            if 0 < mm < MAX_SIZE_MM:
-                out.append(Size(s, m.end(), mm, False, False))
-            continue
-        tail = text[m.end() : min(end, m.end() + 30)]
-        prior = bool(_PRIOR_BEFORE.search(head) or _PRIOR_AFTER.search(tail))
-        if prior and _CURRENT_BEFORE.search(head[-12:]):
-            prior = False
-        largest = bool(_LARGEST.search(head))
-        superlative = bool(_SUPERLATIVE.search(head))
-        vs = _BARE_VERSUS.search(text, max(start, s - 16), s)
-        if vs is not None:
-            # "6 vs 4 mm": the first number is now, the second the prior (same unit)
-            now = _to_mm(_float(vs.group(1)), unit)
-            if 0 < now < MAX_SIZE_MM:
-                out.append(Size(vs.start(1), vs.end(1), now, False, False))
-            prior = True
-        # bare numbers that share this unit: "1.4 and 0.9 cm"
-        extra: list[Size] = []
-        cursor = s
-        while True:
-            b = _BARE_LIST.search(text, max(start, cursor - 16), cursor)
-            if b is None or _LABEL_NUMBER.search(text, max(start, b.start(1) - 20), b.start(1)):
-                break  # "segment 6, 5 mm": the 6 names a segment, it is not a size
-            v = _to_mm(_float(b.group(1)), unit)
-            if 0 < v < MAX_SIZE_MM:
-                extra.append(Size(b.start(1), b.end(1), v, prior, largest))
-            cursor = b.start(1)
-        out.extend(reversed(extra))
-        if 0 < mm < MAX_SIZE_MM:
-            out.append(Size(s, m.end(), mm, prior, largest, superlative))
-    for z in list(out):
+    before = _to_mm(_float(m.group("first")), unit)
+    if 0 < before < MAX_SIZE_MM:
+        out.append(Size(m.start(), m.start("upper"), before, True, False))
+    mm = _to_mm(_float(m.group("upper")), unit)
+    if 0 < mm < MAX_SIZE_MM:
+        out.append(Size(m.start("upper"), m.end(), mm, False, False))
+    return out
+
+
+def _bare_list_sizes(
+    text: str, start: int, s: int, unit: str, prior: bool, largest: bool
+) -> list[Size]:
+    """Bare numbers before a measure that share its unit: "1.4 and 0.9 cm", in text order."""
+    extra: list[Size] = []
+    cursor = s
+    while True:
+        b = _BARE_LIST.search(text, max(start, cursor - 16), cursor)
+        if b is None or _LABEL_NUMBER.search(text, max(start, b.start(1) - 20), b.start(1)):
+            break  # "segment 6, 5 mm": the 6 names a segment, it is not a size
+        v = _to_mm(_float(b.group(1)), unit)
+        if 0 < v < MAX_SIZE_MM:
+            extra.append(Size(b.start(1), b.end(1), v, prior, largest))
+        cursor = b.start(1)
+    return list(reversed(extra))
+
+
+def _measure_sizes(text: str, start: int, end: int, m: re.Match[str]) -> list[Size]:
+    """The sizes one measure match stands for (none when it bounds, changes or is an organ)."""
+    unit = m.group("unit")
+    numbers = [_float(m.group("first"))]
+    numbers += [_float(x) for x in _DIM_NUM.findall(m.group("dims") or "")]
+    if m.group("upper"):
+        numbers.append(_float(m.group("upper")))
+    mm = _to_mm(max(numbers), unit)
+    s = m.start()
+    head = text[max(start, s - 40) : s]
+    if _NOT_A_MEASURE.search(head) or _INCREMENT.search(head):
+        return []  # "less than 2 mm" bounds a size, "grew by 2 mm" changes one
+    if mm >= _ORGAN_SIZE_MIN_MM and (
+        _ORGAN_SIZE_BEFORE.search(head) or _ORGAN_SIZE_AFTER.match(text, m.end(), end)
+    ):
+        return []  # "liver 15cm", "spleen measures 11 cm", "16 cm in craniocaudal length"
+    if m.group("upper") and _FROM_BEFORE.search(head):
+        return _change_sizes(text, m, unit)
+    out: list[Size] = []
+    tail = text[m.end() : min(end, m.end() + 30)]
+    prior = bool(_PRIOR_BEFORE.search(head) or _PRIOR_AFTER.search(tail))
+    if prior and _CURRENT_BEFORE.search(head[-12:]):
+        prior = False
+    largest = bool(_LARGEST.search(head))
+    superlative = bool(_SUPERLATIVE.search(head))
+    vs = _BARE_VERSUS.search(text, max(start, s - 16), s)
+    if vs is not None:
+        # "6 vs 4 mm": the first number is now, the second the prior (same unit)
+        now = _to_mm(_float(vs.group(1)), unit)
+        if 0 < now < MAX_SIZE_MM:
+            out.append(Size(vs.start(1), vs.end(1), now, False, False))
+        prior = True
+    out += _bare_list_sizes(text, start, s, unit, prior, largest)
+    if 0 < mm < MAX_SIZE_MM:
+        out.append(Size(s, m.end(), mm, prior, largest, superlative))
+    return out
+
+
+def _bare_priors(text: str, end: int, found: list[Size]) -> list[Size]:
+    """ "6 mm (previously 4)", "6 mm, up from 4": a unitless prior in the same unit."""
+    out: list[Size] = []
+    for z in found:
         if z.prior:
             continue
         bare = _BARE_PRIOR.match(text, z.end, min(end, z.end + 40))
         if bare is not None:
-            # "6 mm (previously 4)", "6 mm, up from 4": a unitless prior in the same unit
             factor = _unit_factor(text, z.start, z.end)
             v = round(_float(bare.group(1)) * factor, 3)
             if 0 < v < MAX_SIZE_MM:
                 out.append(Size(bare.start(1), bare.end(1), v, True, False))
+    return out
+
+
+def find_sizes(text: str, start: int, end: int) -> list[Size]:
+    """All sizes in ``text[start:end]`` in order; out-of-range values are dropped."""
+    out: list[Size] = []
+    for m in _MEASURE.finditer(text, start, end):
+        out += _measure_sizes(text, start, end, m)
+    out += _bare_priors(text, end, out)
     for w in _WORD_MEASURE.finditer(text, start, end):
         # "three millimetres": a spelled size (rare; never a prior)
         mm = _to_mm(float(_WORD_NUMBERS[w.group(1).lower()]), w.group(2))
