@@ -114,14 +114,8 @@ def _number(form: FormData, name: str, path: str, problems: list[tuple[str, str]
         return raw
 
 
-def case_from_form(form: FormData) -> FormCase:
-    """Form fields -> Case data. Unanswered risk factors stay unknown (not 'no').
-
-    Problems found while reading the form (a size that is not a number) are
-    collected in ``problems`` with the Case path, so the page can mark the field.
-    """
-    out = FormCase(data={})
-    problems: list[tuple[str, str]] = []
+def _patient_from_form(form: FormData, out: FormCase, problems: list[tuple[str, str]]) -> None:
+    """The patient block: age, sex, tri-state risk factors, symptoms and AFP."""
     patient: dict[str, Any] = {}
     age = _number(form, "age", "patient.age", problems)
     out.field_of["patient.age"] = "age"
@@ -148,44 +142,72 @@ def case_from_form(form: FormData) -> FormCase:
         patient["labs"] = {"afp_ng_ml": afp}
     out.data["patient"] = patient
 
-    exams = []
+
+def _finding_from_form(
+    form: FormData, i: int, n: int, out: FormCase, problems: list[tuple[str, str]]
+) -> dict[str, Any]:
+    """The one described finding of form exam ``i`` (Case exam ``n``), as track A."""
+    finding: dict[str, Any] = {"track": "A", "kind": _text(form, f"exam{i}_kind", 20)}
+    base = f"exams[{n}].findings[0]"
+    size = _number(form, f"exam{i}_size", f"{base}.size_mm", problems)
+    if size is not None:
+        finding["size_mm"] = size
+    pattern = _text(form, f"exam{i}_pattern", 20)
+    if pattern:
+        finding["pattern"] = pattern
+    segment = _text(form, f"exam{i}_segment", 4)
+    if segment:
+        finding["location"] = {"segment": int(segment) if segment.isdigit() else segment}
+    for key, suffix in (
+        ("kind", "kind"),
+        ("size_mm", "size"),
+        ("pattern", "pattern"),
+        ("location.segment", "segment"),
+        ("location", "segment"),
+    ):
+        out.field_of[f"{base}.{key}"] = f"exam{i}_{suffix}"
+    return finding
+
+
+def _exam_from_form(
+    form: FormData, i: int, n: int, out: FormCase, problems: list[tuple[str, str]]
+) -> dict[str, Any] | None:
+    """Form exam ``i`` as Case exam ``n``: a pasted report, else one described finding.
+
+    None when the exam was left empty (no report text and no finding kind).
+    """
+    text = _text(form, f"exam{i}_text")
+    kind = _text(form, f"exam{i}_kind", 20)
+    date = _text(form, f"exam{i}_date", 20)
+    if not text and not kind:
+        return None
+    exam: dict[str, Any] = {"modality": _text(form, f"exam{i}_modality", 20) or "US"}
+    for key, suffix in (("date", "date"), ("modality", "modality")):
+        out.field_of[f"exams[{n}].{key}"] = f"exam{i}_{suffix}"
+    if date:
+        exam["date"] = date
+    if text:
+        exam["report_text"] = text
+        out.field_of[f"exams[{n}].report_text"] = f"exam{i}_text"
+    else:
+        exam["findings"] = [_finding_from_form(form, i, n, out, problems)]
+    return exam
+
+
+def case_from_form(form: FormData) -> FormCase:
+    """Form fields -> Case data. Unanswered risk factors stay unknown (not 'no').
+
+    Problems found while reading the form (a size that is not a number) are
+    collected in ``problems`` with the Case path, so the page can mark the field.
+    """
+    out = FormCase(data={})
+    problems: list[tuple[str, str]] = []
+    _patient_from_form(form, out, problems)
+    exams: list[dict[str, Any]] = []
     for i in range(1, MAX_FORM_EXAMS + 1):
-        text = _text(form, f"exam{i}_text")
-        kind = _text(form, f"exam{i}_kind", 20)
-        date = _text(form, f"exam{i}_date", 20)
-        if not text and not kind:
-            continue
-        n = len(exams)
-        exam: dict[str, Any] = {"modality": _text(form, f"exam{i}_modality", 20) or "US"}
-        for key, suffix in (("date", "date"), ("modality", "modality")):
-            out.field_of[f"exams[{n}].{key}"] = f"exam{i}_{suffix}"
-        if date:
-            exam["date"] = date
-        if text:
-            exam["report_text"] = text
-            out.field_of[f"exams[{n}].report_text"] = f"exam{i}_text"
-        else:
-            finding: dict[str, Any] = {"track": "A", "kind": kind}
-            base = f"exams[{n}].findings[0]"
-            size = _number(form, f"exam{i}_size", f"{base}.size_mm", problems)
-            if size is not None:
-                finding["size_mm"] = size
-            pattern = _text(form, f"exam{i}_pattern", 20)
-            if pattern:
-                finding["pattern"] = pattern
-            segment = _text(form, f"exam{i}_segment", 4)
-            if segment:
-                finding["location"] = {"segment": int(segment) if segment.isdigit() else segment}
-            exam["findings"] = [finding]
-            for key, suffix in (
-                ("kind", "kind"),
-                ("size_mm", "size"),
-                ("pattern", "pattern"),
-                ("location.segment", "segment"),
-                ("location", "segment"),
-            ):
-                out.field_of[f"{base}.{key}"] = f"exam{i}_{suffix}"
-        exams.append(exam)
+        exam = _exam_from_form(form, i, len(exams), out, problems)
+        if exam is not None:
+            exams.append(exam)
     out.data["exams"] = exams
     if not exams:
         problems.append(("exams", "paste a report or describe a finding in at least one exam"))
@@ -219,7 +241,7 @@ async def assess_form(request: Request) -> Response:
 
 def _assess_form(form: FormData, reports: Any, client: str) -> Response:
     """The work of a form post, in the worker pool (web/work_pool.py)."""
-    values = {k: v for k, v in form.multi_items() if isinstance(v, str)}
+    values: dict[str, Any] = {k: v for k, v in form.multi_items() if isinstance(v, str)}
     values["symptoms"] = [s for s in form.getlist("symptoms") if isinstance(s, str)]
     built = case_from_form(form)
     field_of = built.field_of
