@@ -16,6 +16,7 @@ blocking database work in its thread pool.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hmac
 import os
 import re
@@ -120,61 +121,148 @@ class _Registries:
 _registries = _Registries()
 
 
+_RegistryFn = Callable[[], store.Registry]
+
+
+def _authorised(authorization: str | None) -> None:
+    """Raise _Unauthorized unless the bearer token is right (mapped to 401 by _guarded)."""
+    reason = _check_token(authorization)
+    if reason is not None:
+        raise _Unauthorized(reason)
+
+
+def _guarded(fn: Any) -> Any:
+    """Map auth, input and database failures to 401/422/404/409/503 responses."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except _Unauthorized as e:
+            return _unauthorized(e.reason)
+        except worklist_mod.RecommendationNotFound as e:
+            return _problems(404, e)
+        except worklist_mod.AlreadyClosed as e:
+            return _problems(409, e)
+        except InputError as e:
+            return _problems(422, e)
+        except store.RegistryError as e:
+            return JSONResponse(status_code=503, content={"detail": str(e)})
+
+    return call
+
+
+async def _authorised_post(
+    request: Request,
+    authorization: str | None,
+    x_actor: str | None,
+    max_bytes: int,
+    handler: Callable[[bytes, str], Response],
+) -> Response:
+    """The shared preamble of the POST routes: token, bounded body, handler off the loop."""
+    reason = _check_token(authorization)
+    if reason is not None:
+        return _unauthorized(reason)
+    raw = await request.body()
+    if len(raw) > max_bytes:
+        return JSONResponse(
+            status_code=413,
+            content={"detail": [{"field": "body", "problem": f"larger than {max_bytes} bytes"}]},
+        )
+    pool = getattr(request.app.state, "registry_work", None)
+    if pool is None:  # mounted on an app of its own (tests): Starlette's thread pool
+        return await run_in_threadpool(_guarded(handler), raw, _actor(x_actor))
+    return await pool.run(_guarded(handler), raw, _actor(x_actor))
+
+
+def _worklist_query(as_of: str | None, days: str, format: str) -> tuple[dt.date, int]:
+    """The checked query values (day, days ahead); InputError names the bad one."""
+    day = dt.date.today()
+    if as_of is not None:
+        try:
+            day = check_exam_date(dt.date.fromisoformat(as_of))
+        except ValueError as e:
+            problem = str(e) if "between" in str(e) else "must be an ISO date YYYY-MM-DD"
+            raise InputError([("as_of", problem)]) from None
+    if not days.isdigit() or int(days) > 3650:
+        raise InputError([("days", "must be a whole number from 0 to 3650")])
+    if format not in worklist_mod.FORMATS:
+        raise InputError([("format", "must be json, csv or text")])
+    return day, int(days)
+
+
+def _worklist_response(
+    registry: _RegistryFn,
+    authorization: str | None,
+    as_of: str | None,
+    days: str,
+    patient: str | None,
+    format: str,
+) -> Response:
+    """The worklist in the asked format (json, csv or text).
+
+    Query values are checked after the token, so an unauthorised caller always gets
+    401 and learns nothing from validation messages.
+    """
+    _authorised(authorization)
+    day, days_ahead = _worklist_query(as_of, days, format)
+    rows = worklist_mod.worklist(registry(), day, days_ahead=days_ahead, patient=patient)
+    body = worklist_mod.render(rows, format, day)
+    if format == "json":
+        return Response(body, media_type="application/json")
+    if format == "csv":
+        return PlainTextResponse(body + "\n", media_type="text/csv")
+    return PlainTextResponse(body + "\n")
+
+
+def _ingest_body(registry: _RegistryFn, raw: bytes, actor: str) -> Response:
+    """Store the posted report lines; 422 with the rejected ones when any is refused."""
+    if not raw.strip():
+        raise InputError([("body", "is empty")])
+    data = parse_document(raw, "body")
+    if isinstance(data, dict) and set(data) == {"reports"}:
+        data = data["reports"]
+    if not isinstance(data, list):
+        raise InputError([("body", 'must be {"reports": [...]} or an array of report objects')])
+    if not data:
+        raise InputError([("reports", "must not be empty")])
+    if len(data) > MAX_REPORTS_PER_REQUEST:
+        raise InputError([("reports", f"at most {MAX_REPORTS_PER_REQUEST} reports per request")])
+    _check_dates(data)
+    result = ingest_mod.ingest_records(registry(), data, actor)
+    content = result.as_dict()
+    if result.rejected:
+        content["detail"] = content["rejected"]
+        return JSONResponse(status_code=422, content=content)
+    return JSONResponse(status_code=200, content=content)
+
+
+def _close_body(registry: _RegistryFn, rec_id: str, raw: bytes, actor: str) -> Response:
+    """Close one recommendation as done or cancelled, with the caller's reason."""
+    if not rec_id.isdigit() or len(rec_id) > 18:
+        raise worklist_mod.RecommendationNotFound([("id", f"no recommendation {rec_id}")])
+    body = parse_document(raw, "body") if raw.strip() else None
+    if not isinstance(body, dict):
+        raise InputError([("body", 'must be an object {"reason": "...", "status": "done"}')])
+    unknown = set(body) - {"reason", "status"}
+    if unknown:
+        raise InputError([(str(k), "unknown field") for k in sorted(map(str, unknown))])
+    reason = body.get("reason")
+    if not isinstance(reason, str):
+        raise InputError([("reason", "is required (a string)")])
+    status = body.get("status", "done")
+    if not isinstance(status, str):
+        raise InputError([("status", "must be a string")])
+    out = worklist_mod.close(registry(), int(rec_id), reason, actor, status=status)
+    return JSONResponse(status_code=200, content=out)
+
+
 def make_router(db_url: str | None = None) -> APIRouter:
     """A router bound to ``db_url`` (default: ``HEPCALC_DB`` at call time, else the file)."""
 
     def registry() -> store.Registry:
         return _registries.get(db_url or os.environ.get(store.ENV_DB))
 
-    def authorised(authorization: Annotated[str | None, Header()] = None) -> None:
-        reason = _check_token(authorization)
-        if reason is not None:
-            raise _Unauthorized(reason)
-
     router = APIRouter(prefix="/v1/registry", tags=["registry"])
-
-    def guarded(fn: Any) -> Any:
-        """Map auth, input and database failures to 401/422/404/409/503 responses."""
-
-        def call(*args: Any, **kwargs: Any) -> Any:
-            try:
-                return fn(*args, **kwargs)
-            except _Unauthorized as e:
-                return _unauthorized(e.reason)
-            except worklist_mod.RecommendationNotFound as e:
-                return _problems(404, e)
-            except worklist_mod.AlreadyClosed as e:
-                return _problems(409, e)
-            except InputError as e:
-                return _problems(422, e)
-            except store.RegistryError as e:
-                return JSONResponse(status_code=503, content={"detail": str(e)})
-
-        return call
-
-    async def _authorised_post(
-        request: Request,
-        authorization: str | None,
-        x_actor: str | None,
-        max_bytes: int,
-        handler: Callable[[bytes, str], Response],
-    ) -> Response:
-        """The shared preamble of the POST routes: token, bounded body, handler off the loop."""
-        reason = _check_token(authorization)
-        if reason is not None:
-            return _unauthorized(reason)
-        raw = await request.body()
-        if len(raw) > max_bytes:
-            return JSONResponse(
-                status_code=413,
-                content={
-                    "detail": [{"field": "body", "problem": f"larger than {max_bytes} bytes"}]
-                },
-            )
-        pool = getattr(request.app.state, "registry_work", None)
-        if pool is None:  # mounted on an app of its own (tests): Starlette's thread pool
-            return await run_in_threadpool(guarded(handler), raw, _actor(x_actor))
-        return await pool.run(guarded(handler), raw, _actor(x_actor))
 
     @router.get(
         "/worklist",
@@ -188,30 +276,7 @@ def make_router(db_url: str | None = None) -> APIRouter:
         patient: Annotated[str | None, Query(description="pseudonymous patient id")] = None,
         format: Annotated[str, Query(description="json (default), csv or text")] = "json",
     ) -> Response:
-        # Query values are checked here, after the token, so that an unauthorised
-        # caller always gets 401 and learns nothing from validation messages.
-        def run() -> Response:
-            authorised(authorization)
-            day = dt.date.today()
-            if as_of is not None:
-                try:
-                    day = check_exam_date(dt.date.fromisoformat(as_of))
-                except ValueError as e:
-                    problem = str(e) if "between" in str(e) else "must be an ISO date YYYY-MM-DD"
-                    raise InputError([("as_of", problem)]) from None
-            if not days.isdigit() or int(days) > 3650:
-                raise InputError([("days", "must be a whole number from 0 to 3650")])
-            if format not in worklist_mod.FORMATS:
-                raise InputError([("format", "must be json, csv or text")])
-            rows = worklist_mod.worklist(registry(), day, days_ahead=int(days), patient=patient)
-            body = worklist_mod.render(rows, format, day)
-            if format == "json":
-                return Response(body, media_type="application/json")
-            if format == "csv":
-                return PlainTextResponse(body + "\n", media_type="text/csv")
-            return PlainTextResponse(body + "\n")
-
-        return guarded(run)()
+        return _guarded(_worklist_response)(registry, authorization, as_of, days, patient, format)
 
     @router.post(
         "/ingest",
@@ -224,29 +289,8 @@ def make_router(db_url: str | None = None) -> APIRouter:
         x_actor: Annotated[str | None, Header()] = None,
     ) -> Response:
         """Body: ``{"reports": [line, ...]}`` or a JSON array of lines (the JSONL lines)."""
-        return await _authorised_post(request, authorization, x_actor, MAX_BODY_BYTES, _ingest_body)
-
-    def _ingest_body(raw: bytes, actor: str) -> Response:
-        if not raw.strip():
-            raise InputError([("body", "is empty")])
-        data = parse_document(raw, "body")
-        if isinstance(data, dict) and set(data) == {"reports"}:
-            data = data["reports"]
-        if not isinstance(data, list):
-            raise InputError([("body", 'must be {"reports": [...]} or an array of report objects')])
-        if not data:
-            raise InputError([("reports", "must not be empty")])
-        if len(data) > MAX_REPORTS_PER_REQUEST:
-            raise InputError(
-                [("reports", f"at most {MAX_REPORTS_PER_REQUEST} reports per request")]
-            )
-        _check_dates(data)
-        result = ingest_mod.ingest_records(registry(), data, actor)
-        content = result.as_dict()
-        if result.rejected:
-            content["detail"] = content["rejected"]
-            return JSONResponse(status_code=422, content=content)
-        return JSONResponse(status_code=200, content=content)
+        handler = functools.partial(_ingest_body, registry)
+        return await _authorised_post(request, authorization, x_actor, MAX_BODY_BYTES, handler)
 
     @router.post(
         "/recommendations/{rec_id}/close",
@@ -260,29 +304,8 @@ def make_router(db_url: str | None = None) -> APIRouter:
         x_actor: Annotated[str | None, Header()] = None,
     ) -> Response:
         """Body: ``{"reason": "...", "status": "done" | "cancelled"}``."""
-
-        def close(raw: bytes, actor: str) -> Response:
-            return _close_body(rec_id, raw, actor)
-
+        close = functools.partial(_close_body, registry, rec_id)
         return await _authorised_post(request, authorization, x_actor, CLOSE_BODY_BYTES, close)
-
-    def _close_body(rec_id: str, raw: bytes, actor: str) -> Response:
-        if not rec_id.isdigit() or len(rec_id) > 18:
-            raise worklist_mod.RecommendationNotFound([("id", f"no recommendation {rec_id}")])
-        body = parse_document(raw, "body") if raw.strip() else None
-        if not isinstance(body, dict):
-            raise InputError([("body", 'must be an object {"reason": "...", "status": "done"}')])
-        unknown = set(body) - {"reason", "status"}
-        if unknown:
-            raise InputError([(str(k), "unknown field") for k in sorted(map(str, unknown))])
-        reason = body.get("reason")
-        if not isinstance(reason, str):
-            raise InputError([("reason", "is required (a string)")])
-        status = body.get("status", "done")
-        if not isinstance(status, str):
-            raise InputError([("status", "must be a string")])
-        out = worklist_mod.close(registry(), int(rec_id), reason, actor, status=status)
-        return JSONResponse(status_code=200, content=out)
 
     return router
 
