@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hepcalc.model import Assessment, Case
+from hepcalc.model import Assessment, Case, Modality
 
 
 def assess(case: Case, lang: str = "en") -> Assessment:
@@ -40,7 +40,7 @@ def extract(text: str, modality: str | None = None) -> list[Any]:
     """Free text -> findings (``hepcalc.reports.extract_findings``)."""
     from hepcalc.reports import extract_findings
 
-    return extract_findings(text, modality=modality)
+    return extract_findings(text, modality=Modality(modality) if modality is not None else None)
 
 
 def render(assessment: Assessment, fmt: str, audience: str = "clinician", lang: str = "en") -> str:

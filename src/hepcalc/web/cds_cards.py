@@ -248,7 +248,9 @@ def order_select_cards(
     report_url: str | None,
 ) -> list[Card]:
     """Word the engine's order review (seed 003: CT, not MRI, for calcium) as cards."""
-    review = review_mri_order(assessment) if assessment is not None else None
+    if assessment is None:
+        return []
+    review = review_mri_order(assessment)
     if review is None:
         return []
     cards: list[Card] = []

@@ -39,7 +39,7 @@ FHIR_BUNDLE_SCHEMA: dict[str, Any] = {
     },
 }
 
-_ERRORS = {
+_ERRORS: dict[int | str, dict[str, Any]] = {
     413: {
         "description": "request body larger than the limit",
         "content": {"application/json": {"schema": PROBLEM_SCHEMA}},
