@@ -717,7 +717,7 @@ class Ingestor:
                 .subquery()
             )
             q = (
-                select(ranked, reports.c.id.label("report_id"))
+                select(ranked, reports.c.id.label("report_id"), reports.c.text.label("report_text"))
                 .join(
                     reports,
                     and_(
@@ -744,6 +744,9 @@ class Ingestor:
                 modality=Modality(r.modality),
                 contrast=Contrast(r.contrast) if r.contrast else None,
                 findings=found[r.report_id],
+                # the engine reads what each report says about the patient (history,
+                # risk factors) as `assess` and `scan --assess` do for the same text
+                report_text=r.report_text or None,
             )
             by_id[r.patient_id].exams[r.report_key] = _ExamState(
                 _Ref(r.id), r.report_key, r.date, r.id, exam
@@ -797,6 +800,7 @@ class Ingestor:
             modality=line.modality,
             contrast=line.contrast,
             findings=p.findings,
+            report_text=line.text or None,
         )
         previous = st.exams.get(line.id) if st is not None else None
         order = previous.order if previous else stored_exam.id if stored_exam else new_order

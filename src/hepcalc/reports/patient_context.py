@@ -686,9 +686,11 @@ def read_patient_context(text: str) -> PatientContext:
     return _read_cached(text)
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=256)
 def _read_cached(text: str) -> PatientContext:
-    """Memoised: the engine reads the same report for the case and for its notes."""
+    """Memoised: the engine reads the same report for the case and for its notes, and
+    the registry re-reads a patient's earlier reports each time a new one arrives
+    (256 texts of a few kB each; the cache holds the texts themselves)."""
     r = _Reader(text)
     low = text.lower()
     mentions: list[Mention] = []
