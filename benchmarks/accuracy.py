@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/accuracy.py [--no-medspacy] [--failures N] [--json OUT]
 
 Corpora: the hand-written annotated corpus (``tests/data/reports/dev.jsonl``,
-``heldout.jsonl``, ``dev2.jsonl``-``dev4.jsonl``; the blind ``heldout2``-``heldout5`` only
-with ``--blind``, as aggregate tables) and MTSamples (``../shared/data/mtsamples.jsonl``,
+``heldout.jsonl``, ``dev2.jsonl``-``dev4.jsonl``, ``heldout5.jsonl`` (scored blind once, then
+a development set); the blind ``heldout2``-``heldout4`` only with ``--blind``, as aggregate
+tables) and MTSamples (``../shared/data/mtsamples.jsonl``,
 read in place, scored with ``tests/data/mtsamples_liver_annotations.jsonl``; every document not
 annotated there is expected to give no liver calcification). Metrics and matching
 are defined in ``benchmarks/accuracy_scoring.py``; ``docs/accuracy.md`` reports them.
@@ -56,7 +57,9 @@ BENCH_PYTHON = ROOT / ".venv-bench" / "bin" / "python"
 DEMO_SENTENCE = "Liver: No hepatic calcification."
 # Blind held-out sets: scored only with --blind and only as aggregate tables, so that
 # nobody tuning the reader sees which reports fail (tests/data/reports/README.md).
-BLIND_SPLITS = ("heldout2", "heldout3", "heldout4", "heldout5")
+# heldout5 was scored blind once (0.897 / 0.878 / 0.834) and is a development set since.
+BLIND_SPLITS = ("heldout2", "heldout3", "heldout4")
+SEEN_SPLITS = ("dev2", "dev3", "dev4", "heldout5")
 
 # Literal-anchored target vocabulary of the medSpaCy baseline. A document with none of
 # these substrings cannot produce a TargetMatcher match, so MTSamples documents without
@@ -330,7 +333,7 @@ def load_corpora(*, blind: bool) -> dict[str, list[dict[str, Any]]]:
         "dev": load_corpus("dev"),
         "heldout": load_corpus("heldout"),
     }
-    for split in ("dev2", "dev3", "dev4") + (BLIND_SPLITS if blind else ()):
+    for split in SEEN_SPLITS + (BLIND_SPLITS if blind else ()):
         if (CORPUS_DIR / f"{split}.jsonl").exists():
             corpora[split] = load_corpus(split)
     mts = load_mtsamples()
@@ -400,7 +403,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--blind",
         action="store_true",
-        help="also score the blind sets (heldout2-5): aggregate metrics only, never "
+        help="also score the blind sets (heldout2-4): aggregate metrics only, never "
         "their failures or per-style rows",
     )
     args = parser.parse_args(argv)
