@@ -38,11 +38,12 @@ deadlock, SQLite busy) is retried with backoff (``store.is_transient``).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import random
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -318,6 +319,14 @@ class _Lazy:
         self.fn = fn
 
 
+def _superseded_reason(assessment: _Ref, report_key: str, replacement: _Ref | None) -> str:
+    """Audit text of a superseded recommendation, built once the batch's ids are known."""
+    return (
+        f"superseded by assessment {assessment.id} after report {report_key} "
+        f"(recommendation {replacement.id if replacement else None})"
+    )
+
+
 def _resolve(v: Any) -> Any:
     if isinstance(v, _Ref):
         return v.id
@@ -373,7 +382,14 @@ class _Rows:
     audit: list[dict[str, Any]] = field(default_factory=list)
 
 
-_INSERT_ORDER = ("patients", "exams", "reports", "findings", "assessments", "recommendations")
+_INSERT_ORDER: tuple[str, ...] = (
+    "patients",
+    "exams",
+    "reports",
+    "findings",
+    "assessments",
+    "recommendations",
+)
 _NEW_ORDER = 10**15  # exams created in this batch sort after every stored exam of a date
 
 
@@ -568,7 +584,8 @@ class Ingestor:
                     )
                     .where(exams.c.report_key.in_(chunk))
                 )
-                stored.update((k, h) for k, h in conn.execute(q))
+                # Rows by column name: the table columns are untyped, the names are not.
+                stored.update((row.report_key, row.content_hash) for row in conn.execute(q))
         for p in batch:
             if stored.get(p.line.id) != p.digest:
                 read_findings(p, self.extract)
@@ -735,8 +752,8 @@ class Ingestor:
                 .where(findings.c.report_id.in_(chunk))
                 .order_by(findings.c.report_id, findings.c.ordinal)
             )
-            for report_id, data in conn.execute(q):
-                found[report_id].append(Finding.model_validate(data))
+            for row in conn.execute(q):
+                found[row.report_id].append(Finding.model_validate(row.data))
         for r in exam_rows:
             exam = Exam(
                 id=r.report_key,
@@ -1060,12 +1077,7 @@ class Ingestor:
         first = rec_refs[0] if rec_refs else None
         for old in st.open_recs:
             replacement = by_track.get(old.track, first)
-            reason_text = _Lazy(
-                lambda a=arow, k=line.id, r=replacement: (
-                    f"superseded by assessment {a.id} after report {k} "
-                    f"(recommendation {r.id if r else None})"
-                )
-            )
+            reason_text = _Lazy(functools.partial(_superseded_reason, arow, line.id, replacement))
             before = {
                 "status": STATUS_OPEN,
                 "status_reason": old.status_reason,
@@ -1109,7 +1121,7 @@ class Ingestor:
             table = self.t[name]
             data = [{k: _resolve(v) for k, v in row.items()} for _, row in items]
             stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-            ids = conn.execute(stmt, data).scalars().all()
+            ids: Sequence[int] = conn.execute(stmt, data).scalars().all()
             for (ref, _), new_id in zip(items, ids, strict=True):
                 ref.id = new_id
             if name == "patients":

@@ -29,6 +29,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -120,7 +121,20 @@ class _Entry:
 
 
 @dataclass(frozen=True, slots=True)
+class _Measures:
+    """Signs stated as numbers (temperature, bilirubin) and their thresholds (data)."""
+
+    fever_min_celsius: float
+    jaundice_min_bilirubin_mg_dl: float
+    bilirubin_umol_per_mg_dl: float
+    citations: tuple[str, ...]
+    temperature: re.Pattern[str]
+    bilirubin: re.Pattern[str]
+
+
+@dataclass(frozen=True, slots=True)
 class _Lexicon:
+    measures: _Measures
     entries: tuple[_Entry, ...]
     symptoms: tuple[_Entry, ...]
     steatosis: re.Pattern[str]
@@ -226,6 +240,88 @@ def _anchors(phrases: list[str]) -> tuple[str, ...] | None:
     return tuple(sorted(out))
 
 
+def _alternation(name: str, phrases: Any) -> str:
+    """A data list as one regex alternation (longest first), for a ``{slot}`` in a term."""
+    if not isinstance(phrases, list) or not phrases:
+        raise LexiconError(f"{name}: must be a non-empty list")
+    for p in phrases:
+        if not isinstance(p, str) or not p.strip():
+            raise LexiconError(f"{name}: every phrase must be a non-empty string, got {p!r}")
+        try:
+            re.compile(_phrase(p))
+        except re.error as e:
+            raise LexiconError(f"{name}: phrase {p!r} is not a valid pattern ({e})") from None
+    return "|".join(f"(?:{p})" for p in sorted(phrases, key=len, reverse=True))
+
+
+def _expand(name: str, raw: Any, slots: dict[str, str]) -> Any:
+    """A factor entry with each ``{slot}`` (``{drug}``, ``{endemic_place}``) filled in."""
+    if not isinstance(raw, dict):
+        return raw
+    out = dict(raw)
+    for key in ("terms", "case_sensitive", "pseudo"):
+        phrases = raw.get(key)
+        if not isinstance(phrases, list):
+            continue
+        filled = []
+        for p in phrases:
+            if isinstance(p, str):
+                for slot, alt in slots.items():
+                    p = p.replace(slot, f"(?:{alt})")
+                if re.search(r"\{[a-z_]+\}", p):
+                    raise LexiconError(f"{name}.{key}: unknown slot in {p!r}")
+            filled.append(p)
+        out[key] = filled
+    return out
+
+
+_NUMBER = r"\d{2,3}(?:[.,]\d{1,2})?"
+_DEGREE = r"(?:°|º|˚|deg(?:rees?)?\.?)"
+_UNIT = r"(?:c|f|celsius|fahrenheit|centigrade)(?![a-z])"
+_FILLER = (
+    r"(?:[ \t]*(?::|=|of|to|up[ \t]+to|at|was|is|reaching|reached|max(?:imum)?|peak(?:ed|ing)?"
+    r"|recorded|measured|as[ \t]+high[ \t]+as|>|≥|>=|over|above|\(|-)[ \t]*){0,3}"
+)
+
+
+def _measurements(raw: Any) -> _Measures:
+    """The measured-sign thresholds and patterns; every problem names its key."""
+    if not isinstance(raw, dict):
+        raise LexiconError("measurements: must be a mapping")
+    nums = {}
+    for key in ("fever_min_celsius", "jaundice_min_bilirubin_mg_dl", "bilirubin_umol_per_mg_dl"):
+        value = raw.get(key)
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
+            raise LexiconError(f"measurements.{key}: must be a positive number")
+        nums[key] = float(value)
+    cites = raw.get("citations")
+    if not isinstance(cites, list) or not cites or not all(isinstance(c, str) for c in cites):
+        raise LexiconError("measurements.citations: a threshold needs at least one citation key")
+    temp_cue = _one("measurements.temperature_cue", raw.get("temperature_cue")).pattern
+    bili_cue = _one("measurements.bilirubin_cue", raw.get("bilirubin_cue")).pattern
+    # "39.2 °C" (a degree unit and C/F) anywhere; "temp 38.6", "febrile to 101.5 F" after a cue
+    temperature = re.compile(
+        rf"(?<![\w.])(?:(?P<cue>{temp_cue}){_FILLER}(?P<num>{_NUMBER})"
+        rf"(?:(?P<deg>[ \t]*{_DEGREE})?[ \t]*(?P<unit>{_UNIT}))?"
+        rf"|(?P<bare>{_NUMBER})(?P<bdeg>[ \t]*{_DEGREE})?[ \t]*(?P<bunit>{_UNIT}))",
+        re.I,
+    )
+    bilirubin = re.compile(
+        rf"(?<![\w/-])(?P<cue>{bili_cue})(?:[ \t]+level)?{_FILLER}"
+        rf"(?P<num>\d{{1,3}}(?:[.,]\d{{1,2}})?)(?:[ \t]*(?P<unit>mg[ \t]*/[ \t]*dl|mg%"
+        rf"|[µμu]mol[ \t]*/[ \t]*l|micromol(?:es)?[ \t]*/[ \t]*l|mmol[ \t]*/[ \t]*l))?(?![\w])",
+        re.I,
+    )
+    return _Measures(
+        fever_min_celsius=nums["fever_min_celsius"],
+        jaundice_min_bilirubin_mg_dl=nums["jaundice_min_bilirubin_mg_dl"],
+        bilirubin_umol_per_mg_dl=nums["bilirubin_umol_per_mg_dl"],
+        citations=tuple(cites),
+        temperature=temperature,
+        bilirubin=bilirubin,
+    )
+
+
 def _site_patterns(data: dict[str, Any]) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """One pattern, a named group per primary site: "colon cancer", "carcinoma of the colon"."""
     words = data.get("cancer_words")
@@ -294,13 +390,20 @@ def _load(data: dict[str, Any]) -> _Lexicon:
     for name in symptoms:
         if name not in known_symptoms:
             raise LexiconError(f"symptoms.{name}: not a Symptom code ({sorted(known_symptoms)})")
+    slots = {
+        "{drug}": _alternation("chemotherapy_drugs", data.get("chemotherapy_drugs")),
+        "{endemic_place}": _alternation("endemic_places", data.get("endemic_places")),
+    }
+    factors = {n: _expand(f"factors.{n}", r, slots) for n, r in factors.items()}
     entries = tuple(_entry(f"factors.{n}", r) for n, r in factors.items())
     symptom_entries = tuple(_entry(f"symptoms.{n}", r) for n, r in symptoms.items())
     steatosis = _compile("steatosis", data.get("steatosis") or [])
     if steatosis is None:
         raise LexiconError("steatosis: needs at least one phrase")
     sites, site_hint = _site_patterns(data)
+    measures = _measurements(data.get("measurements"))
     return _Lexicon(
+        measures=measures,
         entries=entries,
         symptoms=symptom_entries,
         steatosis=steatosis,
@@ -643,7 +746,7 @@ def _matches(entry: _Entry, text: str, low: str) -> list[tuple[int, int]]:
     if entry.anchors is not None and not any(a in low for a in entry.anchors):
         return []
     masked = _mask(text, entry.pseudo)
-    out = []
+    out: list[tuple[int, int]] = []
     for rx in (entry.terms, entry.cased):
         if rx is not None:
             out.extend((m.start(), m.end()) for m in rx.finditer(masked))
@@ -699,6 +802,23 @@ def _read_cached(text: str) -> PatientContext:
         if m is not None and len(mentions) < _MAX_MENTIONS:
             mentions.append(m)
 
+    cancer_spans = _read_cancer_sites(r, add)
+    _read_factors(r, low, cancer_spans, add)
+    _read_symptoms(r, low, add)
+    _read_steatosis(r, add)
+    _read_measured_signs(r, add)
+    _read_age_sex(r, add)
+    mentions.sort(key=lambda m: (m.start, m.name))
+    return PatientContext(tuple(mentions))
+
+
+_Add = Callable[[Mention | None], None]
+
+
+def _read_cancer_sites(r: _Reader, add: _Add) -> list[tuple[int, int]]:
+    """Cancers named with their site ("colon cancer"); returns the spans read, so the
+    plain cancer entry does not read the same words again without the site."""
+    text = r.text
     cancer_spans: list[tuple[int, int]] = []
     cancer_entry = next(e for e in LEXICON.entries if e.name == f"factors.{CANCER_FACTOR}")
     cancer_text = _mask(text, cancer_entry.pseudo)  # "colon cancer screening"
@@ -712,32 +832,43 @@ def _read_cached(text: str) -> PatientContext:
                     CANCER_FACTOR, True, m.start(), m.end(), detail=m.lastgroup, needs_cue=True
                 )
             )
+    return cancer_spans
+
+
+def _read_factors(r: _Reader, low: str, cancer_spans: list[tuple[int, int]], add: _Add) -> None:
+    """Risk factors and history from the lexicon; cirrhosis outside a history-like
+    section is also background liver disease."""
     for entry in LEXICON.entries:
         name = entry.name.split(".", 1)[1]
-        for s, e in _matches(entry, text, low):
+        for s, e in _matches(entry, r.text, low):
             if name == CANCER_FACTOR and any(cs <= s < ce for cs, ce in cancer_spans):
                 continue  # already read with its site
-            m = r.mention(name, True, s, e, needs_cue=entry.needs_cue)
-            if m is None:
+            mention = r.mention(name, True, s, e, needs_cue=entry.needs_cue)
+            if mention is None:
                 continue
             if name == "cirrhosis" and not _history_like(r.section(s)):
-                add(dataclasses.replace(m, name="background:cirrhosis"))
-            add(m)
+                add(dataclasses.replace(mention, name="background:cirrhosis"))
+            add(mention)
+
+
+def _read_symptoms(r: _Reader, low: str, add: _Add) -> None:
+    """Symptoms, only where a symptom or history section states them."""
     for entry in LEXICON.symptoms:
         name = "symptom:" + entry.name.split(".", 1)[1]
-        for s, e in _matches(entry, text, low):
+        for s, e in _matches(entry, r.text, low):
             sec = r.section(s)
             if sec.category in _SYMPTOM_SECTIONS or _history_like(sec):
                 add(r.mention(name, True, s, e))
-    for m in LEXICON.steatosis.finditer(text):
+
+
+def _read_steatosis(r: _Reader, add: _Add) -> None:
+    """Steatosis as background liver disease when seen on the exam, not quoted history."""
+    for m in LEXICON.steatosis.finditer(r.text):
         if not _history_like(r.section(m.start())):
             add(r.mention("background:steatosis", True, m.start(), m.end()))
-    _read_age_sex(r, add)
-    mentions.sort(key=lambda m: (m.start, m.name))
-    return PatientContext(tuple(mentions))
 
 
-def _read_age_sex(r: _Reader, add: Any) -> None:
+def _read_age_sex(r: _Reader, add: _Add) -> None:
     text = r.text
     for m in _AGE.finditer(text):
         years_unit, yo, small_unit, noun = m.group(2), m.group(3), m.group(4), m.group(5)
@@ -771,3 +902,82 @@ def _read_age_sex(r: _Reader, add: Any) -> None:
     for m in _SEX_FIELD.finditer(text):
         low = m.group(1).lower()
         add(r.mention("sex", Sex.male if low in _MALE else Sex.female, m.start(), m.end()))
+
+
+def _number(raw: str) -> float:
+    return float(raw.replace(",", "."))
+
+
+def _celsius(m: re.Match[str]) -> float | None:
+    """The body temperature a match states, in Celsius; None when it is not one.
+
+    A bare number ("39.2 C") needs a degree sign, a decimal or a spelled-out unit, so
+    that "101 F" (an age and a sex) is not read. Without a unit the range decides:
+    34-43 is Celsius, 93-110 Fahrenheit.
+    """
+    if m.group("cue") is not None:
+        value, unit = _number(m.group("num")), (m.group("unit") or "").lower()
+    else:
+        value, unit = _number(m.group("bare")), m.group("bunit").lower()
+        if len(unit) == 1 and m.group("bdeg") is None and "." not in m.group("bare"):
+            return None
+    if unit.startswith("f"):
+        celsius = (value - 32) * 5 / 9
+    elif unit.startswith("c"):
+        celsius = value
+    elif 34 <= value <= 43:
+        celsius = value
+    elif 93 <= value <= 110:
+        celsius = (value - 32) * 5 / 9
+    else:
+        return None
+    return celsius if 34 <= celsius <= 43.5 else None
+
+
+def _bilirubin_mg_dl(m: re.Match[str], per_mg_dl: float) -> float | None:
+    """A stated bilirubin in mg/dL; None when the unit cannot be told (see the lexicon)."""
+    value = _number(m.group("num"))
+    unit = (m.group("unit") or "").lower().replace(" ", "").replace("\t", "")
+    if unit.startswith(("mg", "mg%")):
+        return value
+    if "mol" in unit:
+        if unit.startswith("mmol"):
+            return None  # a glucose or electrolyte unit: not a bilirubin reading
+        return value / per_mg_dl
+    if "." in m.group("num") or "," in m.group("num"):
+        return value if value < 10 else None
+    return value / per_mg_dl if value >= 40 else None
+
+
+_MEASURED_SECTIONS = _SYMPTOM_SECTIONS | {"other"}
+
+
+def _read_measured_signs(r: _Reader, add: Any) -> None:
+    """Fever and jaundice stated as numbers, at the lexicon's cited thresholds.
+
+    A temperature at or above the fever threshold is the symptom fever; a total
+    bilirubin at or above the jaundice threshold is the symptom jaundice. A value
+    below the threshold states nothing (a normal temperature is not "no fever" for
+    the case: symptoms are only ever added). Negation, hypothesis ("call if temp
+    > 38.5") and family history apply as for words.
+    """
+    text = r.text
+    low = text.lower()
+    ms = LEXICON.measures
+    if any(c in low for c in ("temp", "febri", "fever", "pyrex", "spik", "°", "º", "˚", "t ", "deg")):
+        for m in ms.temperature.finditer(text):
+            celsius = _celsius(m)
+            if celsius is None or celsius < ms.fever_min_celsius:
+                continue
+            if r.section(m.start()).category in _MEASURED_SECTIONS or _history_like(
+                r.section(m.start())
+            ):
+                add(r.mention("symptom:fever", True, m.start(), m.end(), detail="measured"))
+    if "bil" in low or "tsb" in low:
+        for m in ms.bilirubin.finditer(text):
+            mg_dl = _bilirubin_mg_dl(m, ms.bilirubin_umol_per_mg_dl)
+            if mg_dl is None or mg_dl < ms.jaundice_min_bilirubin_mg_dl:
+                continue
+            sec = r.section(m.start())
+            if sec.category in _MEASURED_SECTIONS or _history_like(sec):
+                add(r.mention("symptom:jaundice", True, m.start(), m.end(), detail="measured"))
