@@ -254,8 +254,9 @@ def _alternation(name: str, phrases: Any) -> str:
     return "|".join(f"(?:{p})" for p in sorted(phrases, key=len, reverse=True))
 
 
-def _expand(name: str, raw: Any, slots: dict[str, str]) -> Any:
-    """A factor entry with each ``{slot}`` (``{drug}``, ``{endemic_place}``) filled in."""
+def _expand(name: str, raw: Any, slots: dict[str, str], data: dict[str, Any]) -> Any:
+    """A factor entry with each ``{slot}`` (``{drug}``, ``{endemic_place}``) filled in
+    from the data list the slot names (validated when a phrase uses it)."""
     if not isinstance(raw, dict):
         return raw
     out = dict(raw)
@@ -266,8 +267,9 @@ def _expand(name: str, raw: Any, slots: dict[str, str]) -> Any:
         filled = []
         for p in phrases:
             if isinstance(p, str):
-                for slot, alt in slots.items():
-                    p = p.replace(slot, f"(?:{alt})")
+                for slot, source in slots.items():
+                    if slot in p:
+                        p = p.replace(slot, f"(?:{_alternation(source, data.get(source))})")
                 if re.search(r"\{[a-z_]+\}", p):
                     raise LexiconError(f"{name}.{key}: unknown slot in {p!r}")
             filled.append(p)
@@ -280,7 +282,7 @@ _DEGREE = r"(?:°|º|˚|deg(?:rees?)?\.?)"
 _UNIT = r"(?:c|f|celsius|fahrenheit|centigrade)(?![a-z])"
 _FILLER = (
     r"(?:[ \t]*(?::|=|of|to|up[ \t]+to|at|was|is|reaching|reached|max(?:imum)?|peak(?:ed|ing)?"
-    r"|recorded|measured|as[ \t]+high[ \t]+as|>|≥|>=|over|above|\(|-)[ \t]*){0,3}"
+    r"|recorded|measured|as[ \t]+high[ \t]+as|>|≥|>=|over|above|\(|-)[ \t]*){0,3}[ \t]*"
 )
 
 
@@ -390,11 +392,8 @@ def _load(data: dict[str, Any]) -> _Lexicon:
     for name in symptoms:
         if name not in known_symptoms:
             raise LexiconError(f"symptoms.{name}: not a Symptom code ({sorted(known_symptoms)})")
-    slots = {
-        "{drug}": _alternation("chemotherapy_drugs", data.get("chemotherapy_drugs")),
-        "{endemic_place}": _alternation("endemic_places", data.get("endemic_places")),
-    }
-    factors = {n: _expand(f"factors.{n}", r, slots) for n, r in factors.items()}
+    slots = {"{drug}": "chemotherapy_drugs", "{endemic_place}": "endemic_places"}
+    factors = {n: _expand(f"factors.{n}", r, slots, data) for n, r in factors.items()}
     entries = tuple(_entry(f"factors.{n}", r) for n, r in factors.items())
     symptom_entries = tuple(_entry(f"symptoms.{n}", r) for n, r in symptoms.items())
     steatosis = _compile("steatosis", data.get("steatosis") or [])
@@ -923,9 +922,7 @@ def _celsius(m: re.Match[str]) -> float | None:
             return None
     if unit.startswith("f"):
         celsius = (value - 32) * 5 / 9
-    elif unit.startswith("c"):
-        celsius = value
-    elif 34 <= value <= 43:
+    elif unit.startswith("c") or 34 <= value <= 43:
         celsius = value
     elif 93 <= value <= 110:
         celsius = (value - 32) * 5 / 9
@@ -952,7 +949,7 @@ def _bilirubin_mg_dl(m: re.Match[str], per_mg_dl: float) -> float | None:
 _MEASURED_SECTIONS = _SYMPTOM_SECTIONS | {"other"}
 
 
-def _read_measured_signs(r: _Reader, add: Any) -> None:
+def _read_measured_signs(r: _Reader, add: _Add) -> None:
     """Fever and jaundice stated as numbers, at the lexicon's cited thresholds.
 
     A temperature at or above the fever threshold is the symptom fever; a total
@@ -964,7 +961,7 @@ def _read_measured_signs(r: _Reader, add: Any) -> None:
     text = r.text
     low = text.lower()
     ms = LEXICON.measures
-    if any(c in low for c in ("temp", "febri", "fever", "pyrex", "spik", "°", "º", "˚", "t ", "deg")):
+    if any(c.isdigit() for c in text):
         for m in ms.temperature.finditer(text):
             celsius = _celsius(m)
             if celsius is None or celsius < ms.fever_min_celsius:
