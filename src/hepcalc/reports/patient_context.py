@@ -121,7 +121,20 @@ class _Entry:
 
 
 @dataclass(frozen=True, slots=True)
+class _Measures:
+    """Signs stated as numbers (temperature, bilirubin) and their thresholds (data)."""
+
+    fever_min_celsius: float
+    jaundice_min_bilirubin_mg_dl: float
+    bilirubin_umol_per_mg_dl: float
+    citations: tuple[str, ...]
+    temperature: re.Pattern[str]
+    bilirubin: re.Pattern[str]
+
+
+@dataclass(frozen=True, slots=True)
 class _Lexicon:
+    measures: _Measures
     entries: tuple[_Entry, ...]
     symptoms: tuple[_Entry, ...]
     steatosis: re.Pattern[str]
@@ -227,6 +240,90 @@ def _anchors(phrases: list[str]) -> tuple[str, ...] | None:
     return tuple(sorted(out))
 
 
+def _alternation(name: str, phrases: Any) -> str:
+    """A data list as one regex alternation (longest first), for a ``{slot}`` in a term."""
+    if not isinstance(phrases, list) or not phrases:
+        raise LexiconError(f"{name}: must be a non-empty list")
+    for p in phrases:
+        if not isinstance(p, str) or not p.strip():
+            raise LexiconError(f"{name}: every phrase must be a non-empty string, got {p!r}")
+        try:
+            re.compile(_phrase(p))
+        except re.error as e:
+            raise LexiconError(f"{name}: phrase {p!r} is not a valid pattern ({e})") from None
+    return "|".join(f"(?:{p})" for p in sorted(phrases, key=len, reverse=True))
+
+
+def _expand(name: str, raw: Any, slots: dict[str, str], data: dict[str, Any]) -> Any:
+    """A factor entry with each ``{slot}`` (``{drug}``, ``{endemic_place}``) filled in
+    from the data list the slot names (validated when a phrase uses it)."""
+    if not isinstance(raw, dict):
+        return raw
+    out = dict(raw)
+    for key in ("terms", "case_sensitive", "pseudo"):
+        phrases = raw.get(key)
+        if not isinstance(phrases, list):
+            continue
+        filled = []
+        for p in phrases:
+            if isinstance(p, str):
+                for slot, source in slots.items():
+                    if slot in p:
+                        p = p.replace(slot, f"(?:{_alternation(source, data.get(source))})")
+                if re.search(r"\{[a-z_]+\}", p):
+                    raise LexiconError(f"{name}.{key}: unknown slot in {p!r}")
+            filled.append(p)
+        out[key] = filled
+    return out
+
+
+_NUMBER = r"\d{2,3}(?:[.,]\d{1,2})?"
+_DEGREE = r"(?:°|º|˚|deg(?:rees?)?\.?)"
+_UNIT = r"(?:c|f|celsius|fahrenheit|centigrade)(?![a-z])"
+_FILLER = (
+    r"(?:[ \t]*(?::|=|of|to|up[ \t]+to|at|was|is|reaching|reached|max(?:imum)?|peak(?:ed|ing)?"
+    r"|recorded|measured|as[ \t]+high[ \t]+as|>|≥|>=|over|above|\(|-)[ \t]*){0,3}[ \t]*"
+)
+
+
+def _measurements(raw: Any) -> _Measures:
+    """The measured-sign thresholds and patterns; every problem names its key."""
+    if not isinstance(raw, dict):
+        raise LexiconError("measurements: must be a mapping")
+    nums = {}
+    for key in ("fever_min_celsius", "jaundice_min_bilirubin_mg_dl", "bilirubin_umol_per_mg_dl"):
+        value = raw.get(key)
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
+            raise LexiconError(f"measurements.{key}: must be a positive number")
+        nums[key] = float(value)
+    cites = raw.get("citations")
+    if not isinstance(cites, list) or not cites or not all(isinstance(c, str) for c in cites):
+        raise LexiconError("measurements.citations: a threshold needs at least one citation key")
+    temp_cue = _one("measurements.temperature_cue", raw.get("temperature_cue")).pattern
+    bili_cue = _one("measurements.bilirubin_cue", raw.get("bilirubin_cue")).pattern
+    # "39.2 °C" (a degree unit and C/F) anywhere; "temp 38.6", "febrile to 101.5 F" after a cue
+    temperature = re.compile(
+        rf"(?<![\w.])(?:(?P<cue>{temp_cue}){_FILLER}(?P<num>{_NUMBER})"
+        rf"(?:(?P<deg>[ \t]*{_DEGREE})?[ \t]*(?P<unit>{_UNIT}))?"
+        rf"|(?P<bare>{_NUMBER})(?P<bdeg>[ \t]*{_DEGREE})?[ \t]*(?P<bunit>{_UNIT}))",
+        re.I,
+    )
+    bilirubin = re.compile(
+        rf"(?<![\w/-])(?P<cue>{bili_cue})(?:[ \t]+level)?{_FILLER}"
+        rf"(?P<num>\d{{1,3}}(?:[.,]\d{{1,2}})?)(?:[ \t]*(?P<unit>mg[ \t]*/[ \t]*dl|mg%"
+        rf"|[µμu]mol[ \t]*/[ \t]*l|micromol(?:es)?[ \t]*/[ \t]*l|mmol[ \t]*/[ \t]*l))?(?![\w])",
+        re.I,
+    )
+    return _Measures(
+        fever_min_celsius=nums["fever_min_celsius"],
+        jaundice_min_bilirubin_mg_dl=nums["jaundice_min_bilirubin_mg_dl"],
+        bilirubin_umol_per_mg_dl=nums["bilirubin_umol_per_mg_dl"],
+        citations=tuple(cites),
+        temperature=temperature,
+        bilirubin=bilirubin,
+    )
+
+
 def _site_patterns(data: dict[str, Any]) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """One pattern, a named group per primary site: "colon cancer", "carcinoma of the colon"."""
     words = data.get("cancer_words")
@@ -295,13 +392,17 @@ def _load(data: dict[str, Any]) -> _Lexicon:
     for name in symptoms:
         if name not in known_symptoms:
             raise LexiconError(f"symptoms.{name}: not a Symptom code ({sorted(known_symptoms)})")
+    slots = {"{drug}": "chemotherapy_drugs", "{endemic_place}": "endemic_places"}
+    factors = {n: _expand(f"factors.{n}", r, slots, data) for n, r in factors.items()}
     entries = tuple(_entry(f"factors.{n}", r) for n, r in factors.items())
     symptom_entries = tuple(_entry(f"symptoms.{n}", r) for n, r in symptoms.items())
     steatosis = _compile("steatosis", data.get("steatosis") or [])
     if steatosis is None:
         raise LexiconError("steatosis: needs at least one phrase")
     sites, site_hint = _site_patterns(data)
+    measures = _measurements(data.get("measurements"))
     return _Lexicon(
+        measures=measures,
         entries=entries,
         symptoms=symptom_entries,
         steatosis=steatosis,
@@ -704,6 +805,7 @@ def _read_cached(text: str) -> PatientContext:
     _read_factors(r, low, cancer_spans, add)
     _read_symptoms(r, low, add)
     _read_steatosis(r, add)
+    _read_measured_signs(r, add)
     _read_age_sex(r, add)
     mentions.sort(key=lambda m: (m.start, m.name))
     return PatientContext(tuple(mentions))
@@ -799,3 +901,80 @@ def _read_age_sex(r: _Reader, add: _Add) -> None:
     for m in _SEX_FIELD.finditer(text):
         low = m.group(1).lower()
         add(r.mention("sex", Sex.male if low in _MALE else Sex.female, m.start(), m.end()))
+
+
+def _number(raw: str) -> float:
+    return float(raw.replace(",", "."))
+
+
+def _celsius(m: re.Match[str]) -> float | None:
+    """The body temperature a match states, in Celsius; None when it is not one.
+
+    A bare number ("39.2 C") needs a degree sign, a decimal or a spelled-out unit, so
+    that "101 F" (an age and a sex) is not read. Without a unit the range decides:
+    34-43 is Celsius, 93-110 Fahrenheit.
+    """
+    if m.group("cue") is not None:
+        value, unit = _number(m.group("num")), (m.group("unit") or "").lower()
+    else:
+        value, unit = _number(m.group("bare")), m.group("bunit").lower()
+        if len(unit) == 1 and m.group("bdeg") is None and "." not in m.group("bare"):
+            return None
+    if unit.startswith("f"):
+        celsius = (value - 32) * 5 / 9
+    elif unit.startswith("c") or 34 <= value <= 43:
+        celsius = value
+    elif 93 <= value <= 110:
+        celsius = (value - 32) * 5 / 9
+    else:
+        return None
+    return celsius if 34 <= celsius <= 43.5 else None
+
+
+def _bilirubin_mg_dl(m: re.Match[str], per_mg_dl: float) -> float | None:
+    """A stated bilirubin in mg/dL; None when the unit cannot be told (see the lexicon)."""
+    value = _number(m.group("num"))
+    unit = (m.group("unit") or "").lower().replace(" ", "").replace("\t", "")
+    if unit.startswith(("mg", "mg%")):
+        return value
+    if "mol" in unit:
+        if unit.startswith("mmol"):
+            return None  # a glucose or electrolyte unit: not a bilirubin reading
+        return value / per_mg_dl
+    if "." in m.group("num") or "," in m.group("num"):
+        return value if value < 10 else None
+    return value / per_mg_dl if value >= 40 else None
+
+
+_MEASURED_SECTIONS = _SYMPTOM_SECTIONS | {"other"}
+
+
+def _read_measured_signs(r: _Reader, add: _Add) -> None:
+    """Fever and jaundice stated as numbers, at the lexicon's cited thresholds.
+
+    A temperature at or above the fever threshold is the symptom fever; a total
+    bilirubin at or above the jaundice threshold is the symptom jaundice. A value
+    below the threshold states nothing (a normal temperature is not "no fever" for
+    the case: symptoms are only ever added). Negation, hypothesis ("call if temp
+    > 38.5") and family history apply as for words.
+    """
+    text = r.text
+    low = text.lower()
+    ms = LEXICON.measures
+    if any(c.isdigit() for c in text):
+        for m in ms.temperature.finditer(text):
+            celsius = _celsius(m)
+            if celsius is None or celsius < ms.fever_min_celsius:
+                continue
+            if r.section(m.start()).category in _MEASURED_SECTIONS or _history_like(
+                r.section(m.start())
+            ):
+                add(r.mention("symptom:fever", True, m.start(), m.end(), detail="measured"))
+    if "bil" in low or "tsb" in low:
+        for m in ms.bilirubin.finditer(text):
+            mg_dl = _bilirubin_mg_dl(m, ms.bilirubin_umol_per_mg_dl)
+            if mg_dl is None or mg_dl < ms.jaundice_min_bilirubin_mg_dl:
+                continue
+            sec = r.section(m.start())
+            if sec.category in _MEASURED_SECTIONS or _history_like(sec):
+                add(r.mention("symptom:jaundice", True, m.start(), m.end(), detail="measured"))
