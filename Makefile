@@ -24,6 +24,7 @@ demo: $(STAMP_RUN)
 test: $(STAMP_DEV)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(VENV)/bin/python -m pytest -q
 
 format: $(STAMP_DEV)
