@@ -14,7 +14,8 @@ from collections import Counter
 from typing import Any
 
 import httpx
-from sqlalchemy import create_engine, text
+import pytest
+from sqlalchemy import create_engine, event, text
 
 from tests.registry.test_registry_http import auth, base_url  # noqa: F401 (fixture)
 
@@ -186,3 +187,51 @@ def test_simultaneous_closes_of_one_follow_up_one_wins(
             assert closes == 1
     finally:
         eng.dispose()
+
+
+@pytest.mark.postgres
+def test_patient_created_between_lock_and_lookup_is_a_lost_race_not_a_refusal(
+    tmp_path: Any,
+) -> None:
+    """The cause of the flaky update test, replayed deterministically on PostgreSQL.
+
+    Under READ COMMITTED every statement sees the rows committed before it. A writer
+    whose patient lock query found no patient (so locked nothing), followed by a
+    concurrent writer committing that patient and the report, then saw the report in
+    its next query but not its patient, and refused the update as "stored for another
+    patient" (the test above then counted 39 versions instead of 40). The writer must
+    treat it as a lost race: retry, lock the now-visible patient, store version 2.
+    """
+    from hepcalc.registry import store
+    from hepcalc.registry.ingest import IngestLine, Ingestor
+    from tests.registry.conftest import _make_db
+
+    gen = _make_db("postgres", tmp_path)
+    url = next(gen)
+    reg, other = store.open_registry(url), store.open_registry(url)
+    fired: list[Any] = []
+
+    def commit_first_version(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        # right after the writer's patient lock query, another writer commits
+        if "FOR UPDATE" in statement and not fired:
+            fired.append(
+                Ingestor(other, "other").ingest_lines(
+                    [("first", IngestLine.model_validate(_report("race-1", "rp-1", 10, 8)))]
+                )
+            )
+
+    event.listen(reg.engine, "after_cursor_execute", commit_first_version)
+    try:
+        second = IngestLine.model_validate(_report("race-1", "rp-1", 10, 12))
+        result = Ingestor(reg, "test").ingest_lines([("second", second)])
+        assert fired and fired[0].new == 1
+        assert result.rejected == []
+        assert result.updated == 1
+        with reg.engine.connect() as c:
+            versions = c.execute(text("select version from reports order by version")).all()
+            assert [v for (v,) in versions] == [1, 2]
+            assert c.execute(text("select current_version from exams")).scalar_one() == 2
+    finally:
+        reg.dispose()
+        other.dispose()
+        gen.close()

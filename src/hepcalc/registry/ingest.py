@@ -77,7 +77,7 @@ from hepcalc.registry.models import (
     RecommendationRow,
     ReportRow,
 )
-from hepcalc.registry.store import Registry, RegistryError, is_transient, now
+from hepcalc.registry.store import LostRace, Registry, RegistryError, is_transient, now
 
 MAX_LINE_BYTES = MAX_REPORT_CHARS * 4 + 100_000  # a maximal report in UTF-8 plus its context
 MAX_EXAMS_PER_CASE = 100  # Case.exams limit: the most recent 100 exams are assessed
@@ -596,7 +596,7 @@ class Ingestor:
             try:
                 with self.registry.writer() as conn:
                     return self._write(conn, batch)
-            except DBAPIError as e:
+            except (DBAPIError, LostRace) as e:
                 if not is_transient(e) or attempt == MAX_ATTEMPTS - 1:
                     raise
                 time.sleep(min(2.0, 0.02 * 2**attempt) * (0.5 + random.random()))
@@ -632,6 +632,7 @@ class Ingestor:
                     exams.c.modality,
                     exams.c.current_version,
                     reports.c.content_hash,
+                    patients.c.pseudonym.label("owner"),
                 )
                 .join(
                     reports,
@@ -640,6 +641,7 @@ class Ingestor:
                         reports.c.version == exams.c.current_version,
                     ),
                 )
+                .join(patients, patients.c.id == exams.c.patient_id)
                 .where(exams.c.report_key.in_(chunk))
             )
             exam_rows.update((r.report_key, r) for r in conn.execute(q))
@@ -653,6 +655,10 @@ class Ingestor:
                     outcomes.append(_Outcome("unchanged"))
                     continue
                 pat = pat_rows.get(p.line.patient_id)
+                if pat is None and ex.owner == p.line.patient_id:
+                    # PostgreSQL: the patient and this report were committed by another
+                    # writer after the lock query above found (and locked) nothing.
+                    raise LostRace(f"patient {ex.owner!r} was created by a concurrent writer")
                 if pat is None or ex.patient_id != pat.id:
                     field_name = f"{p.where}.patient_id" if p.where else "patient_id"
                     problem = (

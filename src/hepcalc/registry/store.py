@@ -105,15 +105,29 @@ def _sqlite_begin(conn: Any) -> None:
         conn.exec_driver_sql("BEGIN")
 
 
+class LostRace(RegistryError):
+    """A writer's reads disagree because a concurrent writer committed between them.
+
+    PostgreSQL runs the registry's transactions at READ COMMITTED, where each
+    statement sees what was committed before it: a patient created by another
+    writer just after this writer's lock query (which found nothing, so locked
+    nothing) is invisible to that query but its reports are visible to the next.
+    The transaction is retried like any other lost race (``is_transient``); after
+    the last attempt it surfaces as a RegistryError (exit 1, HTTP 503).
+    """
+
+
 def is_transient(e: BaseException) -> bool:
     """A failure a retry of the same transaction can cure (a concurrent writer won).
 
     Unique violations (two writers inserted the same patient or report first),
     PostgreSQL serialisation failures and deadlocks (SQLSTATE 40001, 40P01, 23505),
-    and SQLite's busy/locked after its busy timeout.
+    SQLite's busy/locked after its busy timeout, and a LostRace.
     """
     from sqlalchemy.exc import DBAPIError, IntegrityError
 
+    if isinstance(e, LostRace):
+        return True
     if isinstance(e, IntegrityError):
         return True
     if not isinstance(e, DBAPIError):
