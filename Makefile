@@ -3,6 +3,9 @@ PY ?= python3
 VENV := .venv
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
+# pytest-xdist workers for `make test` (auto: one per CPU; 0 runs the suite in one process).
+# --dist loadfile: a module runs on one worker, so its module-scoped servers start once.
+TEST_WORKERS ?= auto
 
 .PHONY: demo test lint format bench clean
 
@@ -25,7 +28,7 @@ test: $(STAMP_DEV)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
-	$(VENV)/bin/python -m pytest -q
+	$(VENV)/bin/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 format: $(STAMP_DEV)
 	$(VENV)/bin/ruff format .

@@ -8,7 +8,6 @@ import json
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ import yaml
 from hepcalc.engine.assess import assess
 from hepcalc.model import Case
 from hepcalc.render import patient_text
-from tests.web.conftest import Server, start_server, stop_server
+from tests.web.conftest import Server
 
 ROOT = Path(__file__).resolve().parents[2]
 HEPCALC = Path(sys.executable).parent / "hepcalc"
@@ -61,15 +60,6 @@ def test_cli_assess_lang_errors_exit_2() -> None:
         p = run(str(SEED), *args)
         assert p.returncode == 2, args
         assert "lang" in p.stderr and "Traceback" not in p.stderr
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    srv = start_server(tmp_path_factory.mktemp("assess-lang"))
-    try:
-        yield srv
-    finally:
-        stop_server(srv)
 
 
 def test_http_assess_lang(server: Server) -> None:

@@ -6,14 +6,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from hepcalc.model import Assessment, Case
 from tests.ask.test_measurements import SEED_EN, SEED_ZH
-from tests.web.conftest import Server, start_server, stop_server
+from tests.web.conftest import Server
 
 HEPCALC = Path(sys.executable).parent / "hepcalc"
 TODAY = "2024-03-01"
@@ -81,15 +80,6 @@ def test_cli_refuses_usage_errors_with_exit_2() -> None:
         p = run(*args)
         assert p.returncode == 2, (args[1:], p.stdout)
         assert "Traceback" not in p.stderr and p.stderr.strip()
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    srv = start_server(tmp_path_factory.mktemp("ask-http"))
-    try:
-        yield srv
-    finally:
-        stop_server(srv)
 
 
 def test_http_ask_with_measurements(server: Server) -> None:
