@@ -7,7 +7,7 @@ A plain-text report is accepted too (``hepcalc assess report.txt --modality US``
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
@@ -15,19 +15,19 @@ from hepcalc.cli import report_input
 from hepcalc.cli.common import read_input
 from hepcalc.errors import MAX_INPUT_BYTES, parse_document, validate_as
 from hepcalc.model import Case
+from hepcalc.render import formats
 
-
-class OutputFormat(StrEnum):
-    json = "json"
-    text = "text"
-    sentence = "sentence"
-    html = "html"
-    fhir = "fhir"
-
-
-class Audience(StrEnum):
-    clinician = "clinician"
-    patient = "patient"
+# The choices come from the one list of output formats (render/formats.py), read
+# when this module is imported: a format registered before the CLI is loaded is
+# offered, listed in --help and validated by the parser like the built-in ones.
+if TYPE_CHECKING:
+    FormatChoice = str
+    AudienceChoice = str
+    LanguageChoice = str
+else:
+    FormatChoice = Literal[formats.names()]
+    AudienceChoice = Literal[formats.AUDIENCES]
+    LanguageChoice = Literal[formats.LANGUAGES]
 
 
 def load_case(
@@ -55,12 +55,10 @@ def assess_command(
             help="Case file (.json/.yaml), a report as plain text (.txt), or '-' for stdin."
         ),
     ],
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = (
-        OutputFormat.json
-    ),
-    audience: Annotated[Audience, typer.Option(help="Who reads the text.")] = Audience.clinician,
+    fmt: Annotated[FormatChoice, typer.Option("--format", "-f", help="Output format.")] = "json",
+    audience: Annotated[AudienceChoice, typer.Option(help="Who reads the text.")] = "clinician",
     lang: Annotated[
-        str,
+        LanguageChoice,
         typer.Option(
             "--lang",
             help="Language of the patient text: en or zh-Hant (text for the patient, "
@@ -111,7 +109,7 @@ def assess_command(
 ) -> None:
     """Assess one case: risk tier, categories, growth, LI-RADS, differential, next steps."""
     from hepcalc.pipeline import assess
-    from hepcalc.render import check_language, render
+    from hepcalc.render import render
 
     risk: dict[str, object] = {}
     for name, value in (
@@ -133,9 +131,10 @@ def assess_command(
         sex=sex.value if sex is not None else None,
         risk_factors=risk,
     )
-    check_language(lang)
+    # the combination is checked before the (slower) assessment: a refusal costs nothing
+    formats.check(fmt, audience, detail, lang)
     assessment = assess(load_case(case, input_format, options), lang=lang)
-    typer.echo(render(assessment, fmt.value, audience.value, detail=detail, lang=lang))
+    typer.echo(render(assessment, fmt, audience, detail=detail, lang=lang))
 
 
 def register(app: typer.Typer) -> None:

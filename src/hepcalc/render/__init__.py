@@ -14,23 +14,13 @@ anything clinical: the engine decided, render only says it.
 
 from __future__ import annotations
 
-from hepcalc.errors import InputError
 from hepcalc.model import Assessment
+from hepcalc.render import formats
+from hepcalc.render.formats import AUDIENCES, LANGUAGES, RenderRequest, check_language
 
-FORMATS: tuple[str, ...] = ("text", "sentence", "html", "fhir", "json")
-AUDIENCES: tuple[str, ...] = ("clinician", "patient")
-# Languages of the patient text (render/messages/<lang>.yaml; issue 15). The other
-# renderings are English only.
-LANGUAGES: tuple[str, ...] = ("en", "zh-Hant")
-
-
-def check_language(lang: str) -> str:
-    """``lang`` if the patient text exists in it, else an input error (exit 2 / 422)."""
-    if lang not in LANGUAGES:
-        raise InputError(
-            [("lang", f"unknown language {lang!r}; expected one of {list(LANGUAGES)}")]
-        )
-    return lang
+# The format names, in the order of the one list (render/formats.py). A snapshot taken
+# at import: faces ask ``formats.names()`` so a format registered later is offered too.
+FORMATS: tuple[str, ...] = formats.names()
 
 
 def clinician_text(assessment: Assessment) -> str:
@@ -70,72 +60,12 @@ def render(
     and ``fhir`` (the DiagnosticReport narrative). ``json`` carries both
     summaries, so ``json`` for the patient is refused; ``detail`` applies to the
     clinician's ``text`` only (the page always has its detail section) and is
-    refused elsewhere. Unknown
-    formats or audiences are input errors (exit 2 / HTTP 422 in the faces),
-    never a traceback.
+    refused elsewhere. What each format accepts is its entry in
+    ``render/formats.py``; unknown formats or audiences are input errors (exit 2 /
+    HTTP 422 in the faces), never a traceback.
     """
-    if fmt not in FORMATS:
-        raise InputError([("format", f"unknown format {fmt!r}; expected one of {list(FORMATS)}")])
-    if audience not in AUDIENCES:
-        raise InputError(
-            [("audience", f"unknown audience {audience!r}; expected one of {list(AUDIENCES)}")]
-        )
-    if fmt == "json" and audience == "patient":
-        raise InputError(
-            [
-                (
-                    "audience",
-                    "json carries both summary.clinician and summary.patient; the patient "
-                    "audience applies to text, sentence, html and fhir",
-                )
-            ]
-        )
-    if detail and (audience == "patient" or fmt != "text"):
-        raise InputError(
-            [
-                (
-                    "detail",
-                    "detail applies to the clinician's text rendering only (the html page "
-                    "always has an expandable detail section)",
-                )
-            ]
-        )
-    if check_language(lang) != "en" and not (
-        fmt == "json" or (fmt == "text" and audience == "patient")
-    ):
-        raise InputError(
-            [
-                (
-                    "lang",
-                    f"{lang} applies to the patient text (text for the patient audience) and "
-                    f"to summary.patient in json; the {fmt} rendering for the {audience} is "
-                    "in English only",
-                )
-            ]
-        )
-    if fmt == "json":
-        return assessment.to_json()
-    if fmt == "text":
-        return (
-            patient_text(assessment, lang)
-            if audience == "patient"
-            else clinician_report(assessment, detail)
-        )
-    if fmt == "sentence":
-        from hepcalc.render.sentence import impression_sentence, patient_sentence
-
-        return (
-            patient_sentence(assessment)
-            if audience == "patient"
-            else impression_sentence(assessment)
-        )
-    if fmt == "html":
-        from hepcalc.render.html import render_html
-
-        return render_html(assessment, audience=audience)
-    from hepcalc.render.fhir import render_fhir
-
-    return render_fhir(assessment, audience=audience)
+    fmt_entry = formats.check(fmt, audience, detail, lang)
+    return fmt_entry.renderer(assessment, RenderRequest(audience, detail, lang))
 
 
 __all__ = [

@@ -7,16 +7,17 @@ function of a lower layer through ``backend``, and serialises the result.
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from hepcalc import __version__
 from hepcalc.errors import validate_as
 from hepcalc.interop import case_from_bundle, is_bundle
 from hepcalc.model import MAX_REPORT_CHARS, Assessment, Case, Modality
+from hepcalc.render import formats
 from hepcalc.web import backend
 from hepcalc.web.documents import RawBody, json_body_schema, offload, parse_raw, read_raw
 from hepcalc.web.errors import PROBLEM_SCHEMA
@@ -25,6 +26,12 @@ router = APIRouter()
 
 Audience = Literal["clinician", "patient"]
 FHIR_JSON = "application/fhir+json"
+# ``?format=`` takes its choices (and the OpenAPI enum) from the one list of output
+# formats (render/formats.py), read when this module is imported.
+if TYPE_CHECKING:
+    FormatName = str
+else:
+    FormatName = Literal[formats.names()]
 
 FHIR_BUNDLE_SCHEMA: dict[str, Any] = {
     "title": "FhirBundle",
@@ -70,14 +77,17 @@ class AskRequest(BaseModel):
     lang: str | None = Field(default=None, max_length=20)
 
 
-def _wanted(request: Request) -> str:
-    """The first media type in Accept that we can produce (JSON by default)."""
+def _wanted(request: Request, asked: str | None) -> str:
+    """The format asked by ``?format=``, else the first in Accept that a format produces
+    (the first registered for a media type), else JSON."""
+    if asked is not None:
+        return asked
     accept = request.headers.get("accept", "")
     for part in accept.split(","):
-        media = part.split(";")[0].strip().lower()
-        if media in (FHIR_JSON, "application/json", "text/html", "text/plain"):
-            return media
-    return "application/json"
+        fmt = formats.for_media_type(part.split(";")[0])
+        if fmt is not None:
+            return fmt.name
+    return "json"
 
 
 def assessment_json(assessment: Assessment) -> bytes:
@@ -94,6 +104,19 @@ def case_from_document(data: Any) -> Case:
     return validate_as(Case, data)
 
 
+def _rendering_content() -> dict[str, Any]:
+    """The 200 response's media types: one per media type of the output formats."""
+    content: dict[str, Any] = {}
+    for fmt in formats.all_formats():
+        schema: dict[str, Any] = {"type": "string"}
+        if fmt.name == "json":
+            schema = {"$ref": "#/components/schemas/Assessment"}
+        elif fmt.media_type.endswith("json"):
+            schema = {"type": "object"}
+        content.setdefault(fmt.media_type, {"schema": schema})
+    return content
+
+
 @router.post(
     "/v1/assess",
     summary="Assess a Case (or a FHIR R4 Bundle)",
@@ -101,13 +124,8 @@ def case_from_document(data: Any) -> Case:
     openapi_extra=json_body_schema("Case", fhir=FHIR_BUNDLE_SCHEMA),
     responses={
         200: {
-            "description": "the Assessment (JSON), or its FHIR / HTML / text rendering by Accept",
-            "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/Assessment"}},
-                FHIR_JSON: {"schema": {"type": "object"}},
-                "text/html": {"schema": {"type": "string"}},
-                "text/plain": {"schema": {"type": "string"}},
-            },
+            "description": "the Assessment (JSON), or a rendering by ?format= or Accept",
+            "content": _rendering_content(),
         },
         **_ERRORS,
     },
@@ -116,26 +134,27 @@ async def assess(
     request: Request,
     audience: Annotated[Audience, Query()] = "clinician",
     lang: Annotated[Literal["en", "zh-Hant"], Query()] = "en",
+    format: Annotated[
+        FormatName | None,
+        Query(description="The rendering (default: by Accept, else json); wins over Accept."),
+    ] = None,
 ) -> Response:
     raw = await read_raw(request)
-    return await offload(request, _assess, raw, _wanted(request), audience, lang)
+    return await offload(request, _assess, raw, _wanted(request, format), audience, lang)
 
 
 def _assess(raw: RawBody, wanted: str, audience: str, lang: str = "en") -> Response:
     """The work of /v1/assess, in the worker pool: parse, translate, assess, render.
-    ``lang`` (issue 15) is the language of the patient text and ``summary.patient``."""
+    ``lang`` (issue 15) is the language of the patient text and ``summary.patient``.
+    The combination is checked after the body (a bad body is named first, as before)."""
     case = case_from_document(parse_raw(raw))
     assessment = backend.assess(case, lang)
-    if wanted == FHIR_JSON:
-        return Response(backend.render(assessment, "fhir", audience, lang), media_type=FHIR_JSON)
-    if wanted == "text/html":
-        return HTMLResponse(backend.render(assessment, "html", audience, lang))
-    if wanted == "text/plain":
-        return PlainTextResponse(backend.render(assessment, "text", audience, lang))
-    if audience == "patient":
-        # JSON carries both summaries; an audience it cannot honour is refused, not ignored.
-        backend.render(assessment, "json", audience)  # raises InputError -> 422
-    return Response(assessment_json(assessment), media_type="application/json")
+    # an audience or language the format cannot honour is refused (422), not ignored
+    fmt = formats.check(wanted, audience, lang=lang)
+    if fmt.name == "json":
+        # over HTTP the Assessment is compact canonical JSON (the CLI's is indented)
+        return Response(assessment_json(assessment), media_type=fmt.media_type)
+    return Response(backend.render(assessment, fmt.name, audience, lang), media_type=fmt.media_type)
 
 
 @router.post(
