@@ -184,6 +184,11 @@ def normalise(finding: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+# Findings the reader labels as a mimic the corpus does not annotate (README: "intrahepatic
+# duct stones ... are not liver calcification"); the reader returns them for the engine.
+OUT_OF_SCOPE_LABELS = frozenset({"intrahepatic bile duct stone"})
+
+
 def scored_predictions(predicted: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Predictions that claim a calcified finding present now (see module docstring)."""
     out = []
@@ -191,6 +196,8 @@ def scored_predictions(predicted: Iterable[Mapping[str, Any]]) -> list[dict[str,
         f = normalise(raw)
         if f["calcified"] is False or f["comparison"] == "resolved":
             continue
+        if raw.get("label") in OUT_OF_SCOPE_LABELS:
+            continue  # an intrahepatic duct stone: outside the corpus's scope (README)
         out.append(f)
     return out
 
@@ -383,6 +390,7 @@ def finding_from_model(finding: Any) -> dict[str, Any]:
         "comparison": _code(getattr(finding, "comparison", None)),
         "prior_size_mm": getattr(finding, "prior_size_mm", None),
         "hedged": bool(getattr(evidence, "hedged", False)) if evidence is not None else False,
+        "label": getattr(finding, "label", None),
     }
     if evidence is not None:
         out["evidence"] = getattr(evidence, "sentence", None)

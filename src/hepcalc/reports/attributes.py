@@ -130,10 +130,16 @@ _REDESCRIBED = re.compile(
     re.I,
 )
 _COMPLEX = re.compile(
-    r"\b(?:complex|septat[a-z]*|hydatid|echinococ[a-z]*|thick[- ]walled|multilocular|daughter"
-    r"|mural[ \t\n]+nodul[a-z]*|solid[ \t\n]+component)\b",
+    r"\b(?:complex|septat[a-z]*|hydatid|echinococ[a-z]*|thick[- ]walled|multilocul[a-z]*"
+    r"|multicystic|multivesicular|honeycomb|daughter|mural[ \t\n]+nodul[a-z]*"
+    r"|solid[ \t\n]+component|water[- ]?lil(?:y|ies)|(?:who[- ])?ce[- ]?[1-5][ab]?|gharbi)\b",
     re.I,
 )
+# "a multiloculated cystic mass", "a cystic lesion": the mass word names a cyst
+_CYSTIC_BEFORE = re.compile(
+    r"\b(?:cystic|multicystic|multi-?locul[a-z]*|multiseptated)[ \t\n]+(?:[a-z]+[ \t\n]+)?$", re.I
+)
+_SOLID_TOO = re.compile(r"\bsolid\b", re.I)
 
 # "none larger than 2 mm" bounds a size; it compares nothing with a prior exam
 _THAN_N = r"[ \t\n]+than[ \t\n]+(?:\d|a[ \t\n]+few|one|two|three)"
@@ -211,6 +217,46 @@ _FEATURES = (
         ),
     ),
     ("septations", re.compile(r"\bseptat(?:ions?|ed)\b", re.I)),
+    # LI-RADS v2018 LR-M targetoid features (Chernyak V et al. Radiology 2018;289(3):816-830.
+    # doi:10.1148/radiol.2018181494): rim APHE and delayed central enhancement.
+    (
+        "rim_aphe",
+        re.compile(
+            r"\brim[ \t\n]+(?:aphe|(?:arterial[ \t\n]+(?:phase[ \t\n]+)?)?(?:hyper)?enhanc[a-z]*)"
+            r"|\bperipheral[ \t\n]+rim[ \t\n]+(?:of[ \t\n]+)?(?:arterial[ \t\n]+)?enhanc[a-z]*",
+            re.I,
+        ),
+    ),
+    (
+        "delayed_central_enhancement",
+        re.compile(
+            r"\b(?:progressive|delayed)[ \t\n]+(?:(?:and|delayed|progressive)[ \t\n]+)*central"
+            r"[ \t\n]+enhanc[a-z]*|\bcentral[ \t\n]+(?:delayed|progressive)[ \t\n]+enhanc[a-z]*",
+            re.I,
+        ),
+    ),
+    (
+        "biliary_dilatation",
+        re.compile(
+            r"\b(?:biliary|(?:bile[ \t\n]+)?duct(?:al)?)[ \t\n]+dilat[a-z]*"
+            r"|\bdilat(?:ed|ation[ \t\n]+of[ \t\n]+the)[ \t\n]+(?:[a-z]+[ \t\n]+)?"
+            r"(?:intrahepatic[ \t\n]+)?(?:bile[ \t\n]+)?ducts?\b",
+            re.I,
+        ),
+    ),
+    # Hydatid stages with daughter cysts: WHO-IWGE CE2 (multivesicular, honeycomb) and CE3b
+    # (daughter cysts in a solid matrix); Gharbi type III (Brunetti E, Kern P, Vuitton DA.
+    # Expert consensus for the diagnosis and treatment of cystic and alveolar echinococcosis
+    # in humans. Acta Trop 2010;114(1):1-16. doi:10.1016/j.actatropica.2009.11.001).
+    (
+        "daughter_cysts",
+        re.compile(
+            r"\bdaughter[ \t\n]+(?:cysts?|vesicles?)\b|\bmultivesicular\b|\bhoneycomb"
+            r"|\b(?:who[- ]?(?:iwge[ \t\n]+)?)?ce[- ]?(?:2|3b)\b"
+            r"|\bgharbi[ \t\n]+(?:type[ \t\n]+)?(?:iii|3)\b",
+            re.I,
+        ),
+    ),
 )
 # Substrings each feature pattern needs: a cheap test before the regex.
 _FEATURE_KEYS: dict[str, tuple[str, ...]] = {
@@ -222,10 +268,18 @@ _FEATURE_KEYS: dict[str, tuple[str, ...]] = {
     "acoustic_shadowing": ("shadowing",),
     "peripheral_nodular_enhancement": ("peripheral",),
     "septations": ("septat",),
+    "rim_aphe": ("rim",),
+    "delayed_central_enhancement": ("central",),
+    "biliary_dilatation": ("dilat",),
+    "daughter_cysts": ("daughter", "vesic", "honeycomb", "ce", "gharbi"),
 }
 _FEATURE_NEG = re.compile(
-    r"\b(?:no|without|absent|lacks?|negative[ \t\n]+for)[ \t\n]+(?:[a-z]+[ \t\n]+){0,3}$", re.I
+    r"\b(?:no|without|absent|lacks?|negative[ \t\n]+for)[ \t\n]+(?:[a-z]+[ \t\n]+){0,3}"
+    # a negated list: "without arterial phase hyperenhancement or washout"
+    r"(?:,?[ \t\n]*(?:or|nor)[ \t\n]+(?:[a-z]+[ \t\n]+){0,2})?$",
+    re.I,
 )
+_RIM_BEFORE = re.compile(r"\brim[ \t\n]+(?:of[ \t\n]+)?$", re.I)
 _NOT_LIRADS_CAPSULE = re.compile(r"\b(?:glisson|liver|hepatic|renal|splenic)\W+$", re.I)
 
 _BACKGROUND = (
@@ -384,6 +438,45 @@ def read_pattern(
     return best[1] if best else None
 
 
+_CYSTIC_WORD = re.compile(r"(?:multi)?cystic|multi-?locul[a-z]*|multiseptated", re.I)
+
+
+def _cystic_mass(text: str, clause_start: int, word_start: int) -> bool:
+    """True when a mass/lesion word is called cystic right before it, and not solid too.
+
+    Example: "a large multiloculated cystic mass" -> True; "a solid and cystic mass" -> False.
+    """
+    before = text[max(clause_start, word_start - 40) : word_start]
+    m = _CYSTIC_BEFORE.search(before)
+    return m is not None and not _SOLID_TOO.search(before)
+
+
+def _cystic_word_for(text: str, clause_start: int, m: re.Match[str]) -> re.Match[str]:
+    """The "cystic" word before a mass/lesion word that it characterises, else ``m``.
+
+    Example: "multiloculated cystic mass" -> the match of "cystic" (a cyst host).
+    """
+    if (m.group("solid") or m.group("lesion")) and _cystic_mass(text, clause_start, m.start()):
+        found = _CYSTIC_WORD.search(text, max(clause_start, m.start() - 40), m.start())
+        if found is not None:
+            return found
+    return m
+
+
+def cystic_host(text: str, s_start: int, word_start: int) -> bool:
+    """True when the mass/lesion word at ``word_start`` is called cystic (see _cystic_mass)."""
+    return _cystic_mass(text, s_start, word_start)
+
+
+def complex_cyst_cue(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` states a complex-cyst cue (septations, daughter cysts,
+    a WHO CE stage, multilocular...) that is not negated ("no septations")."""
+    return any(
+        not _FEATURE_NEG.search(text, max(start, c.start() - 40), c.start())
+        for c in _COMPLEX.finditer(text, start, end)
+    )
+
+
 def read_host(
     text: str,
     clause_start: int,
@@ -440,12 +533,11 @@ def read_host(
     plural = word.endswith(("s", "ata")) and not word.endswith(("ss", "cystic", "sis"))
     if word.endswith("masses"):
         plural = True
-    if m.group("cyst"):
+    m = _cystic_word_for(text, clause_start, m)
+    if _CYSTIC_WORD.fullmatch(m.group(0)) or m.group("cyst"):
         cs = clause_start if context_start is None else context_start
-        ce = clause_end if context_end is None else context_end
-        complex_cyst = any(
-            not _FEATURE_NEG.search(text, max(cs, c.start() - 40), c.start())
-            for c in _COMPLEX.finditer(text, cs, ce)
+        complex_cyst = complex_cyst_cue(
+            text, cs, clause_end if context_end is None else context_end
         )
         return Host(
             FindingKind.cyst, Associated.complex_cyst if complex_cyst else None, where, plural
@@ -493,12 +585,14 @@ def read_features(text: str, start: int, end: int) -> dict[str, bool]:
         if not any(k in low for k in _FEATURE_KEYS[name]):
             continue
         for m in rx.finditer(text, start, end):
-            before = text[max(start, m.start() - 40) : m.start()]
+            before = text[max(start, m.start() - 64) : m.start()]
             if name == "capsule" and (
                 _NOT_LIRADS_CAPSULE.search(before)
                 or re.match(r"\W*calcif", text[m.end() : m.end() + 12], re.I)
             ):
                 continue
+            if name == "aphe" and _RIM_BEFORE.search(before):
+                continue  # "peripheral rim arterial enhancement" is rim APHE (LR-M), not APHE
             out[name] = not _FEATURE_NEG.search(before)
             break
     return out

@@ -44,7 +44,9 @@ from hepcalc.model import (
 from hepcalc.reports import (
     attributes,
     context,
+    duct_stones,
     locations,
+    observations,
     organs,
     resolver,
     sections,
@@ -135,7 +137,10 @@ def extract_findings(text: str, modality: Modality | None = None) -> list[Findin
     text = _check(text)
     candidates = candidate_positions(text)
     if not candidates:
-        return []  # the common case: nothing that could be a calcification
+        # the common case: nothing that could be a calcification (an at-risk liver's
+        # non-calcified LI-RADS observation is still read, behind its own cheap gate)
+        found = duct_stones.read_duct_stones(text, None)
+        return found + observations.read_observations(text, None, found)
     return _read(text, modality, full=False, candidates=candidates).findings
 
 
@@ -307,6 +312,10 @@ def _reading(
 ) -> ReportReading:
     """The findings from the drafts, plus modality, background and sections when full."""
     findings = [_finalise(d) for d in _merge(drafts)[:MAX_FINDINGS]]
+    findings += duct_stones.read_duct_stones(text, secs)[: max(0, MAX_FINDINGS - len(findings))]
+    findings += observations.read_observations(text, secs, findings)[
+        : max(0, MAX_FINDINGS - len(findings))
+    ]
     reading = ReportReading(findings=findings, excluded=excluded if full else [])
     if full:
         if secs is None:

@@ -52,8 +52,13 @@ RANGE_SEPARATORS = frozenset({"-", "to", "\u2013"})
 HOST_PRIORITY = {"heman": 0, "cyst": 1, "solid": 2, "lesion": 3}
 ANAPHORA = re.compile(
     r"\b(?:within|in|inside|of)[ \t\n]+(?:it|this|the[ \t\n]+(?:lesion|mass|h(?:a)?emangioma"
-    r"|cyst|nodule|observation|tumou?r))\b|\bits[ \t\n]+(?:wall|rim|periphery|center|centre)\b",
-    re.I,
+    r"|cyst|nodule|observation|tumou?r))\b|\bits[ \t\n]+(?:wall|rim|periphery|center|centre)\b"
+    # a bare "within" closing its phrase ("coarse calcifications within, corresponding to the
+    # CT"), and the partitions of a cystic mass ("calcifications in the septa")
+    r"|\b(?:within|inside)(?=[ \t]*(?:[,.;:)]|\(|$))"
+    r"|\b(?:in|within|along|of)[ \t\n]+(?:the|its|some|several)[ \t\n]+"
+    r"(?:septa[e]?|septum|septations?|locules?|loculi)\b",
+    re.I | re.M,
 )
 # "Adjacent to it there is a 2 mm calcification": beside the lesion, not in it.
 ADJACENT_TO_IT = re.compile(
@@ -110,6 +115,7 @@ class LastHost:
     location: Location
     prior_size_mm: float | None = None
     comparison: Comparison | None = None
+    features: dict[str, bool] = field(default_factory=dict)  # stated of the lesion
 
 
 def sentence_host(text: str, s_start: int, s_end: int) -> LastHost | None:
@@ -127,15 +133,23 @@ def sentence_host(text: str, s_start: int, s_end: int) -> LastHost | None:
         return None
     prior = next((z.mm for z in found if z.prior), None)
     group = best[1].lastgroup
+    if group in ("solid", "lesion") and attributes.cystic_host(text, s_start, best[1].start()):
+        group = "cyst"  # "a multiloculated cystic mass ... 11 cm"
     kind, assoc = {
         "heman": (FindingKind.lesion, Associated.hemangioma),
         "cyst": (FindingKind.cyst, None),
         "solid": (FindingKind.lesion, Associated.solid_mass),
         "lesion": (FindingKind.lesion, None),
     }[group or "lesion"]
+    if kind is FindingKind.cyst and attributes.complex_cyst_cue(text, s_start, s_end):
+        assoc = Associated.complex_cyst  # "9 cm cyst with daughter cysts", "septated cyst"
     loc = locations.find_location(text, s_start, s_end, best[1].start())
+    if loc.segment is not None and locations.joined_segments(text, s_start, s_end):
+        # "9 cm mass in segments 5/6": one lesion over two segments keeps only its lobe
+        loc = Location(lobe=loc.lobe, dome=loc.dome)
     comparison = attributes.read_comparison(text, s_start, s_end)
-    return LastHost(kind, assoc, current[0].mm, loc, prior, comparison)
+    features = attributes.read_features(text, s_start, s_end)
+    return LastHost(kind, assoc, current[0].mm, loc, prior, comparison, features)
 
 
 @dataclass(slots=True)
@@ -312,6 +326,8 @@ def lesion_link_pass(m: Mention) -> None:
         m.host = attributes.Host(last.kind, last.associated, host.word_start)
     m.inherited_size = last.size_mm
     m.inherited = last
+    for name, value in last.features.items():
+        m.features.setdefault(name, value)  # the lesion's own enhancement, ducts, cysts
     if m.loc == Location() or (m.loc.segment is None and last.location.segment is not None):
         m.loc = last.location
     m.current = []
@@ -324,6 +340,9 @@ def count_pass(m: Mention) -> None:
     noun; "calcified metastases" (the lesion is the finding) -> "multiple".
     """
     text, first, host = m.text, m.first, m.host
+    if m.inherited is not None and host.kind is not FindingKind.calcification:
+        m.count = 1  # "11 cm cystic mass ... a few calcifications in the septa": one mass
+        return
     if host.kind is FindingKind.calcification or host.word_start is None:
         plural = (
             any(t.plural for t in m.targets) if host.kind is FindingKind.calcification else False
