@@ -1,8 +1,9 @@
 """Score the differential on the labelled vignettes (tests/data/differential/).
 
-    .venv/bin/python benchmarks/differential_calibration.py            # tune set
-    .venv/bin/python benchmarks/differential_calibration.py --blind    # blind set (once!)
-    .venv/bin/python benchmarks/differential_calibration.py --misses   # tune misses, to tune
+    .venv/bin/python benchmarks/differential_calibration.py                   # tune set
+    .venv/bin/python benchmarks/differential_calibration.py --blind           # + first blind set
+    .venv/bin/python benchmarks/differential_calibration.py --blind --misses  # misses of both
+    .venv/bin/python benchmarks/differential_calibration.py --blind2          # + new blind (once)
 
 For each vignette the finding named by ``expected.target`` is located in the
 assessment (same track building as the engine), and its ranked list is scored:
@@ -10,8 +11,13 @@ top-1 (``expected.top`` ranked first), top-3 (``expected.top`` in the first
 three), per age group. Band calibration: of all items given "high" (or
 "moderate", "low") for the target finding, how often the item is the expected
 answer. must_exclude recall: the expected must-exclude ids found in
-``Assessment.must_exclude`` (any track). ``--misses`` is refused with
-``--blind``: per-case results of the blind set must not be looked at.
+``Assessment.must_exclude`` (any track).
+
+The first blind set (``vignettes_blind.jsonl``) was scored once at the end of a
+round (2026-12-03) and then used for tuning: it is consumed, so ``--misses``
+lists its misses too. ``vignettes_blind2.jsonl`` is the blind set now:
+``--misses`` is refused with ``--blind2`` (its per-case results must not be
+looked at).
 """
 
 from __future__ import annotations
@@ -82,6 +88,8 @@ def score(path: Path, show_misses: bool) -> dict:
         for m in exp.get("must_exclude", []):
             must_total += 1
             must_hits += m in found
+            if show_misses and m not in found:
+                misses.append(f"{v['id']} [{v['age_group']}] must_exclude {m} not listed")
         if show_misses and not top1:
             shown = ", ".join(f"{d.etiology} {d.probability:.2f}" for d in ranked[:4])
             misses.append(
@@ -126,15 +134,24 @@ def report(name: str, result: dict) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--blind", action="store_true", help="also score the blind set (once)")
-    ap.add_argument("--misses", action="store_true", help="list tune-set misses")
+    ap.add_argument(
+        "--blind", action="store_true", help="also score the first (consumed) blind set"
+    )
+    ap.add_argument("--blind2", action="store_true", help="also score the new blind set (once)")
+    ap.add_argument("--misses", action="store_true", help="list misses (tune, consumed blind)")
     args = ap.parse_args()
-    if args.blind and args.misses:
-        print("--misses is refused with --blind (blind results are not inspected)", file=sys.stderr)
+    if args.blind2 and args.misses:
+        print("--misses is refused with --blind2 (blind: not inspected)", file=sys.stderr)
         return 2
     report("tune", score(DATA / "vignettes_tune.jsonl", args.misses))
     if args.blind:
-        report("blind", score(DATA / "vignettes_blind.jsonl", False))
+        report("blind (consumed)", score(DATA / "vignettes_blind.jsonl", args.misses))
+    if args.blind2:
+        path = DATA / "vignettes_blind2.jsonl"
+        if not path.exists():
+            print(f"{path} not found", file=sys.stderr)
+            return 2
+        report("blind2", score(path, False))
     return 0
 
 

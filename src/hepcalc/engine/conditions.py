@@ -12,19 +12,20 @@ import the registry, not a copy of it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
 from hepcalc.engine.risk import LIVER_RISK_FACTORS, RiskProfile
+from hepcalc.engine.text_clues import DESCRIBED_CLUES, HISTORY_CLUES, stated
 from hepcalc.model import (
     Associated,
     Features,
     Finding,
     FindingKind,
     GrowthStatus,
+    Lobe,
     Modality,
     Patient,
     Pattern,
@@ -438,43 +439,27 @@ def _echino_serology(ctx: Context, arg: str) -> bool:
     return ctx.patient.labs.echinococcus_serology == arg
 
 
-# History clues a report may state that point to one cause and have no structured
-# field in the Case (CONTRACT.md). Generic clinical vocabulary, matched in the
-# exams' report text; a clue preceded closely by a negation ("no history of
-# trauma") does not count.
-HISTORY_CLUES: dict[str, re.Pattern[str]] = {
-    name: re.compile(rx, re.IGNORECASE)
-    for name, rx in {
-        "thorotrast": r"\bthorotrast|thorium dioxide",
-        "trauma": (
-            r"\btrauma|\blacerat|\bcontusion|\bblunt (abdominal )?injur"
-            r"|(motor|vehicle|traffic|road|car)[- ]?(vehicle )?(accident|collision|crash)"
-        ),
-        "prior_abscess": r"\babscess",
-        "umbilical_catheter": r"umbilical (venous |vein )?catheter|\bUVC\b",
-        "maternal_infection": (
-            r"(maternal|mother).{0,60}(\bCMV\b|cytomegalovirus|toxoplasm|rubella|parvovirus"
-            r"|seroconver|\bIgM\b)|congenital (CMV|cytomegalovirus|toxoplasm|infection)"
-        ),
-        "severe_illness": (
-            r"\bshock\b|acute liver failure|fulminant|\bHELLP\b|fatty liver of pregnancy"
-            r"|haemodialysis|hemodialysis|renal failure"
-        ),
-    }.items()
-}
-_NEGATION = re.compile(r"\b(no|not|without|denies|denied|negative for|free of)\b[^.;]{0,30}$", re.I)
-
-
+# History clues and descriptions in free text (engine.text_clues): generic clinical
+# vocabulary for what the Case has no field for; a negated clue does not count.
 @condition("history", frozenset(HISTORY_CLUES))
 def _history(ctx: Context, arg: str) -> bool:
     """A history clue stated (not negated) in the report text of the exams."""
-    text = ctx.history_text
-    if not text:
-        return False
-    for m in HISTORY_CLUES[arg].finditer(text):
-        if not _NEGATION.search(text[max(0, m.start() - 40) : m.start()]):
-            return True
-    return False
+    return stated(HISTORY_CLUES[arg], ctx.history_text)
+
+
+@condition("described", frozenset(DESCRIBED_CLUES))
+def _described(ctx: Context, arg: str) -> bool:
+    """A description (not negated) in the finding's label or the exams' report text."""
+    label = ctx.finding.label or ""
+    text = f"{label}\n{ctx.history_text}" if label else ctx.history_text
+    return stated(DESCRIBED_CLUES[arg], text)
+
+
+@condition("lobe", frozenset(lobe.value for lobe in Lobe))
+def _lobe(ctx: Context, arg: str) -> bool:
+    """The finding is in this lobe (left, right, caudate)."""
+    lobe = ctx.finding.location.lobe
+    return lobe is not None and lobe.value == arg
 
 
 @condition("ancillary_benignity")

@@ -105,7 +105,8 @@ def _reason(item: EvidenceItem, ctx: Context) -> str:
     return item.reason
 
 
-def _score(ctx: Context, kb: KnowledgeBase, holds: Callable[[str], bool]) -> list[_Scored]:
+def _score(ctx: Context, kb: KnowledgeBase, fired: frozenset[str]) -> list[_Scored]:
+    """Weights and posteriors; ``fired`` holds every knowledge-base condition true here."""
     compiled, _fns = _compile(kb)
     group = ctx.age_group
     calcified = ctx.finding.is_calcified
@@ -117,7 +118,7 @@ def _score(ctx: Context, kb: KnowledgeBase, holds: Callable[[str], bool]) -> lis
         log_w = c.log_prior.get(group)
         if log_w is None:
             continue
-        if any(holds(x) for x in c.excludes):
+        if any(x in fired for x in c.excludes):
             continue
         et = c.etiology
         supporting: list[str] = []
@@ -132,7 +133,7 @@ def _score(ctx: Context, kb: KnowledgeBase, holds: Callable[[str], bool]) -> lis
             else:
                 against.append(f"no calcification: usually calcified (~{pc:.0%})")
         for when, log_lr, item in c.items:
-            if holds(when):
+            if when in fired:
                 log_w += log_lr
                 (supporting if log_lr > 0 else against).append(_reason(item, ctx))
         out.append(_Scored(et, log_w, supporting, against))
@@ -187,7 +188,7 @@ def assess_differential(
     def holds(cond: str) -> bool:
         return cond in fired if cond in fns else condition_holds(cond, ctx)
 
-    scored = _score(ctx, kb, holds)
+    scored = _score(ctx, kb, fired)
     must = _must_exclude(scored, track, holds)
     must_ids = {m.etiology for m in must}
     shown = scored[:MAX_ITEMS]

@@ -1,0 +1,125 @@
+"""Clues stated in free text that the structured Case has no field for.
+
+The differential (``engine.conditions``) asks two kinds of question of text:
+
+- ``history:<clue>``: a history stated in the exams' report text (Thorotrast,
+  an umbilical venous catheter, maternal infection, shock ...).
+- ``described:<clue>``: how the finding or its surroundings are described, in
+  the finding's own ``label`` and in the report text: a calcification that runs
+  along the portal or umbilical vein, calcification on the liver surface or
+  peritoneum, an adrenal mass, a hypervascular mass with large feeding vessels,
+  the other-organ signs of congenital infection, a negative infection screen, a
+  focus already seen before birth.
+
+Each clue is generic clinical vocabulary (a class of descriptions, not one
+report's wording). A clue preceded closely by a negation ("no feeding
+vessels", "without hepatosplenomegaly") does not count, because a negated sign
+is evidence against, not for, the cause it points to.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def _compile(patterns: dict[str, str]) -> dict[str, re.Pattern[str]]:
+    return {name: re.compile(rx, re.IGNORECASE) for name, rx in patterns.items()}
+
+
+HISTORY_CLUES: dict[str, re.Pattern[str]] = _compile(
+    {
+        "thorotrast": r"\bthorotrast|thorium dioxide",
+        "trauma": (
+            r"\btrauma|\blacerat|\bcontusion|\bblunt (abdominal )?injur"
+            r"|(motor|vehicle|traffic|road|car)[- ]?(vehicle )?(accident|collision|crash)"
+        ),
+        "prior_abscess": r"\babscess",
+        "umbilical_catheter": r"umbilical (venous |vein )?catheter|\bUVC\b",
+        "maternal_infection": (
+            r"(maternal|mother).{0,60}(\bCMV\b|cytomegalovirus|toxoplasm|rubella|parvovirus"
+            r"|seroconver|\bIgM\b)|congenital (CMV|cytomegalovirus|toxoplasm|infection)"
+        ),
+        "severe_illness": (
+            r"\bshock\b|acute liver failure|fulminant|\bHELLP\b|fatty liver of pregnancy"
+            r"|haemodialysis|hemodialysis|renal failure"
+            # perinatal hypoxic-ischaemic injury (dystrophic calcification of necrosis)
+            r"|asphyxia|hypoxic[- ]isch|perinatal (hypoxia|ischa?emia)|inotrop|cardiac arrest"
+            r"|\bECMO\b|resuscitat"
+        ),
+    }
+)
+
+DESCRIBED_CLUES: dict[str, re.Pattern[str]] = _compile(
+    {
+        # Calcified thrombus or wall of a vein: linear/branching/tubular foci that
+        # follow the portal or umbilical vein (or the ductus venosus).
+        "vascular_course": (
+            r"\b(linear|branching|tubular|tram[- ]?track|serpiginous)\b[^.;]{0,80}"
+            r"\b(portal|umbilical|ductus venosus|hepatic arter|vessel|vascular|porta hepatis)"
+            r"|along (the )?(course of the )?(left |right |main )?(portal|umbilical|hepatic)"
+            r" (vein|venous|arter)"
+            r"|(wall|lumen) of the (left |right |main )?(portal|umbilical) vein"
+            r"|calcified (portal|umbilical)[^.;]{0,20}(vein|thromb)|portal spaces"
+        ),
+        # Calcification on the liver surface / peritoneum, or bowel signs of a
+        # perforation before birth (meconium peritonitis).
+        "surface": (
+            r"liver (surface|capsule)|(surface|capsule) of the liver|(inferior )?liver edge"
+            r"|perihepatic calcif|peritone\w* calcif|calcif\w*[^.;]{0,40}peritone"
+            r"|scrot\w*|meconium|(dilated|distended) (small )?bowel|bowel dilatation"
+            r"|pseudocyst"
+        ),
+        # A solid primary that sends calcifying deposits to the infant liver
+        # (stage 4S neuroblastoma).
+        "adrenal_mass": (
+            r"(adrenal|suprarenal)[^.;]{0,30}\bmass|\bneuroblastoma|\bMIBG\b|catecholamine"
+            r"|\bVMA\b|\bHVA\b"
+        ),
+        # A vascular infantile tumour: hypervascular with large feeding vessels,
+        # shunting with cardiac failure, cutaneous haemangiomas, hypothyroidism.
+        "hypervascular": (
+            r"hypervascular|(large|prominent|enlarged|dilated) feeding (vessel|arter)"
+            r"|high[- ]output (cardiac |heart )?failure|cardiomegaly|aortic tapering"
+            r"|(arteriovenous|portovenous|AV) shunt|(cutaneous|skin) (infantile )?ha?emangioma"
+            r"|hypothyroid|consumptive"
+        ),
+        # Other-organ signs of a congenital (TORCH/CMV) infection.
+        "congenital_infection_signs": (
+            r"periventricular|(intracranial|cerebral|brain) calcif|microcephal|chorioretinitis"
+            r"|hepatosplenomegaly|splenomegaly|thrombocytop\w*|petechia|blueberry muffin"
+            r"|\bIUGR\b|intrauterine growth|growth restrict|small for gestational|\bSGA\b"
+            r"|ventriculomegaly|\bhydrops"
+        ),
+        # A negative infection work-up (TORCH, CMV, toxoplasma serology or PCR).
+        "infection_screen_negative": (
+            r"(TORCH|CMV|cytomegalovirus|toxoplasm\w*|infection|parvovirus|serolog\w*)"
+            r"( (screen|screening|serology|PCR|work-?up|tests?))?( (was|were|is|are))? negative"
+            r"|negative (for )?(TORCH|CMV|cytomegalovirus|toxoplasm\w*|infection)"
+        ),
+        # Calcification spread through the liver (necrosis, infection, deposits),
+        # not one vessel or one lesion.
+        "diffuse": (
+            r"diffuse(ly)?\b[^.;]{0,30}(calcif|echogenic foc|foci)"
+            r"|(calcif\w*|foci)[^.;]{0,40}throughout the (liver|parenchyma)|innumerable"
+        ),
+        # A focus already seen on a prenatal scan (a persisting isolated fetal focus).
+        "prenatal_focus": (
+            r"(prenatal|antenatal|fetal|in utero)[^.;]{0,40}(calcif|echogenic foc|hyperechogen)"
+            r"|known since (birth|the prenatal)"
+        ),
+    }
+)
+
+_NEGATION = re.compile(
+    r"\b(no|not|without|denies|denied|negative for|free of|absent)\b[^.;]{0,30}$", re.I
+)
+
+
+def stated(pattern: re.Pattern[str], text: str) -> bool:
+    """True when ``pattern`` occurs in ``text`` at least once without a negation just before."""
+    if not text:
+        return False
+    for m in pattern.finditer(text):
+        if not _NEGATION.search(text[max(0, m.start() - 40) : m.start()]):
+            return True
+    return False
