@@ -64,6 +64,11 @@ SIGN_ORDER: tuple[str, ...] = (
     "palpable_mass",
 )
 KNOWN_CANCER_FACTORS: frozenset[str] = frozenset({"extrahepatic_malignancy", "prior_hcc"})
+# From this size on a finding is no longer "a small spot" and no cause is called
+# harmless in the patient text. A wording choice (hepcalc), not a clinical
+# threshold: the engine's work-up does not depend on it; it keeps the words from
+# running ahead of the tests that a large finding gets.
+REASSURE_BELOW_MM = 20.0
 HYDATID: frozenset[str] = frozenset({"hydatid_cyst", "alveolar_echinococcosis"})
 
 
@@ -106,8 +111,16 @@ class _Writer:
             return self.word("size.cm", value=words.num(round(x / 10, 1)))
         return self.word("size.mm", value=words.num(x))
 
-    def cause(self, etiology: str) -> str | None:
-        """The patient's name for a cause: the KB's for English, the catalog's otherwise."""
+    def cause(self, etiology: str, neutral: bool = False) -> str | None:
+        """The patient's name for a cause: the KB's for English, the catalog's otherwise.
+
+        ``neutral`` asks for the name without reassurance ("a tangle of blood
+        vessels", not "a harmless tangle ...") where the catalog has one: used when
+        ``reassurance_allowed`` is false, so no word runs ahead of the tests.
+        """
+        neutral_key = f"cause_neutral.{etiology}"
+        if neutral and neutral_key in catalog(self.lang):
+            return self.word(neutral_key)
         plain = plain_etiology(etiology)
         if self.lang == REFERENCE_LANG or plain is None:
             return plain
@@ -137,6 +150,35 @@ def present_signs(a: Assessment) -> list[str]:
 
 def known_cancer(a: Assessment) -> bool:
     return bool(KNOWN_CANCER_FACTORS & set(a.risk.factors))
+
+
+def reassurance_allowed(a: Assessment, f: FindingResult | None) -> bool:
+    """Whether the patient text may use reassuring words ("harmless", "most are").
+
+    One predicate for every such word, so the opening and the cause's name
+    cannot disagree. Not allowed with a known cancer, symptoms already present,
+    growth beyond measurement error, any urgency above routine, a finding of
+    ``REASSURE_BELOW_MM`` or more, several foci in a child or an unborn baby
+    (congenital infection is part of that work-up), or a lump not yet settled
+    (any step other than "no further work-up").
+    """
+    if f is None:
+        return False
+    who = reader_kind(a)
+    many = f.count == "multiple" or (isinstance(f.count, int) and f.count > 1)
+    lump = f.category in (Category.calcified_solid_lesion, Category.noncalcified_lesion)
+    settled = bool(a.recommendations) and all(
+        r.action is Action.no_further_workup for r in a.recommendations
+    )
+    return not (
+        known_cancer(a)
+        or present_signs(a)
+        or any(g.status is GrowthStatus.significant_growth for g in a.growth)
+        or top_urgency(a) != "routine"
+        or (f.latest_size_mm is not None and f.latest_size_mm >= REASSURE_BELOW_MM)
+        or (many and who in ("fetus", "child"))
+        or (lump and not settled)
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -287,11 +329,9 @@ def _context_sentence(
             return w("found.cyst_check")
         return w("found.lump_check")
     top = leading_cause(a, f.track)
-    grew = any(g.status is GrowthStatus.significant_growth for g in a.growth)
     safe = (
         f.category is Category.isolated_calcification
-        and not grew
-        and top_urgency(a) == "routine"
+        and reassurance_allowed(a, f)
         and not a.must_exclude
         and a.risk.tier.value == "low"
         and (top is None or not is_serious(a, top.etiology))
@@ -302,7 +342,8 @@ def _context_sentence(
 def _likely(w: _Writer, a: Assessment, f: FindingResult | None) -> list[str]:
     top = leading_cause(a, f.track) if f is not None else None
     out: list[str] = []
-    plain = w.cause(top.etiology) if top is not None else None
+    neutral = not reassurance_allowed(a, f)
+    plain = w.cause(top.etiology, neutral) if top is not None else None
     if top is None or plain is None or is_serious(a, top.etiology):
         out.append(w("likely.unsure"))
     else:
