@@ -661,7 +661,9 @@ def _solid_plan(b: _Builder, tv: TrackView) -> None:
     ft = f.features
     hemangioma = f.associated is Associated.hemangioma or ft.peripheral_nodular_enhancement
     if hemangioma:
-        if b.profile.symptomatic:
+        # Any stated symptom, pain included: pain is what makes a hemangioma a
+        # surgical question (unlike the risk tier, where pain alone does not count).
+        if b.patient.symptoms:
             b.rec(
                 Action.surgical_consultation,
                 "hemangioma-symptomatic",

@@ -31,6 +31,21 @@ LIVER_RISK_FACTORS = (
 )
 HIGH_RISK_FACTORS = (*LIVER_RISK_FACTORS, "extrahepatic_malignancy")
 
+# Symptoms that make an adult high risk (rule risk-tier). Sawatzki 2023 lists
+# weight loss, fever and night sweats as risk factors for malignancy; jaundice and
+# a palpable mass point at the liver itself. Abdominal pain alone does not: it is
+# the usual reason the scan was done, the ACR and WFUMB low-risk groups are
+# defined without it (Gore 2017; Sirli 2024), and a calcification rarely explains
+# pain. It stays a stated symptom (rules that ask for it, such as a symptomatic
+# hemangioma, still see it) and the assumption says so. In children every symptom
+# counts (rule pediatric-symptomatic).
+ADULT_TIER_SYMPTOMS = frozenset({"jaundice", "weight_loss", "fever", "palpable_mass"})
+PAIN_ALONE_NOTE = (
+    "Abdominal pain alone does not raise the risk tier: it is the usual reason for the "
+    "scan and a typical calcification does not explain it; the pain is evaluated on its "
+    "own. Fever, jaundice, weight loss, a palpable mass or abnormal liver tests would."
+)
+
 _FACTOR_WORDS = {
     "cirrhosis": "cirrhosis",
     "chronic_hbv": "chronic hepatitis B",
@@ -154,10 +169,13 @@ def assess_risk(patient: Patient, modalities: list[Modality]) -> RiskProfile:
 
     liver_risk = any(getattr(rf, f) is True for f in LIVER_RISK_FACTORS)
     known_cancer = rf.extrahepatic_malignancy is True
-    symptomatic = bool(patient.symptoms)
+    stated = {s.value for s in patient.symptoms}
+    symptomatic = bool(stated) if pediatric else bool(stated & ADULT_TIER_SYMPTOMS)
+    if stated and not symptomatic:
+        assumptions.append(PAIN_ALONE_NOTE)
 
     factors = list(present)
-    if symptomatic:
+    if stated:
         factors.extend(f"symptom:{s.value}" for s in patient.symptoms)
     if afp_raised:
         factors.append("lab:afp_raised")
