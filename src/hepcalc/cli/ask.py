@@ -7,9 +7,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
+
+from hepcalc.ask.language import LANGUAGES
+
+# The answer languages, validated and listed in --help by the parser (exit 2).
+if TYPE_CHECKING:
+    AskLanguage = str
+else:
+    AskLanguage = Literal[LANGUAGES]
 
 
 class AskFormat(StrEnum):
@@ -31,8 +39,8 @@ def ask_command(
         Audience.clinician
     ),
     lang: Annotated[
-        str | None,
-        typer.Option("--lang", help="Answer language: en or zh-Hant (default: the question's)."),
+        AskLanguage | None,
+        typer.Option("--lang", help="Answer language (default: the question's)."),
     ] = None,
     today: Annotated[
         str | None,

@@ -14,7 +14,7 @@ import typer
 from hepcalc.cli import report_input
 from hepcalc.cli.common import read_input
 from hepcalc.errors import MAX_INPUT_BYTES, parse_document, validate_as
-from hepcalc.model import Case
+from hepcalc.model import Case, Modality
 from hepcalc.render import formats
 
 # The choices come from the one list of output formats (render/formats.py), read
@@ -73,8 +73,8 @@ def assess_command(
         ),
     ] = report_input.InputFormat.auto,
     modality: Annotated[
-        str | None,
-        typer.Option(help="Report only: US, CT, MRI, XR or PRENATAL_US (else read from it)."),
+        Modality | None,
+        typer.Option(case_sensitive=False, help="Report only: the modality (else read from it)."),
     ] = None,
     date: Annotated[str | None, typer.Option(help="Report only: exam date YYYY-MM-DD.")] = None,
     age: Annotated[float | None, typer.Option(help="Report only: age in years.")] = None,

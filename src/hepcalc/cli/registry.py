@@ -17,12 +17,23 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 import typer
 
 from hepcalc.errors import InputError
 from hepcalc.model import check_exam_date
+from hepcalc.registry import vocabulary
+
+# Choices the parser validates and lists in --help (exit 2 before any work).
+if TYPE_CHECKING:
+    SummaryFormat = str
+    WorklistFormat = str
+    CloseStatus = str
+else:
+    SummaryFormat = Literal[vocabulary.INGEST_SUMMARY_FORMATS]
+    WorklistFormat = Literal[vocabulary.WORKLIST_FORMATS]
+    CloseStatus = Literal[vocabulary.CLOSE_STATUSES]
 
 T = TypeVar("T")
 
@@ -120,7 +131,7 @@ def ingest_cmd(
     db: DbOption = None,
     actor: ActorOption = None,
     fmt: Annotated[
-        str, typer.Option("--format", help="Summary format on stdout: text or json.")
+        SummaryFormat, typer.Option("--format", help="Summary format on stdout.")
     ] = "text",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
     batch: Annotated[
@@ -143,8 +154,6 @@ def ingest_cmd(
     """Store reports with their findings, assessments and due follow-ups (idempotent)."""
     from hepcalc.registry import ingest, store
 
-    if fmt not in ("text", "json"):
-        raise InputError([("format", f"unknown format {fmt!r}; expected text or json")])
     if not 1 <= batch <= ingest.MAX_BATCH:
         raise InputError([("batch", f"must be from 1 to {ingest.MAX_BATCH}, not {batch}")])
     if not 1 <= workers <= 64:
@@ -185,7 +194,7 @@ def worklist_cmd(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Date of the worklist (default: today).")
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="json, csv or text.")] = "text",
+    fmt: Annotated[WorklistFormat, typer.Option("--format", help="Output format.")] = "text",
     days: Annotated[
         int, typer.Option("--days", help="Also list follow-ups due within N days.")
     ] = 0,
@@ -198,10 +207,6 @@ def worklist_cmd(
     from hepcalc.registry import store, worklist
 
     day = _parse_date(as_of, "as-of")
-    if fmt not in worklist.FORMATS:
-        raise InputError(
-            [("format", f"unknown format {fmt!r}; expected one of {', '.join(worklist.FORMATS)}")]
-        )
     registry = _guard(lambda: store.open_registry(db))
     rows = _guard(lambda: worklist.worklist(registry, day, days_ahead=days, patient=patient))
     registry.dispose()
@@ -211,7 +216,7 @@ def worklist_cmd(
 def close_cmd(
     rec_id: Annotated[int, typer.Argument(help="Recommendation id (from the worklist).")],
     reason: Annotated[str, typer.Option("--reason", help="Why it is closed (audited).")],
-    status: Annotated[str, typer.Option("--status", help="done (default) or cancelled.")] = "done",
+    status: Annotated[CloseStatus, typer.Option("--status", help="How it was closed.")] = "done",
     db: DbOption = None,
     actor: ActorOption = None,
 ) -> None:

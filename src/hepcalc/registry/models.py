@@ -33,6 +33,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+# Recommendation statuses live in registry.vocabulary (the CLI parser offers them
+# without SQLAlchemy); re-exported here, where the tables that store them are.
+from hepcalc.registry.vocabulary import STATUS_CANCELLED as STATUS_CANCELLED
+from hepcalc.registry.vocabulary import STATUS_DONE as STATUS_DONE
+from hepcalc.registry.vocabulary import STATUS_OPEN as STATUS_OPEN
+from hepcalc.registry.vocabulary import STORED_STATUSES as STORED_STATUSES
+
 # Named constraints so that migrations (and SQLite batch mode) can refer to them.
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -41,13 +48,6 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-# Recommendation status as stored. "overdue" is never stored: it is derived from
-# the due window at the as-of date of a worklist query (see worklist.py).
-STATUS_OPEN = "open"
-STATUS_DONE = "done"
-STATUS_CANCELLED = "cancelled"
-STORED_STATUSES = (STATUS_OPEN, STATUS_DONE, STATUS_CANCELLED)
 
 
 class Base(DeclarativeBase):

@@ -22,7 +22,6 @@ from sqlalchemy import select
 
 from hepcalc.errors import InputError
 from hepcalc.registry.models import (
-    STATUS_CANCELLED,
     STATUS_DONE,
     STATUS_OPEN,
     AssessmentRow,
@@ -32,9 +31,9 @@ from hepcalc.registry.models import (
     ReportRow,
 )
 from hepcalc.registry.store import Registry, audit, now
+from hepcalc.registry.vocabulary import CLOSE_STATUSES, WORKLIST_FORMATS
 
-FORMATS = ("json", "csv", "text")
-CLOSE_STATUSES = (STATUS_DONE, STATUS_CANCELLED)
+FORMATS = WORKLIST_FORMATS
 COLUMNS = (
     "id",
     "patient",

@@ -110,7 +110,7 @@ def _component_schemas(models: tuple[type[BaseModel], ...]) -> dict[str, Any]:
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
-    settings = settings or ServiceSettings()
+    settings = settings or ServiceSettings.defaults()
     logger = configure_logging(settings.log_level)
 
     @asynccontextmanager
@@ -133,7 +133,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.reports = ReportStore(
-        settings.report_ttl_s, settings.report_store_max, settings.report_store_per_client
+        settings.report_ttl_s, settings.report_store_max, settings.reports_per_client
     )
     app.state.work = WorkPool(
         "hepcalc-work", settings.work_threads, settings.work_queue, settings.request_budget_s
