@@ -195,3 +195,55 @@ def test_unknown_route_and_method(server: Server) -> None:
     with server.client() as c:
         assert c.get("/v1/nothing").status_code == 404
         assert c.get("/v1/assess").status_code == 405
+
+
+def test_json_body_routes_keep_their_contract(server: Server) -> None:
+    """/v1/ask, /v1/extract and CDS feedback take their body as a pydantic model
+    (web/documents.json_body) with the contract they had when they read it raw:
+    YAML accepted, 415 for other media types, 422 naming the field without a
+    "body." prefix, an oversized integer named at its field, 404 before the body."""
+    question = "Can a liver calcification become cancer?"
+    with server.client() as c:
+        as_yaml = c.post(
+            "/v1/ask",
+            content=yaml.safe_dump({"question": question}),
+            headers={"content-type": "application/yaml"},
+        )
+        plain = c.post("/v1/ask", content=question, headers={"content-type": "text/plain"})
+        empty = c.post("/v1/ask", content=b"", headers={"content-type": "application/json"})
+        huge = c.post(
+            "/v1/ask",
+            content='{"question": "x", "audience": ' + "7" * 5000 + "}",
+            headers={"content-type": "application/json"},
+        )
+        many = c.post("/v1/extract", json={"text": "x", **{f"k{i}": 1 for i in range(500)}})
+        feedback = c.post("/cds-services/no-such-service/feedback", json={"feedback": "not a list"})
+    assert as_yaml.status_code == 200 and as_yaml.json()["answer"]
+    assert plain.status_code == 415
+    assert empty.status_code == 422 and empty.json()["detail"] == [
+        {"field": "body", "problem": "is empty"}
+    ]
+    assert huge.status_code == 422 and huge.json()["detail"][0]["field"] == "audience"
+    assert many.status_code == 422
+    detail = many.json()["detail"]
+    assert len(detail) == 21 and "(500 in all)" in detail[-1]["problem"]  # compact: 20 + count
+    assert feedback.status_code == 404
+
+
+def test_json_body_schemas_come_from_the_models(server: Server) -> None:
+    """The requestBody of each json_body route names its model, and the model's schema
+    (with the models it uses) is in the components."""
+    doc = httpx.get(server.url + "/openapi.json").json()
+    schemas = doc["components"]["schemas"]
+    for path, model in (
+        ("/v1/ask", "AskRequest"),
+        ("/v1/extract", "ExtractRequest"),
+        ("/cds-services/{service_id}/feedback", "FeedbackRequest"),
+    ):
+        body = doc["paths"][path]["post"]["requestBody"]
+        assert body["content"]["application/json"]["schema"] == {
+            "$ref": f"#/components/schemas/{model}"
+        }
+        assert model in schemas
+    assert schemas["AskRequest"]["additionalProperties"] is False
+    assert "FeedbackItem" in schemas  # a model FeedbackRequest uses

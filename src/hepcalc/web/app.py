@@ -19,16 +19,17 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from hepcalc import __version__
 from hepcalc.web import cds_hooks, pages, registry_routes, routes_api
 from hepcalc.web.auth import JwtVerifier
 from hepcalc.web.body_limit import BodyLimitMiddleware
-from hepcalc.web.cds_models import FeedbackRequest
+from hepcalc.web.documents import body_models, json_body_schema
 from hepcalc.web.errors import install_error_handlers
 from hepcalc.web.report_store import ReportStore
 from hepcalc.web.request_log import RequestLogMiddleware, configure_logging
@@ -109,6 +110,31 @@ def _component_schemas(models: tuple[type[BaseModel], ...]) -> dict[str, Any]:
     return out
 
 
+def _routers() -> tuple[APIRouter, ...]:
+    """The routers the app mounts, at their own paths (no prefix is added on include)."""
+    return (routes_api.router, cds_hooks.router, pages.router, registry_routes.router)
+
+
+def _document_json_bodies(schema: dict[str, Any]) -> list[type[BaseModel]]:
+    """Add a requestBody generated from each ``json_body`` model; return those models.
+
+    FastAPI documents only the bodies it parses itself; ours are parsed in the
+    worker pool (web/documents.py says why), so the schema is added here, from
+    the same model that validates the body.
+    """
+    models: list[type[BaseModel]] = []
+    routes = [r for router in _routers() for r in router.routes if isinstance(r, APIRoute)]
+    for route in routes:
+        for model in body_models(route):
+            models.append(model)
+            item = schema.get("paths", {}).get(route.path_format, {})
+            for method in route.methods or ():
+                operation = item.get(method.lower())
+                if operation is not None:
+                    operation.update(json_body_schema(model.__name__))
+    return models
+
+
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or ServiceSettings.defaults()
     logger = configure_logging(settings.log_level)
@@ -147,10 +173,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     app.state.jwt_verifier = JwtVerifier(settings.cds_auth) if settings.cds_auth else None
 
     install_error_handlers(app)
-    app.include_router(routes_api.router)
-    app.include_router(cds_hooks.router)
-    app.include_router(pages.router)
-    app.include_router(registry_routes.router)
+    for router in _routers():
+        app.include_router(router)
 
     app.add_middleware(
         BodyLimitMiddleware,
@@ -177,8 +201,9 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
                 routes=app.routes,
             )
             components = schema.setdefault("components", {}).setdefault("schemas", {})
+            body_models = _document_json_bodies(schema)
             for name, sub in _component_schemas(
-                (*routes_api.COMPONENT_MODELS, FeedbackRequest)
+                (*routes_api.COMPONENT_MODELS, *body_models)
             ).items():
                 components.setdefault(name, sub)
             # the CDS service ids are a closed list: say so, so clients and fuzzers know

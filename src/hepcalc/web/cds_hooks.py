@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse
@@ -33,10 +33,9 @@ from hepcalc.web.cds_models import (
 )
 from hepcalc.web.documents import (
     RawBody,
-    json_body_schema,
+    json_body,
     offload,
     parse_raw,
-    read_document,
     read_raw,
 )
 from hepcalc.web.report_store import ReportStore
@@ -375,15 +374,19 @@ def _draft_orders(bundle: Any) -> list[dict[str, Any]]:
     return out
 
 
-@router.post(
-    "/{service_id}/feedback",
-    summary="Feedback on cards (accepted / overridden)",
-    openapi_extra=json_body_schema("FeedbackRequest"),
-)
-async def feedback(service_id: str, request: Request) -> JSONResponse:
+def known_service(service_id: str) -> str:
+    """404 for a service id we do not offer, before the body is read (as before)."""
     if service_id not in SERVICES:
         raise HTTPException(status_code=404, detail="no such CDS service")
-    req = validate_as(FeedbackRequest, await read_document(request))
+    return service_id
+
+
+@router.post("/{service_id}/feedback", summary="Feedback on cards (accepted / overridden)")
+async def feedback(
+    request: Request,
+    service_id: Annotated[str, Depends(known_service)],
+    req: Annotated[FeedbackRequest, json_body(FeedbackRequest)],
+) -> JSONResponse:
     store: FeedbackStore = request.app.state.feedback
     added = 0
     for item in req.feedback:

@@ -19,7 +19,14 @@ from hepcalc.interop import case_from_bundle, is_bundle
 from hepcalc.model import MAX_REPORT_CHARS, Assessment, Case, Modality
 from hepcalc.render import formats
 from hepcalc.web import backend
-from hepcalc.web.documents import RawBody, json_body_schema, offload, parse_raw, read_raw
+from hepcalc.web.documents import (
+    RawBody,
+    json_body,
+    json_body_schema,
+    offload,
+    parse_raw,
+    read_raw,
+)
 from hepcalc.web.errors import PROBLEM_SCHEMA
 
 router = APIRouter()
@@ -160,7 +167,6 @@ def _assess(raw: RawBody, wanted: str, audience: str, lang: str = "en") -> Respo
 @router.post(
     "/v1/extract",
     summary="Read findings from one free-text report",
-    openapi_extra=json_body_schema("ExtractRequest"),
     responses={
         200: {
             "description": "findings, each as in CONTRACT.md section 2",
@@ -182,14 +188,14 @@ def _assess(raw: RawBody, wanted: str, audience: str, lang: str = "en") -> Respo
         **_ERRORS,
     },
 )
-async def extract(request: Request) -> JSONResponse:
-    raw = await read_raw(request)
-    return await offload(request, _extract, raw)
+async def extract(
+    request: Request, req: Annotated[ExtractRequest, json_body(ExtractRequest)]
+) -> JSONResponse:
+    return await offload(request, _extract, req)
 
 
-def _extract(raw: RawBody) -> JSONResponse:
+def _extract(req: ExtractRequest) -> JSONResponse:
     """The work of /v1/extract, in the worker pool."""
-    req = validate_as(ExtractRequest, parse_raw(raw))
     findings = backend.extract(req.text, req.modality.value if req.modality else None)
     out = [
         f.model_dump(mode="json", exclude_none=True) if hasattr(f, "model_dump") else f
@@ -201,7 +207,6 @@ def _extract(raw: RawBody) -> JSONResponse:
 @router.post(
     "/v1/ask",
     summary="Answer a question from the knowledge base, with citations",
-    openapi_extra=json_body_schema("AskRequest"),
     responses={
         200: {
             "description": "the answer",
@@ -222,13 +227,12 @@ def _extract(raw: RawBody) -> JSONResponse:
         **_ERRORS,
     },
 )
-async def ask(request: Request) -> JSONResponse:
-    raw = await read_raw(request)
-    return await offload(request, _ask, raw)
+async def ask(request: Request, req: Annotated[AskRequest, json_body(AskRequest)]) -> JSONResponse:
+    return await offload(request, _ask, req)
 
 
-def _ask(raw: RawBody) -> JSONResponse:
-    req = validate_as(AskRequest, parse_raw(raw))
+def _ask(req: AskRequest) -> JSONResponse:
+    """The work of /v1/ask (retrieval and answer), in the worker pool."""
     return JSONResponse(backend.ask(req.question, req.audience, req.lang))
 
 
@@ -239,5 +243,6 @@ async def healthz() -> dict[str, Any]:
     return {"status": "ok", "version": __version__, "kb_version": load_kb().version}
 
 
-# component schemas the routes above refer to by name
-COMPONENT_MODELS: tuple[type[BaseModel], ...] = (Case, Assessment, ExtractRequest, AskRequest)
+# component schemas the routes above refer to by name (json_body models are added
+# from the routes themselves: documents.body_models)
+COMPONENT_MODELS: tuple[type[BaseModel], ...] = (Case, Assessment)
