@@ -15,9 +15,10 @@ answer. must_exclude recall: the expected must-exclude ids found in
 
 The first blind set (``vignettes_blind.jsonl``) was scored once at the end of a
 round (2026-12-03) and then used for tuning: it is consumed, so ``--misses``
-lists its misses too. ``vignettes_blind2.jsonl`` is the blind set now:
-``--misses`` is refused with ``--blind2`` (its per-case results must not be
-looked at).
+lists its misses too. ``vignettes_blind2.jsonl`` was scored once on 2026-12-04
+(top-1 0.80, top-3 0.94; tests/data/differential/README.md). ``--misses`` is still
+refused with ``--blind2``: whoever tunes on it next must first write and score a
+new blind set, and then lift this refusal in the same commit.
 """
 
 from __future__ import annotations
