@@ -28,7 +28,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from hepcalc.errors import InputError, load_json, parse_document, validate_as
-from hepcalc.web.work_pool import WorkPool
+from hepcalc.web.work_pool import OverBudget, WorkPool
 
 JSON_TYPES = frozenset({"application/json", "application/fhir+json", "text/json", ""})
 YAML_TYPES = frozenset({"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"})
@@ -101,7 +101,10 @@ async def offload(request: Request, fn: Callable[..., T], *args: Any) -> T:
     )
     request.state.heavy_lane = heavy
     pool: WorkPool = state.heavy_work if heavy else state.work
-    return await pool.run(fn, *args, budget_s=_remaining_budget(request, pool))
+    try:
+        return await pool.run(fn, *args, budget_s=_remaining_budget(request, pool))
+    except OverBudget:
+        raise OverBudget(pool.budget_s) from None  # the message names the request's budget
 
 
 def _remaining_budget(request: Request, pool: WorkPool) -> float:
