@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/differential_calibration.py                   # tune set
     .venv/bin/python benchmarks/differential_calibration.py --blind           # + first blind set
     .venv/bin/python benchmarks/differential_calibration.py --blind --misses  # misses of both
-    .venv/bin/python benchmarks/differential_calibration.py --blind2          # + new blind (once)
+    .venv/bin/python benchmarks/differential_calibration.py --blind2          # + second (consumed)
+    .venv/bin/python benchmarks/differential_calibration.py --blind3          # + blind (once!)
 
 For each vignette the finding named by ``expected.target`` is located in the
 assessment (same track building as the engine), and its ranked list is scored:
@@ -139,8 +140,14 @@ def main() -> int:
         "--blind", action="store_true", help="also score the first (consumed) blind set"
     )
     ap.add_argument("--blind2", action="store_true", help="also score the second (consumed) set")
+    ap.add_argument(
+        "--blind3", action="store_true", help="also score the blind set (once, aggregate only)"
+    )
     ap.add_argument("--misses", action="store_true", help="list misses (tune, consumed blind)")
     args = ap.parse_args()
+    if args.blind3 and args.misses:
+        print("--misses is refused with --blind3 (blind: not inspected)", file=sys.stderr)
+        return 2
     report("tune", score(DATA / "vignettes_tune.jsonl", args.misses))
     if args.blind:
         report("blind (consumed)", score(DATA / "vignettes_blind.jsonl", args.misses))
@@ -150,6 +157,8 @@ def main() -> int:
             print(f"{path} not found", file=sys.stderr)
             return 2
         report("blind2 (consumed)", score(path, args.misses))
+    if args.blind3:
+        report("blind3", score(DATA / "vignettes_blind3.jsonl", False))
     return 0
 
 

@@ -50,3 +50,14 @@ def test_liver_report_title() -> None:
     assert is_liver_report("US LIVER\nFINDINGS: ...", 9)
     assert is_liver_report("RUQ ultrasound", 14)
     assert not is_liver_report("CT CHEST\nFINDINGS: ...", 9)
+
+
+def test_suprarenal_is_the_adrenal() -> None:
+    """A calcified suprarenal mass is not a liver finding, even beside liver metastases."""
+    from hepcalc.reports import extract_findings
+
+    text = (
+        "Left suprarenal neuroblastoma with coarse calcifications, 6.1 cm. "
+        "Multiple non-calcified liver metastases, the largest 2.3 cm."
+    )
+    assert [f for f in extract_findings(text) if f.calcified] == []

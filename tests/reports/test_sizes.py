@@ -60,3 +60,21 @@ def test_largest_flag() -> None:
 def test_dates_and_counts_are_not_sizes() -> None:
     assert _sizes("CT 01/2024, segment 7, 120 HU") == []
     assert _sizes("400 mm") == []  # beyond the model's limit: dropped, not guessed
+
+
+@pytest.mark.parametrize(
+    ("text", "mm"),
+    [
+        ("a mass in the right lobe of the liver measuring 8.4 x 7.9 x 9.1 cm", 91.0),
+        ("a calcified lesion within the liver measuring about 7 cm", 70.0),
+    ],
+)
+def test_organ_named_as_a_place_does_not_own_the_size(text: str, mm: float) -> None:
+    assert _sizes(text) == [(mm, False)]
+
+
+@pytest.mark.parametrize(
+    "text", ["the liver measures 16.5 cm", "liver span of 17 cm", "The liver measuring 18 cm."]
+)
+def test_the_organs_own_size_is_still_dropped(text: str) -> None:
+    assert _sizes(text) == []

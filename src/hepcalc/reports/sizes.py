@@ -98,6 +98,13 @@ _ORGAN_SIZE_BEFORE = re.compile(
 # ... and at least this long (the smallest normal adult spleen or kidney is longer), so
 # "a calcification in the liver measuring 5 mm" keeps its size.
 _ORGAN_SIZE_MIN_MM = 60.0
+# ... unless the organ is only where something else lies: "a mass in the right lobe of the
+# liver measuring 8.4 x 7.9 x 9.1 cm" measures the mass (the participle follows a place).
+_ORGAN_AS_PLACE = re.compile(
+    r"\b(?:of|in|within)[ \t]+the[ \t]+(?:liver|spleen|kidneys?)[ \t]+measuring[ \t]*"
+    r"(?:approximately|approx\.?|about|~)?[ \t]*$",
+    re.I,
+)
 _ORGAN_SIZE_AFTER = re.compile(
     r"^[ \t]*(?:in[ \t]+)?(?:craniocaudal|cc|span|in[ \t]+length|long\b|length)", re.I
 )
@@ -181,7 +188,8 @@ def _measure_sizes(text: str, start: int, end: int, m: re.Match[str]) -> list[Si
     if _NOT_A_MEASURE.search(head) or _INCREMENT.search(head):
         return []  # "less than 2 mm" bounds a size, "grew by 2 mm" changes one
     if mm >= _ORGAN_SIZE_MIN_MM and (
-        _ORGAN_SIZE_BEFORE.search(head) or _ORGAN_SIZE_AFTER.match(text, m.end(), end)
+        (_ORGAN_SIZE_BEFORE.search(head) and not _ORGAN_AS_PLACE.search(head))
+        or _ORGAN_SIZE_AFTER.match(text, m.end(), end)
     ):
         return []  # "liver 15cm", "spleen measures 11 cm", "16 cm in craniocaudal length"
     if m.group("upper") and _FROM_BEFORE.search(head):
