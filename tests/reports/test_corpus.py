@@ -77,6 +77,7 @@ SPLITS = (
     "heldout4",
     "heldout5",
     "heldout6",
+    "heldout7",  # blind, unscored: only its format is checked here
 )
 EVERY = [row for split in SPLITS for row in _rows(split)]
 
