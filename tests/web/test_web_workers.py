@@ -106,14 +106,23 @@ def test_each_worker_listens_on_its_own_socket(two_workers: Server) -> None:
     assert not _inodes_of(two_workers.process.pid) & listening
 
 
+ROUNDS = 200  # at most 200 x 24 requests (about 10 s); an even split usually comes by 40
+
+
 def test_connections_end_up_spread_evenly(two_workers: Server) -> None:
     """24 keep-alive clients: whatever the kernel's first placement, neither worker keeps
-    more than its share plus SLACK once each client has made a few requests."""
+    more than its share plus SLACK once the clients have made requests for a while.
+
+    Rebalancing is stochastic (a reconnect lands where the kernel's hash puts it), so the
+    clients go on until the split is even or ROUNDS are spent; a supervisor that never
+    rebalances stays uneven for all of them (the kernel alone gave 20/12 in 1 run of 6).
+    """
     port = _port(two_workers)
     clients = [http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _ in range(24)]
     closes = 0
+    per_worker: list[int] = []
     try:
-        for _ in range(40):
+        for round_no in range(ROUNDS):
             for c in clients:  # http.client reopens a connection the server closed
                 c.request("GET", "/healthz")
                 r = c.getresponse()
@@ -121,10 +130,14 @@ def test_connections_end_up_spread_evenly(two_workers: Server) -> None:
                 assert r.status == 200
                 closes += r.getheader("connection", "").lower() == "close"
             time.sleep(0.02)
-        established = _sockets(port)["established"]
-        per_worker = [
-            len(_inodes_of(pid) & established) for pid in _children(two_workers.process.pid)
-        ]
+            if round_no < 40 and round_no != ROUNDS - 1:
+                continue  # every client makes a few requests before the split is read
+            established = _sockets(port)["established"]
+            per_worker = [
+                len(_inodes_of(pid) & established) for pid in _children(two_workers.process.pid)
+            ]
+            if sum(per_worker) == 24 and max(per_worker) <= 12 + SLACK:
+                break
     finally:
         for c in clients:
             c.close()
