@@ -16,9 +16,8 @@ from importlib import resources
 from string import Formatter
 from typing import Any
 
-import yaml
-
 from hepcalc.ask.language import LANGUAGES, Language
+from hepcalc.datafiles import load_yaml
 
 REFERENCE = "en"
 
@@ -54,7 +53,7 @@ def catalog(lang: Language) -> dict[str, str]:
     path = resources.files("hepcalc.ask").joinpath("messages", f"{lang}.yaml")
     if not path.is_file():
         raise CatalogError(f"no ask catalog for {lang!r}")
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise CatalogError(f"ask catalog {lang!r} is not a mapping")
     return _flatten(data)
@@ -68,7 +67,7 @@ def articles(lang: Language) -> dict[str, Any]:
     path = resources.files("hepcalc.ask").joinpath("messages", f"articles.{lang}.yaml")
     if not path.is_file():
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise CatalogError(f"article translations {lang!r} are not a mapping")
     return data

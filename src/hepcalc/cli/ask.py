@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from hepcalc.ask.language import LANGUAGES
+from hepcalc.render.formats import LANGUAGES  # light: hepcalc.ask would load its index
 
 # The answer languages, validated and listed in --help by the parser (exit 2).
 if TYPE_CHECKING:

@@ -14,9 +14,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from hepcalc.datafiles import load_yaml
 from hepcalc.knowledge.etiologies import (
     AfpLimit,
     Etiology,
@@ -199,7 +199,7 @@ def _parse_references(texts: dict[str, str]) -> dict[str, Reference]:
         Reference(**r)
         for name in sorted(texts)
         if name.startswith("references")
-        for r in (yaml.safe_load(texts[name]) or [])
+        for r in (load_yaml(texts[name]) or [])
     ]
     references: dict[str, Reference] = {}
     problems: list[str] = []
@@ -216,7 +216,7 @@ def _parse_references(texts: dict[str, str]) -> dict[str, Reference]:
 def _parse_rules(text: str) -> dict[str, Rule]:
     """Rules by id; a malformed or repeated rule is a build defect."""
     rules: dict[str, Rule] = {}
-    for raw in yaml.safe_load(text) or []:
+    for raw in load_yaml(text) or []:
         try:
             rule = rule_from_data(raw)
         except ValueError as exc:
@@ -231,7 +231,7 @@ def _parse_articles(article_texts: list[tuple[str, str]]) -> dict[str, Article]:
     """Articles by id across all article files; ids must be unique."""
     articles: dict[str, Article] = {}
     for _name, text in article_texts:
-        for a in yaml.safe_load(text) or []:
+        for a in load_yaml(text) or []:
             art = Article(**a)
             if art.id in articles:
                 raise KnowledgeBaseError(f"duplicate article id {art.id}")
@@ -290,7 +290,7 @@ def build(texts: dict[str, str], article_texts: list[tuple[str, str]]) -> Knowle
         )
     except EtiologyDataError as exc:
         raise KnowledgeBaseError(str(exc)) from None
-    conflicts = [Conflict(**c) for c in yaml.safe_load(texts["conflicts.yaml"])]
+    conflicts = [Conflict(**c) for c in load_yaml(texts["conflicts.yaml"])]
     articles = _parse_articles(article_texts)
 
     cited: list[tuple[str, list[str]]] = [(f"rule {r.id}", r.citations) for r in rules.values()]

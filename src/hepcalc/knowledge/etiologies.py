@@ -15,8 +15,9 @@ import itertools
 from collections.abc import Callable, Iterable
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from hepcalc.datafiles import load_yaml
 
 AGE_GROUPS = ("fetus", "neonate", "infant", "child", "adult")
 
@@ -201,7 +202,7 @@ def parse_etiologies(
     check_condition: Callable[[str], None] | None,
 ) -> dict[str, Etiology]:
     """Validate etiologies.yaml; raise EtiologyDataError naming the etiology and field."""
-    raw = yaml.safe_load(text) or []
+    raw = load_yaml(text) or []
     out: dict[str, Etiology] = {}
     errors: list[str] = []
     for i, entry in enumerate(raw):
@@ -231,7 +232,7 @@ def parse_etiologies(
 
 def parse_afp_table(text: str, references: set[str]) -> list[AfpLimit]:
     """Validate the AFP table: rows contiguous from day 0, sources known."""
-    raw = yaml.safe_load(text) or []
+    raw = load_yaml(text) or []
     rows: list[AfpLimit] = []
     for i, entry in enumerate(raw):
         try:

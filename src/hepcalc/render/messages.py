@@ -17,7 +17,7 @@ from importlib import resources
 from string import Formatter
 from typing import Any
 
-import yaml
+from hepcalc.datafiles import load_yaml
 
 REFERENCE_LANG = "en"
 
@@ -63,7 +63,7 @@ def catalog(lang: str = REFERENCE_LANG) -> dict[str, str]:
     path = resources.files("hepcalc.render").joinpath("messages", f"{lang}.yaml")
     if not path.is_file():
         raise CatalogError(f"no message catalog for language {lang!r}")
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise CatalogError(f"catalog {lang!r} is not a mapping")
     return _flatten(data)

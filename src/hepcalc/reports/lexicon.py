@@ -16,7 +16,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from hepcalc.datafiles import load_yaml
 
 _GROUP_NAME = re.compile(r"[a-z][a-z_]*")
 
@@ -30,7 +30,7 @@ def load(name: str) -> dict[str, Any]:
     """The parsed YAML lexicon ``data/<name>.yaml`` (a mapping)."""
     raw = resources.files("hepcalc.reports").joinpath("data", f"{name}.yaml").read_text("utf-8")
     # libyaml's loader when present: several times faster, and this runs at import
-    data = yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    data = load_yaml(raw)
     if not isinstance(data, dict):
         raise LexiconError(f"{name}.yaml: must be a mapping of entries")
     return data

@@ -36,6 +36,7 @@ from typing import Any
 
 import yaml
 
+from hepcalc.datafiles import load_yaml
 from hepcalc.errors import InputError
 from hepcalc.model import MAX_REPORT_CHARS, RISK_FACTOR_NAMES, Evidence, Sex, Symptom
 from hepcalc.reports import sections as sections_mod
@@ -422,7 +423,7 @@ def _load(data: dict[str, Any]) -> _Lexicon:
 def load_lexicon(text: str) -> _Lexicon:
     """Parse and validate lexicon YAML text (used at import and by the tests)."""
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as e:
         raise LexiconError(f"malformed YAML: {e}") from None
     return _load(data)
