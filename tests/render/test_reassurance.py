@@ -12,7 +12,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hepcalc.model import Assessment, DifferentialItem, Growth, RiskTier
+from hepcalc.model import Action, Assessment, DifferentialItem, Growth, Recommendation, RiskTier
 from hepcalc.render import patient_text
 from hepcalc.render.patient import REASSURE_BELOW_MM, reassurance_allowed
 
@@ -30,8 +30,19 @@ def _variant(
     symptom: str | None,
     count: int,
     child: bool,
+    settled: bool = True,
 ) -> Assessment:
     a = base.model_copy(deep=True)
+    if not settled:  # a next step is still open (a CT to confirm what it is)
+        a.recommendations = [
+            Recommendation(
+                action=Action.noncontrast_ct,
+                rule="growth-confirm-ct",
+                rationale="Confirm size and nature with non-contrast CT.",
+                citations=["Ray2010"],
+                track="A",
+            )
+        ]
     f = a.findings[0]
     f.latest_size_mm = size
     f.count = count
@@ -58,12 +69,21 @@ def test_a_small_settled_spot_with_a_harmless_cause_reassures(
     assert "無害" in patient_text(a, "zh-Hant") or "良性" in patient_text(a, "zh-Hant")
 
 
-def test_a_large_finding_is_named_without_harmless(punctate_low_risk: Assessment) -> None:
-    a = _variant(punctate_low_risk, "hemangioma", 70, False, False, None, 1, False)
+def test_a_large_finding_still_in_work_up_is_named_without_harmless(
+    punctate_low_risk: Assessment,
+) -> None:
+    a = _variant(punctate_low_risk, "hemangioma", 70, False, False, None, 1, False, settled=False)
     text = patient_text(a)
     assert "a tangle of blood vessels (hemangioma)" in text
     assert "harmless" not in text
     assert "血管團（血管瘤）" in patient_text(a, "zh-Hant")
+
+
+def test_a_large_settled_hemangioma_may_be_called_harmless(punctate_low_risk: Assessment) -> None:
+    """Characterised, nothing more to do: 'harmless' is the truth, not false comfort."""
+    a = _variant(punctate_low_risk, "hemangioma", 70, False, False, None, 1, False, settled=True)
+    assert reassurance_allowed(a, a.findings[0])
+    assert "harmless" in patient_text(a)
 
 
 @settings(
@@ -77,6 +97,7 @@ def test_a_large_finding_is_named_without_harmless(punctate_low_risk: Assessment
     symptom=st.sampled_from([None, "jaundice", "fever", "weight_loss"]),
     count=st.sampled_from([1, 3]),
     child=st.booleans(),
+    settled=st.booleans(),
 )
 def test_unsafe_cases_never_hear_a_reassuring_word(
     punctate_low_risk: Assessment,
@@ -87,10 +108,15 @@ def test_unsafe_cases_never_hear_a_reassuring_word(
     symptom: str | None,
     count: int,
     child: bool,
+    settled: bool,
 ) -> None:
-    a = _variant(punctate_low_risk, cause, size, grew, cancer, symptom, count, child)
+    a = _variant(punctate_low_risk, cause, size, grew, cancer, symptom, count, child, settled)
     unsafe = (
-        size >= REASSURE_BELOW_MM or grew or cancer or symptom is not None or (child and count > 1)
+        (size >= REASSURE_BELOW_MM and not settled)
+        or grew
+        or cancer
+        or symptom is not None
+        or (child and count > 1)
     )
     assert reassurance_allowed(a, a.findings[0]) is not unsafe
     if unsafe:

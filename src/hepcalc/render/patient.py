@@ -157,16 +157,18 @@ def reassurance_allowed(a: Assessment, f: FindingResult | None) -> bool:
 
     One predicate for every such word, so the opening and the cause's name
     cannot disagree. Not allowed with a known cancer, symptoms already present,
-    growth beyond measurement error, any urgency above routine, a finding of
-    ``REASSURE_BELOW_MM`` or more, several foci in a child or an unborn baby
-    (congenital infection is part of that work-up), or a lump not yet settled
-    (any step other than "no further work-up").
+    growth beyond measurement error, any urgency above routine, or several foci
+    in a child or an unborn baby (congenital infection is part of that work-up);
+    nor for a lump, or a finding of ``REASSURE_BELOW_MM`` or more, until it is
+    settled (every step is "no further work-up", e.g. a hemangioma already
+    characterised on MRI: calling that harmless is the truth, not false comfort).
     """
     if f is None:
         return False
     who = reader_kind(a)
     many = f.count == "multiple" or (isinstance(f.count, int) and f.count > 1)
     lump = f.category in (Category.calcified_solid_lesion, Category.noncalcified_lesion)
+    large = f.latest_size_mm is not None and f.latest_size_mm >= REASSURE_BELOW_MM
     settled = bool(a.recommendations) and all(
         r.action is Action.no_further_workup for r in a.recommendations
     )
@@ -175,9 +177,8 @@ def reassurance_allowed(a: Assessment, f: FindingResult | None) -> bool:
         or present_signs(a)
         or any(g.status is GrowthStatus.significant_growth for g in a.growth)
         or top_urgency(a) != "routine"
-        or (f.latest_size_mm is not None and f.latest_size_mm >= REASSURE_BELOW_MM)
         or (many and who in ("fetus", "child"))
-        or (lump and not settled)
+        or ((lump or large) and not settled)
     )
 
 
