@@ -89,3 +89,38 @@ def test_termination_stops_negation() -> None:
 def test_reinterpreted_as_a_clip() -> None:
     text = "The previously reported calcification represents a surgical clip."
     assert _ctx(text).exclusion == "negated"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Abdominal radiograph: a calcific density overlies the right upper quadrant. "
+        "Ultrasound: this corresponds to a 2.2 cm gallstone; the liver is normal.",
+        "CT scout: a rounded calcific density over the liver corresponds on axial images to "
+        "a 9 mm calculus in the upper pole of the right kidney.",
+        "KUB: calcification projecting over the hepatic shadow. This represents a right "
+        "renal stone on the CT of the same day.",
+    ],
+)
+def test_a_projected_density_explained_by_another_organs_stone_is_not_a_finding(
+    text: str,
+) -> None:
+    from hepcalc.reports import extract_findings
+
+    assert extract_findings(text) == []
+
+
+def test_a_projection_confirmed_in_the_liver_stays_and_a_plain_finding_is_not_explained_away() -> (
+    None
+):
+    from hepcalc.reports import extract_findings
+
+    confirmed = extract_findings(
+        "Abdominal radiograph: a calcific density projects over the liver. "
+        "CT confirms a 9 mm calcified granuloma in segment 6."
+    )
+    assert [f.size_mm for f in confirmed] == [9.0]
+    plain = extract_findings(
+        "A 5 mm calcification in segment 7. This corresponds to a gallstone seen before."
+    )
+    assert [f.size_mm for f in plain] == [5.0]  # not hedged: the next sentence is another matter

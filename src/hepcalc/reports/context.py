@@ -64,6 +64,8 @@ _HEDGE_BEFORE = _trigger("hedge_before")
 # (also radiograph projection: "calcific density projecting over the hepatic region" shows
 # where a density projects, not which organ holds it, so the finding is hedged)
 _HEDGE_AFTER = _trigger("hedge_after")
+# A projected density explained by the next sentence (another organ's stone, a rib).
+_EXPLAINED_NEXT = _trigger("explained_next")
 # Negation does not reach past these words (NegEx termination terms).
 _TERMINATE = _trigger("terminate")
 
@@ -166,4 +168,8 @@ def read_context(
         or (bool(_HISTORICAL_AFTER.search(after)) and not _MEASURED_NOW.search(before_raw))
     ) and not (_CURRENT_CUE.search(clause) or _STILL_THERE.search(text, *cue_span))
     hedged = bool(_HEDGE_BEFORE.search(before_raw[-60:]) or _HEDGE_AFTER.search(after_raw))
+    if hedged and not negated and sentence is not None:
+        # "... overlies the right upper quadrant. Ultrasound: this corresponds to a gallstone"
+        nxt = text[sentence[1] : sentence[1] + 2 * _WINDOW]
+        negated = bool(_EXPLAINED_NEXT.match(nxt.lstrip(" .\t\n")))
     return Context(negated, resolved, historical, hypothetical, hedged)
