@@ -296,25 +296,17 @@ def test_scheduled_surveillance_is_not_made_urgent() -> None:
 
 def test_abdominal_pain_alone_does_not_raise_an_adults_tier_or_work_up() -> None:
     """Pain is the usual indication of the scan; fever, jaundice, weight loss do count."""
-    spot = {
-        "kind": "calcification",
-        "size_mm": 5,
-        "calcified": True,
-        "pattern": "punctate",
-        "associated": "none",
-    }
-    pain = assess(make([exam([spot])], symptoms=["abdominal_pain"]))
+    pain = assess(make([exam([CALC])], symptoms=["abdominal_pain"]))
     assert pain.risk.tier.value == "low"
     assert "symptom:abdominal_pain" in pain.risk.factors
     assert any("Abdominal pain alone" in s for s in pain.risk.assumptions)
     assert [r.action.value for r in pain.recommendations] == ["no_further_workup"]
     for sign in ("fever", "jaundice", "weight_loss", "palpable_mass"):
-        a = assess(make([exam([spot])], symptoms=["abdominal_pain", sign]))
+        a = assess(make([exam([CALC])], symptoms=["abdominal_pain", sign]))
         assert a.risk.tier.value == "high", sign
         assert "no_further_workup" not in {r.action.value for r in a.recommendations}, sign
 
 
 def test_abdominal_pain_counts_in_a_child() -> None:
-    spot = {"kind": "calcification", "size_mm": 5, "calcified": True, "associated": "none"}
-    child = assess(make([exam([spot])], symptoms=["abdominal_pain"], age=8))
+    child = assess(make([exam([CALC])], symptoms=["abdominal_pain"], age=8))
     assert any(r.rule == "pediatric-symptomatic" for r in child.recommendations)

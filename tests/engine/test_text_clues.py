@@ -13,8 +13,9 @@ from hepcalc.engine.assess import assess
 from hepcalc.engine.text_clues import DESCRIBED_CLUES, HISTORY_CLUES, stated
 from hepcalc.model import Assessment, Case
 
-CLUES = {**{f"history:{k}": v for k, v in HISTORY_CLUES.items()}}
-CLUES.update({f"described:{k}": v for k, v in DESCRIBED_CLUES.items()})
+CLUES = {f"history:{k}": v for k, v in HISTORY_CLUES.items()} | {
+    f"described:{k}": v for k, v in DESCRIBED_CLUES.items()
+}
 
 
 @pytest.mark.parametrize(

@@ -23,15 +23,16 @@ CAUSES = ("hemangioma", "focal_nodular_hyperplasia", "cyst_prior_hemorrhage")
 
 def _variant(
     base: Assessment,
-    cause: str,
-    size: float,
-    grew: bool,
-    cancer: bool,
-    symptom: str | None,
-    count: int,
-    child: bool,
+    cause: str = "hemangioma",
+    size: float = 6,
+    grew: bool = False,
+    cancer: bool = False,
+    symptom: str | None = None,
+    count: int = 1,
+    child: bool = False,
     settled: bool = True,
 ) -> Assessment:
+    """The base case (a small, settled spot in a low-risk adult) with what a test changes."""
     a = base.model_copy(deep=True)
     if not settled:  # a next step is still open (a CT to confirm what it is)
         a.recommendations = [
@@ -63,7 +64,7 @@ def _variant(
 def test_a_small_settled_spot_with_a_harmless_cause_reassures(
     punctate_low_risk: Assessment,
 ) -> None:
-    a = _variant(punctate_low_risk, "hemangioma", 6, False, False, None, 1, False)
+    a = _variant(punctate_low_risk)
     assert reassurance_allowed(a, a.findings[0])
     assert "harmless" in patient_text(a)
     assert "無害" in patient_text(a, "zh-Hant") or "良性" in patient_text(a, "zh-Hant")
@@ -72,7 +73,7 @@ def test_a_small_settled_spot_with_a_harmless_cause_reassures(
 def test_a_large_finding_still_in_work_up_is_named_without_harmless(
     punctate_low_risk: Assessment,
 ) -> None:
-    a = _variant(punctate_low_risk, "hemangioma", 70, False, False, None, 1, False, settled=False)
+    a = _variant(punctate_low_risk, size=70, settled=False)
     text = patient_text(a)
     assert "a tangle of blood vessels (hemangioma)" in text
     assert "harmless" not in text
@@ -81,7 +82,7 @@ def test_a_large_finding_still_in_work_up_is_named_without_harmless(
 
 def test_a_large_settled_hemangioma_may_be_called_harmless(punctate_low_risk: Assessment) -> None:
     """Characterised, nothing more to do: 'harmless' is the truth, not false comfort."""
-    a = _variant(punctate_low_risk, "hemangioma", 70, False, False, None, 1, False, settled=True)
+    a = _variant(punctate_low_risk, size=70)
     assert reassurance_allowed(a, a.findings[0])
     assert "harmless" in patient_text(a)
 

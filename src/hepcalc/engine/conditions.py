@@ -450,9 +450,8 @@ def _history(ctx: Context, arg: str) -> bool:
 @condition("described", frozenset(DESCRIBED_CLUES))
 def _described(ctx: Context, arg: str) -> bool:
     """A description (not negated) in the finding's label or the exams' report text."""
-    label = ctx.finding.label or ""
-    text = f"{label}\n{ctx.history_text}" if label else ctx.history_text
-    return stated(DESCRIBED_CLUES[arg], text)
+    pattern = DESCRIBED_CLUES[arg]
+    return stated(pattern, ctx.finding.label or "") or stated(pattern, ctx.history_text)
 
 
 @condition("lobe", frozenset(lobe.value for lobe in Lobe))

@@ -33,7 +33,6 @@ from hepcalc.registry.models import (
 from hepcalc.registry.store import Registry, audit, now
 from hepcalc.registry.vocabulary import CLOSE_STATUSES, WORKLIST_FORMATS
 
-FORMATS = WORKLIST_FORMATS
 COLUMNS = (
     "id",
     "patient",
@@ -179,7 +178,9 @@ def render(rows: list[dict[str, Any]], fmt: str, as_of: dt.date) -> str:
                 f"patient {r['patient']}  {what}  [{r['finding'] or 'patient-level'}]"
             )
         return "\n".join(lines)
-    raise InputError([("format", f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")])
+    raise InputError(
+        [("format", f"unknown format {fmt!r}; expected one of {', '.join(WORKLIST_FORMATS)}")]
+    )
 
 
 def close(

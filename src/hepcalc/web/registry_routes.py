@@ -33,6 +33,7 @@ from hepcalc.model import check_exam_date
 from hepcalc.registry import ingest as ingest_mod
 from hepcalc.registry import store
 from hepcalc.registry import worklist as worklist_mod
+from hepcalc.registry.vocabulary import WORKLIST_FORMATS
 from hepcalc.web.errors import problem_response
 
 ENV_TOKEN = "HEPCALC_REGISTRY_TOKEN"
@@ -185,8 +186,8 @@ def _worklist_query(as_of: str | None, days: str, format: str) -> tuple[dt.date,
             raise InputError([("as_of", problem)]) from None
     if not days.isdigit() or int(days) > 3650:
         raise InputError([("days", "must be a whole number from 0 to 3650")])
-    if format not in worklist_mod.FORMATS:
-        raise InputError([("format", "must be json, csv or text")])
+    if format not in WORKLIST_FORMATS:
+        raise InputError([("format", f"must be one of {', '.join(WORKLIST_FORMATS)}")])
     return day, int(days)
 
 
