@@ -140,6 +140,11 @@ def _assessment(
     from hepcalc.pipeline import assess as assess_fn
 
     exam_modality = modality or reading.modality
+    if exam_modality is None and not reading.findings:
+        # an ordinary report with no liver finding and no imaging modality (a clinic
+        # note, a discharge summary): nothing to assess, and nothing went wrong, so
+        # no error line for each of the thousands of such records in a scan
+        return {"assessment": None}
     if exam_modality is None:
         return {
             "assessment": None,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
+
 from hepcalc.batch import BadLine, read_jsonl_lines, scan_lines, scan_record
 from hepcalc.model import MAX_REPORT_CHARS
 
@@ -38,8 +40,35 @@ def test_assess_adds_an_assessment_or_says_why_not() -> None:
         assert out["assessment"]["recommendations"]
     else:
         assert out["assessment_error"]
-    no_modality = scan_record({"id": "x", "text": "Calcified granuloma."}, assess=True)
-    assert no_modality["assessment"] is None and "modality" in no_modality["assessment_error"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Seen in clinic for knee pain. Plan: physiotherapy.",
+        "DISCHARGE SUMMARY: admitted with pneumonia, treated with antibiotics.",
+        "Operative note: uncomplicated laparoscopic appendectomy.",
+    ],
+)
+def test_a_record_with_nothing_to_assess_is_not_an_error(text: str) -> None:
+    """No liver finding and no modality: assessment null, and no error (issue 13)."""
+    out = scan_record({"id": "n", "text": text}, assess=True)
+    assert out["findings"] == []
+    assert out["assessment"] is None
+    assert "assessment_error" not in out
+
+
+def test_a_finding_without_any_modality_still_says_why_it_was_not_assessed() -> None:
+    out = scan_record({"id": "f", "text": "Liver: 4 mm calcified granuloma."}, assess=True)
+    assert out["findings"] and out["assessment"] is None
+    assert "modality" in out["assessment_error"]
+
+
+def test_the_modality_is_read_from_the_report_title() -> None:
+    text = "CT ABDOMEN WITHOUT CONTRAST. FINDINGS: 5 mm calcification in segment 6 of the liver."
+    out = scan_record({"id": "t", "text": text}, assess=True)  # no "modality" field
+    assert out["assessment"] is not None, out.get("assessment_error")
+    assert "assessment_error" not in out
 
 
 def _lines(n: int) -> list[str]:
