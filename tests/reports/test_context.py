@@ -86,6 +86,50 @@ def test_termination_stops_negation() -> None:
     assert _ctx("No mass but there is a calcification").exclusion is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Without enhancement, corresponding to calcification on the prior CT",
+        "dark on all sequences and without enhancement, corresponding to a calcification",
+        "No enhancing component, corresponds to the known calcification",
+        "No washout, and corresponding with calcification on CT",
+    ],
+)
+def test_a_comma_and_corresponding_to_start_a_new_predication(text: str) -> None:
+    """The negation of the first phrase does not reach what the observation corresponds to
+    (a LI-RADS list item: "6 mm, no enhancement, corresponding to calcification on CT")."""
+    assert not _ctx(text).negated
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "LI-RADS:\nObservation A: segment 3, 7 mm, no enhancement, corresponding to"
+        " calcification on the prior CT; LR-1.",
+        "Liver: a 5 mm focus in segment 5, signal void on all sequences without enhancement,"
+        " corresponding to the calcified granuloma seen on CT.",
+    ],
+)
+def test_a_listed_observation_that_corresponds_to_calcification_is_read(text: str) -> None:
+    from hepcalc.model import Modality
+    from hepcalc.reports import extract_findings
+
+    found = extract_findings(text, Modality.MRI)
+    assert [f.size_mm for f in found if f.calcified] in ([7.0], [5.0]), found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No lesion corresponding to the calcification seen on the radiograph",
+        "No focus corresponding to the reported calcification",
+        "No calcification corresponding to the echogenic focus",
+    ],
+)
+def test_without_the_comma_the_corresponding_phrase_stays_negated(text: str) -> None:
+    assert _ctx(text).exclusion == "negated"
+
+
 def test_reinterpreted_as_a_clip() -> None:
     text = "The previously reported calcification represents a surgical clip."
     assert _ctx(text).exclusion == "negated"
