@@ -37,7 +37,8 @@ _NUMBER_WORDS = {
 }
 _COUNT = re.compile(
     r"\b(?P<multi>several|multiple|numerous|scattered|innumerable|countless|few|many|various"
-    r"|diffuse|clustered|cluster|multifocal|myriad|some)\b"
+    r"|diffuse|clustered|cluster|multifocal|myriad|some|septal|reticular|network"
+    r"|tortoise[ \t-]?shell|honeycomb(?:ing)?)\b"
     r"|\b(?P<word>a|an|one|single|solitary|isolated|lone|two|couple|pair|three|four|five|six"
     r"|seven|eight|nine|ten)\b"
     r"|(?<![\d.])(?P<digit>[1-9]\d?)(?![\d.])(?![ \t]*(?:-[ \t]*)?(?:mm|cm|[x\u00d7][ \t]*\d"
@@ -47,6 +48,14 @@ _COUNT = re.compile(
     re.I,
 )
 
+# "calcification throughout the liver": a singular word for calcification spread over the
+# organ is many foci, not one (a count of 1 would read as a solitary focus)
+_SPREAD_AFTER = re.compile(
+    r"[ \t\n]+(?:(?:is|are)[ \t\n]+(?:seen|present|noted|visible)[ \t\n]+)?"
+    r"(?:(?:scattered|distributed|diffusely)[ \t\n]+)?throughout[ \t\n]+(?:the[ \t\n]+|both[ \t\n]+)?"
+    r"(?:liver|hepatic|lobes|parenchyma|right[ \t\n]+and[ \t\n]+left)\b",
+    re.I,
+)
 _PRONOUN_ONE = re.compile(r"[ \t\n]+(?:in|at|within|of|near|along)\b", re.I)
 _NOT_A_COUNT = re.compile(
     r"\b(?:segments?|seg\.?|s|image|series|level|grade|type|stage|lr|li-rads|t|day|week|year"
@@ -378,8 +387,15 @@ def count_after(text: str, target_end: int) -> int | None:
     return int(word) if word.isdigit() else _NUMBER_WORDS[word]
 
 
-def read_count(text: str, clause_start: int, target_start: int, plural: bool) -> int | str:
-    """Count from words before the target ("two", "several", "3"), else plural -> multiple."""
+def read_count(
+    text: str, clause_start: int, target_start: int, plural: bool, target_end: int | None = None
+) -> int | str:
+    """Count from words before the target ("two", "several", "3"), else plural -> multiple.
+
+    A pattern that is a network ("septal", "tortoise-shell") or a singular word spread
+    over the organ ("calcification throughout the liver", given ``target_end``) is
+    several foci: "multiple".
+    """
     window_start = max(clause_start, target_start - 45)
     found: int | str | None = None
     pronoun_one = False
@@ -402,7 +418,9 @@ def read_count(text: str, clause_start: int, target_start: int, plural: bool) ->
     if found == 1 and plural and not pronoun_one:
         found = None  # "a few calcifications", "an area of calcifications"
     if found is None:
-        return "multiple" if plural else 1
+        if plural or (target_end is not None and _SPREAD_AFTER.match(text, target_end)):
+            return "multiple"
+        return 1
     return found
 
 

@@ -352,7 +352,9 @@ def count_pass(m: Mention) -> None:
             None,
         )
         m.count_is_after = after is not None
-        m.count = after or attributes.read_count(text, m.c_start, first.start, plural)
+        m.count = after or attributes.read_count(
+            text, m.c_start, first.start, plural, target_end=first.end
+        )
     else:
         m.count = attributes.read_count(
             text, m.c_start, min(first.start, host.word_start), host.plural
