@@ -52,7 +52,8 @@ _COUNT = re.compile(
 # organ is many foci, not one (a count of 1 would read as a solitary focus)
 _SPREAD_AFTER = re.compile(
     r"[ \t\n]+(?:(?:is|are)[ \t\n]+(?:seen|present|noted|visible)[ \t\n]+)?"
-    r"(?:(?:scattered|distributed|diffusely)[ \t\n]+)?throughout[ \t\n]+(?:the[ \t\n]+|both[ \t\n]+)?"
+    r"(?:(?:scattered|distributed|diffusely)[ \t\n]+)?throughout[ \t\n]+"
+    r"(?:the[ \t\n]+|both[ \t\n]+)?"
     r"(?:liver|hepatic|lobes|parenchyma|right[ \t\n]+and[ \t\n]+left)\b",
     re.I,
 )
