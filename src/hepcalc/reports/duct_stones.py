@@ -25,10 +25,19 @@ from __future__ import annotations
 import re
 
 from hepcalc.model import Evidence, Features, Finding, FindingKind, Location
-from hepcalc.reports import attributes, context, locations, sections, sentences, sizes
+from hepcalc.reports import (
+    attributes,
+    context,
+    lexicon,
+    locations,
+    sections,
+    sentences,
+    sizes,
+)
 
 LABEL = "intrahepatic bile duct stone"
 _GATE = re.compile(r"hepatolith|intraductal|intra-?hepatic", re.I)
+_GATE_WORDS = ("hepatolith", "intraductal", "intrahepatic", "intra-hepatic")
 _WS = r"[ \t\n]+"
 _STONE = r"(?:stones?|calculi|calculus)"
 _MENTION = re.compile(
@@ -90,7 +99,7 @@ def read_duct_stones(text: str, secs: list[sections.Section] | None) -> list[Fin
     biliary dilatation." -> one calcification, multiple, 8 mm, ``biliary_dilatation``,
     labelled "intrahepatic bile duct stone".
     """
-    if _GATE.search(text) is None:
+    if not lexicon.holds_any(text, _GATE_WORDS):
         return []
     if secs is None:
         secs = sections.find_sections(text)

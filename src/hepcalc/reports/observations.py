@@ -34,6 +34,7 @@ from hepcalc.model import Evidence, Features, Finding, FindingKind
 from hepcalc.reports import (
     attributes,
     context,
+    lexicon,
     locations,
     organs,
     sections,
@@ -43,6 +44,16 @@ from hepcalc.reports import (
 )
 
 _GATE = re.compile(r"arterial|aphe|wash[- ]?out|hyperenhanc|hypervascular|threshold", re.I)
+_GATE_WORDS = (
+    "arterial",
+    "aphe",
+    "washout",
+    "wash-out",
+    "wash out",
+    "hyperenhanc",
+    "hypervascular",
+    "threshold",
+)
 _NOUN = re.compile(
     r"\b(?:observations?|nodules?|lesions?|mass(?:es)?|tumou?rs?|lr-?[345m]"
     r"|li-?rads[ \t\n]*[345m])\b",
@@ -58,7 +69,7 @@ _LIVER_ORGANS = frozenset({"liver"})
 
 def might_have_observations(text: str) -> bool:
     """Cheap gate: does the text hold any word a LI-RADS feature needs?"""
-    return _GATE.search(text) is not None
+    return lexicon.holds_any(text, _GATE_WORDS)
 
 
 def _features(text: str, start: int, end: int) -> dict[str, bool]:
