@@ -262,6 +262,86 @@ def test_glued_letters_that_are_another_word_are_not_targets(text: str) -> None:
     assert extract_findings(text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "count", "size", "segment", "lobe"),
+    [
+        # a digit run into the target: a count, or a segment label, typed without its space
+        ("Liver: 3calcified granulomas in the rt lobe.", 3, None, None, Lobe.right),
+        ("CT abdomen. Hepatic seg 4calcification 5 mm.", 1, 5, 4, Lobe.left),
+        ("Liver: segment7calcified granuloma 4mm, unchanged.", 1, 4, 7, Lobe.right),
+        ("Liver: punctate calcification lt. lobe 3 mm.", 1, 3, None, Lobe.left),
+    ],
+)
+def test_digits_run_into_the_target(
+    text: str, count: int, size: float | None, segment: int | None, lobe: Lobe
+) -> None:
+    f = _one(text)
+    assert (f.count, f.size_mm, f.location.segment, f.location.lobe) == (
+        count,
+        size,
+        segment,
+        lobe,
+    )
+
+
+def test_a_run_together_count_with_two_sizes_gives_two_findings() -> None:
+    found = extract_findings("Liver: 2calcified foci,lt lobe,2mm and 5mm.")
+    assert [(f.size_mm, f.count, f.location.lobe) for f in found] == [
+        (2, 1, Lobe.left),
+        (5, 1, Lobe.left),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "size", "segment"),
+    [
+        # a short Couinaud label is the liver's even when no liver word is written
+        ("S6: 5mm calcified focus.", 5, 6),
+        ("SVII 3 mm calcification, stable.", 3, 7),
+        ("S3 - 2mm dark focus on all sequences, ?calcification vs vessel.", 2, 3),
+        ("S4a:4mm calc.", 4, 4),
+    ],
+)
+def test_a_couinaud_label_alone_places_the_finding_in_the_liver(
+    text: str, size: float, segment: int
+) -> None:
+    f = _one(text)
+    assert (f.size_mm, f.location.segment) == (size, segment)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Calcified disc at L5-S1.",
+        "Calcified disc protrusion at L5 - S1.",
+        "S1 nerve root calcification.",
+        "Gallbladder: 3calculi.",
+        "Spleen: 2calcified granulomas.",
+        "Liver normal. Spleen: 4calcified granulomas, largest 5mm.",
+    ],
+)
+def test_spine_levels_and_other_organs_run_together_are_not_liver(text: str) -> None:
+    assert extract_findings(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an organ after "vs"/"versus" is the other reading of a differential, not a place
+        "Segment 5: 4 mm focus of blooming, calcification versus vascular flow void.",
+        "Liver: 3 mm hyperdense focus in segment 2, calcification vs. vessel.",
+        "Right lobe: punctate calcification versus arterial wall, 2 mm.",
+    ],
+)
+def test_an_organ_after_versus_is_an_alternative_not_the_place(text: str) -> None:
+    f = _one(text)
+    assert f.calcified is True
+
+
+def test_an_organ_before_versus_still_places_the_finding() -> None:
+    assert extract_findings("Calcification in the spleen vs accessory spleen.") == []
+
+
 # --- through the CLI -----------------------------------------------------------------
 
 

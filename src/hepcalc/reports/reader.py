@@ -434,6 +434,8 @@ def _clause_organ(
     if organ is None:
         near = organs.mentions_between(sent_organs, first.start - _NEAR, first.start + _NEAR + 1)
         organ = organs.nearest_organ(text, near, first.start, first.end)
+    if organ is None and locations.names_couinaud_label(text, c_start, c_end):
+        organ = "liver"  # "S8: 6 mm signal void, ?calcification": the label is the liver's
     if organ is None and not _OWN_UNKNOWN_ORGAN(text, first.end, c_end):
         organ = sents.organ_before(idx)
         if organ is None and liver_report:

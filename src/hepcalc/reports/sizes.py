@@ -25,8 +25,9 @@ from hepcalc.model import MAX_SIZE_MM
 # is written "1, 2 cm" or "1 and 2 cm"; European reports write decimals with a comma)
 _NUM = r"(?:0,\d{1,3}|\d{1,2},\d{1,2}(?=[ \t]*(?:mm|cm)\b)|\d{1,4}(?:\.\d{1,3})?|\.\d{1,3})"
 _UNIT = r"(?P<unit>mms?|cms?|millimet(?:er|re)s?|centimet(?:er|re)s?)(?:\b|(?=calc))"  # "5mmcalc"
+# A number run on from a capital is a label ("S3 - 2 mm", "T2 3 mm"), never a size's start.
 _MEASURE = re.compile(
-    rf"(?<![\d.])(?P<first>{_NUM})"
+    rf"(?<![\d.])(?<!(?-i:[A-Z]))(?P<first>{_NUM})"
     rf"(?P<dims>(?:[ \t]*(?:(?:mm|cm)[ \t]*)?(?:x|\u00d7|by)[ \t]*{_NUM}){{0,2}})"
     rf"(?:[ \t]*(?:-|to|\u2013)[ \t]*(?P<upper>{_NUM}))?"
     rf"[ \t]*(?:-[ \t]*)?{_UNIT}",
