@@ -169,6 +169,106 @@ def test_next_sentence_in_another_organ_does_not_place_it() -> None:
     assert extract_findings("A 3 mm calcified granuloma is present. It lies in the spleen.") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "size", "comparison"),
+    [
+        # a size said with a comparison word of "it"
+        ("Liver: a calcified granuloma in segment 3. It is unchanged at 5 mm.", 5, "stable"),
+        ("Hepatic calcification, right lobe. It remains stable in size at 7 mm.", 7, "stable"),
+        ("Liver: calcified focus in segment 6. It is now larger, measuring 9 mm.", 9, "increased"),
+        # "it" placed and measured in one sentence: "located in ..., and measures"
+        (
+            "Liver: a calcified granuloma. This is seen in the anterior segment of the right"
+            " lobe, segment 5, and measures 4 mm.",
+            4,
+            None,
+        ),
+    ],
+)
+def test_size_and_comparison_of_it_in_the_next_sentence(
+    text: str, size: float, comparison: str | None
+) -> None:
+    f = _one(text)
+    assert f.size_mm == size
+    assert (f.comparison.value if f.comparison else None) == comparison
+
+
+@pytest.mark.parametrize(
+    ("text", "size", "prior", "segment"),
+    [
+        # the earlier exam's size in one sentence, today's "it" in the next
+        (
+            "Compared with the MRI of 2021, when the hepatic calcification measured 4 mm."
+            " Today it measures 7 mm, in segment 8.",
+            7,
+            4,
+            8,
+        ),
+        (
+            "On the prior CT the calcified granuloma in segment 2 measured 6 mm. It now"
+            " measures 6 mm.",
+            6,
+            6,
+            2,
+        ),
+        (
+            "Prior ultrasound showed a 3 mm shadowing echogenic focus in segment 7 of the"
+            " liver. On the current study it measures 5 mm.",
+            5,
+            3,
+            7,
+        ),
+        (
+            "Previous CT demonstrated a 5 mm hepatic calcification in segment 3. Today it is"
+            " unchanged.",
+            5,
+            5,
+            3,
+        ),
+    ],
+)
+def test_a_prior_exam_sentence_restated_as_now_gives_the_prior(
+    text: str, size: float, prior: float, segment: int
+) -> None:
+    f = _one(text)
+    assert (f.size_mm, f.prior_size_mm, f.location.segment) == (size, prior, segment)
+    assert f.comparison is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Prior CT showed a 5 mm hepatic calcification. Today the liver is normal.",
+        "Prior CT showed a 5 mm hepatic calcification. Today it is no longer seen.",
+        "Prior CT showed a 5 mm hepatic calcification. It has now resolved.",
+        "Prior CT showed a hepatic calcification. Today the spleen is enlarged.",
+    ],
+)
+def test_a_prior_exam_sentence_not_restated_stays_historical(text: str) -> None:
+    assert extract_findings(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "There is a 4-millimetre calcified granuloma in the left lobe and another of the same"
+        " size in the right lobe.",
+        "A 4 mm calcification in segment 6. Another, similar in size, lies in segment 2.",
+        "Two calcified granulomas: one in segment 3 measuring 4 mm and one of identical size"
+        " in segment 7.",
+    ],
+)
+def test_another_of_the_same_size_takes_the_first_ones_size(text: str) -> None:
+    found = extract_findings(text)
+    assert [f.size_mm for f in found] == [4, 4]
+    assert all(f.comparison is None for f in found)  # "similar" is to its sibling
+
+
+def test_another_without_a_size_stays_unsized() -> None:
+    found = extract_findings("A 4 mm calcification in segment 6 and another in segment 2.")
+    assert [f.size_mm for f in found] == [4, None]
+
+
 # --- organ words the reader lacked ---------------------------------------------------
 
 

@@ -213,6 +213,18 @@ class _SectionSentences:
             self._next_in_liver[idx] = found
         return found
 
+    def restated_now(self, idx: int) -> bool:
+        """True when the next sentence says "it" of the present ("Today it measures 9 mm",
+        "It now measures ...", "On the current study it is ..."): the earlier exam's
+        finding of this sentence is still there."""
+        if idx + 1 >= len(self.spans):
+            return False
+        n_start, n_end = self.spans[idx + 1]
+        return (
+            _RESTATED_NOW.match(self.text, n_start, n_end) is not None
+            and _GONE_NOW.search(self.text, n_start, n_end) is None
+        )
+
     def host_before(self, idx: int) -> _LastHost | None:
         """The latest lesion described with a size in an earlier sentence of this section."""
         todo: list[int] = []
@@ -299,6 +311,9 @@ def _complete_from_next_sentence(
     _soft_tissue_from_next_sentence(text, sents, idx, drafts[-1], candidates)
     _place_from_next_sentence(text, sents, idx, drafts[-1], candidates)
     _comparison_from_next_sentence(text, sents, idx, drafts[-1], candidates)
+    d = drafts[-1]
+    if d.size_mm is None and d.prior_size_mm is not None and d.comparison is Comparison.stable:
+        d.size_mm = d.prior_size_mm  # "... measured 5 mm. Today it is unchanged."
     _another_in_next_sentence(text, sents, idx, drafts, candidates)
 
 
@@ -518,6 +533,14 @@ def _read_sentence(
             sentence=text[ev_start:ev_end], start=ev_start, end=ev_end, section=label, hedged=hedged
         )
         reason = _exclusion(ctx.exclusion, organ, sec)
+        revived = (
+            ctx.exclusion == "historical"
+            and reason == "historical"
+            and ti >= len(targets)
+            and sents.restated_now(idx)
+        )
+        if revived:
+            reason = None  # "... when the calcification measured 6 mm. Today it measures 9 mm."
         if reason is not None:
             if excluded is None or len(excluded) >= _MAX_EXCLUDED:
                 continue
@@ -529,12 +552,27 @@ def _read_sentence(
             text, sec, c_start, c_end, s_start, s_end, in_clause, features, evidence,
             sentence_key, sents, idx,
         )  # fmt: skip
+        if revived:
+            _sizes_as_priors(st.previous)
         _soft_tissue_pass(text, c_start, s_end if ti >= len(targets) else c_end, st.previous)
         st.previous_split = (
             _ONE_OF_GROUP.search(text, in_clause[-1].end, min(c_end, in_clause[-1].end + _NEAR))
             is not None
         )
         drafts.extend(st.previous)
+
+
+def _sizes_as_priors(drafts: list[_Draft]) -> None:
+    """A mention of the earlier exam that the next sentence restates as now: what it
+    measured then is the prior size, the current one comes from the next sentence.
+
+    Example: "Comparison with the CT of 2022, when the hepatic calcification measured
+    6 mm. Today it measures 9 mm." -> prior 6 mm (size 9 mm, increased, added later).
+    """
+    for d in drafts:
+        if d.size_mm is not None and d.prior_size_mm is None:
+            d.prior_size_mm, d.size_mm = d.size_mm, None
+            d.comparison = None
 
 
 # "Calcifications of the abdominal vasculature", "calcification in the tentorium": the
@@ -669,10 +707,17 @@ def _soft_tissue_from_next_sentence(
         d.comparison = d.comparison or attributes.read_comparison(text, n_start, n_end)
 
 
+# "Today it measures 9 mm", "On the current study, it ...": the present stated before "it"
+_NOW = (
+    r"(?:(?:today|now|currently|at[ \t]+present|presently|on[ \t]+(?:the[ \t]+)?(?:current"
+    r"|present|today'?s)(?:[ \t]+[a-z]+)?),?[ \t]+)?"
+)
 # "Stable." / "Unchanged from prior." / "New since the last exam.": a sentence that is only
 # a comparison says it of the finding just read
 _ONLY_COMPARISON = re.compile(
-    r"[ \t]*(?:stable|unchanged|new|increased|decreased|enlarg(?:ed|ing)|smaller|larger"
+    # (also said of "it": "It is unchanged.", "Today it remains stable.")
+    rf"[ \t]*(?:{_NOW}(?:it|this)[ \t]+(?:is|remains|appears|looks)[ \t]+)?"
+    r"(?:stable|unchanged|new|increased|decreased|enlarg(?:ed|ing)|smaller|larger"
     r"|grown|not[ \t]+changed|no[ \t]+(?:interval[ \t]+)?change)\b[^.;\n]{0,30}$",
     re.I,
 )
@@ -771,19 +816,41 @@ _PRIOR_SENTENCE = re.compile(
     r"(?:it|this|which|they)\b[^.;\n]{0,30}?\b(?:measured|was|were)\b",
     re.I,
 )
+# "Today it measures 9 mm", "It now measures ...", "On the current study it is ...": a
+# sentence that says "it" of the present (a mention of the earlier exam before it is current)
+_RESTATED_NOW = re.compile(
+    r"[ \t]*(?:(?:today|now|currently|at[ \t]+present|presently|on[ \t]+(?:the[ \t]+)?"
+    r"(?:current|present|today'?s)(?:[ \t]+[a-z]+)?),?[ \t]+(?:it|this|they|the[ \t]+"
+    r"(?:calcifications?|calcified[ \t]+[a-z]+|focus|foci|granulomas?|lesion|finding|density))"
+    r"|(?:it|this|they)[ \t]+(?:now|currently|today)"
+    r"|(?:it|this|they)[ \t]+(?:is|are|measures|measure)[ \t]+now)\b",
+    re.I,
+)
+# ... unless that sentence says it is gone ("Today it is no longer seen.")
+_GONE_NOW = re.compile(
+    r"\b(?:no[ \t]+longer|not|resolved|absent|disappeared|removed|resected|gone)\b", re.I
+)
 _IT_MEASURES = re.compile(
-    r"[ \t]*(?:it|this|the|which)\b[^.;\n]{0,40}?\bmeasur(?:es|ing|ed)\b"
+    rf"[ \t]*{_NOW}(?:it|this|the|which)\b[^.;\n]{{0,40}}?\bmeasur(?:es|ing|ed)\b"
+    # "This is located in the right lobe, segment 7, and measures 3 mm": the same subject
+    rf"|[ \t]*{_NOW}(?:it|this|which)\b[^.;\n]{{0,80}}?(?:,|\band)[ \t]+measur(?:es|ing)\b"
     # "It is 5 mm.", "It is approximately 4 mm in diameter.", "Size: 6 mm."
-    r"|[ \t]*(?:it|this|which)[ \t]+(?:is|was)[ \t]+(?:about[ \t]+|approximately[ \t]+"
+    rf"|[ \t]*{_NOW}(?:it|this|which)[ \t]+(?:is|was)[ \t]+(?:about[ \t]+|approximately[ \t]+"
     r"|approx\.?[ \t]+|roughly[ \t]+|up[ \t]+to[ \t]+)?\d"
+    # "It is unchanged at 4 mm.", "It remains stable in size at 6 mm."
+    rf"|[ \t]*{_NOW}(?:it|this|which)[ \t]+(?:is|was|remains|appears)[ \t]+(?:now[ \t]+)?"
+    r"(?:unchanged|stable|similar|larger|smaller|increased|decreased|enlarged)"
+    r"(?:[ \t]+in[ \t]+size)?,?[ \t]+(?:at|measuring)[ \t]+\d"
     r"|[ \t]*(?:size|diameter)[ \t]*[:=-]?[ \t]*\d",
     re.I,
 )
-# "A 5 mm calcification is noted. It is in segment 6." / "It lies in the right lobe."
+# "A 5 mm calcification is noted. It is in segment 6." / "It lies in the right lobe." /
+# "Today it measures 9 mm, in segment 5."
 _IT_LIES = re.compile(
-    r"[ \t]*(?:it|this|which|they|these|the[ \t]+(?:calcifications?|calcified[ \t]+focus|focus"
-    r"|foci|lesion|finding|granulomas?))\b[^.;\n]{0,30}?\b(?:is|are|lies|lie|located|situated"
-    r"|sits|seen|found|noted)\b[^.;\n]{0,20}?\b(?:in|within|at|along)\b",
+    rf"[ \t]*{_NOW}(?:it|this|which|they|these|the[ \t]+(?:calcifications?|calcified[ \t]+focus"
+    r"|focus|foci|lesion|finding|granulomas?))\b[^.;\n]{0,30}?\b(?:is|are|lies|lie|located"
+    r"|situated|sits|seen|found|noted|measures|measuring)\b[^.;\n]{0,20}?\b(?:in|within|at"
+    r"|along)\b",
     re.I,
 )
 
@@ -850,17 +917,11 @@ def _size_from_span(text: str, n_start: int, n_end: int, d: _Draft) -> None:
     d.size_mm = current[0].mm
     if priors and d.prior_size_mm is None:
         d.prior_size_mm = priors[0].mm
-        if d.comparison is None:
-            cur, pri = d.size_mm, d.prior_size_mm
-            d.comparison = (
-                Comparison.increased
-                if cur > pri
-                else Comparison.decreased
-                if cur < pri
-                else Comparison.stable
-            )
     if d.comparison is None:
         d.comparison = attributes.read_comparison(text, n_start, n_end)
+    if d.comparison is None and d.prior_size_mm is not None:
+        # the prior from this sentence, or from the earlier exam a sentence before
+        d.comparison = _compare(d.size_mm, d.prior_size_mm)
 
 
 def _another_in_next_sentence(
@@ -904,22 +965,38 @@ def _evidence_span(s_start: int, s_end: int, c_start: int, c_end: int) -> tuple[
     return lo, hi
 
 
+# "another of the same size", "a second one of similar size", "one more, identical in size"
+_SAME_SIZE = re.compile(
+    r"\b(?:(?:same|similar|equal|identical|comparable)(?:[ \t]+in)?[ \t]+size|same-sized"
+    r"|equal-sized|similarly[ \t]+sized|equally[ \t]+sized)\b",
+    re.I,
+)
+
+
 def _continuation(
     text: str, c_start: int, c_end: int, model: _Draft, sentence_key: int
 ) -> _Draft | None:
+    """The further member of a group a clause names ("and another in segment 7, 3 mm"):
+    its own size and place; a size said to be the same as the first's is that size."""
     current = [z for z in sizes.find_sizes(text, c_start, c_end) if not z.prior]
     loc = locations.find_location(text, c_start, c_end, c_start)
     if not current and loc == Location():
         return None
+    size = current[0].mm if current else None
+    comparison = attributes.read_comparison(text, c_start, c_end) or model.comparison
+    if size is None and _SAME_SIZE.search(text, c_start, c_end):
+        # "... and another of the same size in the caudate lobe": the first one's size;
+        # "similar" compares it with its sibling, not with an earlier exam
+        size, comparison = model.size_mm, model.comparison
     return _Draft(
         kind=model.kind,
         associated=model.associated,
         count=1,
         pattern=model.pattern,
         location=loc,
-        size_mm=current[0].mm if current else None,
+        size_mm=size,
         prior_size_mm=None,
-        comparison=attributes.read_comparison(text, c_start, c_end) or model.comparison,
+        comparison=comparison,
         features=dict(model.features),
         evidence=model.evidence,
         section_category=model.section_category,
