@@ -442,6 +442,46 @@ def test_an_organ_before_versus_still_places_the_finding() -> None:
     assert extract_findings("Calcification in the spleen vs accessory spleen.") == []
 
 
+# --- hedged range over the whole liver -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        (
+            "Scattered punctate hyperechoic foci without acoustic shadowing are noted throughout"
+            " the liver, ranging in size from 2 to 5 mm, suggestive of calcified granulomas.",
+            5,
+        ),
+        (
+            "Several bright foci without shadowing in both hepatic lobes, ranging from 1 to 4 mm,"
+            " possibly representing microcalcifications.",
+            4,
+        ),
+        (
+            "Liver: innumerable tiny echogenic foci without posterior shadowing in both lobes,"
+            " varying from 1 to 2 mm, likely microcalcifications.",
+            2,
+        ),
+    ],
+)
+def test_a_hedged_range_over_both_lobes(text: str, size: float) -> None:
+    f = _one(text)
+    assert (f.size_mm, f.count, f.location.lobe, f.prior_size_mm) == (size, "multiple", None, None)
+    assert f.evidence.hedged is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Liver: echogenic foci without shadowing to suggest calcification, ranging from 1 to 3 mm.",
+        "Liver: several echogenic foci without shadowing or calcification, 1 to 3 mm.",
+    ],
+)
+def test_echogenic_foci_said_not_to_be_calcified_stay_out(text: str) -> None:
+    assert extract_findings(text) == []
+
+
 # --- through the CLI -----------------------------------------------------------------
 
 

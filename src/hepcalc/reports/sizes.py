@@ -112,6 +112,12 @@ _ORGAN_SIZE_AFTER = re.compile(
 _BARE_VERSUS = re.compile(rf"(?<![\d.])({_NUM})[ \t]*(?:vs\.?|versus)[ \t]*$", re.I)
 _ARROW = re.compile(r"[ \t]*(?:->|-->|=>|\u2192|>)[ \t]*")
 _FROM_BEFORE = re.compile(r"\bfrom[ \t]*$", re.I)
+# "ranging (in size) from 1 to 3 mm", "varying from 2 to 4 mm": a range, not a change
+_RANGE_FROM_BEFORE = re.compile(
+    r"\b(?:rang(?:e|es|ed|ing)|var(?:y|ies|ied|ying)|measuring|sized?)(?:[ \t]+in[ \t]+size)?"
+    r"[ \t]+from[ \t]*$",
+    re.I,
+)
 _LARGEST = re.compile(
     r"(?:largest|larger|biggest|up[ \t]+to|maximum|max|exceeding)\b[^.;]{0,30}$", re.I
 )
@@ -193,11 +199,12 @@ def _measure_sizes(text: str, start: int, end: int, m: re.Match[str]) -> list[Si
         or _ORGAN_SIZE_AFTER.match(text, m.end(), end)
     ):
         return []  # "liver 15cm", "spleen measures 11 cm", "16 cm in craniocaudal length"
-    if m.group("upper") and _FROM_BEFORE.search(head):
+    ranged = m.group("upper") is not None and _RANGE_FROM_BEFORE.search(head) is not None
+    if m.group("upper") and _FROM_BEFORE.search(head) and not ranged:
         return _change_sizes(text, m, unit)
     out: list[Size] = []
     tail = text[m.end() : min(end, m.end() + 30)]
-    prior = bool(_PRIOR_BEFORE.search(head) or _PRIOR_AFTER.search(tail))
+    prior = bool((_PRIOR_BEFORE.search(head) and not ranged) or _PRIOR_AFTER.search(tail))
     if prior and _CURRENT_BEFORE.search(head[-12:]):
         prior = False
     largest = bool(_LARGEST.search(head))
