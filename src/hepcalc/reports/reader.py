@@ -315,6 +315,71 @@ def _complete_from_next_sentence(
     if d.size_mm is None and d.prior_size_mm is not None and d.comparison is Comparison.stable:
         d.size_mm = d.prior_size_mm  # "... measured 5 mm. Today it is unchanged."
     _another_in_next_sentence(text, sents, idx, drafts, candidates)
+    _list_items_after(text, sents, idx, drafts, candidates)
+
+
+# an item of a list written one per line: "1. ", "2) ", "(3) ", "- ", "* " (the sentence
+# splitter trims a dash or star bullet, so that one is looked for just before the span)
+_BULLET = re.compile(r"[ \t]*\(?\d{1,2}[.)][ \t]*")
+_BULLET_BEFORE = re.compile(r"\n[ \t]*[-*\u2022][ \t]*$")
+_MAX_LIST_ITEMS = 20
+
+
+def _item_start(text: str, n_start: int, n_end: int, colon: bool) -> int | None:
+    """Where a list line's content starts after its bullet, or None if it has none.
+
+    A numbered line belongs to a head that ends with a colon ("Calcified lesions:"); after
+    a head without one it is the next item of a numbered report ("1. Small calcified
+    granuloma. 2. Segment 4, 3 mm hypodensity."), not a member of the finding.
+    """
+    numbered = _BULLET.match(text, n_start, n_end)
+    if numbered is not None:
+        return numbered.end() if colon else None
+    if _BULLET_BEFORE.search(text, max(0, n_start - 8), n_start):
+        return n_start
+    return n_start if colon else None
+
+
+def _list_items_after(
+    text: str, sents: _SectionSentences, idx: int, drafts: list[_Draft], candidates: list[int]
+) -> None:
+    """An unsized finding heading a list ("Calcified lesions:" / "Calcified granulomas")
+    whose next lines are only a place and a size each: one finding per line.
+
+    Example: "Calcified lesions:\n1. Segment 7: 2.2 cm, previously 2.0 cm.\n2. Segment 4:
+    1.1 cm, stable." -> (segment 7, 22 mm, prior 20, increased) and (segment 4, 11 mm,
+    stable). A line with a target of its own, in another organ, or naming a lesion ends it.
+    """
+    head = drafts[-1]
+    if head.size_mm is not None or head.location.segment is not None:
+        return
+    s_end = sents.spans[idx][1]
+    colon = text[s_end - 1] == ":"
+    items: list[_Draft] = []
+    for k in range(idx + 1, min(len(sents.spans), idx + 1 + _MAX_LIST_ITEMS)):
+        n_start, n_end = sents.spans[k]
+        j = bisect.bisect_left(candidates, n_start)
+        if j < len(candidates) and candidates[j] < n_end:
+            break  # a line with its own target speaks for itself
+        start = _item_start(text, n_start, n_end, colon)
+        if start is None:
+            break
+        if not _is_place_and_size_item(text, start, n_end, sents.organs_of(k)):
+            break
+        extra = _continuation(text, start, n_end, head, head.sentence_key)
+        if extra is None:
+            break
+        items.append(extra)
+    if not items:
+        return
+    first = items.pop(0)
+    head.size_mm, head.prior_size_mm, head.location = (
+        first.size_mm,
+        first.prior_size_mm,
+        first.location,
+    )
+    head.comparison, head.count, head.mergeable = first.comparison, 1, False
+    drafts.extend(items)
 
 
 def _reading(
@@ -365,12 +430,16 @@ def _is_place_and_size_item(
 ) -> bool:
     """A short clause that is only a place and a size ("seg 6, 5 mm", "4 mm in segment 7")
     after a clause with a finding: the next item of a telegraphic list."""
-    if c_end - c_start > _LIST_ITEM_CHARS:
+    if c_end - c_start > 2 * _LIST_ITEM_CHARS:
         return False
     if any(o.organ != "liver" for o in organs.mentions_between(sent_organs, c_start, c_end)):
         return False
     found = sizes.find_sizes(text, c_start, c_end)
-    if len(found) != 1 or found[0].prior:
+    if len([z for z in found if not z.prior]) != 1 or found[0].prior:
+        return False
+    # short but for its own prior, which may follow: "segment 3, 1.8 cm (previously 1.8 cm)"
+    prior_chars = sum(z.end - z.start + 12 for z in found[1:])
+    if c_end - c_start - prior_chars > _LIST_ITEM_CHARS:
         return False
     return bool(locations.place_mentions(text, c_start, c_end)) and not (
         attributes.HOST_WORDS.search(text, c_start, c_end)
@@ -410,18 +479,18 @@ def _follow_on_clause(
     if len(previous) == 1 and previous[0].prior_size_mm is None:
         # "... now 7 mm; on the prior it measured 5 mm": a prior in the next clause
         _prior_from_span(text, c_start, c_end, previous[0])
-    if previous and (
-        _CONTINUATION.match(text, c_start, c_end)
-        or _is_place_and_size_item(text, c_start, c_end, sent_organs)
-    ):
+    continued = previous and _CONTINUATION.match(text, c_start, c_end) is not None
+    item = previous and not continued and _is_place_and_size_item(text, c_start, c_end, sent_organs)
+    if continued or item:
         # "two calcified granulomas, one in the right lobe measuring 4 mm and one in
         # the left lobe measuring 3 mm": the second clause is the second finding
         extra = _continuation(text, c_start, c_end, previous[0], sentence_key)
         if extra is not None:
             # "two granulomas, one in X and one in Y": the group was split into
             # ones; "two granulomas in segment 6 and one in segment 7" was not, and
-            # "granulomas: three in X and one in Y" states its count
-            split = st.previous_split or any(d.count == "multiple" for d in previous)
+            # "granulomas: three in X and one in Y" states its count; "Two metastases:
+            # segment 8, 3.4 cm; segment 3, 1.8 cm" lists its members, one per item
+            split = st.previous_split or item or any(d.count == "multiple" for d in previous)
             for d in previous:
                 if split and not d.count_after:
                     d.count = 1
@@ -977,13 +1046,21 @@ def _continuation(
     text: str, c_start: int, c_end: int, model: _Draft, sentence_key: int
 ) -> _Draft | None:
     """The further member of a group a clause names ("and another in segment 7, 3 mm"):
-    its own size and place; a size said to be the same as the first's is that size."""
-    current = [z for z in sizes.find_sizes(text, c_start, c_end) if not z.prior]
+    its own size, prior and place; a size said to be the same as the first's is that
+    size."""
+    found = sizes.find_sizes(text, c_start, c_end)
+    current = [z for z in found if not z.prior]
     loc = locations.find_location(text, c_start, c_end, c_start)
     if not current and loc == Location():
         return None
     size = current[0].mm if current else None
-    comparison = attributes.read_comparison(text, c_start, c_end) or model.comparison
+    prior = next((z.mm for z in found if z.prior), None) if size is not None else None
+    # the group's comparison carries over ("stable calcifications: one in ..., another in
+    # ..."), not one the model drew from its own prior ("segment 5, 4 mm (was 3 mm)")
+    shared = model.comparison if model.prior_size_mm is None else None
+    comparison = attributes.read_comparison(text, c_start, c_end) or (
+        _compare(size, prior) if size is not None and prior is not None else shared
+    )
     if size is None and _SAME_SIZE.search(text, c_start, c_end):
         # "... and another of the same size in the caudate lobe": the first one's size;
         # "similar" compares it with its sibling, not with an earlier exam
@@ -995,7 +1072,7 @@ def _continuation(
         pattern=model.pattern,
         location=loc,
         size_mm=size,
-        prior_size_mm=None,
+        prior_size_mm=prior,
         comparison=comparison,
         features=dict(model.features),
         evidence=model.evidence,
