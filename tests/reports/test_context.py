@@ -168,3 +168,29 @@ def test_a_projection_confirmed_in_the_liver_stays_and_a_plain_finding_is_not_ex
         "A 5 mm calcification in segment 7. This corresponds to a gallstone seen before."
     )
     assert [f.size_mm for f in plain] == [5.0]  # not hedged: the next sentence is another matter
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "without shadowing" negates a property of the sign, not what it is read as
+        "Echogenic foci without shadowing are seen in the liver, suggestive of calcification.",
+        "Bright foci without posterior acoustic shadowing, possibly calcification.",
+        "Hyperechoic dots without distal shadowing; in keeping with calcification.",
+    ],
+)
+def test_a_negated_sign_property_does_not_negate_the_reading(text: str) -> None:
+    assert _ctx(text).exclusion is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Echogenic foci without shadowing to suggest calcification.",
+        "Echogenic focus without shadowing or calcification.",
+        "Echogenic focus without shadowing typical of calcification.",
+        "No shadowing calcification.",
+    ],
+)
+def test_without_shadowing_that_reaches_the_finding_still_negates(text: str) -> None:
+    assert _ctx(text).exclusion == "negated"

@@ -587,6 +587,61 @@ def test_a_size_said_of_each_goes_to_every_segment(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # "each" before the finding deals one (of that size and count) to every place
+        (
+            "Segments 4 and 6 each contain a 2 mm calcified granuloma.",
+            [(4, None, 2.0, 1), (6, None, 2.0, 1)],
+        ),
+        (
+            "Segments 6 and 7 each harbour a punctate calcification.",
+            [(6, None, None, 1), (7, None, None, 1)],
+        ),
+        (
+            "There is a 5 mm calcification in each of segments 2 and 8.",
+            [(2, None, 5.0, 1), (8, None, 5.0, 1)],
+        ),
+        (
+            "The right and left lobes each contain a 4 mm calcified granuloma.",
+            [(None, "right", 4.0, 1), (None, "left", 4.0, 1)],
+        ),
+        (
+            "Segments 2 and 3 each contain two calcified granulomas.",
+            [(2, None, None, 2), (3, None, None, 2)],
+        ),
+    ],
+)
+def test_each_deals_one_finding_to_every_place(
+    text: str, want: list[tuple[int | None, str | None, float | None, int]]
+) -> None:
+    found = _summary(text)
+    got = [
+        (f.get("seg"), None if "seg" in f else f.get("lobe"), f.get("size"), f["count"])
+        for f in found
+    ]
+    assert got == want, found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # near misses: one lesion over the places, or "each" of something else
+        "A 3 cm calcified mass spanning segments 7 and 8, each margin lobulated.",
+        "Calcified lesion straddling segments 5 and 6; each phase shows no enhancement.",
+    ],
+)
+def test_each_does_not_split_one_lesion_over_joined_segments(text: str) -> None:
+    found = _summary(text)
+    assert len(found) == 1 and "seg" not in found[0], found
+
+
+def test_each_after_a_counted_group_still_gives_ones() -> None:
+    found = _summary("Two calcified granulomas, one in each of segments 3 and 5.")
+    assert sorted((f["seg"], f["count"]) for f in found) == [(3, 1), (5, 1)], found
+
+
+@pytest.mark.parametrize(
     ("text", "size", "prior"),
     [
         ("Calcification in segment 6 measures 6 mm (previously 4).", 6.0, 4.0),

@@ -168,3 +168,60 @@ def test_more_positive_phrasings(text: str, expected: list[tuple]) -> None:
 @pytest.mark.parametrize("text", MORE_NEGATIVE)
 def test_more_negative_phrasings(text: str) -> None:
     assert extract_findings(text) == []
+
+
+# Lists of lesions: semicolon items with their own priors, numbered or bulleted lines under
+# a head, and a label's plural ("Non-target lesions:") that is not the finding's count.
+LIST_POSITIVE: list[tuple[str, list[tuple]]] = [
+    ("Liver: two calcified metastases: 1) segment 7, 2.2 cm (prior 2.0 cm); 2) segment 4a,"
+     " 1.1 cm (prior 1.1 cm).",
+     [("lesion", 22.0, 1, 7, "increased"), ("lesion", 11.0, 1, 4, "stable")]),
+    ("Calcified granulomas: (1) segment 6, 4 mm; (2) segment 2, 3 mm.",
+     [("calcification", 4.0, 1, 6, None), ("calcification", 3.0, 1, 2, None)]),
+    ("Liver: three calcified granulomas: segment 2, 3 mm; segment 5, 4 mm (was 3 mm);"
+     " segment 8, 2 mm.",
+     [("calcification", 3.0, 1, 2, None), ("calcification", 4.0, 1, 5, "increased"),
+      ("calcification", 2.0, 1, 8, None)]),
+    ("LIVER: Calcified lesions:\n1. Segment 7: 2.2 cm, previously 2.0 cm.\n"
+     "2. Segment 4: 1.1 cm, stable.",
+     [("lesion", 22.0, 1, 7, "increased"), ("lesion", 11.0, 1, 4, "stable")]),
+    ("Hepatic calcified granulomas\n- segment 2: 3 mm\n- segment 6: 4 mm (prior 4 mm)\n"
+     "Spleen: normal.",
+     [("calcification", 3.0, 1, 2, None), ("calcification", 4.0, 1, 6, "stable")]),
+    ("Liver: scattered calcifications as follows:\n(1) S7, 5 mm\n(2) S3, 2 mm\nKidneys: normal.",
+     [("calcification", 5.0, 1, 7, None), ("calcification", 2.0, 1, 3, None)]),
+    ("RECIST\nTarget lesions: 1) left upper lobe lung mass 31 mm (baseline 35 mm).\n"
+     "Non-target lesions: calcified liver metastasis in segment 5, 1.9 x 1.2 cm, stable.",
+     [("lesion", 19.0, 1, 5, "stable")]),
+    ("Non-target lesions: densely calcified hepatic deposit, segment 6, 12 mm.",
+     [("lesion", 12.0, 1, 6, None)]),
+]  # fmt: skip
+
+LIST_NEGATIVE = [
+    "Calcified granulomas:\n- spleen, 5 mm\n- spleen, 3 mm",
+    "Target lesions: 1) right lower lobe calcified lung nodule 16 mm (prior 19 mm).",
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), LIST_POSITIVE)
+def test_list_phrasings(text: str, expected: list[tuple]) -> None:
+    test_positive_phrasings(text, expected)
+
+
+@pytest.mark.parametrize("text", LIST_NEGATIVE)
+def test_list_negatives(text: str) -> None:
+    assert extract_findings(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a list line naming a lesion of its own, or a numbered report item, is no member
+        "Hepatic calcifications:\n1. Segment 6 cyst, 2 cm.\n2. Segment 7, 3 mm.",
+        "Liver: small calcified granuloma.\n2. Segment 4, 3 mm hypodensity.",
+        "Liver: calcified granuloma.\n- Kidneys: 11 cm each.\n- Gallbladder: 2 cm stone.",
+    ],
+)
+def test_list_lines_that_are_not_members_are_not_read_into_the_finding(text: str) -> None:
+    (f,) = extract_findings(text)
+    assert f.size_mm is None and f.location.segment is None

@@ -169,6 +169,106 @@ def test_next_sentence_in_another_organ_does_not_place_it() -> None:
     assert extract_findings("A 3 mm calcified granuloma is present. It lies in the spleen.") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "size", "comparison"),
+    [
+        # a size said with a comparison word of "it"
+        ("Liver: a calcified granuloma in segment 3. It is unchanged at 5 mm.", 5, "stable"),
+        ("Hepatic calcification, right lobe. It remains stable in size at 7 mm.", 7, "stable"),
+        ("Liver: calcified focus in segment 6. It is now larger, measuring 9 mm.", 9, "increased"),
+        # "it" placed and measured in one sentence: "located in ..., and measures"
+        (
+            "Liver: a calcified granuloma. This is seen in the anterior segment of the right"
+            " lobe, segment 5, and measures 4 mm.",
+            4,
+            None,
+        ),
+    ],
+)
+def test_size_and_comparison_of_it_in_the_next_sentence(
+    text: str, size: float, comparison: str | None
+) -> None:
+    f = _one(text)
+    assert f.size_mm == size
+    assert (f.comparison.value if f.comparison else None) == comparison
+
+
+@pytest.mark.parametrize(
+    ("text", "size", "prior", "segment"),
+    [
+        # the earlier exam's size in one sentence, today's "it" in the next
+        (
+            "Compared with the MRI of 2021, when the hepatic calcification measured 4 mm."
+            " Today it measures 7 mm, in segment 8.",
+            7,
+            4,
+            8,
+        ),
+        (
+            "On the prior CT the calcified granuloma in segment 2 measured 6 mm. It now"
+            " measures 6 mm.",
+            6,
+            6,
+            2,
+        ),
+        (
+            "Prior ultrasound showed a 3 mm shadowing echogenic focus in segment 7 of the"
+            " liver. On the current study it measures 5 mm.",
+            5,
+            3,
+            7,
+        ),
+        (
+            "Previous CT demonstrated a 5 mm hepatic calcification in segment 3. Today it is"
+            " unchanged.",
+            5,
+            5,
+            3,
+        ),
+    ],
+)
+def test_a_prior_exam_sentence_restated_as_now_gives_the_prior(
+    text: str, size: float, prior: float, segment: int
+) -> None:
+    f = _one(text)
+    assert (f.size_mm, f.prior_size_mm, f.location.segment) == (size, prior, segment)
+    assert f.comparison is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Prior CT showed a 5 mm hepatic calcification. Today the liver is normal.",
+        "Prior CT showed a 5 mm hepatic calcification. Today it is no longer seen.",
+        "Prior CT showed a 5 mm hepatic calcification. It has now resolved.",
+        "Prior CT showed a hepatic calcification. Today the spleen is enlarged.",
+    ],
+)
+def test_a_prior_exam_sentence_not_restated_stays_historical(text: str) -> None:
+    assert extract_findings(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "There is a 4-millimetre calcified granuloma in the left lobe and another of the same"
+        " size in the right lobe.",
+        "A 4 mm calcification in segment 6. Another, similar in size, lies in segment 2.",
+        "Two calcified granulomas: one in segment 3 measuring 4 mm and one of identical size"
+        " in segment 7.",
+    ],
+)
+def test_another_of_the_same_size_takes_the_first_ones_size(text: str) -> None:
+    found = extract_findings(text)
+    assert [f.size_mm for f in found] == [4, 4]
+    assert all(f.comparison is None for f in found)  # "similar" is to its sibling
+
+
+def test_another_without_a_size_stays_unsized() -> None:
+    found = extract_findings("A 4 mm calcification in segment 6 and another in segment 2.")
+    assert [f.size_mm for f in found] == [4, None]
+
+
 # --- organ words the reader lacked ---------------------------------------------------
 
 
@@ -259,6 +359,126 @@ def test_run_together_words(text: str, size: float, segment: int) -> None:
     ],
 )
 def test_glued_letters_that_are_another_word_are_not_targets(text: str) -> None:
+    assert extract_findings(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "count", "size", "segment", "lobe"),
+    [
+        # a digit run into the target: a count, or a segment label, typed without its space
+        ("Liver: 3calcified granulomas in the rt lobe.", 3, None, None, Lobe.right),
+        ("CT abdomen. Hepatic seg 4calcification 5 mm.", 1, 5, 4, Lobe.left),
+        ("Liver: segment7calcified granuloma 4mm, unchanged.", 1, 4, 7, Lobe.right),
+        ("Liver: punctate calcification lt. lobe 3 mm.", 1, 3, None, Lobe.left),
+    ],
+)
+def test_digits_run_into_the_target(
+    text: str, count: int, size: float | None, segment: int | None, lobe: Lobe
+) -> None:
+    f = _one(text)
+    assert (f.count, f.size_mm, f.location.segment, f.location.lobe) == (
+        count,
+        size,
+        segment,
+        lobe,
+    )
+
+
+def test_a_run_together_count_with_two_sizes_gives_two_findings() -> None:
+    found = extract_findings("Liver: 2calcified foci,lt lobe,2mm and 5mm.")
+    assert [(f.size_mm, f.count, f.location.lobe) for f in found] == [
+        (2, 1, Lobe.left),
+        (5, 1, Lobe.left),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "size", "segment"),
+    [
+        # a short Couinaud label is the liver's even when no liver word is written
+        ("S6: 5mm calcified focus.", 5, 6),
+        ("SVII 3 mm calcification, stable.", 3, 7),
+        ("S3 - 2mm dark focus on all sequences, ?calcification vs vessel.", 2, 3),
+        ("S4a:4mm calc.", 4, 4),
+    ],
+)
+def test_a_couinaud_label_alone_places_the_finding_in_the_liver(
+    text: str, size: float, segment: int
+) -> None:
+    f = _one(text)
+    assert (f.size_mm, f.location.segment) == (size, segment)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Calcified disc at L5-S1.",
+        "Calcified disc protrusion at L5 - S1.",
+        "S1 nerve root calcification.",
+        "Gallbladder: 3calculi.",
+        "Spleen: 2calcified granulomas.",
+        "Liver normal. Spleen: 4calcified granulomas, largest 5mm.",
+    ],
+)
+def test_spine_levels_and_other_organs_run_together_are_not_liver(text: str) -> None:
+    assert extract_findings(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an organ after "vs"/"versus" is the other reading of a differential, not a place
+        "Segment 5: 4 mm focus of blooming, calcification versus vascular flow void.",
+        "Liver: 3 mm hyperdense focus in segment 2, calcification vs. vessel.",
+        "Right lobe: punctate calcification versus arterial wall, 2 mm.",
+    ],
+)
+def test_an_organ_after_versus_is_an_alternative_not_the_place(text: str) -> None:
+    f = _one(text)
+    assert f.calcified is True
+
+
+def test_an_organ_before_versus_still_places_the_finding() -> None:
+    assert extract_findings("Calcification in the spleen vs accessory spleen.") == []
+
+
+# --- hedged range over the whole liver -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        (
+            "Scattered punctate hyperechoic foci without acoustic shadowing are noted throughout"
+            " the liver, ranging in size from 2 to 5 mm, suggestive of calcified granulomas.",
+            5,
+        ),
+        (
+            "Several bright foci without shadowing in both hepatic lobes, ranging from 1 to 4 mm,"
+            " possibly representing microcalcifications.",
+            4,
+        ),
+        (
+            "Liver: innumerable tiny echogenic foci without posterior shadowing in both lobes,"
+            " varying from 1 to 2 mm, likely microcalcifications.",
+            2,
+        ),
+    ],
+)
+def test_a_hedged_range_over_both_lobes(text: str, size: float) -> None:
+    f = _one(text)
+    assert (f.size_mm, f.count, f.location.lobe, f.prior_size_mm) == (size, "multiple", None, None)
+    assert f.evidence.hedged is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Liver: echogenic foci without shadowing to suggest calcification, ranging from 1 to 3 mm.",
+        "Liver: several echogenic foci without shadowing or calcification, 1 to 3 mm.",
+    ],
+)
+def test_echogenic_foci_said_not_to_be_calcified_stay_out(text: str) -> None:
     assert extract_findings(text) == []
 
 

@@ -78,3 +78,25 @@ def test_organ_named_as_a_place_does_not_own_the_size(text: str, mm: float) -> N
 )
 def test_the_organs_own_size_is_still_dropped(text: str) -> None:
     assert _sizes(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a range said with "from": its upper end, now (not a change from a prior)
+        ("ranging from 1 to 3 mm"),
+        ("ranging in size from 1 to 3 mm"),
+        ("varying from 1-3 mm"),
+        ("measuring from 1 to 3 mm"),
+        ("range from 1 to 3 mm"),
+    ],
+)
+def test_a_range_from_x_to_y_is_its_upper_end_not_a_change(text: str) -> None:
+    assert _sizes(text) == [(3.0, False)]
+
+
+@pytest.mark.parametrize(
+    "text", ["increased from 1 to 3 mm", "grown from 1 to 3 mm", "up from 1 to 3 mm"]
+)
+def test_a_change_from_x_to_y_is_still_a_prior_and_a_size(text: str) -> None:
+    assert _sizes(text) == [(1.0, True), (3.0, False)]

@@ -496,6 +496,27 @@ def complex_cyst_cue(text: str, start: int, end: int) -> bool:
     )
 
 
+# A host word heading a "Label: value" field names the list, not the finding: any host word
+# in the value is nearer in meaning however far it is.
+_LABEL_COLON = re.compile(r"[ \t]*:")
+_LABEL_PENALTY = 10_000
+
+
+def _host_plural(text: str, m: re.Match[str], target_start: int) -> bool:
+    """Whether the host word names several lesions ("metastases", "masses").
+
+    A plural heading a "Label:" before the target names the list, not the finding:
+    "Non-target lesions: calcified hepatic deposit in segment 2" is one deposit.
+    """
+    word = m.group(0).lower()
+    plural = word.endswith(("s", "ata")) and not word.endswith(("ss", "cystic", "sis"))
+    if word.endswith("masses"):
+        plural = True
+    if plural and m.start() < target_start and _LABEL_COLON.match(text, m.end()):
+        plural = False
+    return plural
+
+
 def read_host(
     text: str,
     clause_start: int,
@@ -528,6 +549,8 @@ def read_host(
         if _DAUGHTER.search(before):
             continue  # "daughter cysts" are inside the host, not the host
         d = abs(m.start() - target_start)
+        if m.start() < target_start and _LABEL_COLON.match(text, m.end()):
+            d += _LABEL_PENALTY  # "Non-target lesions: calcified metastasis": the value's noun
         if best is None or d < best[0]:
             best = (d, m)
     if target_kind == "phlebolith":
@@ -547,11 +570,8 @@ def read_host(
         ]
         if specific:
             m = min(specific, key=lambda h: abs(h.start() - target_start))
-    word = m.group(0).lower()
     where = m.start()
-    plural = word.endswith(("s", "ata")) and not word.endswith(("ss", "cystic", "sis"))
-    if word.endswith("masses"):
-        plural = True
+    plural = _host_plural(text, m, target_start)
     m = _cystic_word_for(text, clause_start, m)
     if _CYSTIC_WORD.fullmatch(m.group(0)) or m.group("cyst"):
         cs = clause_start if context_start is None else context_start

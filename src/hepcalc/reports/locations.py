@@ -16,15 +16,18 @@ _SPELLED = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
 }  # fmt: skip
 _SEG_TOKEN = r"[1-8]|viii|vii|vi|iv|v|iii|ii|i|one|two|three|four|five|six|seven|eight"
+# A target word run into the number ("segment6calcification") still ends the segment.
+_SEG_END = r"(?:\b|(?=calc|granulom))"
 _SEGMENT = re.compile(
     rf"(?:\b|(?<=in)(?=seg)|(?<=of)(?=seg))(?:segments?(?:[ \t]*:)?|seg\.?|s)[ \t]*"
-    rf"(?P<num>{_SEG_TOKEN})(?P<sub>[ab])?\b"
+    rf"(?P<num>{_SEG_TOKEN})(?P<sub>[ab])?{_SEG_END}"
     rf"(?:[ \t]*(?:/|and|or|-|,|&)[ \t]*(?:(?:segment|seg\.?|s)[ \t]*)?(?P<num2>{_SEG_TOKEN})"
     rf"(?P<sub2>[ab])?\b)?",
     re.I,
 )
 _LOBE = re.compile(
-    r"\b(?P<side>right|left|(?-i:R|L))\.?[ \t\n]+(?:hepatic[ \t\n]+|liver[ \t\n]+)?lobe\b"
+    # "rt lobe" / "lt. lobe": the side abbreviated, as in dictation
+    r"\b(?P<side>right|left|rt|lt|(?-i:R|L))\.?[ \t\n]+(?:hepatic[ \t\n]+|liver[ \t\n]+)?lobe\b"
     r"|\b(?P<glued>right|left)lobe\b"  # run together: "rightlobe"
     r"|\b(?P<lateral>left)[ \t\n]+lateral[ \t\n]+segment"
     r"|\b(?P<caudate>caudate)\b"
@@ -33,8 +36,34 @@ _LOBE = re.compile(
     r"|(?<![A-Za-z])(?P<letter>(?-i:R|L))(?=[ \t]+\d)",
     re.I,
 )
+_SIDE = {"r": "right", "l": "left", "rt": "right", "lt": "left"}
 _DOME = re.compile(r"\bdome\b", re.I)
 _SEGMENT_LOBE = {1: Lobe.caudate, 2: Lobe.left, 3: Lobe.left, 4: Lobe.left}
+
+
+# A Couinaud label in its short form ("S8", "S4a", "SVII"), capital S: only the liver is
+# divided into these. Not a spine level ("L5-S1", "S1-S2") nor "S1 nerve root".
+_S_LABEL = re.compile(
+    r"(?<![-/\w])(?-i:S)(?:[1-8][ab]?|VIII|VII|VI|IV[ab]?|V|III|II|I)"
+    rf"{_SEG_END}(?![-/][A-Za-z]?\d)(?![ \t]+(?:nerve|root|vertebra|foram|level))"
+)
+_SPINE_LEVEL_BEFORE = re.compile(r"\b[CTLS]\d{1,2}[ \t]*[-/][ \t]*$")
+_MAX_LABELS = 8  # a clause names a handful of places; more is a list, not a label
+
+
+def names_couinaud_label(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` places something by a short Couinaud label.
+
+    Why: telegraphic reports write "S8: 6 mm signal void, ?calcification" with no liver
+    word at all; the label itself says the liver. Example: "S8:6mm calc" -> True;
+    "calcified disc at L5 - S1" -> False.
+    """
+    for k, m in enumerate(_S_LABEL.finditer(text, start, end)):
+        if k >= _MAX_LABELS:
+            break
+        if not _SPINE_LEVEL_BEFORE.search(text, max(start, m.start() - 8), m.start()):
+            return True
+    return False
 
 
 def _bare_s(tok: str) -> bool:
@@ -73,7 +102,7 @@ def find_location(text: str, start: int, end: int, anchor: int) -> Location:
             or m.group("letter")
             or m.group("glued")
         )
-        side = {"r": "right", "l": "left"}.get(side.lower(), side.lower()) if side else side
+        side = _SIDE.get(side.lower(), side.lower()) if side else side
         value = Lobe.caudate if m.group("caudate") else Lobe(side)
         d = abs(m.start() - anchor)
         if best is None or d < best:
@@ -193,7 +222,7 @@ def place_mentions(text: str, start: int, end: int) -> list[tuple[int, Location]
             or m.group("letter")
             or m.group("glued")
         )
-        side = {"r": "right", "l": "left"}.get(side.lower(), side.lower()) if side else side
+        side = _SIDE.get(side.lower(), side.lower()) if side else side
         out.append((m.start(), Location(lobe=Lobe.caudate if m.group("caudate") else Lobe(side))))
     out.sort(key=lambda pl: pl[0])
     return out

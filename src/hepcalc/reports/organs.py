@@ -75,8 +75,10 @@ class OrganMention:
 
 # An organ named after these words is a landmark, not where the finding is: "a calcified
 # mass displacing the liver", "calcification adjacent to the liver", "medial to the spleen".
+# After "vs"/"versus" it is the other reading of a differential, not a place either
+# ("?calcification vs vessel", "granuloma versus vascular flow void").
 _RELATIONAL = re.compile(
-    r"\b(?:displac(?:es|ing|ed)|compress(?:es|ing|ed)|indent(?:s|ing|ed)|abut(?:s|ting)"
+    r"\b(?:vs\.?|versus|displac(?:es|ing|ed)|compress(?:es|ing|ed)|indent(?:s|ing|ed)|abut(?:s|ting)"
     r"|adjacent[ \t\n]+to|next[ \t\n]+to|near|beside|separate[ \t\n]+from|distinct[ \t\n]+from"
     r"|apart[ \t\n]+from|exophytic[ \t\n]+from|(?:medial|lateral|anterior|posterior|inferior"
     r"|superior|deep|caudal|cranial)[ \t\n]+to|below|above|beneath|under(?:lying)?"

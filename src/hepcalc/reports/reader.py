@@ -213,6 +213,18 @@ class _SectionSentences:
             self._next_in_liver[idx] = found
         return found
 
+    def restated_now(self, idx: int) -> bool:
+        """True when the next sentence says "it" of the present ("Today it measures 9 mm",
+        "It now measures ...", "On the current study it is ..."): the earlier exam's
+        finding of this sentence is still there."""
+        if idx + 1 >= len(self.spans):
+            return False
+        n_start, n_end = self.spans[idx + 1]
+        return (
+            _RESTATED_NOW.match(self.text, n_start, n_end) is not None
+            and _GONE_NOW.search(self.text, n_start, n_end) is None
+        )
+
     def host_before(self, idx: int) -> _LastHost | None:
         """The latest lesion described with a size in an earlier sentence of this section."""
         todo: list[int] = []
@@ -299,7 +311,75 @@ def _complete_from_next_sentence(
     _soft_tissue_from_next_sentence(text, sents, idx, drafts[-1], candidates)
     _place_from_next_sentence(text, sents, idx, drafts[-1], candidates)
     _comparison_from_next_sentence(text, sents, idx, drafts[-1], candidates)
+    d = drafts[-1]
+    if d.size_mm is None and d.prior_size_mm is not None and d.comparison is Comparison.stable:
+        d.size_mm = d.prior_size_mm  # "... measured 5 mm. Today it is unchanged."
     _another_in_next_sentence(text, sents, idx, drafts, candidates)
+    _list_items_after(text, sents, idx, drafts, candidates)
+
+
+# an item of a list written one per line: "1. ", "2) ", "(3) ", "- ", "* " (the sentence
+# splitter trims a dash or star bullet, so that one is looked for just before the span)
+_BULLET = re.compile(r"[ \t]*\(?\d{1,2}[.)][ \t]*")
+_BULLET_BEFORE = re.compile(r"\n[ \t]*[-*\u2022][ \t]*$")
+_MAX_LIST_ITEMS = 20
+
+
+def _item_start(text: str, n_start: int, n_end: int, colon: bool) -> int | None:
+    """Where a list line's content starts after its bullet, or None if it has none.
+
+    A numbered line belongs to a head that ends with a colon ("Calcified lesions:"); after
+    a head without one it is the next item of a numbered report ("1. Small calcified
+    granuloma. 2. Segment 4, 3 mm hypodensity."), not a member of the finding.
+    """
+    numbered = _BULLET.match(text, n_start, n_end)
+    if numbered is not None:
+        return numbered.end() if colon else None
+    if _BULLET_BEFORE.search(text, max(0, n_start - 8), n_start):
+        return n_start
+    return n_start if colon else None
+
+
+def _list_items_after(
+    text: str, sents: _SectionSentences, idx: int, drafts: list[_Draft], candidates: list[int]
+) -> None:
+    """An unsized finding heading a list ("Calcified lesions:" / "Calcified granulomas")
+    whose next lines are only a place and a size each: one finding per line.
+
+    Example: "Calcified lesions:\n1. Segment 7: 2.2 cm, previously 2.0 cm.\n2. Segment 4:
+    1.1 cm, stable." -> (segment 7, 22 mm, prior 20, increased) and (segment 4, 11 mm,
+    stable). A line with a target of its own, in another organ, or naming a lesion ends it.
+    """
+    head = drafts[-1]
+    if head.size_mm is not None or head.location.segment is not None:
+        return
+    s_end = sents.spans[idx][1]
+    colon = text[s_end - 1] == ":"
+    items: list[_Draft] = []
+    for k in range(idx + 1, min(len(sents.spans), idx + 1 + _MAX_LIST_ITEMS)):
+        n_start, n_end = sents.spans[k]
+        j = bisect.bisect_left(candidates, n_start)
+        if j < len(candidates) and candidates[j] < n_end:
+            break  # a line with its own target speaks for itself
+        start = _item_start(text, n_start, n_end, colon)
+        if start is None:
+            break
+        if not _is_place_and_size_item(text, start, n_end, sents.organs_of(k)):
+            break
+        extra = _continuation(text, start, n_end, head, head.sentence_key)
+        if extra is None:
+            break
+        items.append(extra)
+    if not items:
+        return
+    first = items.pop(0)
+    head.size_mm, head.prior_size_mm, head.location = (
+        first.size_mm,
+        first.prior_size_mm,
+        first.location,
+    )
+    head.comparison, head.count, head.mergeable = first.comparison, 1, False
+    drafts.extend(items)
 
 
 def _reading(
@@ -350,12 +430,16 @@ def _is_place_and_size_item(
 ) -> bool:
     """A short clause that is only a place and a size ("seg 6, 5 mm", "4 mm in segment 7")
     after a clause with a finding: the next item of a telegraphic list."""
-    if c_end - c_start > _LIST_ITEM_CHARS:
+    if c_end - c_start > 2 * _LIST_ITEM_CHARS:
         return False
     if any(o.organ != "liver" for o in organs.mentions_between(sent_organs, c_start, c_end)):
         return False
     found = sizes.find_sizes(text, c_start, c_end)
-    if len(found) != 1 or found[0].prior:
+    if len([z for z in found if not z.prior]) != 1 or found[0].prior:
+        return False
+    # short but for its own prior, which may follow: "segment 3, 1.8 cm (previously 1.8 cm)"
+    prior_chars = sum(z.end - z.start + 12 for z in found[1:])
+    if c_end - c_start - prior_chars > _LIST_ITEM_CHARS:
         return False
     return bool(locations.place_mentions(text, c_start, c_end)) and not (
         attributes.HOST_WORDS.search(text, c_start, c_end)
@@ -395,18 +479,18 @@ def _follow_on_clause(
     if len(previous) == 1 and previous[0].prior_size_mm is None:
         # "... now 7 mm; on the prior it measured 5 mm": a prior in the next clause
         _prior_from_span(text, c_start, c_end, previous[0])
-    if previous and (
-        _CONTINUATION.match(text, c_start, c_end)
-        or _is_place_and_size_item(text, c_start, c_end, sent_organs)
-    ):
+    continued = previous and _CONTINUATION.match(text, c_start, c_end) is not None
+    item = previous and not continued and _is_place_and_size_item(text, c_start, c_end, sent_organs)
+    if continued or item:
         # "two calcified granulomas, one in the right lobe measuring 4 mm and one in
         # the left lobe measuring 3 mm": the second clause is the second finding
         extra = _continuation(text, c_start, c_end, previous[0], sentence_key)
         if extra is not None:
             # "two granulomas, one in X and one in Y": the group was split into
             # ones; "two granulomas in segment 6 and one in segment 7" was not, and
-            # "granulomas: three in X and one in Y" states its count
-            split = st.previous_split or any(d.count == "multiple" for d in previous)
+            # "granulomas: three in X and one in Y" states its count; "Two metastases:
+            # segment 8, 3.4 cm; segment 3, 1.8 cm" lists its members, one per item
+            split = st.previous_split or item or any(d.count == "multiple" for d in previous)
             for d in previous:
                 if split and not d.count_after:
                     d.count = 1
@@ -434,6 +518,8 @@ def _clause_organ(
     if organ is None:
         near = organs.mentions_between(sent_organs, first.start - _NEAR, first.start + _NEAR + 1)
         organ = organs.nearest_organ(text, near, first.start, first.end)
+    if organ is None and locations.names_couinaud_label(text, c_start, c_end):
+        organ = "liver"  # "S8: 6 mm signal void, ?calcification": the label is the liver's
     if organ is None and not _OWN_UNKNOWN_ORGAN(text, first.end, c_end):
         organ = sents.organ_before(idx)
         if organ is None and liver_report:
@@ -516,6 +602,14 @@ def _read_sentence(
             sentence=text[ev_start:ev_end], start=ev_start, end=ev_end, section=label, hedged=hedged
         )
         reason = _exclusion(ctx.exclusion, organ, sec)
+        revived = (
+            ctx.exclusion == "historical"
+            and reason == "historical"
+            and ti >= len(targets)
+            and sents.restated_now(idx)
+        )
+        if revived:
+            reason = None  # "... when the calcification measured 6 mm. Today it measures 9 mm."
         if reason is not None:
             if excluded is None or len(excluded) >= _MAX_EXCLUDED:
                 continue
@@ -527,12 +621,27 @@ def _read_sentence(
             text, sec, c_start, c_end, s_start, s_end, in_clause, features, evidence,
             sentence_key, sents, idx,
         )  # fmt: skip
+        if revived:
+            _sizes_as_priors(st.previous)
         _soft_tissue_pass(text, c_start, s_end if ti >= len(targets) else c_end, st.previous)
         st.previous_split = (
             _ONE_OF_GROUP.search(text, in_clause[-1].end, min(c_end, in_clause[-1].end + _NEAR))
             is not None
         )
         drafts.extend(st.previous)
+
+
+def _sizes_as_priors(drafts: list[_Draft]) -> None:
+    """A mention of the earlier exam that the next sentence restates as now: what it
+    measured then is the prior size, the current one comes from the next sentence.
+
+    Example: "Comparison with the CT of 2022, when the hepatic calcification measured
+    6 mm. Today it measures 9 mm." -> prior 6 mm (size 9 mm, increased, added later).
+    """
+    for d in drafts:
+        if d.size_mm is not None and d.prior_size_mm is None:
+            d.prior_size_mm, d.size_mm = d.size_mm, None
+            d.comparison = None
 
 
 # "Calcifications of the abdominal vasculature", "calcification in the tentorium": the
@@ -667,10 +776,17 @@ def _soft_tissue_from_next_sentence(
         d.comparison = d.comparison or attributes.read_comparison(text, n_start, n_end)
 
 
+# "Today it measures 9 mm", "On the current study, it ...": the present stated before "it"
+_NOW = (
+    r"(?:(?:today|now|currently|at[ \t]+present|presently|on[ \t]+(?:the[ \t]+)?(?:current"
+    r"|present|today'?s)(?:[ \t]+[a-z]+)?),?[ \t]+)?"
+)
 # "Stable." / "Unchanged from prior." / "New since the last exam.": a sentence that is only
 # a comparison says it of the finding just read
 _ONLY_COMPARISON = re.compile(
-    r"[ \t]*(?:stable|unchanged|new|increased|decreased|enlarg(?:ed|ing)|smaller|larger"
+    # (also said of "it": "It is unchanged.", "Today it remains stable.")
+    rf"[ \t]*(?:{_NOW}(?:it|this)[ \t]+(?:is|remains|appears|looks)[ \t]+)?"
+    r"(?:stable|unchanged|new|increased|decreased|enlarg(?:ed|ing)|smaller|larger"
     r"|grown|not[ \t]+changed|no[ \t]+(?:interval[ \t]+)?change)\b[^.;\n]{0,30}$",
     re.I,
 )
@@ -769,19 +885,41 @@ _PRIOR_SENTENCE = re.compile(
     r"(?:it|this|which|they)\b[^.;\n]{0,30}?\b(?:measured|was|were)\b",
     re.I,
 )
+# "Today it measures 9 mm", "It now measures ...", "On the current study it is ...": a
+# sentence that says "it" of the present (a mention of the earlier exam before it is current)
+_RESTATED_NOW = re.compile(
+    r"[ \t]*(?:(?:today|now|currently|at[ \t]+present|presently|on[ \t]+(?:the[ \t]+)?"
+    r"(?:current|present|today'?s)(?:[ \t]+[a-z]+)?),?[ \t]+(?:it|this|they|the[ \t]+"
+    r"(?:calcifications?|calcified[ \t]+[a-z]+|focus|foci|granulomas?|lesion|finding|density))"
+    r"|(?:it|this|they)[ \t]+(?:now|currently|today)"
+    r"|(?:it|this|they)[ \t]+(?:is|are|measures|measure)[ \t]+now)\b",
+    re.I,
+)
+# ... unless that sentence says it is gone ("Today it is no longer seen.")
+_GONE_NOW = re.compile(
+    r"\b(?:no[ \t]+longer|not|resolved|absent|disappeared|removed|resected|gone)\b", re.I
+)
 _IT_MEASURES = re.compile(
-    r"[ \t]*(?:it|this|the|which)\b[^.;\n]{0,40}?\bmeasur(?:es|ing|ed)\b"
+    rf"[ \t]*{_NOW}(?:it|this|the|which)\b[^.;\n]{{0,40}}?\bmeasur(?:es|ing|ed)\b"
+    # "This is located in the right lobe, segment 7, and measures 3 mm": the same subject
+    rf"|[ \t]*{_NOW}(?:it|this|which)\b[^.;\n]{{0,80}}?(?:,|\band)[ \t]+measur(?:es|ing)\b"
     # "It is 5 mm.", "It is approximately 4 mm in diameter.", "Size: 6 mm."
-    r"|[ \t]*(?:it|this|which)[ \t]+(?:is|was)[ \t]+(?:about[ \t]+|approximately[ \t]+"
+    rf"|[ \t]*{_NOW}(?:it|this|which)[ \t]+(?:is|was)[ \t]+(?:about[ \t]+|approximately[ \t]+"
     r"|approx\.?[ \t]+|roughly[ \t]+|up[ \t]+to[ \t]+)?\d"
+    # "It is unchanged at 4 mm.", "It remains stable in size at 6 mm."
+    rf"|[ \t]*{_NOW}(?:it|this|which)[ \t]+(?:is|was|remains|appears)[ \t]+(?:now[ \t]+)?"
+    r"(?:unchanged|stable|similar|larger|smaller|increased|decreased|enlarged)"
+    r"(?:[ \t]+in[ \t]+size)?,?[ \t]+(?:at|measuring)[ \t]+\d"
     r"|[ \t]*(?:size|diameter)[ \t]*[:=-]?[ \t]*\d",
     re.I,
 )
-# "A 5 mm calcification is noted. It is in segment 6." / "It lies in the right lobe."
+# "A 5 mm calcification is noted. It is in segment 6." / "It lies in the right lobe." /
+# "Today it measures 9 mm, in segment 5."
 _IT_LIES = re.compile(
-    r"[ \t]*(?:it|this|which|they|these|the[ \t]+(?:calcifications?|calcified[ \t]+focus|focus"
-    r"|foci|lesion|finding|granulomas?))\b[^.;\n]{0,30}?\b(?:is|are|lies|lie|located|situated"
-    r"|sits|seen|found|noted)\b[^.;\n]{0,20}?\b(?:in|within|at|along)\b",
+    rf"[ \t]*{_NOW}(?:it|this|which|they|these|the[ \t]+(?:calcifications?|calcified[ \t]+focus"
+    r"|focus|foci|lesion|finding|granulomas?))\b[^.;\n]{0,30}?\b(?:is|are|lies|lie|located"
+    r"|situated|sits|seen|found|noted|measures|measuring)\b[^.;\n]{0,20}?\b(?:in|within|at"
+    r"|along)\b",
     re.I,
 )
 
@@ -848,17 +986,11 @@ def _size_from_span(text: str, n_start: int, n_end: int, d: _Draft) -> None:
     d.size_mm = current[0].mm
     if priors and d.prior_size_mm is None:
         d.prior_size_mm = priors[0].mm
-        if d.comparison is None:
-            cur, pri = d.size_mm, d.prior_size_mm
-            d.comparison = (
-                Comparison.increased
-                if cur > pri
-                else Comparison.decreased
-                if cur < pri
-                else Comparison.stable
-            )
     if d.comparison is None:
         d.comparison = attributes.read_comparison(text, n_start, n_end)
+    if d.comparison is None and d.prior_size_mm is not None:
+        # the prior from this sentence, or from the earlier exam a sentence before
+        d.comparison = _compare(d.size_mm, d.prior_size_mm)
 
 
 def _another_in_next_sentence(
@@ -902,22 +1034,46 @@ def _evidence_span(s_start: int, s_end: int, c_start: int, c_end: int) -> tuple[
     return lo, hi
 
 
+# "another of the same size", "a second one of similar size", "one more, identical in size"
+_SAME_SIZE = re.compile(
+    r"\b(?:(?:same|similar|equal|identical|comparable)(?:[ \t]+in)?[ \t]+size|same-sized"
+    r"|equal-sized|similarly[ \t]+sized|equally[ \t]+sized)\b",
+    re.I,
+)
+
+
 def _continuation(
     text: str, c_start: int, c_end: int, model: _Draft, sentence_key: int
 ) -> _Draft | None:
-    current = [z for z in sizes.find_sizes(text, c_start, c_end) if not z.prior]
+    """The further member of a group a clause names ("and another in segment 7, 3 mm"):
+    its own size, prior and place; a size said to be the same as the first's is that
+    size."""
+    found = sizes.find_sizes(text, c_start, c_end)
+    current = [z for z in found if not z.prior]
     loc = locations.find_location(text, c_start, c_end, c_start)
     if not current and loc == Location():
         return None
+    size = current[0].mm if current else None
+    prior = next((z.mm for z in found if z.prior), None) if size is not None else None
+    # the group's comparison carries over ("stable calcifications: one in ..., another in
+    # ..."), not one the model drew from its own prior ("segment 5, 4 mm (was 3 mm)")
+    shared = model.comparison if model.prior_size_mm is None else None
+    comparison = attributes.read_comparison(text, c_start, c_end) or (
+        _compare(size, prior) if size is not None and prior is not None else shared
+    )
+    if size is None and _SAME_SIZE.search(text, c_start, c_end):
+        # "... and another of the same size in the caudate lobe": the first one's size;
+        # "similar" compares it with its sibling, not with an earlier exam
+        size, comparison = model.size_mm, model.comparison
     return _Draft(
         kind=model.kind,
         associated=model.associated,
         count=1,
         pattern=model.pattern,
         location=loc,
-        size_mm=current[0].mm if current else None,
-        prior_size_mm=None,
-        comparison=attributes.read_comparison(text, c_start, c_end) or model.comparison,
+        size_mm=size,
+        prior_size_mm=prior,
+        comparison=comparison,
         features=dict(model.features),
         evidence=model.evidence,
         section_category=model.section_category,

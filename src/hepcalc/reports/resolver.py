@@ -80,8 +80,13 @@ REDESCRIBES = re.compile(
     re.I,
 )
 EACH = re.compile(r"[ \t]*(?:each|apiece)\b", re.I)
+# "Segments 2 and 3 each contain a 3 mm granuloma", "a calcification in each of segments 6
+# and 7", "one in each lobe": "each" deals one finding out to every place of the list
+EACH_PLACE = re.compile(r"\b(?:each|apiece|per[ \t]+(?:segment|lobe))\b(?![ \t]+other\b)", re.I)
 EACH_BEFORE = re.compile(r"\beach[ \t]+(?:measuring[ \t]+)?$", re.I)
 LOBE_WORD = re.compile(r"\blobe\b", re.I)
+# one lesion across the places of the list, not one in each
+SPANNING = re.compile(r"\b(?:spann?(?:ing|s)|straddl[a-z]*|bridg[a-z]*|across|junction)\b", re.I)
 
 
 @dataclass(slots=True)
@@ -437,6 +442,8 @@ def split_pass(m: Mention) -> None:
         return
     text = m.text
     segs = locations.segment_list(text, m.c_start, m.c_end)
+    if _dealt_to_each_place(m, segs):
+        return
     unsized = m.size_groups == [None] or (_each_size(m) and len(m.size_groups) == 1)
     if (
         unsized
@@ -461,6 +468,35 @@ def split_pass(m: Mention) -> None:
         _joined_segments(m)
         return
     m.segs = segs
+
+
+def _dealt_to_each_place(m: Mention, segs: list[int]) -> bool:
+    """One finding (with the one size and count) for every segment or lobe of a list that
+    "each" distributes over; True when it did so.
+
+    Example: "Segment 2 and segment 3 each contain a 3 mm calcified granuloma" -> two
+    findings of 3 mm, segments 2 and 3 (not one lesion spanning both); "the right and
+    left lobes each hold two granulomas" -> two per lobe. A group with "each" after it
+    ("calcifications in S3 & S5, 2 mm each") is left to the rules below, and one lesion
+    "spanning" segments stays one.
+    """
+    each = EACH_PLACE.search(m.text, m.c_start, m.c_end)
+    if each is None or len(m.size_groups) != 1 or SPANNING.search(m.text, m.c_start, m.c_end):
+        return False
+    if m.per_count != 1 and each.start() > m.first.start:
+        return False  # "two granulomas, one in each of segments 3 and 5": ones, below
+    if len(set(segs)) > 1:
+        m.size_groups = m.size_groups * len(segs)
+        m.segs = segs
+        return True
+    lobes = [] if segs else locations.lobe_list(m.text, m.c_start, m.c_end)
+    if len(lobes) < 2:
+        return False
+    m.drafts = [
+        _draft(m, m.size_groups[0], Location(lobe=lobe), m.per_count, prior=None, mergeable=False)
+        for lobe in lobes
+    ]
+    return True
 
 
 def _joined_segments(m: Mention) -> None:

@@ -21,8 +21,10 @@ _SENTENCE_END = re.compile(
     r"[.!?](?=\s|,[ \t]*[A-Z])|\.(?<=[a-z]{2}\.)(?=[A-Z][a-z])"
     r"|\n[ \t]*(?=\n|[A-Z0-9\u2022*\-])|\n[ \t]*\n"
 )
+# ("rt."/"lt." are right/left in dictation: "calcification lt. lobe 3 mm")
 _ABBREVIATIONS = frozenset(
     {"vs", "approx", "e.g", "i.e", "eg", "ie", "dr", "seg", "no", "fig", "calc", "prev", "incl"}
+    | {"rt", "lt"}
 )
 
 _CLAUSE_SPLIT = re.compile(

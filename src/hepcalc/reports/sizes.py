@@ -25,8 +25,9 @@ from hepcalc.model import MAX_SIZE_MM
 # is written "1, 2 cm" or "1 and 2 cm"; European reports write decimals with a comma)
 _NUM = r"(?:0,\d{1,3}|\d{1,2},\d{1,2}(?=[ \t]*(?:mm|cm)\b)|\d{1,4}(?:\.\d{1,3})?|\.\d{1,3})"
 _UNIT = r"(?P<unit>mms?|cms?|millimet(?:er|re)s?|centimet(?:er|re)s?)(?:\b|(?=calc))"  # "5mmcalc"
+# A number run on from a capital is a label ("S3 - 2 mm", "T2 3 mm"), never a size's start.
 _MEASURE = re.compile(
-    rf"(?<![\d.])(?P<first>{_NUM})"
+    rf"(?<![\d.])(?<!(?-i:[A-Z]))(?P<first>{_NUM})"
     rf"(?P<dims>(?:[ \t]*(?:(?:mm|cm)[ \t]*)?(?:x|\u00d7|by)[ \t]*{_NUM}){{0,2}})"
     rf"(?:[ \t]*(?:-|to|\u2013)[ \t]*(?P<upper>{_NUM}))?"
     rf"[ \t]*(?:-[ \t]*)?{_UNIT}",
@@ -111,6 +112,12 @@ _ORGAN_SIZE_AFTER = re.compile(
 _BARE_VERSUS = re.compile(rf"(?<![\d.])({_NUM})[ \t]*(?:vs\.?|versus)[ \t]*$", re.I)
 _ARROW = re.compile(r"[ \t]*(?:->|-->|=>|\u2192|>)[ \t]*")
 _FROM_BEFORE = re.compile(r"\bfrom[ \t]*$", re.I)
+# "ranging (in size) from 1 to 3 mm", "varying from 2 to 4 mm": a range, not a change
+_RANGE_FROM_BEFORE = re.compile(
+    r"\b(?:rang(?:e|es|ed|ing)|var(?:y|ies|ied|ying)|measuring|sized?)(?:[ \t]+in[ \t]+size)?"
+    r"[ \t]+from[ \t]*$",
+    re.I,
+)
 _LARGEST = re.compile(
     r"(?:largest|larger|biggest|up[ \t]+to|maximum|max|exceeding)\b[^.;]{0,30}$", re.I
 )
@@ -192,11 +199,12 @@ def _measure_sizes(text: str, start: int, end: int, m: re.Match[str]) -> list[Si
         or _ORGAN_SIZE_AFTER.match(text, m.end(), end)
     ):
         return []  # "liver 15cm", "spleen measures 11 cm", "16 cm in craniocaudal length"
-    if m.group("upper") and _FROM_BEFORE.search(head):
+    ranged = m.group("upper") is not None and _RANGE_FROM_BEFORE.search(head) is not None
+    if m.group("upper") and _FROM_BEFORE.search(head) and not ranged:
         return _change_sizes(text, m, unit)
     out: list[Size] = []
     tail = text[m.end() : min(end, m.end() + 30)]
-    prior = bool(_PRIOR_BEFORE.search(head) or _PRIOR_AFTER.search(tail))
+    prior = bool((_PRIOR_BEFORE.search(head) and not ranged) or _PRIOR_AFTER.search(tail))
     if prior and _CURRENT_BEFORE.search(head[-12:]):
         prior = False
     largest = bool(_LARGEST.search(head))

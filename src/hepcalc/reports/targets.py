@@ -36,10 +36,12 @@ _NOT_CALC = ("ul", "an", "it", "in", "ip")
 _ECHO_NOUN = r"(?=(?:,?[ \t\n]+[a-z]+){0,2}?,?[ \t\n]+(?:foc(?:us|i)|areas?|spots?|dots?)\b)"
 # Words run together with the target in hurried dictation ("5mmcalcification",
 # "hepaticcalcification") still start a target; other letters before "calc" do not
-# ("hypercalcaemia", "decalcified").
+# ("hypercalcaemia", "decalcified"). A digit run into the target ("2calcified foci",
+# "segment6calcification") is a count or a label typed without its space: no English word
+# has a digit before "calc", so the target starts there too.
 _GLUE_WORDS = ("mm", "cm", "hepatic", "liver", "punctate", "coarse", "small", "tiny", "focal")
 _GLUED_BEFORE = re.compile(rf"(?:{'|'.join(_GLUE_WORDS)})$", re.I)
-_GLUE_LOOKBEHIND = "".join(f"|(?<={w})" for w in _GLUE_WORDS)
+_GLUE_LOOKBEHIND = "".join(f"|(?<={w})" for w in _GLUE_WORDS) + r"|(?<=\d)"
 _CANDIDATE = re.compile(
     rf"(?:\b{_GLUE_LOOKBEHIND})(?:(?P<calc>(?:micro-?)?calc[a-z]*)"
     r"|(?P<gran>granulom(?:a|as|ata)\b)"
@@ -152,8 +154,8 @@ def _matches_at(text: str, start: int, end: int, positions: list[int]) -> list[r
                 and not _GLUED_BEFORE.search(text, max(0, p - 8), p)
             ):
                 m = None
-        elif m is not None and ws > 0 and text[ws - 1].isalnum():
-            m = None
+        elif m is not None and ws > 0 and text[ws - 1].isalpha():
+            m = None  # (a digit before it is a glued count or label: "2calcified")
         if m is not None:
             out.append(m)
             last_end = m.end()
