@@ -45,6 +45,7 @@ from hepcalc.reports import (
     attributes,
     context,
     duct_stones,
+    liver_share,
     locations,
     observations,
     organs,
@@ -370,6 +371,7 @@ class _SentenceState:
     previous_split: bool = False
     features: dict[str, bool] | None = None
     hemangioma_said: bool | None = None
+    share_end: int = -1  # clauses before this offset are the liver share just read
 
 
 def _follow_on_clause(
@@ -493,11 +495,19 @@ def _read_sentence(
         in_clause = targets[ti:tj]
         ti = tj
         if not in_clause:
-            _follow_on_clause(text, c_start, c_end, sent_organs, sentence_key, drafts, st)
+            if c_start >= st.share_end:
+                _follow_on_clause(text, c_start, c_end, sent_organs, sentence_key, drafts, st)
             continue
         st.previous = []
         first = in_clause[0]
         organ = _clause_organ(text, sents, idx, c_start, c_end, first, liver_report, st)
+        if organ not in (None, "liver") and sec.category not in _NOT_CURRENT_SECTIONS:
+            _liver_share_of(
+                text, sec, (s_start, s_end), (c_start, c_end), (first, targets), label,
+                sentence_key, st,
+            )  # fmt: skip
+            if st.previous:
+                drafts.extend(st.previous)
         if (excluded is None or len(excluded) >= _MAX_EXCLUDED) and (
             organ != "liver" or sec.category in _NOT_CURRENT_SECTIONS
         ):
@@ -533,6 +543,40 @@ def _read_sentence(
             is not None
         )
         drafts.extend(st.previous)
+
+
+def _liver_share_of(
+    text: str,
+    sec: sections.Section,
+    sentence: tuple[int, int],
+    clause: tuple[int, int],
+    first_and_all: tuple[Target, list[Target]],
+    label: str | None,
+    sentence_key: int,
+    st: _SentenceState,
+) -> None:
+    """The liver's share of a finding given to another organ ("a calcified granuloma in
+    the lung and another in the liver, 5 mm"), unless the clause says it is not there.
+
+    ``first_and_all``: the clause's first target and all targets of the sentence (not
+    a slice of them: a slice per clause would be quadratic in a long sentence).
+    """
+    s_start, s_end = sentence
+    c_start, c_end = clause
+    first, targets = first_and_all
+    share = liver_share.find_share(text, first.end, s_end, targets)
+    if share is None:
+        return
+    ctx = context.read_context(text, c_start, c_end, first.start, first.end, sentence=sentence)
+    if ctx.exclusion is not None:
+        return  # "no calcification in the spleen and one in the liver" is not read
+    ev_start, ev_end = _evidence_span(s_start, s_end, share.start, share.end)
+    evidence = Evidence(
+        sentence=text[ev_start:ev_end], start=ev_start, end=ev_end, section=label,
+        hedged=ctx.hedged,
+    )  # fmt: skip
+    st.previous = [liver_share.share_draft(text, share, evidence, sec.category, sentence_key)]
+    st.share_end = share.end
 
 
 # "Calcifications of the abdominal vasculature", "calcification in the tentorium": the
