@@ -603,3 +603,49 @@ def test_unitless_and_labelled_priors(text: str, size: float, prior: float) -> N
 def test_a_bare_number_that_is_not_a_prior_is_ignored() -> None:
     found = _has("Liver: calcification 6 mm from 2 sites in segment 6.", size=6.0)
     assert "prior" not in found[0]
+
+
+# --- not a current finding: questioned elsewhere, resected, projection refuted, a comment
+# restating the finding with a differential --------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A calcified granuloma was questioned on the prior CT; today the liver is normal and"
+        " no calcification is seen.",
+        "Liver: hepatic calcification suggested on the outside MRI. Not seen on this ultrasound.",
+        "Calcified echinococcal cyst of segment 7 was resected in 2018; the bed shows fat only.",
+        "LIVER: The calcified granuloma in segment 2 has been removed surgically.",
+        "Radiograph: several calcific densities project over the liver. Ultrasound today: the"
+        " gallbladder contains numerous stones, the largest 9 mm.",
+    ],
+)
+def test_questioned_resected_and_refuted_mentions_are_not_findings(text: str) -> None:
+    assert _summary(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (
+            "Liver: a 9 mm calcified lesion in segment 3, unchanged. Comment: stable calcified"
+            " hepatic lesion, probably an old granuloma or a burnt-out hydatid cyst.",
+            "lesion",
+        ),
+        (
+            "Liver: 2 cm calcified lesion in the right lobe. Impression: calcified lesion,"
+            " hemangioma versus treated metastasis.",
+            "lesion",
+        ),
+    ],
+)
+def test_a_differential_does_not_give_the_lesion_a_nature(text: str, kind: str) -> None:
+    found = _summary(text)
+    assert len(found) == 1, found
+    assert found[0]["kind"] == kind
+    assert "assoc" not in found[0]
+
+
+def test_a_single_nature_still_characterises_the_lesion() -> None:
+    found = _summary("Liver: 3 cm lesion in segment 6 with a central calcification, likely a"
+                     " hemangioma.")  # fmt: skip
+    assert [f.get("assoc") for f in found] == ["hemangioma"]

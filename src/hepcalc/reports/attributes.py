@@ -477,6 +477,29 @@ def complex_cyst_cue(text: str, start: int, end: int) -> bool:
     )
 
 
+# "likely an old granuloma or burnt-out hydatid", "hemangioma versus metastasis": one of
+# several natures offered, which does not say what the lesion is
+_DIFFERENTIAL_BEFORE = re.compile(
+    r"\b(?:or|versus|vs\.?|and/or)[ \t\n]+(?:an?[ \t\n]+|the[ \t\n]+)?(?:[a-z-]+[ \t\n]+){0,2}$",
+    re.I,
+)
+_DIFFERENTIAL_AFTER = re.compile(
+    r"(?:[ \t\n]+[a-z-]+)?[ \t\n]*,?[ \t\n]+(?:or|versus|vs\.?|and/or)[ \t\n]", re.I
+)
+
+
+def _in_differential(text: str, clause_start: int, clause_end: int, m: re.Match[str]) -> bool:
+    """True when the host word ``m`` is one term of a differential ("granuloma or hydatid").
+
+    Why: a generic "lesion" takes the nature a cyst or hemangioma word gives it, but a
+    list of possible natures gives none; the lesion stays a lesion.
+    """
+    before = text[max(clause_start, m.start() - 40) : m.start()]
+    return bool(_DIFFERENTIAL_BEFORE.search(before)) or bool(
+        _DIFFERENTIAL_AFTER.match(text, m.end(), min(clause_end, m.end() + 30))
+    )
+
+
 def read_host(
     text: str,
     clause_start: int,
@@ -525,6 +548,7 @@ def read_host(
             for h in _HOST.finditer(text, clause_start, clause_end)
             if (h.group("cyst") or h.group("heman"))
             and not _NOT_HOST.search(text, max(clause_start, h.start() - 40), h.start())
+            and not _in_differential(text, clause_start, clause_end, h)
         ]
         if specific:
             m = min(specific, key=lambda h: abs(h.start() - target_start))
