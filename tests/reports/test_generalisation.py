@@ -164,6 +164,37 @@ def test_a_calcification_beside_a_lesion_keeps_its_own_size_and_takes_its_place(
     _has(text, kind="calcification", size=3.0, seg=3)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 2.8 cm simple cyst in segment 3 has an adjacent 3 mm coarse calcification.",
+        "Liver: 25 mm cyst in segment 3 with a neighbouring 3 mm calcified focus.",
+        "Segment 3 holds a 2.5 cm haemangioma and a separate 3 mm calcification.",
+    ],
+)
+def test_an_adjacent_calcification_in_the_lesion_clause_keeps_its_own_size(text: str) -> None:
+    _has(text, kind="calcification", size=3.0, seg=3)
+
+
+def test_a_calcification_in_the_cyst_wall_is_still_the_cyst() -> None:
+    _has("A 2.8 cm cyst in segment 3 with a 3 mm calcification in its wall.", kind="cyst")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "There is a 4 mm calcified focus in segment 6, and a separate 1.5 cm simple cyst in"
+        " segment 3.",
+        "Liver: calcification of 4 mm in segment 6; another lesion, a 2 cm hemangioma, in"
+        " segment 3.",
+        "A 4 mm calcified granuloma in segment 6. A second, non-calcified cyst of 9 mm lies in"
+        " segment 3.",
+    ],
+)
+def test_a_further_lesion_of_another_nature_is_not_a_further_calcification(text: str) -> None:
+    _has(text, kind="calcification", size=4.0, seg=6)
+
+
 def test_prior_size_and_comparison_carry_over_to_within_it() -> None:
     _has(
         "LIVER: Segment 2 metastasis measures 3.0 cm (previously 2.4 cm). Foci of calcification"

@@ -500,6 +500,25 @@ def _in_differential(text: str, clause_start: int, clause_end: int, m: re.Match[
     )
 
 
+# "a 3 cm cyst has an adjacent 2 mm punctate calcification", "a separate calcified focus":
+# the calcification is beside the lesion named in the clause, not in it
+_BESIDE_BEFORE = re.compile(
+    r"\b(?:adjacent|neighbou?ring|nearby|separate|distinct|juxta-?[a-z]+|perilesional"
+    r"|extralesional)(?:[ \t\n]+[a-z0-9.,-]+){0,3}[ \t\n]*$",
+    re.I,
+)
+
+
+def _beside_its_host(text: str, clause_start: int, target_start: int) -> bool:
+    """True when the calcification's own noun phrase calls it beside the lesion.
+
+    Example: "A 3.0 cm simple cyst in segment 8 has an adjacent 2 mm punctate
+    calcification" -> True: a calcification with its own size, not the cyst.
+    """
+    before = text[max(clause_start, target_start - 40) : target_start]
+    return _BESIDE_BEFORE.search(before) is not None
+
+
 def read_host(
     text: str,
     clause_start: int,
@@ -514,7 +533,7 @@ def read_host(
     ``context_start/end`` is where complex-cyst cues are looked for (the organ
     sub-section: "Daughter cysts present." is often its own sentence).
     """
-    if target_kind == "granuloma":
+    if target_kind == "granuloma" or _beside_its_host(text, clause_start, target_start):
         return Host(FindingKind.calcification, None)
     best: tuple[int, re.Match[str]] | None = None
     denied = False

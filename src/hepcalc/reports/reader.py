@@ -946,9 +946,30 @@ def _evidence_span(s_start: int, s_end: int, c_start: int, c_end: int) -> tuple[
     return lo, hi
 
 
+# "..., and a separate 1.2 cm simple cyst": a lesion that is not calcified
+_NOT_CALCIFIED_LESION = re.compile(r"\b(?:simple|non-?calcified|uncalcified|benign)\b", re.I)
+
+
+def _names_another_lesion(text: str, c_start: int, c_end: int, model: _Draft) -> bool:
+    """True when a continuation clause names a lesion of its own that is not the model's
+    kind ("a 3 mm calcified focus ..., and a separate 1.2 cm simple cyst in segment II"):
+    that is another lesion, not a further calcification."""
+    host = attributes.HOST_WORDS.search(text, c_start, c_end)
+    if host is None:
+        return False
+    return model.kind is FindingKind.calcification or bool(
+        _NOT_CALCIFIED_LESION.search(text, c_start, c_end)
+    )
+
+
 def _continuation(
     text: str, c_start: int, c_end: int, model: _Draft, sentence_key: int
 ) -> _Draft | None:
+    """A further member of the group of ``model`` from a clause without a target of its
+    own ("another in segment 7, 3 mm"), or None when the clause adds no size or place or
+    is about another lesion."""
+    if _names_another_lesion(text, c_start, c_end, model):
+        return None
     current = [z for z in sizes.find_sizes(text, c_start, c_end) if not z.prior]
     loc = locations.find_location(text, c_start, c_end, c_start)
     if not current and loc == Location():
