@@ -312,6 +312,36 @@ def test_fetal_liver_echogenic_focus_is_a_calcification(text: str) -> None:
     assert len(_summary(text)) == 1
 
 
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        # an obstetric scan that never says "fetal": gestational age, EFW
+        ("28 weeks: hepatic echogenic focus, 3 mm, unchanged. EFW 1200 g.", 3.0),
+        ("GA 30 weeks. Single echogenic focus within the liver measuring 2 mm.", 2.0),
+        ("Antenatal scan: a 2 mm echogenic focus is seen in the liver.", 2.0),
+        # "hyperechogenic", and a caption with labelled organs
+        ("Figure 3: transverse image of the foetal abdomen showing a 4-mm hyperechogenic focus"
+         " in the liver (arrowhead); bladder (B) is labelled.", 4.0),
+    ],
+)  # fmt: skip
+def test_fetal_liver_focus_from_obstetric_cues(text: str, size: float) -> None:
+    _has(text, kind="calcification", size=size, count=1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an adult liver: a week count is no gestational age, a bare echogenic focus no calc
+        "Follow-up at 6 weeks. Echogenic focus in the liver without shadowing, 6 mm.",
+        "Liver: 8 mm hyperechogenic focus, no posterior shadowing; review in 12 weeks.",
+        # a fetal cardiac focus beside a liver word
+        "32 weeks: echogenic intracardiac focus; the liver and stomach are normal. EFW 1900 g.",
+    ],
+)
+def test_obstetric_cues_do_not_make_an_adult_or_cardiac_focus_a_liver_finding(text: str) -> None:
+    assert _summary(text) == []
+
+
 def test_fetal_heart_focus_is_not_a_liver_finding() -> None:
     assert _summary("Fetal heart: echogenic intracardiac focus. Fetal liver normal.") == []
 
