@@ -710,3 +710,101 @@ def test_a_single_nature_still_characterises_the_lesion() -> None:
     found = _summary("Liver: 3 cm lesion in segment 6 with a central calcification, likely a"
                      " hemangioma.")  # fmt: skip
     assert [f.get("assoc") for f in found] == ["hemangioma"]
+
+
+# --- MRI wording: an interpretation after a negated sign, signs tied to CT, lobes
+# throughout, bounds in the next clause, a lesion placed by the next sentence ----------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MRI liver: 9 mm lesion in segment 4 that does not enhance, presumably a calcified"
+        " granuloma.",
+        "MRI: a 9 mm focus in segment 4 without enhancement, possibly a calcified granuloma.",
+        "MRI: 9 mm segment 4 lesion, no restricted diffusion, thought to be a calcified granuloma.",
+    ],
+)
+def test_an_interpretation_after_a_negated_sign_is_not_negated(text: str) -> None:
+    found = extract_findings(text)
+    assert len(found) == 1, found
+    f = found[0]
+    assert (f.kind.value, f.size_mm, f.location.segment) == ("calcification", 9.0, 4)
+    assert f.evidence.hedged is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MRI liver: no enhancing lesion and no calcification.",
+        "MRI liver: the segment 4 focus does not enhance and is not a calcified granuloma.",
+    ],
+)
+def test_a_negation_without_an_interpretation_still_negates(text: str) -> None:
+    assert _summary(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MRI liver: T1 hypointense 5 mm focus in segment 6 without enhancement, corresponding"
+        " to a calcification on the prior CT; unchanged.",
+        "MRI liver: a 5 mm signal void in segment 6 matches the calcification seen on CT; stable.",
+        "Liver MRI: 5 mm focus of signal loss in segment 6, corresponding to calcification on"
+        " the outside CT. Unchanged.",
+    ],
+)
+def test_an_mri_sign_tied_to_a_ct_calcification_is_current_and_not_hedged(text: str) -> None:
+    found = extract_findings(text)
+    assert len(found) == 1, found
+    f = found[0]
+    assert (f.size_mm, f.location.segment, f.comparison.value if f.comparison else None) == (
+        5.0,
+        6,
+        "stable",
+    )
+    assert f.evidence.hedged is False
+
+
+def test_a_signal_void_not_tied_to_ct_stays_hedged() -> None:
+    found = extract_findings("MRI liver: 5 mm signal void in segment 6, likely calcification.")
+    assert [f.evidence.hedged for f in found] == [True]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Liver: tiny calcified granulomas scattered throughout the right, left and caudate"
+        " lobes; none exceeds 3 mm.",
+        "Liver: punctate calcifications across both the right and left lobes; the largest is 3 mm.",
+        "Liver: innumerable calcific foci throughout the right and left lobes. None larger"
+        " than 3 mm.",
+    ],
+)
+def test_calcifications_throughout_the_lobes_are_one_group_with_its_bound(text: str) -> None:
+    _has(text, count="multiple", size=3.0)
+    assert "lobe" not in _summary(text)[0]
+
+
+def test_a_lobe_list_without_throughout_still_gives_one_finding_per_lobe() -> None:
+    found = _summary("Liver: calcified granulomas in the right and left lobes.")
+    assert sorted(f["lobe"] for f in found) == ["left", "right"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Teaching case: a central 7 mm calcification was seen on CT. The lesion occupied"
+        " segments 5 and 8.",
+        "Coarse 7 mm calcification centrally. The mass involves segments 5 and 8.",
+    ],
+)
+def test_the_next_sentence_placing_the_lesion_in_liver_segments_gives_the_organ(
+    text: str,
+) -> None:
+    found = _summary(text)
+    assert len(found) == 1, found
+    assert found[0]["size"] == 7.0
+
+
+def test_the_next_sentence_placing_the_lesion_in_another_organ_does_not() -> None:
+    text = "A central 7 mm calcification. The mass involves the pancreatic tail."
+    assert _summary(text) == []

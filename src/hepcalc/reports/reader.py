@@ -207,7 +207,9 @@ class _SectionSentences:
             found = False
             if idx + 1 < len(self.spans):
                 n_start, n_end = self.spans[idx + 1]
-                m = _IT_LIES.match(self.text, n_start, n_end)
+                m = _IT_LIES.match(self.text, n_start, n_end) or _IT_OCCUPIES.match(
+                    self.text, n_start, n_end
+                )
                 if m is not None and not targets_module.PREFILTER.search(self.text, n_start, n_end):
                     here = organs.find_organs(self.text, m.end(), n_end)
                     found = bool(here) and all(o.organ == "liver" for o in here)
@@ -394,6 +396,14 @@ def _follow_on_clause(
         # "...; it is again seen and measures 3 mm": the size in the next clause
         _size_from_span(text, c_start, c_end, previous[0])
         return
+    if (
+        len(previous) == 1
+        and previous[0].comparison is None
+        and _ONLY_COMPARISON.match(text, c_start, c_end - (text[c_end - 1] in ".!"))
+    ):
+        # "... corresponding to a calcification on CT; stable.": the comparison alone
+        previous[0].comparison = attributes.read_comparison(text, c_start, c_end)
+        return
     if len(previous) == 1 and previous[0].prior_size_mm is None:
         # "... now 7 mm; on the prior it measured 5 mm": a prior in the next clause
         _prior_from_span(text, c_start, c_end, previous[0])
@@ -451,6 +461,17 @@ def _clause_organ(
         if not st.hemangioma_said:
             organ = "pelvis"  # a phlebolith with no liver context is a pelvic vein's
     return organ
+
+
+# An MRI signal void is hedged (it may be iron, gas, a clip), unless the report ties it to
+# the calcification of a CT or radiograph ("corresponded to coarse calcification on the prior
+# CT", "corresponding to the calcification seen on CT"): then it is that calcification.
+_TIED_TO_CT = re.compile(
+    r"\b(?:correspond(?:s|ed|ing)?[ \t\n]+(?:to|with)|match(?:es|ed|ing)?"
+    r"|concordant[ \t\n]+with)\b"
+    r"[^.;]{0,60}?\bcalcif[a-z]*\b[^.;]{0,40}?\b(?:ct|radiograph|x-?ray|scout)\b",
+    re.I,
+)
 
 
 def _exclusion(context_reason: str | None, organ: str | None, sec: sections.Section) -> str | None:
@@ -520,7 +541,9 @@ def _read_sentence(
         features = dict(st.features)
         if first.kind == "shadowing":
             features["acoustic_shadowing"] = True
-        hedged = ctx.hedged or features.get("signal_void") is True
+        hedged = ctx.hedged or (
+            features.get("signal_void") is True and not _TIED_TO_CT.search(text, s_start, s_end)
+        )
         ev_start, ev_end = _evidence_span(s_start, s_end, c_start, c_end)
         evidence = Evidence(
             sentence=text[ev_start:ev_end], start=ev_start, end=ev_end, section=label, hedged=hedged
@@ -818,7 +841,10 @@ _IT_MEASURES = re.compile(
     # "It is 5 mm.", "It is approximately 4 mm in diameter.", "Size: 6 mm."
     r"|[ \t]*(?:it|this|which)[ \t]+(?:is|was)[ \t]+(?:about[ \t]+|approximately[ \t]+"
     r"|approx\.?[ \t]+|roughly[ \t]+|up[ \t]+to[ \t]+)?\d"
-    r"|[ \t]*(?:size|diameter)[ \t]*[:=-]?[ \t]*\d",
+    r"|[ \t]*(?:size|diameter)[ \t]*[:=-]?[ \t]*\d"
+    # a bound on a group: "none exceeds 4 mm", "the largest is 5 mm", "none larger than 3 mm"
+    r"|[ \t]*(?:none|neither|the[ \t]+largest|the[ \t]+biggest)\b[^.;\n]{0,20}?"
+    r"\b(?:exceed[a-z]*|larger|bigger|greater|measur[a-z]*|is|was)\b",
     re.I,
 )
 # "A 5 mm calcification is noted. It is in segment 6." / "It lies in the right lobe."
@@ -826,6 +852,17 @@ _IT_LIES = re.compile(
     r"[ \t]*(?:it|this|which|they|these|the[ \t]+(?:calcifications?|calcified[ \t]+focus|focus"
     r"|foci|lesion|finding|granulomas?))\b[^.;\n]{0,30}?\b(?:is|are|lies|lie|located|situated"
     r"|sits|seen|found|noted)\b[^.;\n]{0,20}?\b(?:in|within|at|along)\b",
+    re.I,
+)
+
+
+# "The lesion measured 5.6 cm and occupied segments 6 and 7.": the lesion the finding is
+# part of lies in the liver (the organ only: the calcification's own place in it is unknown)
+_IT_OCCUPIES = re.compile(
+    r"[ \t]*(?:it|this|the[ \t]+(?:lesion|mass|tumou?r|finding|abnormality))\b"
+    r"(?:[^.;\n]|\.(?=\d)){0,40}?"
+    r"\b(?:occup(?:ies|ied|ying)|involv(?:es|ed|ing)|spann?(?:s|ed|ing)|replac(?:es|ed|ing)"
+    r"|extend(?:s|ed|ing)[ \t]+(?:into|across|through))\b",
     re.I,
 )
 

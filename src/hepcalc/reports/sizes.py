@@ -110,7 +110,12 @@ _ORGAN_SIZE_AFTER = re.compile(
 )
 _BARE_VERSUS = re.compile(rf"(?<![\d.])({_NUM})[ \t]*(?:vs\.?|versus)[ \t]*$", re.I)
 _ARROW = re.compile(r"[ \t]*(?:->|-->|=>|\u2192|>)[ \t]*")
+# "increased (in size) from 12 to 19 mm" is a change; "ranging (in size) from 1 to 3 mm",
+# "varying from" is a range of several (its upper end, as "up to")
 _FROM_BEFORE = re.compile(r"\bfrom[ \t]*$", re.I)
+_RANGE_FROM = re.compile(
+    r"\b(?:rang(?:e|es|ing)|var(?:y|ies|ying))(?:[ \t]+in[ \t]+size)?[ \t]+from[ \t]*$", re.I
+)
 _LARGEST = re.compile(
     r"(?:largest|larger|biggest|up[ \t]+to|maximum|max|exceeding)\b[^.;]{0,30}$", re.I
 )
@@ -192,14 +197,17 @@ def _measure_sizes(text: str, start: int, end: int, m: re.Match[str]) -> list[Si
         or _ORGAN_SIZE_AFTER.match(text, m.end(), end)
     ):
         return []  # "liver 15cm", "spleen measures 11 cm", "16 cm in craniocaudal length"
-    if m.group("upper") and _FROM_BEFORE.search(head):
+    ranged = bool(m.group("upper") and _RANGE_FROM.search(head))
+    if m.group("upper") and _FROM_BEFORE.search(head) and not ranged:
         return _change_sizes(text, m, unit)
     out: list[Size] = []
     tail = text[m.end() : min(end, m.end() + 30)]
     prior = bool(_PRIOR_BEFORE.search(head) or _PRIOR_AFTER.search(tail))
+    if prior and _RANGE_FROM.search(head):
+        prior = False  # "ranging from 1 (mm) to 3 mm": the range's "from" is no prior
     if prior and _CURRENT_BEFORE.search(head[-12:]):
         prior = False
-    largest = bool(_LARGEST.search(head))
+    largest = bool(_LARGEST.search(head)) or ranged
     superlative = bool(_SUPERLATIVE.search(head))
     vs = _BARE_VERSUS.search(text, max(start, s - 16), s)
     if vs is not None:
