@@ -194,3 +194,91 @@ def test_a_negated_sign_property_does_not_negate_the_reading(text: str) -> None:
 )
 def test_without_shadowing_that_reaches_the_finding_still_negates(text: str) -> None:
     assert _ctx(text).exclusion == "negated"
+
+
+# --- not a current finding: questioned on another exam, resected, projection refuted --
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A calcified granuloma was questioned on the prior CT.",
+        "Hepatic calcification suggested at the outside ultrasound, not confirmed.",
+        "The outside CT questioned a calcification in segment 6.",
+        "Previous MRI raised the possibility of calcification in the right lobe.",
+    ],
+)
+def test_questioned_on_another_exam_is_historical(text: str) -> None:
+    target = "calcified" if "calcified" in text else "calcification"
+    assert _ctx(text, target).exclusion == "historical"
+
+
+def test_questioned_before_and_seen_again_is_current() -> None:
+    text = "A calcification was questioned on the prior CT and is again seen, 4 mm."
+    assert _ctx(text).exclusion is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Calcified hydatid cyst was resected in 2019; the bed is clear.",
+        "The calcification in segment 6 has been surgically removed.",
+        "Calcified nodule was excised at laparoscopy.",
+        "Status: resection of the calcified cyst of segment 7, no recurrence.",
+    ],
+)
+def test_resected_is_not_current(text: str) -> None:
+    target = "calcified" if "calcified" in text.lower() else "calcification"
+    assert _ctx(text, target).exclusion == "resolved"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The calcified cyst was partially resected and persists, 3 cm.",
+        "After resection of the left lobe, a new 3 mm calcification in segment 6.",
+        "Calcification at the resection margin, 4 mm.",
+    ],
+)
+def test_partial_resection_or_a_resection_elsewhere_keeps_it(text: str) -> None:
+    target = "calcified" if "calcified" in text.lower() else "calcification"
+    assert _ctx(text, target).exclusion is None
+
+
+def _in_sentence(text: str, target: str) -> Context:
+    """Context with the first sentence as ``sentence``, so the next one can be read."""
+    i = text.index(target)
+    end = text.index(". ") + 1
+    return read_context(text, 0, end, i, i + len(target), sentence=(0, end))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Scout: calcific densities overlie the liver shadow. Ultrasound shows several"
+        " gallstones up to 12 mm.",
+        "Radiograph: a calcific density projects over the hepatic region. On CT the liver is"
+        " normal and no hepatic calcification is seen.",
+        "KUB: small calcific densities projecting over the liver. On today's ultrasound the"
+        " gallbladder is packed with stones; the liver parenchyma shows no calcification.",
+    ],
+)
+def test_a_projected_density_refuted_by_the_next_sentence_is_not_a_finding(text: str) -> None:
+    assert _in_sentence(text, "calcific").exclusion == "negated"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the next sentence names a calcification: the projection is confirmed, not refuted
+        "Scout: a calcific density overlies the liver. CT confirms a 6 mm calcification in"
+        " segment 7; gallstones are also present.",
+        # a next sentence without refutation leaves the hedged projection
+        "Radiograph: a calcific density projects over the hepatic region. Bowel gas is normal.",
+        # no projection: a plain liver calcification is not refuted by gallstones after it
+        "A 4 mm calcification in segment 6. The gallbladder contains multiple stones.",
+    ],
+)
+def test_no_refutation(text: str) -> None:
+    target = "calcification" if text.startswith("A 4") else "calcific"
+    assert _in_sentence(text, target).exclusion is None

@@ -164,6 +164,37 @@ def test_a_calcification_beside_a_lesion_keeps_its_own_size_and_takes_its_place(
     _has(text, kind="calcification", size=3.0, seg=3)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 2.8 cm simple cyst in segment 3 has an adjacent 3 mm coarse calcification.",
+        "Liver: 25 mm cyst in segment 3 with a neighbouring 3 mm calcified focus.",
+        "Segment 3 holds a 2.5 cm haemangioma and a separate 3 mm calcification.",
+    ],
+)
+def test_an_adjacent_calcification_in_the_lesion_clause_keeps_its_own_size(text: str) -> None:
+    _has(text, kind="calcification", size=3.0, seg=3)
+
+
+def test_a_calcification_in_the_cyst_wall_is_still_the_cyst() -> None:
+    _has("A 2.8 cm cyst in segment 3 with a 3 mm calcification in its wall.", kind="cyst")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "There is a 4 mm calcified focus in segment 6, and a separate 1.5 cm simple cyst in"
+        " segment 3.",
+        "Liver: calcification of 4 mm in segment 6; another lesion, a 2 cm hemangioma, in"
+        " segment 3.",
+        "A 4 mm calcified granuloma in segment 6. A second, non-calcified cyst of 9 mm lies in"
+        " segment 3.",
+    ],
+)
+def test_a_further_lesion_of_another_nature_is_not_a_further_calcification(text: str) -> None:
+    _has(text, kind="calcification", size=4.0, seg=6)
+
+
 def test_prior_size_and_comparison_carry_over_to_within_it() -> None:
     _has(
         "LIVER: Segment 2 metastasis measures 3.0 cm (previously 2.4 cm). Foci of calcification"
@@ -279,6 +310,36 @@ def test_a_lesion_calcification_pattern_prefers_its_place() -> None:
 )
 def test_fetal_liver_echogenic_focus_is_a_calcification(text: str) -> None:
     assert len(_summary(text)) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        # an obstetric scan that never says "fetal": gestational age, EFW
+        ("28 weeks: hepatic echogenic focus, 3 mm, unchanged. EFW 1200 g.", 3.0),
+        ("GA 30 weeks. Single echogenic focus within the liver measuring 2 mm.", 2.0),
+        ("Antenatal scan: a 2 mm echogenic focus is seen in the liver.", 2.0),
+        # "hyperechogenic", and a caption with labelled organs
+        ("Figure 3: transverse image of the foetal abdomen showing a 4-mm hyperechogenic focus"
+         " in the liver (arrowhead); bladder (B) is labelled.", 4.0),
+    ],
+)  # fmt: skip
+def test_fetal_liver_focus_from_obstetric_cues(text: str, size: float) -> None:
+    _has(text, kind="calcification", size=size, count=1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an adult liver: a week count is no gestational age, a bare echogenic focus no calc
+        "Follow-up at 6 weeks. Echogenic focus in the liver without shadowing, 6 mm.",
+        "Liver: 8 mm hyperechogenic focus, no posterior shadowing; review in 12 weeks.",
+        # a fetal cardiac focus beside a liver word
+        "32 weeks: echogenic intracardiac focus; the liver and stomach are normal. EFW 1900 g.",
+    ],
+)
+def test_obstetric_cues_do_not_make_an_adult_or_cardiac_focus_a_liver_finding(text: str) -> None:
+    assert _summary(text) == []
 
 
 def test_fetal_heart_focus_is_not_a_liver_finding() -> None:
@@ -658,3 +719,147 @@ def test_unitless_and_labelled_priors(text: str, size: float, prior: float) -> N
 def test_a_bare_number_that_is_not_a_prior_is_ignored() -> None:
     found = _has("Liver: calcification 6 mm from 2 sites in segment 6.", size=6.0)
     assert "prior" not in found[0]
+
+
+# --- not a current finding: questioned elsewhere, resected, projection refuted, a comment
+# restating the finding with a differential --------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A calcified granuloma was questioned on the prior CT; today the liver is normal and"
+        " no calcification is seen.",
+        "Liver: hepatic calcification suggested on the outside MRI. Not seen on this ultrasound.",
+        "Calcified echinococcal cyst of segment 7 was resected in 2018; the bed shows fat only.",
+        "LIVER: The calcified granuloma in segment 2 has been removed surgically.",
+        "Radiograph: several calcific densities project over the liver. Ultrasound today: the"
+        " gallbladder contains numerous stones, the largest 9 mm.",
+    ],
+)
+def test_questioned_resected_and_refuted_mentions_are_not_findings(text: str) -> None:
+    assert _summary(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (
+            "Liver: a 9 mm calcified lesion in segment 3, unchanged. Comment: stable calcified"
+            " hepatic lesion, probably an old granuloma or a burnt-out hydatid cyst.",
+            "lesion",
+        ),
+        (
+            "Liver: 2 cm calcified lesion in the right lobe. Impression: calcified lesion,"
+            " hemangioma versus treated metastasis.",
+            "lesion",
+        ),
+    ],
+)
+def test_a_differential_does_not_give_the_lesion_a_nature(text: str, kind: str) -> None:
+    found = _summary(text)
+    assert len(found) == 1, found
+    assert found[0]["kind"] == kind
+    assert "assoc" not in found[0]
+
+
+def test_a_single_nature_still_characterises_the_lesion() -> None:
+    found = _summary("Liver: 3 cm lesion in segment 6 with a central calcification, likely a"
+                     " hemangioma.")  # fmt: skip
+    assert [f.get("assoc") for f in found] == ["hemangioma"]
+
+
+# --- MRI wording: an interpretation after a negated sign, signs tied to CT, lobes
+# throughout, bounds in the next clause, a lesion placed by the next sentence ----------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MRI liver: 9 mm lesion in segment 4 that does not enhance, presumably a calcified"
+        " granuloma.",
+        "MRI: a 9 mm focus in segment 4 without enhancement, possibly a calcified granuloma.",
+        "MRI: 9 mm segment 4 lesion, no restricted diffusion, thought to be a calcified granuloma.",
+    ],
+)
+def test_an_interpretation_after_a_negated_sign_is_not_negated(text: str) -> None:
+    found = extract_findings(text)
+    assert len(found) == 1, found
+    f = found[0]
+    assert (f.kind.value, f.size_mm, f.location.segment) == ("calcification", 9.0, 4)
+    assert f.evidence.hedged is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MRI liver: no enhancing lesion and no calcification.",
+        "MRI liver: the segment 4 focus does not enhance and is not a calcified granuloma.",
+    ],
+)
+def test_a_negation_without_an_interpretation_still_negates(text: str) -> None:
+    assert _summary(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MRI liver: T1 hypointense 5 mm focus in segment 6 without enhancement, corresponding"
+        " to a calcification on the prior CT; unchanged.",
+        "MRI liver: a 5 mm signal void in segment 6 matches the calcification seen on CT; stable.",
+        "Liver MRI: 5 mm focus of signal loss in segment 6, corresponding to calcification on"
+        " the outside CT. Unchanged.",
+    ],
+)
+def test_an_mri_sign_tied_to_a_ct_calcification_is_current_and_not_hedged(text: str) -> None:
+    found = extract_findings(text)
+    assert len(found) == 1, found
+    f = found[0]
+    assert (f.size_mm, f.location.segment, f.comparison.value if f.comparison else None) == (
+        5.0,
+        6,
+        "stable",
+    )
+    assert f.evidence.hedged is False
+
+
+def test_a_signal_void_not_tied_to_ct_stays_hedged() -> None:
+    found = extract_findings("MRI liver: 5 mm signal void in segment 6, likely calcification.")
+    assert [f.evidence.hedged for f in found] == [True]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Liver: tiny calcified granulomas scattered throughout the right, left and caudate"
+        " lobes; none exceeds 3 mm.",
+        "Liver: punctate calcifications across both the right and left lobes; the largest is 3 mm.",
+        "Liver: innumerable calcific foci throughout the right and left lobes. None larger"
+        " than 3 mm.",
+    ],
+)
+def test_calcifications_throughout_the_lobes_are_one_group_with_its_bound(text: str) -> None:
+    _has(text, count="multiple", size=3.0)
+    assert "lobe" not in _summary(text)[0]
+
+
+def test_a_lobe_list_without_throughout_still_gives_one_finding_per_lobe() -> None:
+    found = _summary("Liver: calcified granulomas in the right and left lobes.")
+    assert sorted(f["lobe"] for f in found) == ["left", "right"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Teaching case: a central 7 mm calcification was seen on CT. The lesion occupied"
+        " segments 5 and 8.",
+        "Coarse 7 mm calcification centrally. The mass involves segments 5 and 8.",
+    ],
+)
+def test_the_next_sentence_placing_the_lesion_in_liver_segments_gives_the_organ(
+    text: str,
+) -> None:
+    found = _summary(text)
+    assert len(found) == 1, found
+    assert found[0]["size"] == 7.0
+
+
+def test_the_next_sentence_placing_the_lesion_in_another_organ_does_not() -> None:
+    text = "A central 7 mm calcification. The mass involves the pancreatic tail."
+    assert _summary(text) == []

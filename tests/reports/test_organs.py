@@ -61,3 +61,108 @@ def test_suprarenal_is_the_adrenal() -> None:
         "Multiple non-calcified liver metastases, the largest 2.3 cm."
     )
     assert [f for f in extract_findings(text) if f.calcified] == []
+
+
+# --- several organs in one sentence, the liver among them -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("calcified granulomas in the mediastinal nodes, the spleen and the liver", "granulomas"),
+        ("calcifications within the kidneys, spleen and liver, unchanged", "calcifications"),
+        ("granulomata of the lungs, the spleen, and the liver, all old", "granulomata"),
+    ],
+)
+def test_a_list_of_organs_closed_by_the_liver_keeps_the_liver(text: str, target: str) -> None:
+    assert _organ(text, target) == "liver"
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        # a list of organs ends, then a new clause says the liver is normal
+        ("calcified granulomas in the lungs and spleen, liver normal", "granulomas"),
+        ("calcifications in the spleen and kidneys and the liver is normal", "calcifications"),
+        # "hepatic" as one adjective of a list of arteries or veins is the vessel's
+        ("calcification of the hepatic and splenic arteries", "calcification"),
+        ("calcified hepatic, splenic and renal arteries", "calcified"),
+        ("calcification of the aorta and of the hepatic and splenic arteries", "calcification"),
+        ("mural calcification in the hepatic and portal veins", "calcification"),
+    ],
+)
+def test_organ_lists_that_do_not_hold_the_liver(text: str, target: str) -> None:
+    assert _organ(text, target) != "liver"
+
+
+def test_hepatic_and_splenic_granulomas_stay_in_the_liver() -> None:
+    """The vessel rule looks only for an artery or vein noun ending the adjective list."""
+    assert _organ("hepatic and splenic calcified granulomas", "granulomas") == "liver"
+    assert _organ("hepatic, splenic and renal calcifications", "calcifications") == "liver"
+
+
+@pytest.mark.parametrize(
+    ("text", "size", "segment"),
+    [
+        (
+            "A calcified granuloma lies in the left lower lobe of the lung and another in the"
+            " liver, segment 6, 4 mm.",
+            4,
+            6,
+        ),
+        (
+            "Calcified nodes are present at the splenic hilum, and one in the liver measuring"
+            " 7 mm in segment 3.",
+            7,
+            3,
+        ),
+        (
+            "Both kidneys and the liver contain small calcifications: the renal ones are"
+            " medullary, the liver shows one 2 mm focus in segment 8.",
+            2,
+            8,
+        ),
+        (
+            "Splenic calcified granulomas are again seen; the liver has a single 5 mm focus"
+            " in segment 2.",
+            5,
+            2,
+        ),
+    ],
+)
+def test_the_liver_share_of_another_organs_calcification(
+    text: str, size: float, segment: int
+) -> None:
+    from hepcalc.reports import extract_findings
+
+    found = extract_findings(text)
+    assert len(found) == 1, [f.model_dump(exclude_none=True) for f in found]
+    assert (found[0].size_mm, found[0].location.segment, found[0].count) == (size, segment, 1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A calcified granuloma in the right lower lobe of the lung; the liver shows no focal"
+        " lesion.",
+        "Pancreatic calcifications are coarse, the liver has a 2 cm simple cyst in segment 5.",
+        "Calcified splenic granulomas, the liver shows a fatty infiltration.",
+        "No calcified granuloma in the spleen and one in the liver was questioned before.",
+        "Calcification of the aorta and of the hepatic and splenic arteries. No calcification"
+        " in the liver or pancreas.",
+        "Calcified granulomata in the lungs and spleen, the liver is normal.",
+    ],
+)
+def test_no_liver_share(text: str) -> None:
+    from hepcalc.reports import extract_findings
+
+    assert extract_findings(text) == []
+
+
+def test_several_in_the_liver_is_a_multiple_share() -> None:
+    from hepcalc.reports import extract_findings
+
+    found = extract_findings(
+        "Calcified granulomas are seen in the spleen and several in the liver, up to 3 mm."
+    )
+    assert [(f.count, f.size_mm) for f in found] == [("multiple", 3)]

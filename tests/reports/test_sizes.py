@@ -100,3 +100,21 @@ def test_a_range_from_x_to_y_is_its_upper_end_not_a_change(text: str) -> None:
 )
 def test_a_change_from_x_to_y_is_still_a_prior_and_a_size(text: str) -> None:
     assert _sizes(text) == [(1.0, True), (3.0, False)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ranging from 1 to 3 mm", "ranging in size from 1 to 3 mm", "varying from 1 mm to 3 mm"],
+)
+def test_a_range_from_is_not_a_change(text: str) -> None:
+    found = find_sizes(text, 0, len(text))
+    assert not any(z.prior for z in found)
+    assert max(z.mm for z in found) == 3.0
+
+
+@pytest.mark.parametrize(
+    "text", ["increased from 1 to 3 mm", "increased in size from 1 to 3 mm", "grown from 1 to 3 mm"]
+)
+def test_a_change_from_is_still_a_prior(text: str) -> None:
+    found = find_sizes(text, 0, len(text))
+    assert [(z.mm, z.prior) for z in found] == [(1.0, True), (3.0, False)]

@@ -517,6 +517,48 @@ def _host_plural(text: str, m: re.Match[str], target_start: int) -> bool:
     return plural
 
 
+# "likely an old granuloma or burnt-out hydatid", "hemangioma versus metastasis": one of
+# several natures offered, which does not say what the lesion is
+_DIFFERENTIAL_BEFORE = re.compile(
+    r"\b(?:or|versus|vs\.?|and/or)[ \t\n]+(?:an?[ \t\n]+|the[ \t\n]+)?(?:[a-z-]+[ \t\n]+){0,2}$",
+    re.I,
+)
+_DIFFERENTIAL_AFTER = re.compile(
+    r"(?:[ \t\n]+[a-z-]+)?[ \t\n]*,?[ \t\n]+(?:or|versus|vs\.?|and/or)[ \t\n]", re.I
+)
+
+
+def _in_differential(text: str, clause_start: int, clause_end: int, m: re.Match[str]) -> bool:
+    """True when the host word ``m`` is one term of a differential ("granuloma or hydatid").
+
+    Why: a generic "lesion" takes the nature a cyst or hemangioma word gives it, but a
+    list of possible natures gives none; the lesion stays a lesion.
+    """
+    before = text[max(clause_start, m.start() - 40) : m.start()]
+    return bool(_DIFFERENTIAL_BEFORE.search(before)) or bool(
+        _DIFFERENTIAL_AFTER.match(text, m.end(), min(clause_end, m.end() + 30))
+    )
+
+
+# "a 3 cm cyst has an adjacent 2 mm punctate calcification", "a separate calcified focus":
+# the calcification is beside the lesion named in the clause, not in it
+_BESIDE_BEFORE = re.compile(
+    r"\b(?:adjacent|neighbou?ring|nearby|separate|distinct|juxta-?[a-z]+|perilesional"
+    r"|extralesional)(?:[ \t\n]+[a-z0-9.,-]+){0,3}[ \t\n]*$",
+    re.I,
+)
+
+
+def _beside_its_host(text: str, clause_start: int, target_start: int) -> bool:
+    """True when the calcification's own noun phrase calls it beside the lesion.
+
+    Example: "A 3.0 cm simple cyst in segment 8 has an adjacent 2 mm punctate
+    calcification" -> True: a calcification with its own size, not the cyst.
+    """
+    before = text[max(clause_start, target_start - 40) : target_start]
+    return _BESIDE_BEFORE.search(before) is not None
+
+
 def read_host(
     text: str,
     clause_start: int,
@@ -531,7 +573,7 @@ def read_host(
     ``context_start/end`` is where complex-cyst cues are looked for (the organ
     sub-section: "Daughter cysts present." is often its own sentence).
     """
-    if target_kind == "granuloma":
+    if target_kind == "granuloma" or _beside_its_host(text, clause_start, target_start):
         return Host(FindingKind.calcification, None)
     best: tuple[int, re.Match[str]] | None = None
     denied = False
@@ -567,6 +609,7 @@ def read_host(
             for h in _HOST.finditer(text, clause_start, clause_end)
             if (h.group("cyst") or h.group("heman"))
             and not _NOT_HOST.search(text, max(clause_start, h.start() - 40), h.start())
+            and not _in_differential(text, clause_start, clause_end, h)
         ]
         if specific:
             m = min(specific, key=lambda h: abs(h.start() - target_start))

@@ -66,6 +66,11 @@ _HEDGE_BEFORE = _trigger("hedge_before")
 _HEDGE_AFTER = _trigger("hedge_after")
 # A projected density explained by the next sentence (another organ's stone, a rib).
 _EXPLAINED_NEXT = _trigger("explained_next")
+# A projected density the next sentence shows is not in the liver (see ``_refuted_next``).
+_PROJECTION = _trigger("projection")
+_REFUTED_NEXT = _trigger("refuted_next")
+_STONES_NEXT = _trigger("stones_next")
+_CALC_WORD = re.compile(r"calcif", re.I)
 # Negation does not reach past these words (NegEx termination terms).
 _TERMINATE = _trigger("terminate")
 
@@ -172,4 +177,22 @@ def read_context(
         # "... overlies the right upper quadrant. Ultrasound: this corresponds to a gallstone"
         nxt = text[sentence[1] : sentence[1] + 2 * _WINDOW]
         negated = bool(_EXPLAINED_NEXT.match(nxt.lstrip(" .\t\n")))
+        if not negated and (_PROJECTION.search(after_raw) or _PROJECTION.search(before_raw)):
+            negated = _refuted_next(nxt)
     return Context(negated, resolved, historical, hypothetical, hedged)
+
+
+def _refuted_next(nxt: str) -> bool:
+    """True when the sentence after a projected density (radiograph, scout) shows that it
+    is not in the liver: the liver has no calcification there ("the liver parenchyma is
+    normal without calcification"), or gallstones are found and no calcification named
+    ("the gallbladder contains multiple stones up to 1.5 cm").
+
+    Only the next sentence is read: a later one may be about something else.
+    """
+    body = nxt.lstrip(" .\t\n")
+    end = re.search(r"[.!?](?=\s|$)", body)
+    sentence = body[: end.start()] if end else body
+    if _REFUTED_NEXT.search(sentence):
+        return True
+    return bool(_STONES_NEXT.search(sentence)) and not _CALC_WORD.search(sentence)

@@ -58,7 +58,9 @@ _COORDINATED = re.compile(
 _COORDINATED_GAP = 30
 # "... gallstones and the liver is normal": a new clause about the liver, not coordination
 _LIVER_CLAUSE_AFTER = re.compile(
-    r"[ \t\n]+(?:is|are|appears?|demonstrates?|shows?|was|remains?|measures?|has)\b", re.I
+    r"[ \t\n]*,?[ \t\n]*(?:is|are|appears?|demonstrates?|shows?|was|remains?|measures?|has"
+    r"|normal|unremarkable)\b",
+    re.I,
 )
 _LOBED_ELSEWHERE = re.compile(r"\b(?:thyroid|lungs?|pulmonary|prostat[a-z]*|brain)\b", re.I)
 _LIVER_FOCUS = re.compile(
@@ -158,17 +160,30 @@ def nearest_organ(text: str, mentions: list[OrganMention], lo: int, hi: int) -> 
 
 
 def _coordinated_with_liver(text: str, mentions: list[OrganMention], other: OrganMention) -> bool:
-    """True for "hepatic and splenic", "spleen and liver": the finding is in both organs."""
-    for m in mentions:
-        if m.organ != "liver":
-            continue
-        a, b = (m, other) if m.start < other.start else (other, m)
-        if b.start - a.end >= _COORDINATED_GAP or not _COORDINATED.match(text[a.end : b.start]):
-            continue
-        if b is m and _LIVER_CLAUSE_AFTER.match(text, m.end, m.end + 16):
-            continue
-        return True
+    """True for "hepatic and splenic", "spleen and liver", and for a longer list that the
+    liver closes ("in the mediastinal nodes, the spleen and the liver"): the finding is in
+    every organ of the list, so also in the liver."""
+    i = mentions.index(other)
+    for step in (1, -1):
+        a = other
+        for k in range(i + step, i + step * (_MAX_LIST_ORGANS + 1), step):
+            if not 0 <= k < len(mentions):
+                break
+            b = mentions[k]
+            lo, hi = (a, b) if a.start < b.start else (b, a)
+            if hi.start - lo.end >= _COORDINATED_GAP or not _COORDINATED.match(
+                text[lo.end : hi.start]
+            ):
+                break
+            if b.organ == "liver":
+                return step < 0 or not _LIVER_CLAUSE_AFTER.match(text, b.end, b.end + 16)
+            a = b
     return False
+
+
+# how many organ words a coordinated list is followed through (bounded: a list of organs
+# is short, and each clause asks once)
+_MAX_LIST_ORGANS = 6
 
 
 def subject_organ(mentions: list[OrganMention]) -> str | None:

@@ -45,6 +45,7 @@ from hepcalc.reports import (
     attributes,
     context,
     duct_stones,
+    liver_share,
     locations,
     observations,
     organs,
@@ -206,7 +207,9 @@ class _SectionSentences:
             found = False
             if idx + 1 < len(self.spans):
                 n_start, n_end = self.spans[idx + 1]
-                m = _IT_LIES.match(self.text, n_start, n_end)
+                m = _IT_LIES.match(self.text, n_start, n_end) or _IT_OCCUPIES.match(
+                    self.text, n_start, n_end
+                )
                 if m is not None and not targets_module.PREFILTER.search(self.text, n_start, n_end):
                     here = organs.find_organs(self.text, m.end(), n_end)
                     found = bool(here) and all(o.organ == "liver" for o in here)
@@ -454,6 +457,7 @@ class _SentenceState:
     previous_split: bool = False
     features: dict[str, bool] | None = None
     hemangioma_said: bool | None = None
+    share_end: int = -1  # clauses before this offset are the liver share just read
 
 
 def _follow_on_clause(
@@ -475,6 +479,14 @@ def _follow_on_clause(
     ):
         # "...; it is again seen and measures 3 mm": the size in the next clause
         _size_from_span(text, c_start, c_end, previous[0])
+        return
+    if (
+        len(previous) == 1
+        and previous[0].comparison is None
+        and _ONLY_COMPARISON.match(text, c_start, c_end - (text[c_end - 1] in ".!"))
+    ):
+        # "... corresponding to a calcification on CT; stable.": the comparison alone
+        previous[0].comparison = attributes.read_comparison(text, c_start, c_end)
         return
     if len(previous) == 1 and previous[0].prior_size_mm is None:
         # "... now 7 mm; on the prior it measured 5 mm": a prior in the next clause
@@ -537,6 +549,17 @@ def _clause_organ(
     return organ
 
 
+# An MRI signal void is hedged (it may be iron, gas, a clip), unless the report ties it to
+# the calcification of a CT or radiograph ("corresponded to coarse calcification on the prior
+# CT", "corresponding to the calcification seen on CT"): then it is that calcification.
+_TIED_TO_CT = re.compile(
+    r"\b(?:correspond(?:s|ed|ing)?[ \t\n]+(?:to|with)|match(?:es|ed|ing)?"
+    r"|concordant[ \t\n]+with)\b"
+    r"[^.;]{0,60}?\bcalcif[a-z]*\b[^.;]{0,40}?\b(?:ct|radiograph|x-?ray|scout)\b",
+    re.I,
+)
+
+
 def _exclusion(context_reason: str | None, organ: str | None, sec: sections.Section) -> str | None:
     """Why a mention is not a current liver finding, if it is not (context, organ, section)."""
     if context_reason is not None:
@@ -579,11 +602,19 @@ def _read_sentence(
         in_clause = targets[ti:tj]
         ti = tj
         if not in_clause:
-            _follow_on_clause(text, c_start, c_end, sent_organs, sentence_key, drafts, st)
+            if c_start >= st.share_end:
+                _follow_on_clause(text, c_start, c_end, sent_organs, sentence_key, drafts, st)
             continue
         st.previous = []
         first = in_clause[0]
         organ = _clause_organ(text, sents, idx, c_start, c_end, first, liver_report, st)
+        if organ not in (None, "liver") and sec.category not in _NOT_CURRENT_SECTIONS:
+            _liver_share_of(
+                text, sec, (s_start, s_end), (c_start, c_end), (first, targets), label,
+                sentence_key, st,
+            )  # fmt: skip
+            if st.previous:
+                drafts.extend(st.previous)
         if (excluded is None or len(excluded) >= _MAX_EXCLUDED) and (
             organ != "liver" or sec.category in _NOT_CURRENT_SECTIONS
         ):
@@ -596,20 +627,14 @@ def _read_sentence(
         features = dict(st.features)
         if first.kind == "shadowing":
             features["acoustic_shadowing"] = True
-        hedged = ctx.hedged or features.get("signal_void") is True
+        hedged = ctx.hedged or (
+            features.get("signal_void") is True and not _TIED_TO_CT.search(text, s_start, s_end)
+        )
         ev_start, ev_end = _evidence_span(s_start, s_end, c_start, c_end)
         evidence = Evidence(
             sentence=text[ev_start:ev_end], start=ev_start, end=ev_end, section=label, hedged=hedged
         )
-        reason = _exclusion(ctx.exclusion, organ, sec)
-        revived = (
-            ctx.exclusion == "historical"
-            and reason == "historical"
-            and ti >= len(targets)
-            and sents.restated_now(idx)
-        )
-        if revived:
-            reason = None  # "... when the calcification measured 6 mm. Today it measures 9 mm."
+        reason, revived = _clause_reason(ctx.exclusion, organ, sec, sents, idx, ti >= len(targets))
         if reason is not None:
             if excluded is None or len(excluded) >= _MAX_EXCLUDED:
                 continue
@@ -631,6 +656,30 @@ def _read_sentence(
         drafts.extend(st.previous)
 
 
+def _clause_reason(
+    exclusion: str | None,
+    organ: str | None,
+    sec: sections.Section,
+    sents: _SectionSentences,
+    idx: int,
+    last_clause: bool,
+) -> tuple[str | None, bool]:
+    """Why a clause's target is not a finding (None: it is), and whether a mention of
+    the earlier exam was revived because the next sentence restates it as now.
+
+    Example: "... when the calcification measured 6 mm. Today it measures 9 mm." -> the
+    historical mention is read (revived), its 6 mm becoming the prior size.
+    """
+    reason = _exclusion(exclusion, organ, sec)
+    revived = (
+        exclusion == "historical"
+        and reason == "historical"
+        and last_clause
+        and sents.restated_now(idx)
+    )
+    return (None if revived else reason), revived
+
+
 def _sizes_as_priors(drafts: list[_Draft]) -> None:
     """A mention of the earlier exam that the next sentence restates as now: what it
     measured then is the prior size, the current one comes from the next sentence.
@@ -642,6 +691,40 @@ def _sizes_as_priors(drafts: list[_Draft]) -> None:
         if d.size_mm is not None and d.prior_size_mm is None:
             d.prior_size_mm, d.size_mm = d.size_mm, None
             d.comparison = None
+
+
+def _liver_share_of(
+    text: str,
+    sec: sections.Section,
+    sentence: tuple[int, int],
+    clause: tuple[int, int],
+    first_and_all: tuple[Target, list[Target]],
+    label: str | None,
+    sentence_key: int,
+    st: _SentenceState,
+) -> None:
+    """The liver's share of a finding given to another organ ("a calcified granuloma in
+    the lung and another in the liver, 5 mm"), unless the clause says it is not there.
+
+    ``first_and_all``: the clause's first target and all targets of the sentence (not
+    a slice of them: a slice per clause would be quadratic in a long sentence).
+    """
+    s_start, s_end = sentence
+    c_start, c_end = clause
+    first, targets = first_and_all
+    share = liver_share.find_share(text, first.end, s_end, targets)
+    if share is None:
+        return
+    ctx = context.read_context(text, c_start, c_end, first.start, first.end, sentence=sentence)
+    if ctx.exclusion is not None:
+        return  # "no calcification in the spleen and one in the liver" is not read
+    ev_start, ev_end = _evidence_span(s_start, s_end, share.start, share.end)
+    evidence = Evidence(
+        sentence=text[ev_start:ev_end], start=ev_start, end=ev_end, section=label,
+        hedged=ctx.hedged,
+    )  # fmt: skip
+    st.previous = [liver_share.share_draft(text, share, evidence, sec.category, sentence_key)]
+    st.share_end = share.end
 
 
 # "Calcifications of the abdominal vasculature", "calcification in the tentorium": the
@@ -910,7 +993,10 @@ _IT_MEASURES = re.compile(
     rf"|[ \t]*{_NOW}(?:it|this|which)[ \t]+(?:is|was|remains|appears)[ \t]+(?:now[ \t]+)?"
     r"(?:unchanged|stable|similar|larger|smaller|increased|decreased|enlarged)"
     r"(?:[ \t]+in[ \t]+size)?,?[ \t]+(?:at|measuring)[ \t]+\d"
-    r"|[ \t]*(?:size|diameter)[ \t]*[:=-]?[ \t]*\d",
+    r"|[ \t]*(?:size|diameter)[ \t]*[:=-]?[ \t]*\d"
+    # a bound on a group: "none exceeds 4 mm", "the largest is 5 mm", "none larger than 3 mm"
+    r"|[ \t]*(?:none|neither|the[ \t]+largest|the[ \t]+biggest)\b[^.;\n]{0,20}?"
+    r"\b(?:exceed[a-z]*|larger|bigger|greater|measur[a-z]*|is|was)\b",
     re.I,
 )
 # "A 5 mm calcification is noted. It is in segment 6." / "It lies in the right lobe." /
@@ -920,6 +1006,17 @@ _IT_LIES = re.compile(
     r"|focus|foci|lesion|finding|granulomas?))\b[^.;\n]{0,30}?\b(?:is|are|lies|lie|located"
     r"|situated|sits|seen|found|noted|measures|measuring)\b[^.;\n]{0,20}?\b(?:in|within|at"
     r"|along)\b",
+    re.I,
+)
+
+
+# "The lesion measured 5.6 cm and occupied segments 6 and 7.": the lesion the finding is
+# part of lies in the liver (the organ only: the calcification's own place in it is unknown)
+_IT_OCCUPIES = re.compile(
+    r"[ \t]*(?:it|this|the[ \t]+(?:lesion|mass|tumou?r|finding|abnormality))\b"
+    r"(?:[^.;\n]|\.(?=\d)){0,40}?"
+    r"\b(?:occup(?:ies|ied|ying)|involv(?:es|ed|ing)|spann?(?:s|ed|ing)|replac(?:es|ed|ing)"
+    r"|extend(?:s|ed|ing)[ \t]+(?:into|across|through))\b",
     re.I,
 )
 
@@ -1042,12 +1139,30 @@ _SAME_SIZE = re.compile(
 )
 
 
+# "..., and a separate 1.2 cm simple cyst": a lesion that is not calcified
+_NOT_CALCIFIED_LESION = re.compile(r"\b(?:simple|non-?calcified|uncalcified|benign)\b", re.I)
+
+
+def _names_another_lesion(text: str, c_start: int, c_end: int, model: _Draft) -> bool:
+    """True when a continuation clause names a lesion of its own that is not the model's
+    kind ("a 3 mm calcified focus ..., and a separate 1.2 cm simple cyst in segment II"):
+    that is another lesion, not a further calcification."""
+    host = attributes.HOST_WORDS.search(text, c_start, c_end)
+    if host is None:
+        return False
+    return model.kind is FindingKind.calcification or bool(
+        _NOT_CALCIFIED_LESION.search(text, c_start, c_end)
+    )
+
+
 def _continuation(
     text: str, c_start: int, c_end: int, model: _Draft, sentence_key: int
 ) -> _Draft | None:
     """The further member of a group a clause names ("and another in segment 7, 3 mm"):
     its own size, prior and place; a size said to be the same as the first's is that
-    size."""
+    size. None when the clause adds no size or place or is about another lesion."""
+    if _names_another_lesion(text, c_start, c_end, model):
+        return None
     found = sizes.find_sizes(text, c_start, c_end)
     current = [z for z in found if not z.prior]
     loc = locations.find_location(text, c_start, c_end, c_start)

@@ -79,6 +79,16 @@ REDESCRIBES = re.compile(
     r"|reflects?|compatible|consistent|keeping|likely|probably|c/w|suggest[a-z]*)\b",
     re.I,
 )
+# "throughout the right, left and caudate lobes", "across both lobes": spread through the
+# lobes named, not one group per lobe
+THROUGHOUT = re.compile(
+    r"\b(?:throughout|across|diffusely[ \t\n]+(?:in|within)|in[ \t\n]+all[ \t\n]+of"
+    r"|scattered[ \t\n]+(?:through|over|in))[ \t\n]+(?:the[ \t\n]+)?(?:right|left|caudate"
+    r"|both|all)\b",
+    re.I,
+)
+# "calcified granuloma", "calcified hepatic granulomata": the adjective's noun is a granuloma
+CALCIFIED_GRANULOMA = re.compile(r"[ \t\n]+(?:[a-z]+[ \t\n]+)?granulom(?:a|as|ata)\b", re.I)
 EACH = re.compile(r"[ \t]*(?:each|apiece)\b", re.I)
 # "Segments 2 and 3 each contain a 3 mm granuloma", "a calcification in each of segments 6
 # and 7", "one in each lobe": "each" deals one finding out to every place of the list
@@ -224,6 +234,10 @@ def host_pass(m: Mention) -> None:
     m.target_kind = first.kind
     if first.kind == "calc" and first.term.lower().endswith(("ed", "ific")):
         m.target_kind = "calc_adjective"  # "calcified lesion": the lesion is the finding
+        if CALCIFIED_GRANULOMA.match(text, first.end, m.c_end):
+            # "a 12 mm lesion ..., presumably a densely calcified granuloma": the lesion is
+            # named a granuloma, and a calcified granuloma is a calcification
+            m.target_kind = "granuloma"
     m.near = (max(m.s_start, m.c_start - NEAR), min(m.s_end, m.c_end + NEAR))
     if m.sec.organ == "liver":  # "Daughter cysts present." may be its own sentence
         ctx = (max(m.sec.start, m.c_start - NEAR), min(m.sec.end, m.c_end + NEAR))
@@ -457,6 +471,9 @@ def split_pass(m: Mention) -> None:
         return
     if not segs and unsized and m.per_count != 1:
         lobes = locations.lobe_list(text, m.c_start, m.c_end)
+        if len(lobes) > 1 and THROUGHOUT.search(text, m.c_start, m.c_end):
+            m.loc = Location()  # spread through every lobe named: one finding, no lobe
+            return
         if len(lobes) > 1:
             mergeable = m.sec.category in SUMMARY_SECTIONS
             m.drafts = [

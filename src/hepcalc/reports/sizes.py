@@ -111,10 +111,12 @@ _ORGAN_SIZE_AFTER = re.compile(
 )
 _BARE_VERSUS = re.compile(rf"(?<![\d.])({_NUM})[ \t]*(?:vs\.?|versus)[ \t]*$", re.I)
 _ARROW = re.compile(r"[ \t]*(?:->|-->|=>|\u2192|>)[ \t]*")
+# "increased (in size) from 12 to 19 mm" is a change; "ranging (in size) from 1 to 3 mm",
+# "varying from" is a range of several (its upper end, as "up to")
 _FROM_BEFORE = re.compile(r"\bfrom[ \t]*$", re.I)
 # "ranging (in size) from 1 to 3 mm", "varying from 2 to 4 mm": a range, not a change
 _RANGE_FROM_BEFORE = re.compile(
-    r"\b(?:rang(?:e|es|ed|ing)|var(?:y|ies|ied|ying)|measuring|sized?)(?:[ \t]+in[ \t]+size)?"
+    r"\b(?:rang(?:e|es|ed|ing)|var(?:y|ies|ied|ying)|measuring)(?:[ \t]+in[ \t]+size)?"
     r"[ \t]+from[ \t]*$",
     re.I,
 )
@@ -205,9 +207,11 @@ def _measure_sizes(text: str, start: int, end: int, m: re.Match[str]) -> list[Si
     out: list[Size] = []
     tail = text[m.end() : min(end, m.end() + 30)]
     prior = bool((_PRIOR_BEFORE.search(head) and not ranged) or _PRIOR_AFTER.search(tail))
+    if prior and _RANGE_FROM_BEFORE.search(head):
+        prior = False  # "varying from 1 mm to 3 mm": the range's "from" is no prior
     if prior and _CURRENT_BEFORE.search(head[-12:]):
         prior = False
-    largest = bool(_LARGEST.search(head))
+    largest = bool(_LARGEST.search(head)) or ranged
     superlative = bool(_SUPERLATIVE.search(head))
     vs = _BARE_VERSUS.search(text, max(start, s - 16), s)
     if vs is not None:

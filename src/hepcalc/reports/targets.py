@@ -48,13 +48,13 @@ _CANDIDATE = re.compile(
     r"|(?P<phleb>phlebolith[a-z]*)"
     r"|(?P<dense>(?:hyper-?dense|dense|hyper-?attenuating|high[- ]attenuation|high[- ]density)"
     r"(?=(?:[ \t\n]+[a-z]+){0,2}?[ \t\n]+foc(?:us|i|al)\b))"
-    r"|(?P<echo>(?:echogenic|hyperechoic|hyper-echoic)" + _ECHO_NOUN + "))",
+    r"|(?P<echo>(?:echogenic|hyper-?echogenic|hyperechoic|hyper-echoic)" + _ECHO_NOUN + "))",
     re.I,
 )
 _SIGN_START = re.compile(
     r"\b(?:hyper-?dense|dense|hyper-?attenuating|high[- ]attenuation|high[- ]density)"
     r"(?=(?:[ \t\n]+[a-z]+){0,2}?[ \t\n]+foc(?:us|i|al)\b)"
-    r"|\b(?:echogenic|hyper-?echoic)" + _ECHO_NOUN
+    r"|\b(?:echogenic|hyper-?echogenic|hyper-?echoic)" + _ECHO_NOUN
 )
 # Shadowing (or Doppler twinkling) marks calcification; "dirty" shadowing is gas.
 _SIGN_STEMS = ("dens", "attenuat", "echogenic", "echoic")
@@ -64,7 +64,30 @@ _NO_SHADOWING = re.compile(
 )
 # A fetal scan (named in the sentence or the 300 characters before it) and a liver word in
 # the sentence: "echogenic focus in the fetal liver", "FETAL ABDOMEN: hepatic echogenic foci".
-_FETAL = re.compile(r"\b(?:fetal|fetus|foetal|foetus|intra-?uterine|gestation(?:al)?)\b", re.I)
+# Also the words of an obstetric scan that name no fetus: the estimated fetal weight
+# ("EFW 1850 g"), prenatal/antenatal/obstetric, amniotic fluid, and a gestational age
+# opening a line ("32 weeks: ...") or said as such ("22+3 weeks' gestation", "GA 28 weeks").
+_FETAL = re.compile(
+    r"\b(?:fetal|fetus|foetal|foetus|intra-?uterine|gestation(?:al)?|efw|prenatal|antenatal"
+    r"|obstetric(?:al)?|amniotic)\b"
+    r"|\bga[ \t:]+[1-4]\d[ \t]*(?:weeks?|wks?)\b"
+    r"|^[ \t]*(?:1\d|2\d|3\d|4[0-2])(?:\+[0-6])?[ \t]*(?:weeks?|wks?)\b",
+    re.I | re.M,
+)
+# the same cues as plain substrings, for the gate (a superset: the regex decides)
+_FETAL_STEMS = (
+    "fetal",
+    "foetal",
+    "fetus",
+    "efw",
+    "natal",
+    "obstetric",
+    "amniotic",
+    "gestation",
+    "week",
+    "wks",
+    "uterine",
+)
 _LIVER_WORD = re.compile(r"\b(?:liver|hepatic|intrahepatic)\b", re.I)
 _FETAL_LOOKBACK = 300
 _PLURAL_NOUN_AFTER = re.compile(
@@ -251,13 +274,7 @@ def candidate_positions(text: str) -> list[int]:
     # the sign stems count only next to a focus, or to shadowing for an echogenic one
     if (
         "echo" in low
-        and (
-            "shadow" in low
-            or "twinkl" in low
-            or "fetal" in low
-            or "foetal" in low
-            or "fetus" in low
-        )
+        and ("shadow" in low or "twinkl" in low or any(w in low for w in _FETAL_STEMS))
     ) or ("foc" in low and ("dens" in low or "attenuat" in low)):
         for stem in _SIGN_STEMS:
             starts = _WordStarts(low, 0)
