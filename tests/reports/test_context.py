@@ -282,3 +282,31 @@ def test_a_projected_density_refuted_by_the_next_sentence_is_not_a_finding(text:
 def test_no_refutation(text: str) -> None:
     target = "calcification" if text.startswith("A 4") else "calcific"
     assert _in_sentence(text, target).exclusion is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No findings compatible with calcification",
+        "No echogenic foci consistent with calcification",
+        "no hyperdense lesion in keeping with calcification",
+        "There are no areas consistent with calcification",
+        "Without any focus consistent with calcification",
+    ],
+)
+def test_a_negated_finding_and_its_interpretation_stay_negated(text: str) -> None:
+    """The interpretation after a negated finding noun is part of what is negated."""
+    assert _ctx(text).exclusion == "negated"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Focus with no internal flow consistent with calcification",
+        "No enhancement, consistent with calcification",
+        "No mass but a focus consistent with calcification",
+        "No lesion; echogenic focus consistent with calcification",
+    ],
+)
+def test_an_interpretation_of_a_negated_property_is_not_negated(text: str) -> None:
+    assert not _ctx(text).negated

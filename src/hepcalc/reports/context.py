@@ -78,6 +78,30 @@ _TERMINATE = _trigger("terminate")
 _WINDOW = 160  # characters either side of the target (about 25 words)
 
 
+# "no foci consistent with calcification": the interpretation belongs to the negated noun
+_NEGATED_SUBJECT_THEN = _trigger("negated_subject_then")
+
+
+def _negation_reaches(before: str) -> bool:
+    """True when a negation trigger in ``before`` reaches its end.
+
+    As ``_last_trigger_reaches``, except that an interpretive termination right after
+    a negated finding noun ("no echogenic foci consistent with calcification") does not
+    end the negation: what is negated is the foci consistent with calcification.
+    """
+    last_end = -1
+    for m in _NEG_BEFORE.finditer(before):
+        last_end = m.end()
+    if last_end < 0:
+        return False
+    pos = last_end
+    while (t := _TERMINATE.search(before, pos)) is not None:
+        if pos != last_end or not _NEGATED_SUBJECT_THEN.fullmatch(before, last_end, t.end()):
+            return False
+        pos = t.end()
+    return True
+
+
 # A condition ("if there is concern for calcification") reaches past "there is".
 _TERMINATE_HYPOTHESIS = _trigger("terminate_hypothesis")
 
@@ -158,7 +182,7 @@ def read_context(
         or _last_trigger_reaches(before_raw, _NO_LONGER_BEFORE)
     )
     negated = not resolved and (
-        _last_trigger_reaches(before, _NEG_BEFORE)
+        _negation_reaches(before)
         or bool(_NEG_AFTER.search(after))
         or bool(_NEG_RIGHT_AFTER.match(after_raw))
     )
