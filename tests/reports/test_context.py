@@ -310,3 +310,30 @@ def test_a_negated_finding_and_its_interpretation_stay_negated(text: str) -> Non
 )
 def test_an_interpretation_of_a_negated_property_is_not_negated(text: str) -> None:
     assert not _ctx(text).negated
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The outside CT of 2020 showed a calcification in segment 6",
+        "Prior CT in March 2020 showed a calcification",
+        "A CT from 2019 demonstrated a calcification",
+        "The 2021 ultrasound showed a calcification",
+        "An MRI dated 03/2018 described a calcification",
+    ],
+)
+def test_an_earlier_exam_named_by_its_date_is_history(text: str) -> None:
+    assert _ctx(text).exclusion == "historical"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Today's CT shows a calcification",
+        "The CT of 2020 showed a calcification, which is unchanged today",
+        "The 2021 ultrasound showed a calcification that is again seen",
+        "CT of the abdomen shows a calcification",
+    ],
+)
+def test_a_current_exam_or_a_restated_finding_is_current(text: str) -> None:
+    assert _ctx(text).exclusion is None
