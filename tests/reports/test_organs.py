@@ -166,3 +166,33 @@ def test_several_in_the_liver_is_a_multiple_share() -> None:
         "Calcified granulomas are seen in the spleen and several in the liver, up to 3 mm."
     )
     assert [(f.count, f.size_mm) for f in found] == [("multiple", 3)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 2 cm plaque of calcification of the liver capsule over segment 6.",
+        "Plaques of calcification along the hepatic capsule, stable.",
+        "Liver: a thin plaque of calcification at the capsule of segment 5.",
+    ],
+)
+def test_a_plaque_of_calcification_is_a_shape_not_a_vessel(text: str) -> None:
+    from hepcalc.model import Modality
+    from hepcalc.reports import extract_findings
+
+    assert extract_findings(text, Modality.CT), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Calcified plaque in the abdominal aorta. The liver is normal.",
+        "Liver: normal. A plaque of calcification in the aortic wall.",
+        "Liver: normal. Atherosclerotic plaques with calcification along the hepatic artery.",
+    ],
+)
+def test_vascular_plaque_is_still_a_vessel(text: str) -> None:
+    from hepcalc.model import Modality
+    from hepcalc.reports import extract_findings
+
+    assert extract_findings(text, Modality.CT) == [], text

@@ -505,3 +505,29 @@ def test_soft_tissue_class_through_the_cli(tmp_path) -> None:  # type: ignore[no
     assert found[0]["kind"] == "lesion"
     assert found[0]["associated"] == "solid_mass"
     assert found[0]["features"]["solid_component"] is True
+
+
+@pytest.mark.parametrize(
+    ("text", "size", "segment"),
+    [
+        (
+            "A dense calcification is present in the liver. Location: left lateral segment"
+            " (segment 3). Dimensions 8 x 5 mm.",
+            8.0,
+            3,
+        ),
+        ("Liver: a coarse calcification. Site: segment 7. Measurement: 6 mm.", 6.0, 7),
+        ("Liver: a coarse calcification. Size: 6 mm. Location: segment 7.", 6.0, 7),
+        ("LIVER: Calcified granuloma noted.\nLocation: segment 5.\nSize: 4 mm.", 4.0, 5),
+    ],
+)
+def test_place_and_size_given_as_fields_after_the_finding(
+    text: str, size: float, segment: int
+) -> None:
+    (f,) = extract_findings(text)
+    assert (f.size_mm, f.location.segment) == (size, segment)
+
+
+def test_a_field_naming_another_organ_gives_no_place() -> None:
+    (f,) = extract_findings("Liver: a coarse calcification. Location: right kidney.")
+    assert f.location.segment is None and f.location.lobe is None

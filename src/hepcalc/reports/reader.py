@@ -993,7 +993,7 @@ _IT_MEASURES = re.compile(
     rf"|[ \t]*{_NOW}(?:it|this|which)[ \t]+(?:is|was|remains|appears)[ \t]+(?:now[ \t]+)?"
     r"(?:unchanged|stable|similar|larger|smaller|increased|decreased|enlarged)"
     r"(?:[ \t]+in[ \t]+size)?,?[ \t]+(?:at|measuring)[ \t]+\d"
-    r"|[ \t]*(?:size|diameter)[ \t]*[:=-]?[ \t]*\d"
+    r"|[ \t]*(?:size|diameter|dimensions?|measurements?)[ \t]*[:=-]?[ \t]*\d"
     # a bound on a group: "none exceeds 4 mm", "the largest is 5 mm", "none larger than 3 mm"
     r"|[ \t]*(?:none|neither|the[ \t]+largest|the[ \t]+biggest)\b[^.;\n]{0,20}?"
     r"\b(?:exceed[a-z]*|larger|bigger|greater|measur[a-z]*|is|was)\b",
@@ -1005,9 +1005,21 @@ _IT_LIES = re.compile(
     rf"[ \t]*{_NOW}(?:it|this|which|they|these|the[ \t]+(?:calcifications?|calcified[ \t]+focus"
     r"|focus|foci|lesion|finding|granulomas?))\b[^.;\n]{0,30}?\b(?:is|are|lies|lie|located"
     r"|situated|sits|seen|found|noted|measures|measuring)\b[^.;\n]{0,20}?\b(?:in|within|at"
-    r"|along)\b",
+    r"|along)\b"
+    # a field sentence after the finding: "Location: left lateral segment (segment 3)."
+    r"|[ \t]*(?:location|site|position)[ \t]*[:=-][ \t]*(?:the[ \t]+)?(?=[a-z])",
     re.I,
 )
+# A field sentence giving a size ("Dimensions 8 x 5 mm.") or a place ("Location: ..."):
+# a run of two such fields after a finding ("Location: segment 3. Dimensions 8 x 5 mm.")
+# is read as a whole, the size from the second when the first gives the place.
+_SIZE_FIELD = re.compile(r"[ \t]*(?:size|diameter|dimensions?|measurements?)[ \t]*[:=-]?", re.I)
+_PLACE_FIELD = re.compile(r"[ \t]*(?:location|site|position)[ \t]*[:=-]", re.I)
+# the same fields inside a sentence ("Site: segment 7. Measurement: 6 mm." may be one)
+_SIZE_FIELD_IN = re.compile(
+    r"\b(?:size|diameter|dimensions?|measurements?)[ \t]*[:=-]?[ \t]*(?=\d)", re.I
+)
+_PLACE_FIELD_IN = re.compile(r"\b(?:location|site|position)[ \t]*[:=-]", re.I)
 
 
 # "The lesion measured 5.6 cm and occupied segments 6 and 7.": the lesion the finding is
@@ -1028,6 +1040,12 @@ def _place_from_next_sentence(
     if idx + 1 >= len(sents.spans) or d.location != Location():
         return
     n_start, n_end = sents.spans[idx + 1]
+    if _SIZE_FIELD.match(text, n_start, n_end):  # "Size: 6 mm. Location: segment 7."
+        field = _PLACE_FIELD_IN.search(text, n_start, n_end)
+        if field is not None:
+            n_start = field.start()
+        elif idx + 2 < len(sents.spans):
+            n_start, n_end = sents.spans[idx + 2]
     k = bisect.bisect_left(candidates, n_start)
     if k < len(candidates) and candidates[k] < n_end:
         return  # a sentence with its own target speaks for itself
@@ -1041,12 +1059,21 @@ def _place_from_next_sentence(
 
 
 def _size_from_next_sentence(text: str, sents: _SectionSentences, idx: int, d: _Draft) -> None:
-    """ "... a calcified granuloma in segment 7. It measures 5 mm." -> size 5 mm."""
-    if idx + 1 >= len(sents.spans):
-        return
-    n_start, n_end = sents.spans[idx + 1]
-    if _IT_MEASURES.match(text, n_start, n_end):
-        _size_from_span(text, n_start, n_end, d)
+    """ "... a calcified granuloma in segment 7. It measures 5 mm." -> size 5 mm; also
+    past one place field: "A calcification. Location: segment 3. Dimensions 8 x 5 mm."."""
+    for k in (idx + 1, idx + 2):
+        if k >= len(sents.spans):
+            return
+        n_start, n_end = sents.spans[k]
+        if _IT_MEASURES.match(text, n_start, n_end):
+            _size_from_span(text, n_start, n_end, d)
+            return
+        if k > idx + 1 or not _PLACE_FIELD.match(text, n_start, n_end):
+            return
+        field = _SIZE_FIELD_IN.search(text, n_start, n_end)
+        if field is not None:  # "Location: segment 3. Dimensions 8 x 5 mm." as one sentence
+            _size_from_span(text, field.end(), n_end, d)
+            return
 
 
 def _prior_from_next_sentence(
