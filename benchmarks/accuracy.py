@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/accuracy.py [--no-medspacy] [--failures N] [--json OUT]
 
 Corpora: the hand-written annotated corpus (``tests/data/reports/dev.jsonl``,
-``heldout.jsonl``, ``dev2.jsonl``-``dev4.jsonl``, ``heldout5.jsonl`` (scored blind once, then
-a development set); the blind ``heldout2``-``heldout4`` only with ``--blind``, as aggregate
+``heldout.jsonl``, ``dev2.jsonl``-``dev4.jsonl``, ``heldout3``-``heldout6`` (blind once, then
+development sets); the blind ``heldout2``, ``heldout7``, ``heldout8`` only with ``--blind``, as aggregate
 tables) and MTSamples (``../shared/data/mtsamples.jsonl``,
 read in place, scored with ``tests/data/mtsamples_liver_annotations.jsonl``; every document not
 annotated there is expected to give no liver calcification). Metrics and matching
@@ -59,8 +59,12 @@ DEMO_SENTENCE = "Liver: No hepatic calcification."
 # nobody tuning the reader sees which reports fail (tests/data/reports/README.md).
 # heldout5 was scored blind once (0.897 / 0.878 / 0.834) and is a development set since;
 # heldout6 likewise (0.972 / 0.943 / 0.963, 2026-12-04), after heldout7 was written.
-BLIND_SPLITS = ("heldout2", "heldout3", "heldout4", "heldout7")
-SEEN_SPLITS = ("dev2", "dev3", "dev4", "heldout5", "heldout6")
+# heldout7 was scored blind once (0.978 / 0.955 / 0.951, 2026-12-04 16:26 UTC, 05ba9a1) and
+# stays blind (aggregate only). heldout3 and heldout4, blind in aggregate since sessions 1-2,
+# were below the size/location goal then (0.948 / 0.929 and 0.934 / 0.940) and became
+# development sets that day, with heldout8 written blind to take their place.
+BLIND_SPLITS = ("heldout2", "heldout7", "heldout8")
+SEEN_SPLITS = ("dev2", "dev3", "dev4", "heldout3", "heldout4", "heldout5", "heldout6")
 
 # Literal-anchored target vocabulary of the medSpaCy baseline. A document with none of
 # these substrings cannot produce a TargetMatcher match, so MTSamples documents without
@@ -404,7 +408,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--blind",
         action="store_true",
-        help="also score the blind sets (heldout2-4, heldout7): aggregate metrics only, never "
+        help="also score the blind sets (heldout2, heldout7, heldout8): aggregate metrics only, never "
         "their failures or per-style rows",
     )
     args = parser.parse_args(argv)

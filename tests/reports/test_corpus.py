@@ -77,7 +77,7 @@ SPLITS = (
     "heldout4",
     "heldout5",
     "heldout6",
-    "heldout7",  # blind, unscored: only its format is checked here
+    "heldout7",  # blind, scored once: its format and its floor are checked here
 )
 EVERY = [row for split in SPLITS for row in _rows(split)]
 
@@ -331,20 +331,25 @@ def _heldout_score(rows: list[dict[str, Any]], extract: Callable[..., list[Any]]
 FLOORS = {
     "heldout": {"detection": 0.99, "size": 0.99},
     "heldout2": {"detection": 0.95, "size": 0.98},
-    "heldout3": {"detection": 0.96, "size": 0.93},
-    # written blind in session 2 with size-hard phrasings over-represented (43 of 72
-    # positives); first scored in aggregate before and after that session's reader change
-    "heldout4": {"detection": 0.93, "size": 0.89},
+    # heldout3 and heldout4: blind in aggregate until 2026-12-04 16:26 UTC (last blind
+    # aggregates 0.969 / 0.948 / 0.929 and 0.969 / 0.934 / 0.940), development sets since
+    "heldout3": {"detection": 0.96, "size": 0.94},
+    "heldout4": {"detection": 0.96, "size": 0.93},
     # written blind on 2026-12-03 (real-prose-like phrasings) and scored exactly once, after
-    # the session-3 reader was final: detection 0.897, size 0.878, location 0.834
-    "heldout5": {"detection": 0.89, "size": 0.87, "location": 0.83},
+    # the session-3 reader was final: detection 0.897, size 0.878, location 0.834; tuned on
+    # since (2026-12-04: 1.000 / 0.985 / 0.956)
+    "heldout5": {"detection": 0.99, "size": 0.98, "location": 0.95},
     # written blind on 2026-12-04 by a writer who read no reader code (180 reports, 124
     # findings) and scored exactly once, in aggregate, after the reader of 2026-12-03/04:
-    # detection 0.972, size 0.943, location 0.963
-    "heldout6": {"detection": 0.97, "size": 0.94, "location": 0.96},
+    # detection 0.972, size 0.943, location 0.963; tuned on since (1.000 / 0.986 / 0.973)
+    "heldout6": {"detection": 0.99, "size": 0.98, "location": 0.97},
+    # written blind on 2026-12-04 (178 reports, 132 findings) and scored exactly once, in
+    # aggregate, at 16:26 UTC on reader 05ba9a1: detection 0.978, size 0.955, location 0.951
+    "heldout7": {"detection": 0.97, "size": 0.95, "location": 0.95},
 }
 BLIND = {
-    split: _rows(split) for split in ("heldout2", "heldout3", "heldout4", "heldout5", "heldout6")
+    split: _rows(split)
+    for split in ("heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7")
 }
 
 
