@@ -152,7 +152,7 @@ def test_modality(text: str, modality: Modality | None) -> None:
         ("Liver: tortoise-shell pattern of septal and capsular calcification.", "multiple"),
         ("LIVER: fine reticular calcification in keeping with schistosomiasis.", "multiple"),
         ("Liver: a network of septal calcification.", "multiple"),
-        ("Liver: calcification throughout the liver, likely old granulomatous disease.", "multiple"),
+        ("Liver: calcification throughout the liver, old granulomatous disease.", "multiple"),
         ("Liver: calcification is seen throughout the hepatic parenchyma.", "multiple"),
         ("Liver: dense calcification scattered throughout both lobes.", "multiple"),
         # near misses: one focus stays one
