@@ -196,3 +196,27 @@ def test_vascular_plaque_is_still_a_vessel(text: str) -> None:
     from hepcalc.reports import extract_findings
 
     assert extract_findings(text, Modality.CT) == [], text
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("Blooming focus seg 6, 3 mm, may be calcification or clip (hx cholecystectomy)", "calc"),
+        ("calcification in segment 7, post splenectomy", "calcification"),
+        ("Segment 2 granuloma; s/p left nephrectomy", "granuloma"),
+    ],
+)
+def test_a_removed_organ_is_not_the_findings_place(text: str, target: str) -> None:
+    assert _organ(text, target) == "liver"
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "organ"),
+    [
+        ("calcified gallstone after a cholecystitis episode", "calcified", "gallbladder"),
+        ("calcification in the splenic hilum", "calcification", "spleen"),
+        ("calcification at the hepatectomy margin, segment 6", "calcification", "liver"),
+    ],
+)
+def test_organs_that_are_not_removals_still_place_it(text: str, target: str, organ: str) -> None:
+    assert _organ(text, target) == organ

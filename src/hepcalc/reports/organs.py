@@ -91,6 +91,12 @@ _RELATIONAL = re.compile(
 )
 
 
+# The surgical removal of another organ ("post cholecystectomy", "(hx splenectomy)") is
+# history: that organ is gone, so it cannot hold a finding of this exam. (A hepatectomy
+# margin is still the liver, whose words are not checked.)
+_REMOVAL = ("ectomy", "ectomies")
+
+
 def find_organs(text: str, start: int, end: int) -> list[OrganMention]:
     """Organ words in ``text[start:end]``; lobes of the thyroid/lung are not the liver."""
     out: list[OrganMention] = []
@@ -109,6 +115,8 @@ def find_organs(text: str, start: int, end: int) -> list[OrganMention]:
                     lobed_elsewhere = _LOBED_ELSEWHERE.search(text, start, end) is not None
                 if lobed_elsewhere:
                     continue
+        elif m.group(0).lower().endswith(_REMOVAL):
+            continue  # "(hx cholecystectomy)": an organ taken out is no finding's place
         ms = m.start() + shift
         if _RELATIONAL.search(text, max(start, ms - 40), ms):
             continue  # "displacing the liver": a landmark, not the finding's organ
