@@ -666,3 +666,63 @@ def test_one_lesion_holding_several_calcifications_counts_one(text: str) -> None
 def test_several_calcified_lesions_stay_several() -> None:
     f = _one("Liver: calcified metastases in segment 6, containing coarse calcifications.")
     assert f.count == "multiple"
+
+
+# --- shorthand and typos of ultrasound and CT dictation -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "size", "segment", "lobe"),
+    [
+        ("Liver: 1 x echogenic focus w/ PAS, R lobe, 3 mm.", 3.0, None, Lobe.right),
+        ("Liver: echogenic focus with PAS in segment 5, 4 mm.", 4.0, 5, Lobe.right),
+        ("Liver: hyperechoic focus + PAS seg 2 (2 mm).", 2.0, 2, Lobe.left),
+    ],
+)
+def test_pas_is_posterior_acoustic_shadowing(
+    text: str, size: float, segment: int | None, lobe: Lobe
+) -> None:
+    f = _one(text)
+    assert (f.size_mm, f.location.segment, f.location.lobe) == (size, segment, lobe)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Liver: echogenic focus without PAS in segment 5.",
+        "Liver: echogenic focus, no PAS, segment 5.",
+        "Liver: echogenic focus in segment 5. Pas de calcul.",
+    ],
+)
+def test_no_pas_or_another_pas_is_no_shadowing(text: str) -> None:
+    assert extract_findings(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "segment"),
+    [
+        ("Hepatic segement 7 calcificaton measuring 5mm is again noted.", 7),
+        ("A punctate calcification is present in hepatic segement 3.", 3),
+        ("Liver: calcified granuloma, segement VI, 4 mm.", 6),
+    ],
+)
+def test_segement_is_a_segment(text: str, segment: int) -> None:
+    f = _one(text)
+    assert f.location.segment == segment
+    assert f.count == 1
+
+
+def test_segement_number_is_no_count_or_size() -> None:
+    f = _one("Liver: segement 4 calcification, 3 mm.")
+    assert (f.count, f.size_mm, f.location.segment) == (1, 3.0, 4)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CT A/P\nmesenteric LN w granulomatous calcification (old TB)\nliver/spleen nml",
+        "CT abdomen\ncalcified LNs at the porta hepatis, liver normal",
+    ],
+)
+def test_calcified_nodes_with_a_normal_liver_are_not_liver(text: str) -> None:
+    assert extract_findings(text) == []
