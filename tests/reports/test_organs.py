@@ -196,3 +196,54 @@ def test_vascular_plaque_is_still_a_vessel(text: str) -> None:
     from hepcalc.reports import extract_findings
 
     assert extract_findings(text, Modality.CT) == [], text
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("Blooming focus seg 6, 3 mm, may be calcification or clip (hx cholecystectomy)", "calc"),
+        ("calcification in segment 7, post splenectomy", "calcification"),
+        ("Segment 2 granuloma; s/p left nephrectomy", "granuloma"),
+    ],
+)
+def test_a_removed_organ_is_not_the_findings_place(text: str, target: str) -> None:
+    assert _organ(text, target) == "liver"
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "organ"),
+    [
+        ("calcified gallstone after a cholecystitis episode", "calcified", "gallbladder"),
+        ("calcification in the splenic hilum", "calcification", "spleen"),
+        ("calcification at the hepatectomy margin, segment 6", "calcification", "liver"),
+    ],
+)
+def test_organs_that_are_not_removals_still_place_it(text: str, target: str, organ: str) -> None:
+    assert _organ(text, target) == organ
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "organ"),
+    [
+        ("mesenteric LN w calcification\nliver/spleen nml", "calcification", "node"),
+        ("calcified LNs at the porta, liver normal", "calcified", "node"),
+        ("calcified node in the mesentery; the liver is unremarkable", "calcified", "node"),
+        ("Calcified lymph node. Liver: normal.", "Calcified", "node"),
+    ],
+)
+def test_an_organ_called_normal_after_the_target_is_not_its_place(
+    text: str, target: str, organ: str
+) -> None:
+    assert _organ(text, target) == organ
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "calcification 3 mm seg 6, spleen normal",
+        "calcification in the liver, otherwise normal",
+        "calcification in the liver normal otherwise",
+    ],
+)
+def test_a_liver_finding_stays_when_another_organ_is_normal(text: str) -> None:
+    assert _organ(text, "calcification") == "liver"

@@ -531,3 +531,198 @@ def test_place_and_size_given_as_fields_after_the_finding(
 def test_a_field_naming_another_organ_gives_no_place() -> None:
     (f,) = extract_findings("Liver: a coarse calcification. Location: right kidney.")
     assert f.location.segment is None and f.location.lobe is None
+
+
+# --- a measured MRI/US sign named after the semicolon or the query mark ---------------
+
+
+@pytest.mark.parametrize(
+    ("text", "size", "segment", "lobe"),
+    [
+        (
+            "Liver: 7 mm low signal focus in segment 6 with no enhancement; this corresponds to"
+            " a calcified granuloma on CT.",
+            7.0,
+            6,
+            Lobe.right,
+        ),
+        (
+            "Observation 3: Segment 2, 6 mm, hypointense on all sequences; signal void may"
+            " represent calcification.",
+            6.0,
+            2,
+            Lobe.left,
+        ),
+        (
+            "Liver: There is a 1.1 cm focus in the caudate lobe, dark on T2 and blooming on"
+            " in-phase; ? calcification vs haemosiderin.",
+            11.0,
+            None,
+            Lobe.caudate,
+        ),
+        (
+            "Liver: a 5 mm focus of susceptibility artefact in segment 4, ? calcification.",
+            5.0,
+            4,
+            Lobe.left,
+        ),
+        (
+            "Liver: 9 mm dark focus in segment 8, no restriction; it likely represents a"
+            " calcified granuloma.",
+            9.0,
+            8,
+            Lobe.right,
+        ),
+    ],
+)
+def test_a_measured_sign_named_in_the_next_clause(
+    text: str, size: float, segment: int | None, lobe: Lobe
+) -> None:
+    f = _one(text)
+    assert f.kind is FindingKind.calcification
+    assert f.size_mm == size
+    assert f.location.segment == segment
+    assert f.location.lobe is lobe
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the clause is its own finding, not a redescription of the measured focus
+        "Liver: 1 cm focus in segment 6 with no enhancement; calcification in segment 3.",
+        # the earlier clause measures a lesion: the lesion rules decide, not this one
+        "Liver: 2 cm cyst in segment 6; calcification in segment 3.",
+        # two sizes before: whose would it be?
+        "Liver: foci of 4 mm and 9 mm in segment 6; ? calcification.",
+    ],
+)
+def test_no_size_taken_from_the_clause_before(text: str) -> None:
+    f = _one(text)
+    assert f.kind is FindingKind.calcification
+    assert f.size_mm is None
+
+
+def test_a_measured_sign_named_after_a_semicolon_can_still_be_negated() -> None:
+    assert extract_findings("Liver: 1 cm focus in segment 6; this is not calcification.") == []
+
+
+# --- a "with ..." clause describing part of the lesion the sentence opened on ---------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "size", "pattern"),
+    [
+        (
+            "Calcified hydatid cyst in the left lobe, 6.1 x 5 cm, with a thick rim of mural"
+            " calcification.",
+            FindingKind.cyst,
+            61.0,
+            Pattern.rim,
+        ),
+        (
+            "Known calcified cyst in segment 5, 3.3 cm, with a calcified, irregular wall; no"
+            " change.",
+            FindingKind.cyst,
+            33.0,
+            Pattern.rim,
+        ),
+        (
+            "Liver: calcified mass in segment 8, 4 cm, with a central calcification.",
+            FindingKind.lesion,
+            40.0,
+            Pattern.central,
+        ),
+    ],
+)
+def test_a_with_clause_describing_the_lesion_is_the_same_finding(
+    text: str, kind: FindingKind, size: float, pattern: Pattern
+) -> None:
+    f = _one(text)
+    assert (f.kind, f.size_mm, f.pattern) == (kind, size, pattern)
+
+
+def test_a_with_clause_of_another_calcification_stays_its_own() -> None:
+    found = extract_findings(
+        "Liver: 4 mm calcified granuloma in segment 6, with a second 3 mm calcification in"
+        " segment 2."
+    )
+    assert sorted(f.size_mm or 0 for f in found) == [3.0, 4.0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Liver: In segment 6 there is a 3.9 cm lesion with peripheral nodular enhancement,"
+        " containing a few small phleboliths. Appearances are those of a haemangioma.",
+        "Liver: a 2.8 cm haemangioma in segment 3 containing several phleboliths.",
+    ],
+)
+def test_one_lesion_holding_several_calcifications_counts_one(text: str) -> None:
+    f = _one(text)
+    assert f.kind is FindingKind.lesion
+    assert f.count == 1
+
+
+def test_several_calcified_lesions_stay_several() -> None:
+    f = _one("Liver: calcified metastases in segment 6, containing coarse calcifications.")
+    assert f.count == "multiple"
+
+
+# --- shorthand and typos of ultrasound and CT dictation -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "size", "segment", "lobe"),
+    [
+        ("Liver: 1 x echogenic focus w/ PAS, R lobe, 3 mm.", 3.0, None, Lobe.right),
+        ("Liver: echogenic focus with PAS in segment 5, 4 mm.", 4.0, 5, Lobe.right),
+        ("Liver: hyperechoic focus + PAS seg 2 (2 mm).", 2.0, 2, Lobe.left),
+    ],
+)
+def test_pas_is_posterior_acoustic_shadowing(
+    text: str, size: float, segment: int | None, lobe: Lobe
+) -> None:
+    f = _one(text)
+    assert (f.size_mm, f.location.segment, f.location.lobe) == (size, segment, lobe)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Liver: echogenic focus without PAS in segment 5.",
+        "Liver: echogenic focus, no PAS, segment 5.",
+        "Liver: echogenic focus in segment 5. Pas de calcul.",
+    ],
+)
+def test_no_pas_or_another_pas_is_no_shadowing(text: str) -> None:
+    assert extract_findings(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "segment"),
+    [
+        ("Hepatic segement 7 calcificaton measuring 5mm is again noted.", 7),
+        ("A punctate calcification is present in hepatic segement 3.", 3),
+        ("Liver: calcified granuloma, segement VI, 4 mm.", 6),
+    ],
+)
+def test_segement_is_a_segment(text: str, segment: int) -> None:
+    f = _one(text)
+    assert f.location.segment == segment
+    assert f.count == 1
+
+
+def test_segement_number_is_no_count_or_size() -> None:
+    f = _one("Liver: segement 4 calcification, 3 mm.")
+    assert (f.count, f.size_mm, f.location.segment) == (1, 3.0, 4)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CT A/P\nmesenteric LN w granulomatous calcification (old TB)\nliver/spleen nml",
+        "CT abdomen\ncalcified LNs at the porta hepatis, liver normal",
+    ],
+)
+def test_calcified_nodes_with_a_normal_liver_are_not_liver(text: str) -> None:
+    assert extract_findings(text) == []

@@ -75,3 +75,26 @@ def test_semicolon_before_a_field_of_the_same_record_does_not_split() -> None:
     text = "Lesion 1: segment 7; size 1.4 x 1.1 cm; calcification: coarse"
     assert _clauses(text) == [text]
     assert _clauses("No mass; 5 mm calcification") == ["No mass", "5 mm calcification"]
+
+
+def test_a_query_mark_opening_a_hedge_does_not_end_the_sentence() -> None:
+    # "?" after a comma, a dash or a space opens a query about what follows
+    assert _sents("Liver: 6 mm focus in segment 4, ? calcification. Spleen normal.") == [
+        "Liver: 6 mm focus in segment 4, ? calcification.",
+        "Spleen normal.",
+    ]
+    assert _sents("Dark focus caudate lobe - ? granuloma vs clip.") == [
+        "Dark focus caudate lobe - ? granuloma vs clip."
+    ]
+    assert _sents("Blooming in S2; ? calcified. Next.") == ["Blooming in S2; ? calcified.", "Next."]
+
+
+def test_a_question_mark_closing_a_word_still_ends_the_sentence() -> None:
+    assert _sents("Is it calcified? No change otherwise.") == [
+        "Is it calcified?",
+        "No change otherwise.",
+    ]
+    assert _sents("Focus in segment 3 ? Calcification elsewhere.") == [
+        "Focus in segment 3 ?",
+        "Calcification elsewhere.",
+    ]

@@ -16,10 +16,11 @@ _SPELLED = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
 }  # fmt: skip
 _SEG_TOKEN = r"[1-8]|viii|vii|vi|iv|v|iii|ii|i|one|two|three|four|five|six|seven|eight"
-# A target word run into the number ("segment6calcification") still ends the segment.
+# A target word run into the number ("segment6calcification") still ends the segment; the
+# common typo "segement 7" is a segment.
 _SEG_END = r"(?:\b|(?=calc|granulom))"
 _SEGMENT = re.compile(
-    rf"(?:\b|(?<=in)(?=seg)|(?<=of)(?=seg))(?:segments?(?:[ \t]*:)?|seg\.?|s)[ \t]*"
+    rf"(?:\b|(?<=in)(?=seg)|(?<=of)(?=seg))(?:seg(?:e)?ments?(?:[ \t]*:)?|seg\.?|s)[ \t]*"
     rf"(?P<num>{_SEG_TOKEN})(?P<sub>[ab])?{_SEG_END}"
     rf"(?:[ \t]*(?:/|and|or|-|,|&)[ \t]*(?:(?:segment|seg\.?|s)[ \t]*)?(?P<num2>{_SEG_TOKEN})"
     rf"(?P<sub2>[ab])?\b)?",

@@ -62,6 +62,11 @@ _LIVER_CLAUSE_AFTER = re.compile(
     r"|normal|unremarkable)\b",
     re.I,
 )
+_NORMAL_AFTER = re.compile(
+    r"(?:[ \t]*/[ \t]*[a-z]+)?[ \t]*:?[ \t]*(?:(?:is|are|appears?|looks?)[ \t]+)?"
+    r"(?:normal|nml|unremarkable|nad|wnl)\b",
+    re.I,
+)
 _LOBED_ELSEWHERE = re.compile(r"\b(?:thyroid|lungs?|pulmonary|prostat[a-z]*|brain)\b", re.I)
 _LIVER_FOCUS = re.compile(
     r"\b(?:liver|hepatic|hepatobiliary|right[ \t]+upper[ \t]+quadrant|ruq)\b", re.I
@@ -91,6 +96,12 @@ _RELATIONAL = re.compile(
 )
 
 
+# The surgical removal of another organ ("post cholecystectomy", "(hx splenectomy)") is
+# history: that organ is gone, so it cannot hold a finding of this exam. (A hepatectomy
+# margin is still the liver, whose words are not checked.)
+_REMOVAL = ("ectomy", "ectomies")
+
+
 def find_organs(text: str, start: int, end: int) -> list[OrganMention]:
     """Organ words in ``text[start:end]``; lobes of the thyroid/lung are not the liver."""
     out: list[OrganMention] = []
@@ -109,6 +120,8 @@ def find_organs(text: str, start: int, end: int) -> list[OrganMention]:
                     lobed_elsewhere = _LOBED_ELSEWHERE.search(text, start, end) is not None
                 if lobed_elsewhere:
                     continue
+        elif m.group(0).lower().endswith(_REMOVAL):
+            continue  # "(hx cholecystectomy)": an organ taken out is no finding's place
         ms = m.start() + shift
         if _RELATIONAL.search(text, max(start, ms - 40), ms):
             continue  # "displacing the liver": a landmark, not the finding's organ
@@ -149,7 +162,11 @@ def nearest_organ(text: str, mentions: list[OrganMention], lo: int, hi: int) -> 
     def distance(m: OrganMention) -> int:
         return lo - m.end if m.end <= lo else max(0, m.start - hi)
 
-    ranked = sorted(mentions, key=distance)
+    # "mesenteric LN w calcification\nliver/spleen nml": an organ said to be normal after
+    # the target is a statement of its own, not the finding's place
+    ranked = sorted(
+        (m for m in mentions if not _normal_after(text, m, hi)), key=distance
+    ) or sorted(mentions, key=distance)
     best = ranked[0]
     if best.organ == "liver":
         return "liver"
@@ -157,6 +174,14 @@ def nearest_organ(text: str, mentions: list[OrganMention], lo: int, hi: int) -> 
     if _coordinated_with_liver(text, mentions, best):
         return "liver"
     return best.organ
+
+
+def _normal_after(text: str, mention: OrganMention, hi: int) -> bool:
+    """True for an organ word after the target that is called normal ("liver normal",
+    "liver/spleen nml", "the spleen is unremarkable")."""
+    if mention.start < hi:
+        return False
+    return _NORMAL_AFTER.match(text, mention.end, mention.end + 40) is not None
 
 
 def _coordinated_with_liver(text: str, mentions: list[OrganMention], other: OrganMention) -> bool:

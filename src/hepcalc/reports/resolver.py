@@ -72,11 +72,15 @@ ADJACENT_TO_IT = re.compile(
 PART_PATTERNS = frozenset({Pattern.rim, Pattern.central, Pattern.capsular})
 WITH_START = re.compile(r"(?:with|containing|which[ \t\n]+(?:contains|has))\b", re.I)
 # A later clause that names what the finding before it is ("; this is a calcified
-# granuloma", "; findings compatible with calcification")
+# granuloma", "; findings compatible with calcification"), also as a query ("; ?
+# calcification vs haemosiderin") or of an MRI sign ("; signal void may represent
+# calcification", "; this corresponds to a calcified granuloma on CT")
 REDESCRIBES = re.compile(
-    r"\W*(?:and[ \t\n]+)?(?:this|these|it|they|which|findings?|appearances?|the[ \t\n]+(?:focus"
-    r"|foci|finding|findings|abnormality|appearance))\b[^.;]{0,40}?\b(?:is|are|represents?"
-    r"|reflects?|compatible|consistent|keeping|likely|probably|c/w|suggest[a-z]*)\b",
+    r"[^\w?]*(?:\?|(?:and[ \t\n]+)?(?:this|these|it|they|which|findings?|appearances?"
+    r"|(?:the[ \t\n]+)?signal[ \t\n]+voids?|the[ \t\n]+(?:focus|foci|finding|findings"
+    r"|abnormality|appearance))\b[^.;]{0,40}?\b(?:is|are|represents?|reflects?|compatible"
+    r"|consistent|keeping|likely|probably|c/w|suggest[a-z]*|correspond[a-z]*|may|might"
+    r"|could)\b)",
     re.I,
 )
 # "throughout the right, left and caudate lobes", "across both lobes": spread through the
@@ -96,6 +100,8 @@ EACH_PLACE = re.compile(r"\b(?:each|apiece|per[ \t]+(?:segment|lobe))\b(?![ \t]+
 EACH_BEFORE = re.compile(r"\beach[ \t]+(?:measuring[ \t]+)?$", re.I)
 LOBE_WORD = re.compile(r"\blobe\b", re.I)
 # one lesion across the places of the list, not one in each
+# a host word naming a record of a list ("Observation 2:", "Lesion #1 -"), not a lesion
+RECORD_LABEL = re.compile(r"[ \t]*(?:#[ \t]*)?\d{0,2}[ \t]*[:\-\u2013]", re.I)
 SPANNING = re.compile(r"\b(?:spann?(?:ing|s)|straddl[a-z]*|bridg[a-z]*|across|junction)\b", re.I)
 
 
@@ -212,6 +218,7 @@ class Mention:
     paired: list[tuple[sizes.Size, Location]] | None = None
     segs: list[int] = field(default_factory=list)
     drafts: list[Draft] | None = None
+    host_from_before: bool = False  # "Calcified cyst ..., with a calcified wall": same cyst
 
     @property
     def first(self) -> Target:
@@ -257,6 +264,7 @@ def host_pass(m: Mention) -> None:
         )
         if before.kind is not FindingKind.calcification:
             m.host, m.size_start = before, m.s_start
+            m.host_from_before = True
 
 
 def size_pass(m: Mention) -> None:
@@ -272,7 +280,32 @@ def size_pass(m: Mention) -> None:
         " ".join(m.text[current[0].end : current[1].start].split()).lower() in RANGE_SEPARATORS
     ):
         current = [max(current, key=lambda z: z.mm)]
+    if not current:
+        current, m.priors = _size_of_redescribed(m) or (current, m.priors)
     m.current = current
+
+
+def _size_of_redescribed(m: Mention) -> tuple[list[sizes.Size], list[sizes.Size]] | None:
+    """The size of the focus an earlier clause of the sentence measured, when this clause
+    only says what that focus is; None otherwise.
+
+    Example: "9 mm T2 dark focus in segment 5, no enhancement; this corresponds to a
+    calcified granuloma on CT" and "Segment 7, 8 mm, T1 dark; signal void may represent
+    calcification" -> 9 mm and 8 mm. Why: MRI reports measure and place the sign first
+    and name it after the semicolon. Not when the earlier clause names a lesion (the
+    lesion rules decide) or has more than one size (whose would it be?).
+    """
+    if m.c_start <= m.s_start or REDESCRIBES.match(m.text, m.c_start, m.first.start) is None:
+        return None
+    lo = max(m.s_start, m.c_start - NEAR)
+    for host in attributes.HOST_WORDS.finditer(m.text, lo, m.c_start):
+        if RECORD_LABEL.match(m.text, host.end(), m.c_start) is None:
+            return None  # a lesion, not a record's name ("Observation 2: Segment 7, 8 mm")
+    found = sizes.find_sizes(m.text, lo, m.c_start)
+    current = [z for z in found if not z.prior]
+    if len(current) != 1:
+        return None
+    return current, [z for z in found if z.prior]
 
 
 def place_pass(m: Mention) -> None:
@@ -362,7 +395,12 @@ def count_pass(m: Mention) -> None:
     if m.inherited is not None and host.kind is not FindingKind.calcification:
         m.count = 1  # "11 cm cystic mass ... a few calcifications in the septa": one mass
         return
-    if host.kind is FindingKind.calcification or host.word_start is None:
+    lesion_word = _lesion_word_before(m) if host.kind is not FindingKind.calcification else None
+    if lesion_word is not None:
+        # "a 4.5 cm lesion ..., containing a few small phleboliths" (a hemangioma named in
+        # the next sentence): one lesion, however many calcifications it holds
+        m.count = attributes.read_count(text, m.c_start, lesion_word[0], lesion_word[1])
+    elif host.kind is FindingKind.calcification or host.word_start is None:
         plural = (
             any(t.plural for t in m.targets) if host.kind is FindingKind.calcification else False
         )
@@ -378,6 +416,19 @@ def count_pass(m: Mention) -> None:
         m.count = attributes.read_count(
             text, m.c_start, min(first.start, host.word_start), host.plural
         )
+
+
+def _lesion_word_before(m: Mention) -> tuple[int, bool] | None:
+    """(start, plural) of the lesion noun before the target in its clause, when the host
+    kind was read from around the clause rather than from a word of it (else None)."""
+    if m.host.word_start is not None:
+        return None
+    words = list(attributes.HOST_WORDS.finditer(m.text, m.c_start, m.first.start))
+    if not words:
+        return None
+    last = words[-1]
+    word = last.group(0).lower()
+    return last.start(), word.endswith("s") and not word.endswith(("ss", "is"))
 
 
 def change_pass(m: Mention) -> None:
@@ -558,7 +609,11 @@ def build_drafts(m: Mention) -> list[Draft]:
     groups = m.size_groups
     single = len(groups) == 1
     mergeable = m.mergeable and (single or restates_places(m.sec, groups))
-    redescribes = (
+    # "...; this is a calcified granuloma" names the finding before it again, and so does
+    # a "with ..." clause that describes a part of the lesion the sentence opened on
+    # ("Calcified hydatid cyst ..., 9.4 cm, with a thick rim of mural calcification"):
+    # one finding, which the merge completes (here with its rim)
+    redescribes = m.host_from_before or (
         m.c_start > m.s_start and REDESCRIBES.match(m.text, m.c_start, m.first.start) is not None
     )
     out: list[Draft] = []

@@ -16,9 +16,15 @@ from __future__ import annotations
 
 import re
 
-# (also a run-together full stop between words: "granuloma.The spleen")
+# (also a run-together full stop between words: "granuloma.The spleen"). A "?" ends a
+# sentence when it closes a word ("Is it calcified? No."), or stands after a word and a
+# space before a capital ("calcified ? The spleen"); one that opens a query after a comma,
+# a dash or a space ("4 mm focus in segment 2, ? calcification", "- ? granuloma") hedges
+# what follows inside the sentence.
 _SENTENCE_END = re.compile(
-    r"[.!?](?=\s|,[ \t]*[A-Z])|\.(?<=[a-z]{2}\.)(?=[A-Z][a-z])"
+    r"[.!](?=\s|,[ \t]*[A-Z])|(?<![\s,;:(\-\u2013])\?(?=\s|,[ \t]*[A-Z])"
+    r"|(?<=[^\s,;:(\-\u2013][ \t])\?(?=\s+[A-Z])"
+    r"|\.(?<=[a-z]{2}\.)(?=[A-Z][a-z])"
     r"|\n[ \t]*(?=\n|[A-Z0-9\u2022*\-])|\n[ \t]*\n"
 )
 # ("rt."/"lt." are right/left in dictation: "calcification lt. lobe 3 mm")

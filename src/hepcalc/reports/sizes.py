@@ -82,8 +82,8 @@ _NOT_A_MEASURE = re.compile(
     re.I,
 )
 _LABEL_NUMBER = re.compile(
-    r"\b(?:segments?|seg\.?|s|image|images|series|level|grade|lr|#|no\.?)[ \t]*$"
-    r"|\b(?:segments?|seg\.?)[ \t]*(?:[1-8]|[ivx]{1,4})[ab]?[ \t]*(?:,|and|or|&|/|-)[ \t]*$",
+    r"\b(?:seg(?:e)?ments?|seg\.?|s|image|images|series|level|grade|lr|#|no\.?)[ \t]*$"
+    r"|\b(?:seg(?:e)?ments?|seg\.?)[ \t]*(?:[1-8]|[ivx]{1,4})[ab]?[ \t]*(?:,|and|or|&|/|-)[ \t]*$",
     re.I,
 )
 # An organ's own size is not a lesion's: "liver 15cm", "the liver measures 16.5 cm",

@@ -58,9 +58,13 @@ _SIGN_START = re.compile(
 )
 # Shadowing (or Doppler twinkling) marks calcification; "dirty" shadowing is gas.
 _SIGN_STEMS = ("dens", "attenuat", "echogenic", "echoic")
-_SHADOWING = re.compile(r"(?<!dirty )\b(?:shadow(?:ing|s)?|twinkling)\b", re.I)
+# "PAS" (capitals only) is posterior acoustic shadowing in ultrasound shorthand ("echogenic
+# focus w/ PAS"); "pas"/"Pas" is another word.
+_PAS = re.compile(r"\bPAS\b")
+_SHADOWING = re.compile(r"(?<!dirty )\b(?:shadow(?:ing|s)?|twinkling|(?-i:PAS))\b", re.I)
 _NO_SHADOWING = re.compile(
-    r"\b(?:no|without|absent|lacks?|lacking)(?:[ \t\n]+[a-z]+){0,3}?[ \t\n]+shadow", re.I
+    r"\b(?:no|without|absent|lacks?|lacking)(?:[ \t\n]+[a-z]+){0,3}?[ \t\n]+(?:shadow|(?-i:PAS\b))",
+    re.I,
 )
 # A fetal scan (named in the sentence or the 300 characters before it) and a liver word in
 # the sentence: "echogenic focus in the fetal liver", "FETAL ABDOMEN: hepatic echogenic foci".
@@ -274,7 +278,12 @@ def candidate_positions(text: str) -> list[int]:
     # the sign stems count only next to a focus, or to shadowing for an echogenic one
     if (
         "echo" in low
-        and ("shadow" in low or "twinkl" in low or any(w in low for w in _FETAL_STEMS))
+        and (
+            "shadow" in low
+            or "twinkl" in low
+            or any(w in low for w in _FETAL_STEMS)
+            or _PAS.search(text) is not None
+        )
     ) or ("foc" in low and ("dens" in low or "attenuat" in low)):
         for stem in _SIGN_STEMS:
             starts = _WordStarts(low, 0)
