@@ -334,8 +334,9 @@ FLOORS = {
     "heldout2": {"detection": 0.95, "size": 0.98},
     # heldout3 and heldout4: blind in aggregate until 2026-12-04 16:26 UTC (last blind
     # aggregates 0.969 / 0.948 / 0.929 and 0.969 / 0.934 / 0.940), development sets since
-    "heldout3": {"detection": 0.96, "size": 0.94},
-    "heldout4": {"detection": 0.96, "size": 0.93},
+    # (after their failure classes: 0.988 / 0.986 / 0.962 and 0.981 / 0.956 / 0.966)
+    "heldout3": {"detection": 0.98, "size": 0.98, "location": 0.96},
+    "heldout4": {"detection": 0.98, "size": 0.95, "location": 0.96},
     # written blind on 2026-12-03 (real-prose-like phrasings) and scored exactly once, after
     # the session-3 reader was final: detection 0.897, size 0.878, location 0.834; tuned on
     # since (2026-12-04: 1.000 / 0.985 / 0.956)
