@@ -995,3 +995,40 @@ def test_a_hemiliver_is_a_lobe_of_the_liver(text: str, lobe: str) -> None:
 )
 def test_the_typo_segmnet_is_a_segment(text: str, seg: int) -> None:
     assert _has(text)[0].get("seg") == seg
+
+
+# --- a key:value record: "Finding:" is a field, and the place field places the finding ----
+
+
+@pytest.mark.parametrize(
+    ("text", "lobe", "seg"),
+    [
+        ("Organ: Liver\nSegment: 6\nFinding: punctate calcification\nSize: 0,4 cm", "right", 6),
+        ("Finding: calcified granuloma\nOrgan: liver\nSite: segment III\nSize: 3 mm", "left", 3),
+        (
+            "Location: right lobe, posterior section\nLesion: calcified focus\nSize: 7 mm",
+            "right",
+            None,
+        ),
+        ("Organ: liver\nFinding: 4 mm calcified granuloma\nLobe: caudate", "caudate", None),
+    ],
+)
+def test_the_place_field_of_a_record_places_its_finding(
+    text: str, lobe: str, seg: int | None
+) -> None:
+    found = _has(text)
+    assert (found[0].get("lobe"), found[0].get("seg")) == (lobe, seg), found
+
+
+def test_a_place_field_of_another_record_does_not_place_the_finding() -> None:
+    text = (
+        "Organ: liver\nFinding: 4 mm calcified granuloma\n\n"
+        "Organ: spleen\nFinding: granuloma\nLocation: upper pole"
+    )
+    found = _has(text)
+    assert "seg" not in found[0] and "lobe" not in found[0], found
+
+
+def test_a_findings_header_followed_by_prose_is_still_a_header() -> None:
+    text = "History: right upper quadrant pain.\nFinding: A 4 mm calcified granuloma in segment 7."
+    assert _has(text, size=4.0, seg=7)
