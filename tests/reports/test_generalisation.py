@@ -863,3 +863,172 @@ def test_the_next_sentence_placing_the_lesion_in_liver_segments_gives_the_organ(
 def test_the_next_sentence_placing_the_lesion_in_another_organ_does_not() -> None:
     text = "A central 7 mm calcification. The mass involves the pancreatic tail."
     assert _summary(text) == []
+
+
+# --- a lobe list paired with as many sizes, in order -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        (
+            "Liver: calcified foci in the left and right lobes, 4 mm and 9 mm respectively.",
+            [("left", 4.0), ("right", 9.0)],
+        ),
+        (
+            "Granulomas are calcified in the caudate and left lobes (3 and 5 mm).",
+            [("caudate", 3.0), ("left", 5.0)],
+        ),
+        (
+            "Hepatic calcifications: right lobe and caudate lobe, measuring 1.1 cm and 0.4 cm.",
+            [("right", 11.0), ("caudate", 4.0)],
+        ),
+        (
+            "Calcified granulomas of the right, left and caudate lobes measure 2, 6 and 3 mm.",
+            [("right", 2.0), ("left", 6.0), ("caudate", 3.0)],
+        ),
+    ],
+)
+def test_a_lobe_list_pairs_its_sizes_in_order(text: str, want: list[tuple[str, float]]) -> None:
+    found = _summary(text)
+    assert [(f.get("lobe"), f.get("size")) for f in found] == want, found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # one bound for the whole group: not a size per lobe
+        "Liver: calcified granulomas in the right and left lobes, the largest 6 mm.",
+        # three sizes over two lobes: no order to pair them by
+        "Liver: calcifications in the right and left lobes measuring 6 mm, 3 mm and 2 mm.",
+    ],
+)
+def test_a_lobe_list_with_another_number_of_sizes_pairs_nothing(text: str) -> None:
+    found = _summary(text)
+    assert not any("lobe" in f for f in found) or len(found) == 1, found
+    assert len({f.get("lobe") for f in found}) <= 1, found
+
+
+# --- segment lists of labels; the member after "and" closes the list ----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        (
+            "Calcified granulomas S3/S6/S7, respectively 4, 2 and 6 mm.",
+            [(3, 4.0), (6, 2.0), (7, 6.0)],
+        ),
+        ("Calc foci in S4, S6 and S8, 2, 7 and 3 mm respectively.", [(4, 2.0), (6, 7.0), (8, 3.0)]),
+        ("Liver: granulomas S2/S7, 5 and 3 mm.", [(2, 5.0), (7, 3.0)]),
+        (
+            "Liver: calcifications in segments 2, 6 and 7, 4, 3 and 5 mm respectively.",
+            [(2, 4.0), (6, 3.0), (7, 5.0)],
+        ),
+    ],
+)
+def test_a_segment_label_list_pairs_its_sizes(text: str, want: list[tuple[int, float]]) -> None:
+    found = _summary(text)
+    assert [(f.get("seg"), f.get("size")) for f in found] == want, found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sacral calcification at S1/S2, 5 mm.",
+        "Degenerative calcification of the disc at S1/S2 and L5/S1.",
+    ],
+)
+def test_a_sacral_level_slash_list_is_not_a_liver_place(text: str) -> None:
+    assert _summary(text) == []
+
+
+# --- the primary site of a metastasis is not its place -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Calcified metastases from ovarian cancer in segments 6 and 7, 2.1 and 1.4 cm.",
+        "Two calcified deposits from the known colonic carcinoma, 12 and 15 mm, in the liver.",
+        "Segment 3 holds a calcified metastasis of pancreatic origin, 2.4 cm.",
+    ],
+)
+def test_the_primary_site_of_a_metastasis_does_not_take_it_out_of_the_liver(text: str) -> None:
+    found = _summary(text)
+    assert found and all(f["kind"] == "lesion" for f in found), found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pancreatic carcinoma with coarse calcification in the head.",
+        "Ovarian tumour with calcified septa.",
+    ],
+)
+def test_a_calcified_primary_tumour_stays_in_its_organ(text: str) -> None:
+    assert _summary(text) == []
+
+
+# --- hemiliver is the liver, and its side a lobe; "segmnet" is a segment ------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lobe"),
+    [
+        ("Left hemiliver: one calcified granuloma, 3 mm.", "left"),
+        ("A 6 mm calcification in the right hemi-liver.", "right"),
+        ("Calcified granulomas (2 and 5 mm) in the right hemiliver.", "right"),
+    ],
+)
+def test_a_hemiliver_is_a_lobe_of_the_liver(text: str, lobe: str) -> None:
+    found = _summary(text)
+    assert found and all(f.get("lobe") == lobe for f in found), found
+
+
+@pytest.mark.parametrize(
+    ("text", "seg"),
+    [
+        ("Hepatic calcification in segmnet 6, 3 mm.", 6),
+        ("Liver: calcified granuloma, segmnets 2, 4 mm.", 2),
+    ],
+)
+def test_the_typo_segmnet_is_a_segment(text: str, seg: int) -> None:
+    assert _has(text)[0].get("seg") == seg
+
+
+# --- a key:value record: "Finding:" is a field, and the place field places the finding ----
+
+
+@pytest.mark.parametrize(
+    ("text", "lobe", "seg"),
+    [
+        ("Organ: Liver\nSegment: 6\nFinding: punctate calcification\nSize: 0,4 cm", "right", 6),
+        ("Finding: calcified granuloma\nOrgan: liver\nSite: segment III\nSize: 3 mm", "left", 3),
+        (
+            "Location: right lobe, posterior section\nLesion: calcified focus\nSize: 7 mm",
+            "right",
+            None,
+        ),
+        ("Organ: liver\nFinding: 4 mm calcified granuloma\nLobe: caudate", "caudate", None),
+    ],
+)
+def test_the_place_field_of_a_record_places_its_finding(
+    text: str, lobe: str, seg: int | None
+) -> None:
+    found = _has(text)
+    assert (found[0].get("lobe"), found[0].get("seg")) == (lobe, seg), found
+
+
+def test_a_place_field_of_another_record_does_not_place_the_finding() -> None:
+    text = (
+        "Organ: liver\nFinding: 4 mm calcified granuloma\n\n"
+        "Organ: spleen\nFinding: granuloma\nLocation: upper pole"
+    )
+    found = _has(text)
+    assert "seg" not in found[0] and "lobe" not in found[0], found
+
+
+def test_a_findings_header_followed_by_prose_is_still_a_header() -> None:
+    text = "History: right upper quadrant pain.\nFinding: A 4 mm calcified granuloma in segment 7."
+    assert _has(text, size=4.0, seg=7)

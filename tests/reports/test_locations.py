@@ -43,3 +43,17 @@ def test_plural_s_is_not_a_segment() -> None:
 def test_segment_list() -> None:
     text = "in segments 6 and 7"
     assert segment_list(text, 0, len(text)) == [6, 7]
+
+
+@pytest.mark.parametrize(
+    ("text", "segs"),
+    [
+        ("S2/S5/S8, respectively 3, 5 and 2 mm", [2, 5, 8]),
+        ("in S2, S5 and S8, 3, 5 and 2 mm", [2, 5, 8]),
+        ("S3/S6, 2 and 4 mm", [3, 6]),
+        ("segments 5, 6 and 7, 3 mm", [5, 6, 7]),
+        ("segments 2, 3, 5 and 8 measuring", [2, 3, 5, 8]),
+    ],
+)
+def test_segment_list_ends_at_its_closing_member(text: str, segs: list[int]) -> None:
+    assert segment_list(text, 0, len(text)) == segs

@@ -75,3 +75,12 @@ def test_combined_caps_labels_naming_one_organ() -> None:
     ]
     assert _cats("LIVER/GALLBLADDER: normal.") == [("LIVER/GALLBLADDER", "other", None)]
     assert _cats("Liver -- calcified granuloma.") == [("Liver", "findings", "liver")]
+
+
+def test_a_singular_finding_label_among_form_fields_is_no_header() -> None:
+    from hepcalc.reports.sections import find_sections
+
+    form = "Organ: Liver\nSegment: 2\nFinding: Coarse calcification\nSize: 9 mm"
+    assert [s.name for s in find_sections(form)] == [""]
+    prose = "FINDINGS:\nThe liver is normal.\nFinding: no focal lesion seen in the liver today."
+    assert "Finding" in [s.name for s in find_sections(prose)]

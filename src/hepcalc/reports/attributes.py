@@ -59,9 +59,10 @@ _SPREAD_AFTER = re.compile(
 )
 _PRONOUN_ONE = re.compile(r"[ \t\n]+(?:in|at|within|of|near|along)\b", re.I)
 _NOT_A_COUNT = re.compile(
-    r"\b(?:seg(?:e)?ments?|seg\.?|s|image|series|level|grade|type|stage|lr|li-rads|t|day|week|year"
+    r"\b(?:seg(?:e)?m(?:en|ne)ts?|seg\.?|s|image|series|level|grade|type|stage|lr|li-rads|t|day|week|year"
     r"|ct|mri|#|no\.?)[ \t\n]*$"
-    r"|\b(?:seg(?:e)?ments?|seg\.?)[ \t]*(?:[1-8]|[ivx]{1,4})[ab]?[ \t]*(?:,|and|or|&|/|-)[ \t]*$",
+    r"|\b(?:seg(?:e)?m(?:en|ne)ts?|seg\.?)[ \t]*(?:[1-8]|[ivx]{1,4})[ab]?"
+    r"[ \t]*(?:,|and|or|&|/|-)[ \t]*$",
     re.I,
 )
 

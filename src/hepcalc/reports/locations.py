@@ -20,7 +20,7 @@ _SEG_TOKEN = r"[1-8]|viii|vii|vi|iv|v|iii|ii|i|one|two|three|four|five|six|seven
 # common typo "segement 7" is a segment.
 _SEG_END = r"(?:\b|(?=calc|granulom))"
 _SEGMENT = re.compile(
-    rf"(?:\b|(?<=in)(?=seg)|(?<=of)(?=seg))(?:seg(?:e)?ments?(?:[ \t]*:)?|seg\.?|s)[ \t]*"
+    rf"(?:\b|(?<=in)(?=seg)|(?<=of)(?=seg))(?:seg(?:e)?m(?:en|ne)ts?(?:[ \t]*:)?|seg\.?|s)[ \t]*"
     rf"(?P<num>{_SEG_TOKEN})(?P<sub>[ab])?{_SEG_END}"
     rf"(?:[ \t]*(?:/|and|or|-|,|&)[ \t]*(?:(?:segment|seg\.?|s)[ \t]*)?(?P<num2>{_SEG_TOKEN})"
     rf"(?P<sub2>[ab])?\b)?",
@@ -32,7 +32,7 @@ _LOBE = re.compile(
     r"|\b(?P<glued>right|left)lobe\b"  # run together: "rightlobe"
     r"|\b(?P<lateral>left)[ \t\n]+lateral[ \t\n]+segment"
     r"|\b(?P<caudate>caudate)\b"
-    r"|\b(?P<liver_side>right|left)[ \t\n]+liver\b"
+    r"|\b(?P<liver_side>right|left)[ \t\n]+(?:hemi-?)?liver\b"  # "right hemiliver"
     r"|\b(?:lobe|liver)[ \t\n]+(?P<after>right|left)\b"
     r"|(?<![A-Za-z])(?P<letter>(?-i:R|L))(?=[ \t]+\d)",
     re.I,
@@ -44,9 +44,15 @@ _SEGMENT_LOBE = {1: Lobe.caudate, 2: Lobe.left, 3: Lobe.left, 4: Lobe.left}
 
 # A Couinaud label in its short form ("S8", "S4a", "SVII"), capital S: only the liver is
 # divided into these. Not a spine level ("L5-S1", "S1-S2") nor "S1 nerve root".
+# A slash list of labels ("S2/S5/S8") is one too when a member is beyond the sacrum (S6-S8):
+# "S1/S2" stays a spine level.
+_S_SLASH_LIST = (
+    r"(?-i:S)[1-8][ab]?(?:/(?-i:S)[1-8][ab]?){0,6}/(?-i:S)[6-8]|(?-i:S)[6-8](?:/(?-i:S)[1-8])"
+)
 _S_LABEL = re.compile(
-    r"(?<![-/\w])(?-i:S)(?:[1-8][ab]?|VIII|VII|VI|IV[ab]?|V|III|II|I)"
-    rf"{_SEG_END}(?![-/][A-Za-z]?\d)(?![ \t]+(?:nerve|root|vertebra|foram|level))"
+    rf"(?<![-/\w])(?:{_S_SLASH_LIST}"
+    r"|(?-i:S)(?:[1-8][ab]?|VIII|VII|VI|IV[ab]?|V|III|II|I)"
+    rf"{_SEG_END}(?![-/][A-Za-z]?\d)(?![ \t]+(?:nerve|root|vertebra|foram|level)))"
 )
 _SPINE_LEVEL_BEFORE = re.compile(r"\b[CTLS]\d{1,2}[ \t]*[-/][ \t]*$")
 _MAX_LABELS = 8  # a clause names a handful of places; more is a list, not a label
@@ -127,30 +133,56 @@ _UNIT_AFTER = re.compile(
 )
 
 
+# a further member of a segment list, written bare ("5, 6 and 7") or as a label like
+# the first ("S2/S5/S8", "S2, S5 and S8"); ``last`` is the closing "and"/"or"/"&"
 _MORE_SEGMENTS = re.compile(
-    rf"[ \t]*(?:,|and|or|&|/|,[ \t]*and)[ \t]*(?P<num>{_SEG_TOKEN})[ab]?\b", re.I
+    rf"[ \t]*(?:(?P<last>,?[ \t]*(?:and|or|&))|,|/)[ \t]*"
+    rf"(?P<label>(?:segment|seg\.?|(?-i:S))[ \t]*)?(?P<num>{_SEG_TOKEN})[ab]?\b",
+    re.I,
+)
+_CLOSING_GLUE = re.compile(
+    r"[ \t]*,?[ \t]*(?:and|or|&)[ \t]*(?:(?:segment|seg\.?|s)[ \t]*)?\w", re.I
 )
 
 
 def segment_list(text: str, start: int, end: int) -> list[int]:
     """Every segment named in ``text[start:end]`` in order ("segments 6 and 7" -> [6, 7])."""
     out: list[int] = []
+    consumed = start
     for m in _SEGMENT.finditer(text, start, end):
         tok = m.group(0)
-        if _bare_s(tok):
+        if _bare_s(tok) or m.start() < consumed:
             continue
         out.append(_seg(m.group("num")))
         if m.group("num2") and not _UNIT_AFTER.match(text, m.end("num2")):
             out.append(_seg(m.group("num2")))  # (not "segment 6, 5 mm": that 5 is a size)
-            # "segments 5, 6 and 7": more members of the same list
-            pos = m.end()
-            for _ in range(6):
-                more = _MORE_SEGMENTS.match(text, pos, end)
-                if more is None or _UNIT_AFTER.match(text, more.end()):
-                    break
-                out.append(_seg(more.group("num")))
-                pos = more.end()
+            if _CLOSING_GLUE.match(text, m.end("num"), m.start("num2") + 1) is None:
+                glue = text[m.end("num") : m.start("num2")]
+                labelled = any(c.isalpha() for c in glue)
+                consumed = _more_segments(text, m.end(), end, out, labelled)
     return out
+
+
+def _more_segments(text: str, pos: int, end: int, out: list[int], labelled: bool) -> int:
+    """Append the further members of a segment list ("segments 5, 6 and 7", "S2/S5/S8",
+    "S2, S5 and S8") to ``out`` and return where the list ends.
+
+    Why: the member after the closing "and" ends the list, so in "S2, S5 and S8, 3, 5
+    and 2 mm respectively" the 3 that follows is the first size, not a fourth segment;
+    in a list of labels ("S3/S6, 2 and 4 mm") a bare number is not a label either; and a
+    label member ("and S8") is read once, as part of the list.
+    """
+    for _ in range(6):
+        more = _MORE_SEGMENTS.match(text, pos, end)
+        if more is None or _UNIT_AFTER.match(text, more.end()):
+            break
+        if labelled and not more.group("label"):
+            break
+        out.append(_seg(more.group("num")))
+        pos = more.end()
+        if more.group("last"):
+            break
+    return pos
 
 
 def joined_segments(text: str, start: int, end: int) -> list[int]:

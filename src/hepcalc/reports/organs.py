@@ -102,6 +102,28 @@ _RELATIONAL = re.compile(
 _REMOVAL = ("ectomy", "ectomies")
 
 
+# The primary site of a metastasis is where the cancer began, not where the finding is:
+# "calcified metastases from ovarian cancer in segments 5 and 6", "a deposit of colorectal
+# origin". Both sides are required, so "pancreatic carcinoma with calcification" (no
+# "from"/"of") keeps the pancreas.
+_FROM_BEFORE = re.compile(
+    r"\b(?:from|of)[ \t\n]+(?:(?:a|an|the|known|treated|primary|prior)[ \t\n]+){0,2}$", re.I
+)
+_CANCER_AFTER = re.compile(
+    r"[ \t\n]+(?:cancers?|carcinomas?|ca|primary|origin|adenocarcinoma|malignancy"
+    r"|tumou?rs?|neoplasm)\b",
+    re.I,
+)
+
+
+def _primary_site(text: str, start: int, m_start: int, m_end: int) -> bool:
+    """True for an organ word that names where a cancer began ("from ovarian cancer")."""
+    return (
+        _CANCER_AFTER.match(text, m_end, m_end + 20) is not None
+        and _FROM_BEFORE.search(text, max(start, m_start - 30), m_start) is not None
+    )
+
+
 def find_organs(text: str, start: int, end: int) -> list[OrganMention]:
     """Organ words in ``text[start:end]``; lobes of the thyroid/lung are not the liver."""
     out: list[OrganMention] = []
@@ -125,6 +147,8 @@ def find_organs(text: str, start: int, end: int) -> list[OrganMention]:
         ms = m.start() + shift
         if _RELATIONAL.search(text, max(start, ms - 40), ms):
             continue  # "displacing the liver": a landmark, not the finding's organ
+        if _primary_site(text, start, ms, m.end() + shift):
+            continue  # "metastases from ovarian cancer": the primary, not the place
         out.append(OrganMention(ms, m.end() + shift, organ))
     return out
 

@@ -313,6 +313,7 @@ def _complete_from_next_sentence(
     _prior_from_next_sentence(text, sents, idx, drafts[-1], candidates)
     _soft_tissue_from_next_sentence(text, sents, idx, drafts[-1], candidates)
     _place_from_next_sentence(text, sents, idx, drafts[-1], candidates)
+    _place_from_record(text, sents, idx, drafts[-1], candidates)
     _comparison_from_next_sentence(text, sents, idx, drafts[-1], candidates)
     d = drafts[-1]
     if d.size_mm is None and d.prior_size_mm is not None and d.comparison is Comparison.stable:
@@ -1056,6 +1057,45 @@ def _place_from_next_sentence(
     if any(o.organ != "liver" for o in here):
         return  # "It lies in the right kidney": not a place in the liver
     d.location = locations.find_location(text, m.end(), n_end, m.end())
+
+
+# a key:value form line: "Segment: VIII", "Location: left lobe, lateral segment", "Lobe: right"
+_RECORD_LINE = re.compile(r"[ \t]*[A-Za-z][A-Za-z /#()]{0,24}?[ \t]*[:=]", re.I)
+# a place field at a line start (a sentence of a form may hold several field lines)
+_PLACE_LINE = re.compile(
+    r"^[ \t]*(?:segments?|seg\.?|location|site|position|lobe|couinaud(?:[ \t]+segment)?)"
+    r"[ \t]*[:=]",
+    re.I | re.M,
+)
+_RECORD_REACH = 4  # fields of one record: a handful of lines on either side
+
+
+def _place_from_record(
+    text: str, sents: _SectionSentences, idx: int, d: _Draft, candidates: list[int]
+) -> None:
+    """The place field of the key:value record the finding's line belongs to.
+
+    Why: a form gives each fact its own line ("Segment: 2 / Finding: Coarse calcification /
+    Size: 0,9 cm", "Location: left lobe / Lesion: calcified granuloma"), the place field
+    before or after the finding's line. Only "Label: value" lines without a target of their
+    own are the same record; the nearest place field wins.
+    """
+    if d.location != Location() or not _RECORD_LINE.match(text, *sents.spans[idx]):
+        return
+    for step in (-1, 1):
+        for k in range(idx + step, idx + step * (_RECORD_REACH + 1), step):
+            if not 0 <= k < len(sents.spans):
+                break
+            n_start, n_end = sents.spans[k]
+            j = bisect.bisect_left(candidates, n_start)
+            if (j < len(candidates) and candidates[j] < n_end) or not _RECORD_LINE.match(
+                text, n_start, n_end
+            ):
+                break  # another finding's line, or the record ended
+            place = _PLACE_LINE.search(text, n_start, n_end)
+            if place is not None:
+                d.location = locations.find_location(text, place.start(), n_end, place.end())
+                return
 
 
 def _size_from_next_sentence(text: str, sents: _SectionSentences, idx: int, d: _Draft) -> None:

@@ -535,7 +535,28 @@ def split_pass(m: Mention) -> None:
     if len(m.size_groups) == 1:
         _joined_segments(m)
         return
+    if not segs and _sizes_dealt_to_lobes(m):
+        return
     m.segs = segs
+
+
+def _sizes_dealt_to_lobes(m: Mention) -> bool:
+    """One finding per lobe of a lobe list that has exactly as many sizes, paired in
+    order; True when it did so.
+
+    Why: "in the right and left lobes measure 6 mm and 3 mm respectively" and "in the
+    left and caudate lobes (2 and 4 mm)" name each size's lobe by its rank in the list,
+    just as a segment list does; the nearest lobe word would give every size the same
+    (last) lobe. A list of another length pairs nothing (left to the rules before).
+    """
+    lobes = locations.lobe_list(m.text, m.c_start, m.c_end)
+    if len(lobes) < 2 or len(lobes) != len(m.size_groups):
+        return False
+    m.drafts = [
+        _draft(m, size, Location(lobe=lobe), 1, prior=None, mergeable=False)
+        for size, lobe in zip(m.size_groups, lobes, strict=True)
+    ]
+    return True
 
 
 def _dealt_to_each_place(m: Mention, segs: list[int]) -> bool:

@@ -258,6 +258,10 @@ def find_sections(text: str, until: int | None = None) -> list[Section]:
         if kind is None:
             continue
         category, organ = kind
+        if label in ("Finding", "finding") and _record_field(
+            text, boundary + 1 + lead, content_start
+        ):
+            continue  # "Organ: liver / Finding: calcification / Size: 5 mm": a field
         heads.append((boundary + 1 + lead, content_start, " ".join(label.split()), category, organ))
     sections: list[Section] = []
     first = heads[0][0] if heads else len(text)
@@ -276,6 +280,34 @@ def find_sections(text: str, until: int | None = None) -> list[Section]:
             major = category
             sections.extend(_bounded(text, Section(name, category, None, hstart, cstart, end)))
     return sections
+
+
+# a "Label: value" line of a key:value form ("Organ: liver", "Segment: VIII", "Size: 5 mm")
+_FIELD_LINE = re.compile(r"[ \t]*(?P<label>[A-Za-z][A-Za-z /#()]{0,24}?)[ \t]*[:=][ \t]*[^\s:]")
+_FIELD_REACH = 120
+
+
+def _record_field(text: str, head: int, content: int) -> bool:
+    """True when a singular mixed-case "Finding:" is one field of a key:value record.
+
+    Why: a form writes "Organ: Liver / Segment: 2 / Finding: Coarse calcification / Size:
+    0,9 cm" one field a line; read as a FINDINGS header, "Finding:" would cut the record in
+    two and the organ and segment fields above it would no longer reach the finding. It is
+    a field when the line right before or right after it is another "Label: value" line
+    (a FINDINGS header is followed by prose, and "FINDINGS:" in capitals stays a header).
+    """
+    if head > 0 and text[head - 1] == "\n":
+        prev = text.rfind("\n", max(0, head - _FIELD_REACH), head - 1) + 1
+        if (prev > 0 or head <= _FIELD_REACH) and _plain_field(text, prev, head - 1):
+            return True
+    nxt = text.find("\n", content, content + _FIELD_REACH)
+    return nxt >= 0 and _plain_field(text, nxt + 1, nxt + 1 + _FIELD_REACH)
+
+
+def _plain_field(text: str, start: int, end: int) -> bool:
+    """True for a "Label: value" line whose label is no section or organ header."""
+    m = _FIELD_LINE.match(text, start, end)
+    return m is not None and _classify(m.group("label"), ":") is None
 
 
 _NOT_CURRENT = frozenset({"history", "indication", "comparison"})

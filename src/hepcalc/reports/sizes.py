@@ -82,8 +82,11 @@ _NOT_A_MEASURE = re.compile(
     re.I,
 )
 _LABEL_NUMBER = re.compile(
-    r"\b(?:seg(?:e)?ments?|seg\.?|s|image|images|series|level|grade|lr|#|no\.?)[ \t]*$"
-    r"|\b(?:seg(?:e)?ments?|seg\.?)[ \t]*(?:[1-8]|[ivx]{1,4})[ab]?[ \t]*(?:,|and|or|&|/|-)[ \t]*$",
+    r"\b(?:seg(?:e)?m(?:en|ne)ts?|seg\.?|s|image|images|series|level|grade|lr|#|no\.?)[ \t]*$"
+    # a member of an open segment list: "segment 6, 5 mm", "segments 2, 6 and 7, 4 and 3 mm"
+    # (the 7; but the 4 after the closing "and 7" is a size)
+    r"|\b(?:seg(?:e)?m(?:en|ne)ts?|seg\.?)[ \t]*(?:[1-8]|[ivx]{1,4})[ab]?"
+    r"(?:[ \t]*(?:,|/|-)[ \t]*(?:[1-8]|[ivx]{1,4})[ab]?){0,6}[ \t]*(?:,|and|or|&|/|-)[ \t]*$",
     re.I,
 )
 # An organ's own size is not a lesion's: "liver 15cm", "the liver measures 16.5 cm",
@@ -175,7 +178,7 @@ def _bare_list_sizes(
     cursor = s
     while True:
         b = _BARE_LIST.search(text, max(start, cursor - 16), cursor)
-        if b is None or _LABEL_NUMBER.search(text, max(start, b.start(1) - 20), b.start(1)):
+        if b is None or _LABEL_NUMBER.search(text, max(start, b.start(1) - 40), b.start(1)):
             break  # "segment 6, 5 mm": the 6 names a segment, it is not a size
         v = _to_mm(_float(b.group(1)), unit)
         if 0 < v < MAX_SIZE_MM:
