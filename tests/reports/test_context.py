@@ -337,3 +337,30 @@ def test_an_earlier_exam_named_by_its_date_is_history(text: str) -> None:
 )
 def test_a_current_exam_or_a_restated_finding_is_current(text: str) -> None:
     assert _ctx(text).exclusion is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Liver parenchyma clear of calcification",
+        "Three cysts; none shows calcification or septation",
+        "Two nodules, none of which contain calcification",
+        "The lesions, none of them demonstrates calcification",
+        "A calcification is not a consideration here",
+        "Calcification is not considered",
+    ],
+)
+def test_more_ways_of_saying_no(text: str) -> None:
+    assert _ctx(text).exclusion == "negated"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The duct is clear; calcification in segment 6",
+        "A calcification persists, none of the cysts has grown",
+        "Calcification, considered benign",
+    ],
+)
+def test_near_misses_of_those_negations(text: str) -> None:
+    assert not _ctx(text).negated

@@ -247,3 +247,19 @@ def test_an_organ_called_normal_after_the_target_is_not_its_place(
 )
 def test_a_liver_finding_stays_when_another_organ_is_normal(text: str) -> None:
     assert _organ(text, "calcification") == "liver"
+
+
+@pytest.mark.parametrize(
+    ("text", "liver"),
+    [
+        ("THYROID: 7 mm coarse calcification in the right lobe.\nLIVER: Normal.", False),
+        ("LUNGS: calcified granuloma in the left lower lobe.\nLIVER: Normal.", False),
+        ("THYROID: normal.\nLIVER: 5 mm calcification in the right lobe.", True),
+        ("THYROID: calcification in the right lobe of the liver, incidentally seen.", True),
+    ],
+)
+def test_a_bare_lobe_under_a_lobed_organs_header_is_that_organs(text: str, liver: bool) -> None:
+    from hepcalc.model import Modality
+    from hepcalc.reports import extract_findings
+
+    assert bool(extract_findings(text, Modality.US)) is liver, text

@@ -539,6 +539,8 @@ def _clause_organ(
             organ = "liver"
         if organ is None and sents.next_places_in_liver(idx):
             organ = "liver"  # "A 6 mm calcification. It lies within the caudate lobe."
+    if organ == "liver" and _bare_lobe_of_lobed_section(text, clause_organs, sents.sec):
+        organ = sents.sec.organ  # "THYROID: 7 mm calcification in the right lobe"
     if organ == "liver":
         moved_end = min(c_end, first.end + _NEAR)
         organ = _reattributed(text, first.end, moved_end, clause_organs) or organ
@@ -548,6 +550,25 @@ def _clause_organ(
         if not st.hemangioma_said:
             organ = "pelvis"  # a phlebolith with no liver context is a pelvic vein's
     return organ
+
+
+# Organs with lobes of their own: under their header "the right lobe" is theirs.
+_LOBED_SECTION_ORGANS = frozenset({"thyroid", "lung", "pelvis"})
+_LIVER_NAMED = re.compile(r"liver|hepat|caudate|segment|couinaud", re.I)
+
+
+def _bare_lobe_of_lobed_section(
+    text: str, clause_organs: list[organs.OrganMention], sec: sections.Section
+) -> bool:
+    """True when the clause's only liver words are bare lobes ("the right lobe") in the
+    section of an organ that has lobes of its own (thyroid, lung, prostate).
+
+    Example: "THYROID: 7 mm coarse calcification in the right lobe." -> the thyroid's lobe.
+    """
+    if sec.organ not in _LOBED_SECTION_ORGANS:
+        return False
+    liver = [m for m in clause_organs if m.organ == "liver"]
+    return bool(liver) and not any(_LIVER_NAMED.search(text, m.start, m.end) for m in liver)
 
 
 # An MRI signal void is hedged (it may be iron, gas, a clip), unless the report ties it to
