@@ -80,6 +80,7 @@ SPLITS = (
     "heldout7",  # blind, scored once: its format and its floor are checked here
     "heldout8",  # scored once (blind), a development set since
     "heldout9",  # scored once (blind), a development set since
+    "heldout10",  # blind, unscored: only its format is checked here
 )
 EVERY = [row for split in SPLITS for row in _rows(split)]
 
