@@ -1032,3 +1032,150 @@ def test_a_place_field_of_another_record_does_not_place_the_finding() -> None:
 def test_a_findings_header_followed_by_prose_is_still_a_header() -> None:
     text = "History: right upper quadrant pain.\nFinding: A 4 mm calcified granuloma in segment 7."
     assert _has(text, size=4.0, seg=7)
+
+
+# --- reader-e: ranges with "between", restated counts, a numeral before "segment" ---------
+
+
+@pytest.mark.parametrize(
+    ("text", "size", "count", "seg"),
+    [
+        ("Three calcified granulomas in segment 6, each between 2 and 5 mm.", 5.0, 3, 6),
+        ("Calcified granulomas in segment 7 measuring between 0.2 and 0.4 cm.", 4.0, "multiple", 7),
+        ("Punctate calcifications between 1 mm and 2 mm lie in segment 2.", 2.0, "multiple", 2),
+    ],
+)
+def test_between_range_is_one_group_with_its_upper_size(
+    text: str, size: float, count: object, seg: int
+) -> None:
+    _has(text, size=size, count=count, seg=seg)
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("Calcified granulomas, three in number, are seen in segment 3.", 3),
+        ("More calcified granulomas in the left lobe than before, now seven, up to 3 mm.", 7),
+        ("Hepatic calcifications (five in total) in the right lobe.", 5),
+        ("Calcified granulomas in the right lobe, numbering 4, the largest 3 mm.", 4),
+    ],
+)
+def test_a_count_restated_after_a_plural_noun(text: str, count: int) -> None:
+    _has(text, count=count)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Calcified granulomas in segment 6, now 5 mm.",
+        "Calcified granulomas in segment 6, now 5 x 4 mm.",
+        "Calcified granulomas in segment 6, now 12 mm in total length.",
+    ],
+)
+def test_a_size_after_now_is_no_count(text: str) -> None:
+    _has(text, count="multiple")
+
+
+@pytest.mark.parametrize(
+    ("text", "seg"),
+    [
+        ("In the liver, in the VII segment, one calcification of 5 mm is seen.", 7),
+        ("Liver: at the level of the II segment there is a calcified focus, 3 mm.", 2),
+        ("A 4 mm calcification is seen in the IV segment of the liver.", 4),
+    ],
+)
+def test_a_roman_numeral_before_segment_places_the_finding(text: str, seg: int) -> None:
+    _has(text, seg=seg)
+
+
+def test_an_ordinal_segment_of_another_organ_is_not_the_liver() -> None:
+    assert _summary("Coarse calcification in the 2nd segment of the duodenum wall.") == []
+
+
+# --- reader-e: the size and change fields of a key:value record ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "size", "comp", "prior"),
+    [
+        (
+            "Finding: calcified granuloma\nOrgan: liver\nSegment: 3\nSize: 0.5 cm",
+            5.0,
+            None,
+            None,
+        ),
+        (
+            "Lesion: calcified nodule\nOrgan: liver\nSite: segment 7\nMeasurements: 9 x 6 mm\n"
+            "Change: unchanged (prior 9 mm)",
+            9.0,
+            "stable",
+            9.0,
+        ),
+        (
+            "Finding: calcification\nOrgan: liver\nLobe: left\nDiameter: 4 mm\n"
+            "Appearance: coarse\nInterval change: none since 2022 (then 4 mm)",
+            4.0,
+            "stable",
+            4.0,
+        ),
+    ],
+)
+def test_the_size_and_change_fields_of_a_record(
+    text: str, size: float, comp: str | None, prior: float | None
+) -> None:
+    _has(text, size=size, comp=comp, prior=prior)
+
+
+def test_a_size_field_of_another_record_is_not_taken() -> None:
+    text = (
+        "Organ: liver\nFinding: calcified granuloma\nSegment: 6\n\n"
+        "Organ: spleen\nFinding: cyst\nSize: 2 cm"
+    )
+    found = _has(text, seg=6)
+    assert "size" not in found[0], found
+
+
+# --- reader-e: the place in the next sentence, with a landmark; a lobe refined ---------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lobe", "seg"),
+    [
+        (
+            "A 3 mm calcified focus is noted. It lies in segment 6, close to the gallbladder.",
+            "right",
+            6,
+        ),
+        (
+            "A 5 mm calcification is seen. It is in segment 2, adjacent to the falciform ligament.",
+            "left",
+            2,
+        ),
+        (
+            "A 4 mm calcification is seen in the right lobe. It lies in segment 7, near the IVC.",
+            "right",
+            7,
+        ),
+        ("A coarse calcification in the left lobe. It is located in segment 3.", "left", 3),
+    ],
+)
+def test_the_next_sentence_places_the_finding_beside_a_landmark(
+    text: str, lobe: str, seg: int
+) -> None:
+    _has(text, lobe=lobe, seg=seg)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 4 mm calcification is noted. It lies in the right kidney.",
+        "A 4 mm calcification is noted. It is adjacent to the spleen.",
+    ],
+)
+def test_a_next_sentence_in_another_organ_does_not_place_in_the_liver(text: str) -> None:
+    assert _summary(text) == []
+
+
+def test_a_segment_of_another_lobe_does_not_refine_the_stated_lobe() -> None:
+    _has("A 5 mm calcification in the left lobe. It lies in segment 7.", lobe="left")
+    assert "seg" not in _summary("A 5 mm calcification in the left lobe. It lies in segment 7.")[0]

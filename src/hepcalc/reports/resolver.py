@@ -412,6 +412,8 @@ def count_pass(m: Mention) -> None:
         m.count = after or attributes.read_count(
             text, m.c_start, first.start, plural, target_end=first.end
         )
+        if m.count == "multiple" and plural:
+            m.count = attributes.restated_count(text, first.end, m.c_end) or m.count
     else:
         m.count = attributes.read_count(
             text, m.c_start, min(first.start, host.word_start), host.plural
