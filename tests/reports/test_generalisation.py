@@ -1179,3 +1179,65 @@ def test_a_next_sentence_in_another_organ_does_not_place_in_the_liver(text: str)
 def test_a_segment_of_another_lobe_does_not_refine_the_stated_lobe() -> None:
     _has("A 5 mm calcification in the left lobe. It lies in segment 7.", lobe="left")
     assert "seg" not in _summary("A 5 mm calcification in the left lobe. It lies in segment 7.")[0]
+
+
+# --- reader-e: a finding its own sentence retracts; a biopsy result; a reason for surgery ----
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The calcified focus in segment 6 on the outside CT was a contrast-filled vein on "
+        "review; no true calcification.",
+        "The echogenic focus in segment 2 represents a vessel seen end-on and does not "
+        "represent calcification.",
+        "A hyperdense dot in segment 8 turned out to be flash-filling on the delayed phase; "
+        "there is no hepatic calcification.",
+        "The calcification reported in the left lobe is, on thin sections, beam hardening "
+        "artefact rather than calcification.",
+    ],
+)
+def test_a_finding_retracted_in_its_own_sentence_is_no_finding(text: str) -> None:
+    assert _summary(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "seg"),
+    [
+        # a reinterpretation in another clause belongs to another focus
+        (
+            "A 4 mm calcification in segment 6 is seen; the dot in segment 2 is a vessel, "
+            "not a calcification.",
+            6,
+        ),
+        # a description, not a retraction: no denial of calcification
+        ("A 5 mm calcification in segment 7 is adjacent to a vessel; no other mass.", 7),
+        ("A 6 mm calcification in segment 4 is beside a vessel; no other calcification.", 4),
+    ],
+)
+def test_a_description_or_another_clause_does_not_retract(text: str, seg: int) -> None:
+    _has(text, seg=seg)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Liver biopsy in 2021 showed non-caseating granulomas. The liver is normal today.",
+        "Histology of the liver revealed granulomas; no calcification on this study.",
+        "Left hepatectomy in 2019 for a calcified hydatid cyst; the right lobe is normal.",
+        "Segmentectomy was performed for a calcified metastasis; no recurrence.",
+    ],
+)
+def test_a_biopsy_result_or_the_reason_for_surgery_is_history(text: str) -> None:
+    assert _summary(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "After the biopsy, a 3 mm calcified granuloma is seen in segment 6.",
+        "Post right hepatectomy. A 4 mm calcification in segment 3 of the remnant.",
+    ],
+)
+def test_a_finding_after_a_biopsy_or_surgery_is_current(text: str) -> None:
+    assert len(_summary(text)) == 1
