@@ -1241,3 +1241,37 @@ def test_a_biopsy_result_or_the_reason_for_surgery_is_history(text: str) -> None
 )
 def test_a_finding_after_a_biopsy_or_surgery_is_current(text: str) -> None:
     assert len(_summary(text)) == 1
+
+
+# --- reader-e: one group with one size over joined segments; an organ's size in dictation ---
+
+
+@pytest.mark.parametrize(
+    ("text", "lobe"),
+    [
+        ("Punctate calcifications in segments 5 and 6, none over 2 mm.", "right"),
+        ("Several calcified granulomas in segments 2 and 3, the largest 4 mm.", "left"),
+        ("Calcified granulomas are scattered in segments 7 and 8, up to 3 mm.", "right"),
+    ],
+)
+def test_one_sized_group_over_joined_segments_keeps_no_segment(text: str, lobe: str) -> None:
+    found = _has(text, count="multiple", lobe=lobe)
+    assert "seg" not in found[0], found
+
+
+def test_unsized_groups_over_two_segments_are_still_one_per_segment() -> None:
+    assert [f.get("seg") for f in _summary("Punctate calcifications in segments 5 and 6.")] == [
+        5,
+        6,
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "liver normal in size 15 cm calcified granuloma segment 7 measuring 5 mm spleen 10 cm",
+        "Liver enlarged at 18 cm. A calcified granuloma of 5 mm in segment 7.",
+    ],
+)
+def test_the_organ_size_of_a_dictated_report_is_not_the_finding_size(text: str) -> None:
+    _has(text, size=5.0, seg=7)

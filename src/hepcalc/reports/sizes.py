@@ -93,7 +93,11 @@ _LABEL_NUMBER = re.compile(
 # "hepatic span of 17 cm", "spleen is 11 cm in length", "liver span: 14 cm".
 _ORGAN_SIZE_BEFORE = re.compile(
     r"\b(?:liver|spleen|kidneys?|hepatic|splenic|renal)"
-    r"(?:[ \t]+(?:span|length|size|diameter))?[ \t]*(?:(?:is|was|measures|measured|measuring"
+    r"(?:[ \t]+(?:span|length|size|diameter))?"
+    # "liver normal in size 14 cm", "spleen is mildly enlarged, 14 cm"
+    r"(?:[ \t]+(?:(?:is|was)[ \t]+)?(?:(?:mildly|markedly|not)[ \t]+)?(?:normal|enlarged|upper"
+    r"[ \t]+normal)(?:[ \t]+in[ \t]+size)?[ \t]*,?)?"
+    r"[ \t]*(?:(?:is|was|measures|measured|measuring"
     r"|of|at|spans?|:|=)[ \t]*){0,2}(?:approximately|approx\.?|about|~)?[ \t]*$"
     r"|\b(?:span|craniocaudal(?:[ \t]+(?:length|span|dimension))?)"
     r"[ \t]*(?:(?:is|of|measures|measuring|:|=)[ \t]*){0,2}(?:approximately|about|~)?[ \t]*$",
