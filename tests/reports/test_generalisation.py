@@ -1032,3 +1032,246 @@ def test_a_place_field_of_another_record_does_not_place_the_finding() -> None:
 def test_a_findings_header_followed_by_prose_is_still_a_header() -> None:
     text = "History: right upper quadrant pain.\nFinding: A 4 mm calcified granuloma in segment 7."
     assert _has(text, size=4.0, seg=7)
+
+
+# --- reader-e: ranges with "between", restated counts, a numeral before "segment" ---------
+
+
+@pytest.mark.parametrize(
+    ("text", "size", "count", "seg"),
+    [
+        ("Three calcified granulomas in segment 6, each between 2 and 5 mm.", 5.0, 3, 6),
+        ("Calcified granulomas in segment 7 measuring between 0.2 and 0.4 cm.", 4.0, "multiple", 7),
+        ("Punctate calcifications between 1 mm and 2 mm lie in segment 2.", 2.0, "multiple", 2),
+    ],
+)
+def test_between_range_is_one_group_with_its_upper_size(
+    text: str, size: float, count: object, seg: int
+) -> None:
+    _has(text, size=size, count=count, seg=seg)
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("Calcified granulomas, three in number, are seen in segment 3.", 3),
+        ("More calcified granulomas in the left lobe than before, now seven, up to 3 mm.", 7),
+        ("Hepatic calcifications (five in total) in the right lobe.", 5),
+        ("Calcified granulomas in the right lobe, numbering 4, the largest 3 mm.", 4),
+    ],
+)
+def test_a_count_restated_after_a_plural_noun(text: str, count: int) -> None:
+    _has(text, count=count)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Calcified granulomas in segment 6, now 5 mm.",
+        "Calcified granulomas in segment 6, now 5 x 4 mm.",
+        "Calcified granulomas in segment 6, now 12 mm in total length.",
+    ],
+)
+def test_a_size_after_now_is_no_count(text: str) -> None:
+    _has(text, count="multiple")
+
+
+@pytest.mark.parametrize(
+    ("text", "seg"),
+    [
+        ("In the liver, in the VII segment, one calcification of 5 mm is seen.", 7),
+        ("Liver: at the level of the II segment there is a calcified focus, 3 mm.", 2),
+        ("A 4 mm calcification is seen in the IV segment of the liver.", 4),
+    ],
+)
+def test_a_roman_numeral_before_segment_places_the_finding(text: str, seg: int) -> None:
+    _has(text, seg=seg)
+
+
+def test_an_ordinal_segment_of_another_organ_is_not_the_liver() -> None:
+    assert _summary("Coarse calcification in the 2nd segment of the duodenum wall.") == []
+
+
+# --- reader-e: the size and change fields of a key:value record ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "size", "comp", "prior"),
+    [
+        (
+            "Finding: calcified granuloma\nOrgan: liver\nSegment: 3\nSize: 0.5 cm",
+            5.0,
+            None,
+            None,
+        ),
+        (
+            "Lesion: calcified nodule\nOrgan: liver\nSite: segment 7\nMeasurements: 9 x 6 mm\n"
+            "Change: unchanged (prior 9 mm)",
+            9.0,
+            "stable",
+            9.0,
+        ),
+        (
+            "Finding: calcification\nOrgan: liver\nLobe: left\nDiameter: 4 mm\n"
+            "Appearance: coarse\nInterval change: none since 2022 (then 4 mm)",
+            4.0,
+            "stable",
+            4.0,
+        ),
+    ],
+)
+def test_the_size_and_change_fields_of_a_record(
+    text: str, size: float, comp: str | None, prior: float | None
+) -> None:
+    _has(text, size=size, comp=comp, prior=prior)
+
+
+def test_a_size_field_of_another_record_is_not_taken() -> None:
+    text = (
+        "Organ: liver\nFinding: calcified granuloma\nSegment: 6\n\n"
+        "Organ: spleen\nFinding: cyst\nSize: 2 cm"
+    )
+    found = _has(text, seg=6)
+    assert "size" not in found[0], found
+
+
+# --- reader-e: the place in the next sentence, with a landmark; a lobe refined ---------------
+
+
+@pytest.mark.parametrize(
+    ("text", "lobe", "seg"),
+    [
+        (
+            "A 3 mm calcified focus is noted. It lies in segment 6, close to the gallbladder.",
+            "right",
+            6,
+        ),
+        (
+            "A 5 mm calcification is seen. It is in segment 2, adjacent to the falciform ligament.",
+            "left",
+            2,
+        ),
+        (
+            "A 4 mm calcification is seen in the right lobe. It lies in segment 7, near the IVC.",
+            "right",
+            7,
+        ),
+        ("A coarse calcification in the left lobe. It is located in segment 3.", "left", 3),
+    ],
+)
+def test_the_next_sentence_places_the_finding_beside_a_landmark(
+    text: str, lobe: str, seg: int
+) -> None:
+    _has(text, lobe=lobe, seg=seg)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 4 mm calcification is noted. It lies in the right kidney.",
+        "A 4 mm calcification is noted. It is adjacent to the spleen.",
+    ],
+)
+def test_a_next_sentence_in_another_organ_does_not_place_in_the_liver(text: str) -> None:
+    assert _summary(text) == []
+
+
+def test_a_segment_of_another_lobe_does_not_refine_the_stated_lobe() -> None:
+    _has("A 5 mm calcification in the left lobe. It lies in segment 7.", lobe="left")
+    assert "seg" not in _summary("A 5 mm calcification in the left lobe. It lies in segment 7.")[0]
+
+
+# --- reader-e: a finding its own sentence retracts; a biopsy result; a reason for surgery ----
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The calcified focus in segment 6 on the outside CT was a contrast-filled vein on "
+        "review; no true calcification.",
+        "The echogenic focus in segment 2 represents a vessel seen end-on and does not "
+        "represent calcification.",
+        "A hyperdense dot in segment 8 turned out to be flash-filling on the delayed phase; "
+        "there is no hepatic calcification.",
+        "The calcification reported in the left lobe is, on thin sections, beam hardening "
+        "artefact rather than calcification.",
+    ],
+)
+def test_a_finding_retracted_in_its_own_sentence_is_no_finding(text: str) -> None:
+    assert _summary(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "seg"),
+    [
+        # a reinterpretation in another clause belongs to another focus
+        (
+            "A 4 mm calcification in segment 6 is seen; the dot in segment 2 is a vessel, "
+            "not a calcification.",
+            6,
+        ),
+        # a description, not a retraction: no denial of calcification
+        ("A 5 mm calcification in segment 7 is adjacent to a vessel; no other mass.", 7),
+        ("A 6 mm calcification in segment 4 is beside a vessel; no other calcification.", 4),
+    ],
+)
+def test_a_description_or_another_clause_does_not_retract(text: str, seg: int) -> None:
+    _has(text, seg=seg)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Liver biopsy in 2021 showed non-caseating granulomas. The liver is normal today.",
+        "Histology of the liver revealed granulomas; no calcification on this study.",
+        "Left hepatectomy in 2019 for a calcified hydatid cyst; the right lobe is normal.",
+        "Segmentectomy was performed for a calcified metastasis; no recurrence.",
+    ],
+)
+def test_a_biopsy_result_or_the_reason_for_surgery_is_history(text: str) -> None:
+    assert _summary(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "After the biopsy, a 3 mm calcified granuloma is seen in segment 6.",
+        "Post right hepatectomy. A 4 mm calcification in segment 3 of the remnant.",
+    ],
+)
+def test_a_finding_after_a_biopsy_or_surgery_is_current(text: str) -> None:
+    assert len(_summary(text)) == 1
+
+
+# --- reader-e: one group with one size over joined segments; an organ's size in dictation ---
+
+
+@pytest.mark.parametrize(
+    ("text", "lobe"),
+    [
+        ("Punctate calcifications in segments 5 and 6, none over 2 mm.", "right"),
+        ("Several calcified granulomas in segments 2 and 3, the largest 4 mm.", "left"),
+        ("Calcified granulomas are scattered in segments 7 and 8, up to 3 mm.", "right"),
+    ],
+)
+def test_one_sized_group_over_joined_segments_keeps_no_segment(text: str, lobe: str) -> None:
+    found = _has(text, count="multiple", lobe=lobe)
+    assert "seg" not in found[0], found
+
+
+def test_unsized_groups_over_two_segments_are_still_one_per_segment() -> None:
+    assert [f.get("seg") for f in _summary("Punctate calcifications in segments 5 and 6.")] == [
+        5,
+        6,
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "liver normal in size 15 cm calcified granuloma segment 7 measuring 5 mm spleen 10 cm",
+        "Liver enlarged at 18 cm. A calcified granuloma of 5 mm in segment 7.",
+    ],
+)
+def test_the_organ_size_of_a_dictated_report_is_not_the_finding_size(text: str) -> None:
+    _has(text, size=5.0, seg=7)

@@ -57,3 +57,23 @@ def test_segment_list() -> None:
 )
 def test_segment_list_ends_at_its_closing_member(text: str, segs: list[int]) -> None:
     assert segment_list(text, 0, len(text)) == segs
+
+
+@pytest.mark.parametrize(
+    ("text", "lobe", "segment"),
+    [
+        ("in VIII segment", Lobe.right, 8),
+        ("at the level of the VI segment of the liver", Lobe.right, 6),
+        ("in the III hepatic segment", Lobe.left, 3),
+        ("within the 7th segment", Lobe.right, 7),
+        ("in the 2nd segment", Lobe.left, 2),
+    ],
+)
+def test_a_numeral_before_segment_names_the_segment(text: str, lobe: Lobe, segment: int) -> None:
+    loc = find_location(text, 0, len(text), 0)
+    assert (loc.lobe, loc.segment) == (lobe, segment)
+
+
+@pytest.mark.parametrize("text", ["I segment the image", "a 3 segment list", "the vi. segment"])
+def test_a_pronoun_or_a_bare_number_before_segment_is_no_segment(text: str) -> None:
+    assert find_location(text, 0, len(text), 0).segment is None

@@ -118,3 +118,39 @@ def test_a_range_from_is_not_a_change(text: str) -> None:
 def test_a_change_from_is_still_a_prior(text: str) -> None:
     found = find_sizes(text, 0, len(text))
     assert [(z.mm, z.prior) for z in found] == [(1.0, True), (3.0, False)]
+
+
+@pytest.mark.parametrize(
+    ("text", "mm"),
+    [
+        ("each between 2 and 5 mm", 5.0),
+        ("measuring between 0.3 and 0.6 cm", 6.0),
+        ("between 3 mm and 7 mm in diameter", 7.0),
+        ("ranging between 1 & 4 mm", 4.0),
+    ],
+)
+def test_between_is_a_range_read_as_its_upper_end(text: str, mm: float) -> None:
+    found = find_sizes(text, 0, len(text))
+    assert [(s.mm, s.prior, s.largest) for s in found] == [(mm, False, True)]
+
+
+def test_a_plain_pair_without_between_is_still_two_sizes() -> None:
+    assert _sizes("measuring 2 and 5 mm") == [(2.0, False), (5.0, False)]
+    assert _sizes("between segments 2 and 3, 6 mm") == [(6.0, False)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "liver normal in size 15 cm",
+        "spleen is mildly enlarged, 14 cm",
+        "the liver is enlarged at 19 cm",
+        "Liver not enlarged 16 cm",
+    ],
+)
+def test_an_organ_called_normal_or_enlarged_then_measured_is_the_organ_size(text: str) -> None:
+    assert _sizes(text) == []
+
+
+def test_a_small_size_after_a_normal_organ_is_still_a_size() -> None:
+    assert _sizes("liver normal, 5 mm calcification") == [(5.0, False)]

@@ -44,7 +44,7 @@ _COUNT = re.compile(
     r"|(?<![\d.])(?P<digit>[1-9]\d?)(?![\d.])(?![ \t]*(?:-[ \t]*)?(?:mm|cm|[x\u00d7][ \t]*\d"
     r"|(?:-|\u2013|to)[ \t]*\d{1,3}(?:\.\d{1,2})?[ \t]*(?:mm|cm)"  # "2-3 mm": a size range
     r"|millim|centim|%|hu|/|weeks?|wks?|w\b|days?|months?|mo\b|years?|yrs?|y\b|yo\b|h\b|hours?|ml|cc\b|kg|g\b"
-    r"|mg|units?|o'?clock|:))",
+    r"|mg|units?|o'?clock|:|(?:st|nd|rd|th)\b))",
     re.I,
 )
 
@@ -386,6 +386,30 @@ def count_after(text: str, target_end: int) -> int | None:
     if m.group(1):
         return int(m.group(1))
     word = m.group(2).lower()  # "calcified granulomas: three in the right lobe ..."
+    return int(word) if word.isdigit() else _NUMBER_WORDS[word]
+
+
+_COUNT_WORD = r"(two|three|four|five|six|seven|eight|nine|ten|[2-9]|1\d)"
+# a number restated after a plural noun: "granulomas in the right lobe, now five",
+# "calcified granulomas, four in number", "calcifications (seven in total)"
+_RESTATED_COUNT = re.compile(
+    rf"[^.;:\n]{{0,40}}?[,(][ \t]*(?:(?:now|numbering|totall?ing)[ \t]+{_COUNT_WORD}"
+    rf"(?![ \t]*(?:mm|cm|millim|centim|x\b|\u00d7|\.\d|%))\b"
+    rf"|{_COUNT_WORD}[ \t]+in[ \t]+(?:number|total)\b)",
+    re.I,
+)
+
+
+def restated_count(text: str, target_end: int, clause_end: int) -> int | None:
+    """A count restated after a plural noun ("..., now six", ", four in number"), else None.
+
+    Why: the noun is plural ("multiple") but the report gives the number a few words later;
+    only a number with "now"/"numbering"/"in number/total" counts, never a size or a label.
+    """
+    m = _RESTATED_COUNT.match(text, target_end, clause_end)
+    if m is None:
+        return None
+    word = (m.group(1) or m.group(2)).lower()
     return int(word) if word.isdigit() else _NUMBER_WORDS[word]
 
 

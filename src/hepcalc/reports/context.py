@@ -68,6 +68,9 @@ _HEDGE_AFTER = _trigger("hedge_after")
 _EXPLAINED_NEXT = _trigger("explained_next")
 # A projected density the next sentence shows is not in the liver (see ``_refuted_next``).
 _PROJECTION = _trigger("projection")
+# A finding its own sentence retracts (see ``_retracted``).
+_RETRACTED_AS = _trigger("retracted_as")
+_RETRACTED_DENIAL = _trigger("retracted_denial")
 _REFUTED_NEXT = _trigger("refuted_next")
 _STONES_NEXT = _trigger("stones_next")
 _CALC_WORD = re.compile(r"calcif", re.I)
@@ -196,6 +199,7 @@ def read_context(
         _last_trigger_reaches(before, _HISTORICAL_BEFORE)
         or (bool(_HISTORICAL_AFTER.search(after)) and not _MEASURED_NOW.search(before_raw))
     ) and not (_CURRENT_CUE.search(clause) or _STILL_THERE.search(text, *cue_span))
+    negated = negated or (sentence is not None and _retracted(text, target_end, sentence[1]))
     hedged = bool(_HEDGE_BEFORE.search(before_raw[-60:]) or _HEDGE_AFTER.search(after_raw))
     if hedged and not negated and sentence is not None:
         # "... overlies the right upper quadrant. Ultrasound: this corresponds to a gallstone"
@@ -204,6 +208,20 @@ def read_context(
         if not negated and (_PROJECTION.search(after_raw) or _PROJECTION.search(before_raw)):
             negated = _refuted_next(nxt)
     return Context(negated, resolved, historical, hypothetical, hedged)
+
+
+def _retracted(text: str, target_end: int, sentence_end: int) -> bool:
+    """True when the target's own sentence takes it back: it "was a contrast-filled vessel"
+    / "represents contrast in a vein" and then "no true calcification" / "does not represent
+    calcification".
+
+    Why: a reread of an earlier report or a second phase names the finding first and
+    retracts it after; the reinterpretation alone may be a description ("is a calcified
+    vessel wall"), so the denial of calcification is required too.
+    """
+    end = min(sentence_end, target_end + 2 * _WINDOW)
+    m = _RETRACTED_AS.match(text, target_end, end)
+    return m is not None and _RETRACTED_DENIAL.search(text, m.end(), end) is not None
 
 
 def _refuted_next(nxt: str) -> bool:

@@ -19,11 +19,16 @@ _SEG_TOKEN = r"[1-8]|viii|vii|vi|iv|v|iii|ii|i|one|two|three|four|five|six|seven
 # A target word run into the number ("segment6calcification") still ends the segment; the
 # common typo "segement 7" is a segment.
 _SEG_END = r"(?:\b|(?=calc|granulom))"
+# The numeral may come first, as in Romance and Slavic usage: "in VIII segment", "the 6th
+# segment" (a bare Roman "I" is the pronoun, never a segment).
+_PRE_TOKEN = r"viii|vii|vi|iv|v|iii|ii|[1-8](?:st|nd|rd|th)"
 _SEGMENT = re.compile(
     rf"(?:\b|(?<=in)(?=seg)|(?<=of)(?=seg))(?:seg(?:e)?m(?:en|ne)ts?(?:[ \t]*:)?|seg\.?|s)[ \t]*"
     rf"(?P<num>{_SEG_TOKEN})(?P<sub>[ab])?{_SEG_END}"
     rf"(?:[ \t]*(?:/|and|or|-|,|&)[ \t]*(?:(?:segment|seg\.?|s)[ \t]*)?(?P<num2>{_SEG_TOKEN})"
-    rf"(?P<sub2>[ab])?\b)?",
+    rf"(?P<sub2>[ab])?\b)?"
+    rf"|(?<![\w/.-])(?P<pre>{_PRE_TOKEN})(?P<presub>[ab])?[ \t]+(?:hepatic[ \t]+|liver[ \t]+)?"
+    r"seg(?:e)?m(?:en|ne)t\b",
     re.I,
 )
 _LOBE = re.compile(
@@ -83,11 +88,33 @@ def _bare_s(tok: str) -> bool:
 
 def _seg(token: str) -> int:
     t = token.lower()
-    return int(t) if t.isdigit() else _ROMAN.get(t) or _SPELLED[t]
+    if t[:1].isdigit():
+        return int(t[0])  # "6", "6th"
+    return _ROMAN.get(t) or _SPELLED[t]
+
+
+def _num(m: re.Match[str]) -> str:
+    """The segment numeral of a ``_SEGMENT`` match, written after or before the noun."""
+    return m.group("num") or m.group("pre")
+
+
+def _sub(m: re.Match[str]) -> str | None:
+    """The 4a/4b letter of a ``_SEGMENT`` match, wherever its numeral is."""
+    return m.group("sub") or m.group("presub")
+
+
+# Any place word at all: one pass that lets ``find_location`` skip a window without one
+# (and start its three searches at the first place word), so that a target with no place
+# in its clause pays one search of its nearby text, not three.
+_ANY_PLACE = re.compile(rf"(?:{_SEGMENT.pattern})|(?:{_LOBE.pattern})|(?:{_DOME.pattern})", re.I)
 
 
 def find_location(text: str, start: int, end: int, anchor: int) -> Location:
     """The location stated in ``text[start:end]``; the mention nearest ``anchor`` wins."""
+    first = _ANY_PLACE.search(text, start, end)
+    if first is None:
+        return Location()
+    start = first.start()
     seg_match = None
     best = None
     for m in _SEGMENT.finditer(text, start, end):
@@ -116,8 +143,8 @@ def find_location(text: str, start: int, end: int, anchor: int) -> Location:
             best, lobe = d, value
     segment = subsegment = None
     if seg_match is not None:
-        segment = _seg(seg_match.group("num"))
-        sub = seg_match.group("sub")
+        segment = _seg(_num(seg_match))
+        sub = _sub(seg_match)
         if sub and segment == 4:
             subsegment = sub.lower()
         if lobe is None:
@@ -153,7 +180,7 @@ def segment_list(text: str, start: int, end: int) -> list[int]:
         tok = m.group(0)
         if _bare_s(tok) or m.start() < consumed:
             continue
-        out.append(_seg(m.group("num")))
+        out.append(_seg(_num(m)))
         if m.group("num2") and not _UNIT_AFTER.match(text, m.end("num2")):
             out.append(_seg(m.group("num2")))  # (not "segment 6, 5 mm": that 5 is a size)
             if _CLOSING_GLUE.match(text, m.end("num"), m.start("num2") + 1) is None:
@@ -242,7 +269,7 @@ def place_mentions(text: str, start: int, end: int) -> list[tuple[int, Location]
         tok = m.group(0)
         if _bare_s(tok):
             continue
-        out.append((m.start(), location_for_segment(_seg(m.group("num")))))
+        out.append((m.start(), location_for_segment(_seg(_num(m)))))
     seg_starts = {p for p, _ in out}
     for m in _LOBE.finditer(text, start, end):
         if m.start() in seg_starts:

@@ -211,7 +211,9 @@ class _SectionSentences:
                     self.text, n_start, n_end
                 )
                 if m is not None and not targets_module.PREFILTER.search(self.text, n_start, n_end):
-                    here = organs.find_organs(self.text, m.end(), n_end)
+                    here = organs.find_organs(
+                        self.text, m.end(), _landmark_cut(self.text, m.end(), n_end)
+                    )
                     found = bool(here) and all(o.organ == "liver" for o in here)
             self._next_in_liver[idx] = found
         return found
@@ -314,6 +316,7 @@ def _complete_from_next_sentence(
     _soft_tissue_from_next_sentence(text, sents, idx, drafts[-1], candidates)
     _place_from_next_sentence(text, sents, idx, drafts[-1], candidates)
     _place_from_record(text, sents, idx, drafts[-1], candidates)
+    _size_from_record(text, sents, idx, drafts[-1], candidates)
     _comparison_from_next_sentence(text, sents, idx, drafts[-1], candidates)
     d = drafts[-1]
     if d.size_mm is None and d.prior_size_mm is not None and d.comparison is Comparison.stable:
@@ -1055,11 +1058,35 @@ _IT_OCCUPIES = re.compile(
 )
 
 
+# "It lies in segment 3, close to the falciform ligament": what follows "close to",
+# "anterior to", "near" is a landmark beside the place, not the place
+_LANDMARK = re.compile(
+    r"\b(?:(?:close|adjacent|next|closely[ \t]+related|anterior|posterior|medial|lateral"
+    r"|superior|inferior|deep|abutting|contiguous)[ \t]+to|near|abutting"
+    r"|along[ \t]+the[ \t]+course)\b",
+    re.I,
+)
+
+
+def _landmark_cut(text: str, start: int, end: int) -> int:
+    """Where a landmark phrase begins in ``text[start:end]`` (else ``end``).
+
+    Why: a sentence that places the finding ("It is in segment 6, adjacent to the
+    gallbladder fossa") names a neighbour after the place; that organ is no place of it.
+    """
+    m = _LANDMARK.search(text, start, end)
+    return m.start() if m is not None else end
+
+
 def _place_from_next_sentence(
     text: str, sents: _SectionSentences, idx: int, d: _Draft, candidates: list[int]
 ) -> None:
-    """ "A 5 mm calcification is noted. It is in segment 6." -> segment 6 (right lobe)."""
-    if idx + 1 >= len(sents.spans) or d.location != Location():
+    """ "A 5 mm calcification is noted. It is in segment 6." -> segment 6 (right lobe); a
+    finding placed only by its lobe takes a segment of that lobe ("... in the left lobe. It
+    lies in segment 3.")."""
+    if idx + 1 >= len(sents.spans) or d.location.segment is not None:
+        return
+    if d.location not in (Location(), Location(lobe=d.location.lobe)):
         return
     n_start, n_end = sents.spans[idx + 1]
     if _SIZE_FIELD.match(text, n_start, n_end):  # "Size: 6 mm. Location: segment 7."
@@ -1074,10 +1101,13 @@ def _place_from_next_sentence(
     m = _IT_LIES.match(text, n_start, n_end)
     if m is None:
         return
-    here = organs.find_organs(text, m.end(), n_end)
+    cut = _landmark_cut(text, m.end(), n_end)
+    here = organs.find_organs(text, m.end(), cut)
     if any(o.organ != "liver" for o in here):
         return  # "It lies in the right kidney": not a place in the liver
-    d.location = locations.find_location(text, m.end(), n_end, m.end())
+    where = locations.find_location(text, m.end(), cut, m.end())
+    if d.location == Location() or (where.segment is not None and where.lobe == d.location.lobe):
+        d.location = where
 
 
 # a key:value form line: "Segment: VIII", "Location: left lobe, lateral segment", "Lobe: right"
@@ -1091,32 +1121,103 @@ _PLACE_LINE = re.compile(
 _RECORD_REACH = 4  # fields of one record: a handful of lines on either side
 
 
-def _place_from_record(
-    text: str, sents: _SectionSentences, idx: int, d: _Draft, candidates: list[int]
-) -> None:
-    """The place field of the key:value record the finding's line belongs to.
+# a size field at a line start ("Size: 0.4 cm", "Dimensions: 3 mm x 5 mm") and a change
+# field ("Change: stable (prior 11 mm, 2023)", "Comparison: new since 2023")
+_SIZE_LINE = re.compile(
+    r"^[ \t]*(?:size|diameter|dimensions?|measurements?|max(?:imum)?[ \t]+diameter)[ \t]*[:=]",
+    re.I | re.M,
+)
+_CHANGE_LINE = re.compile(
+    r"^[ \t]*(?:change|interval[ \t]+change|comparison|evolution|trend|status)[ \t]*[:=]",
+    re.I | re.M,
+)
+# "Change: none since 02/2024": no change is no change
+_NO_CHANGE_VALUE = re.compile(r"[ \t]*(?:none|nil|no|not[ \t]+changed)\b", re.I)
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def _gap(spans: list[tuple[int, int]], a: int, b: int) -> tuple[int, int]:
+    """The text between two neighbouring sentence spans (a blank line there ends a record)."""
+    lo, hi = min(a, b), max(a, b)
+    return spans[lo][1], spans[hi][0]
+
+
+def _record_field(
+    text: str,
+    sents: _SectionSentences,
+    idx: int,
+    candidates: list[int],
+    field: re.Pattern[str],
+) -> tuple[re.Match[str], int] | None:
+    """The nearest ``field`` line (its match and line end) of the key:value record that the
+    finding's line belongs to, or None.
 
     Why: a form gives each fact its own line ("Segment: 2 / Finding: Coarse calcification /
-    Size: 0,9 cm", "Location: left lobe / Lesion: calcified granuloma"), the place field
-    before or after the finding's line. Only "Label: value" lines without a target of their
-    own are the same record; the nearest place field wins.
+    Size: 0,9 cm"), the field before or after the finding's line. Only "Label: value" lines
+    without a target of their own are the same record: another finding's line or a line
+    that is no field ends it.
     """
-    if d.location != Location() or not _RECORD_LINE.match(text, *sents.spans[idx]):
-        return
+    if not _RECORD_LINE.match(text, *sents.spans[idx]):
+        return None
     for step in (-1, 1):
         for k in range(idx + step, idx + step * (_RECORD_REACH + 1), step):
             if not 0 <= k < len(sents.spans):
                 break
             n_start, n_end = sents.spans[k]
             j = bisect.bisect_left(candidates, n_start)
-            if (j < len(candidates) and candidates[j] < n_end) or not _RECORD_LINE.match(
-                text, n_start, n_end
+            if (
+                (j < len(candidates) and candidates[j] < n_end)
+                or not _RECORD_LINE.match(text, n_start, n_end)
+                or _BLANK_LINE.search(text, *_gap(sents.spans, k, k - step))
             ):
                 break  # another finding's line, or the record ended
-            place = _PLACE_LINE.search(text, n_start, n_end)
-            if place is not None:
-                d.location = locations.find_location(text, place.start(), n_end, place.end())
-                return
+            found = field.search(text, n_start, n_end)
+            if found is not None:
+                return found, n_end
+    return None
+
+
+def _place_from_record(
+    text: str, sents: _SectionSentences, idx: int, d: _Draft, candidates: list[int]
+) -> None:
+    """A finding without a place takes the place field of its key:value record
+    ("Location: left lobe / Lesion: calcified granuloma"); the nearest one wins."""
+    if d.location != Location():
+        return
+    got = _record_field(text, sents, idx, candidates, _PLACE_LINE)
+    if got is not None:
+        place, n_end = got
+        d.location = locations.find_location(text, place.start(), n_end, place.end())
+
+
+def _size_from_record(
+    text: str, sents: _SectionSentences, idx: int, d: _Draft, candidates: list[int]
+) -> None:
+    """A finding without a size takes the size field of its key:value record ("Finding:
+    calcified granuloma / Organ: liver / Segment: VI / Size: 0.4 cm"), and a change field
+    gives its comparison and prior ("Change: stable (prior 11 mm, 2023)").
+
+    Why: the next-sentence rules reach one or two lines, a form may put the size four lines
+    below the finding's line.
+    """
+    if d.size_mm is None:
+        got = _record_field(text, sents, idx, candidates, _SIZE_LINE)
+        if got is not None:
+            _size_from_span(text, got[0].end(), got[1], d)
+    if d.comparison is not None:
+        return
+    got = _record_field(text, sents, idx, candidates, _CHANGE_LINE)
+    if got is None:
+        return
+    change, n_end = got
+    if d.size_mm is not None and d.prior_size_mm is None:
+        _prior_from_span(text, change.end(), n_end, d)
+    if d.comparison is None:
+        d.comparison = attributes.read_comparison(text, change.end(), n_end)
+    if d.comparison is None and _NO_CHANGE_VALUE.match(text, change.end(), n_end):
+        d.comparison = Comparison.stable
 
 
 def _size_from_next_sentence(text: str, sents: _SectionSentences, idx: int, d: _Draft) -> None:

@@ -412,6 +412,8 @@ def count_pass(m: Mention) -> None:
         m.count = after or attributes.read_count(
             text, m.c_start, first.start, plural, target_end=first.end
         )
+        if m.count == "multiple" and plural:
+            m.count = attributes.restated_count(text, first.end, m.c_end) or m.count
     else:
         m.count = attributes.read_count(
             text, m.c_start, min(first.start, host.word_start), host.plural
@@ -589,9 +591,11 @@ def _dealt_to_each_place(m: Mention, segs: list[int]) -> bool:
 
 
 def _joined_segments(m: Mention) -> None:
-    """One lesion "spanning segments 7 and 8 (of the right lobe)": its lobe, no segment."""
+    """One lesion "spanning segments 7 and 8 (of the right lobe)": its lobe, no segment; so
+    too one group given one size over joined segments ("punctate calcifications in segments
+    7 and 8, up to 2 mm"): a bound for the whole group places none of it in either."""
     joined = locations.joined_segments(m.text, m.c_start, m.c_end)
-    if m.per_count == 1 and joined and m.loc.segment in joined:
+    if joined and m.loc.segment in joined:
         lobes = {locations.location_for_segment(g).lobe for g in joined}
         stated = locations.find_location(m.text, m.c_start, m.c_end, m.first.start)
         lobe = m.loc.lobe if len(lobes) == 1 else None

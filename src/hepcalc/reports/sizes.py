@@ -93,7 +93,11 @@ _LABEL_NUMBER = re.compile(
 # "hepatic span of 17 cm", "spleen is 11 cm in length", "liver span: 14 cm".
 _ORGAN_SIZE_BEFORE = re.compile(
     r"\b(?:liver|spleen|kidneys?|hepatic|splenic|renal)"
-    r"(?:[ \t]+(?:span|length|size|diameter))?[ \t]*(?:(?:is|was|measures|measured|measuring"
+    r"(?:[ \t]+(?:span|length|size|diameter))?"
+    # "liver normal in size 14 cm", "spleen is mildly enlarged, 14 cm"
+    r"(?:[ \t]+(?:(?:is|was)[ \t]+)?(?:(?:mildly|markedly|not)[ \t]+)?(?:normal|enlarged|upper"
+    r"[ \t]+normal)(?:[ \t]+in[ \t]+size)?[ \t]*,?)?"
+    r"[ \t]*(?:(?:is|was|measures|measured|measuring"
     r"|of|at|spans?|:|=)[ \t]*){0,2}(?:approximately|approx\.?|about|~)?[ \t]*$"
     r"|\b(?:span|craniocaudal(?:[ \t]+(?:length|span|dimension))?)"
     r"[ \t]*(?:(?:is|of|measures|measuring|:|=)[ \t]*){0,2}(?:approximately|about|~)?[ \t]*$",
@@ -128,6 +132,13 @@ _LARGEST = re.compile(
 )
 # "the larger 5 mm" says there are several; "slightly larger at 7 mm" compares with before
 _SUPERLATIVE = re.compile(r"(?:largest|the[ \t]+larger|biggest)\b[^.;]{0,30}$", re.I)
+# "between 1 and 3 mm", "between 2 mm and 4 mm": a range, its upper end (as "up to"); the
+# lower bound is no size of its own and the pair is no list of two
+_BETWEEN_UPPER = re.compile(
+    rf"\bbetween[ \t]+{_NUM}[ \t]*(?:{_UNIT})?[ \t]*(?:and|&|-)[ \t]*$", re.I
+)
+_BETWEEN_LOWER_HEAD = re.compile(r"\bbetween[ \t]*$", re.I)
+_BETWEEN_LOWER_TAIL = re.compile(rf"[ \t]*(?:and|&)[ \t]*{_NUM}[ \t]*(?:-[ \t]*)?{_UNIT}", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,12 +210,17 @@ def _measure_sizes(text: str, start: int, end: int, m: re.Match[str]) -> list[Si
     head = text[max(start, s - 40) : s]
     if _NOT_A_MEASURE.search(head) or _INCREMENT.search(head):
         return []  # "less than 2 mm" bounds a size, "grew by 2 mm" changes one
+    if _BETWEEN_LOWER_HEAD.search(head) and _BETWEEN_LOWER_TAIL.match(text, m.end(), end):
+        return []  # "between 2 mm and 4 mm": the lower bound of a range
     if mm >= _ORGAN_SIZE_MIN_MM and (
         (_ORGAN_SIZE_BEFORE.search(head) and not _ORGAN_AS_PLACE.search(head))
         or _ORGAN_SIZE_AFTER.match(text, m.end(), end)
     ):
         return []  # "liver 15cm", "spleen measures 11 cm", "16 cm in craniocaudal length"
-    ranged = m.group("upper") is not None and _RANGE_FROM_BEFORE.search(head) is not None
+    between = _BETWEEN_UPPER.search(head) is not None
+    ranged = between or (
+        m.group("upper") is not None and _RANGE_FROM_BEFORE.search(head) is not None
+    )
     if m.group("upper") and _FROM_BEFORE.search(head) and not ranged:
         return _change_sizes(text, m, unit)
     out: list[Size] = []
@@ -223,7 +239,8 @@ def _measure_sizes(text: str, start: int, end: int, m: re.Match[str]) -> list[Si
         if 0 < now < MAX_SIZE_MM:
             out.append(Size(vs.start(1), vs.end(1), now, False, False))
         prior = True
-    out += _bare_list_sizes(text, start, s, unit, prior, largest)
+    if not between:
+        out += _bare_list_sizes(text, start, s, unit, prior, largest)
     if 0 < mm < MAX_SIZE_MM:
         out.append(Size(s, m.end(), mm, prior, largest, superlative))
     return out
