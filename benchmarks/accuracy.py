@@ -66,8 +66,9 @@ DEMO_SENTENCE = "Liver: No hepatic calcification."
 # were below the size/location goal then (0.948 / 0.929 and 0.934 / 0.940) and became
 # development sets that day, with heldout8 written blind to take their place.
 # heldout8 was scored blind once (0.927 / 0.906 / 0.821, 16:36 UTC, 140a467) and became a
-# development set; heldout9 likewise (0.971 / 0.947 / 0.935, 16:47 UTC, 7bbae26); heldout10
-# is the blind set after them.
+# development set; heldout9 likewise (0.971 / 0.947 / 0.935, 16:47 UTC, 7bbae26). heldout10
+# was scored blind once (0.976 / 0.947 / 0.941, 17:01 UTC, c2e698a) and stays blind (aggregate
+# only), as heldout2 and heldout7 do.
 BLIND_SPLITS = ("heldout2", "heldout7", "heldout10")
 SEEN_SPLITS = (
     "dev2",
