@@ -684,6 +684,11 @@ def read_comparison(text: str, start: int, end: int) -> Comparison | None:
     return None
 
 
+def feature_pattern(name: str) -> re.Pattern[str]:
+    """The pattern that reads imaging feature ``name`` ("aphe", "washout", ...)."""
+    return next(rx for n, rx in _FEATURES if n == name)
+
+
 def read_features(text: str, start: int, end: int) -> dict[str, bool]:
     """Imaging features stated in the sentence, True or (when negated) False."""
     out: dict[str, bool] = {}

@@ -28,7 +28,6 @@ from hepcalc.model import Evidence, Features, Finding, FindingKind, Location
 from hepcalc.reports import (
     attributes,
     context,
-    lexicon,
     locations,
     sections,
     sentences,
@@ -92,14 +91,17 @@ def _stone_in(text: str, sec: sections.Section, start: int, end: int) -> Finding
     )
 
 
-def read_duct_stones(text: str, secs: list[sections.Section] | None) -> list[Finding]:
+def read_duct_stones(
+    text: str, secs: list[sections.Section] | None, low: str | None = None
+) -> list[Finding]:
     """At most one intrahepatic duct-stone finding per report, gaps filled by repeats.
 
     Example: "Multiple intraductal stones in segments 2 and 3, the largest 8 mm, with
     biliary dilatation." -> one calcification, multiple, 8 mm, ``biliary_dilatation``,
     labelled "intrahepatic bile duct stone".
     """
-    if not lexicon.holds_any(text, _GATE_WORDS):
+    low = text.lower() if low is None else low
+    if not any(w in low for w in _GATE_WORDS):
         return []
     if secs is None:
         secs = sections.find_sections(text)

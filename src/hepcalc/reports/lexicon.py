@@ -69,18 +69,3 @@ def compiled(where: str, pattern: str, flags: int = 0) -> re.Pattern[str]:
         return re.compile(pattern, flags)
     except re.error as exc:
         raise LexiconError(f"{where}: the joined pattern does not compile ({exc})") from None
-
-
-def holds_any(text: str, words: tuple[str, ...]) -> bool:
-    """Whether ``text`` holds one of ``words`` (lower-case literals), in any case.
-
-    The cheap gate in front of a module that most reports never need (duct stones,
-    LI-RADS observations). ``str.lower`` and substring search run at C speed; an
-    IGNORECASE regex alternation tries each alternative at every position, and two
-    such gates were three quarters of ``hepcalc scan``'s reading time on MTSamples.
-
-    >>> holds_any("Stones in the Intrahepatic ducts", ("intrahepatic", "hepatolith"))
-    True
-    """
-    low = text.lower()
-    return any(w in low for w in words)

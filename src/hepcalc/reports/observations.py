@@ -34,7 +34,6 @@ from hepcalc.model import Evidence, Features, Finding, FindingKind
 from hepcalc.reports import (
     attributes,
     context,
-    lexicon,
     locations,
     organs,
     sections,
@@ -44,16 +43,11 @@ from hepcalc.reports import (
 )
 
 _GATE = re.compile(r"arterial|aphe|wash[- ]?out|hyperenhanc|hypervascular|threshold", re.I)
-_GATE_WORDS = (
-    "arterial",
-    "aphe",
-    "washout",
-    "wash-out",
-    "wash out",
-    "hyperenhanc",
-    "hypervascular",
-    "threshold",
-)
+# Words of which a LI-RADS major feature needs one ("aphe", "washout", "hypervascular",
+# "threshold growth", "hyperenhancing"); "arterial" counts only with "enhanc" or "capsul",
+# because alone it is in every cardiology note and no feature can be read from it.
+_GATE_WORDS = ("aphe", "wash", "hyperenhanc", "hypervascular", "threshold")
+_ARTERIAL_WITH = ("enhanc", "capsul")
 _NOUN = re.compile(
     r"\b(?:observations?|nodules?|lesions?|mass(?:es)?|tumou?rs?|lr-?[345m]"
     r"|li-?rads[ \t\n]*[345m])\b",
@@ -62,14 +56,26 @@ _NOUN = re.compile(
 _THRESHOLD = re.compile(r"\bthreshold[ \t\n]+growth\b", re.I)
 _NO_BEFORE = re.compile(r"\b(?:no|without|not)\b[^.;]{0,20}$", re.I)
 _MAJOR = ("aphe", "washout", "capsule", "rim_aphe")
+# Any major feature or threshold growth anywhere in the text: an observation needs one, so
+# a report passing the word gate with none ("raphe", "washed", "arterial blood gas", an
+# audiology "threshold") is not split into sections and sentences at all.
+_ANY_MAJOR = re.compile(
+    "|".join(f"(?:{attributes.feature_pattern(n).pattern})" for n in _MAJOR)
+    + f"|(?:{_THRESHOLD.pattern})",
+    re.I,
+)
 _NOT_CURRENT = frozenset({"history", "indication", "comparison"})
 _MAX_OBSERVATIONS = 20  # a report lists a handful; bounded work on pathological text
 _LIVER_ORGANS = frozenset({"liver"})
 
 
-def might_have_observations(text: str) -> bool:
-    """Cheap gate: does the text hold any word a LI-RADS feature needs?"""
-    return lexicon.holds_any(text, _GATE_WORDS)
+def might_have_observations(text: str, low: str | None = None) -> bool:
+    """Cheap gate: does the text hold the words a LI-RADS feature needs? (``low``: the
+    text already lower-cased, when the caller has it.)"""
+    low = text.lower() if low is None else low
+    if any(w in low for w in _GATE_WORDS):
+        return True
+    return "arterial" in low and any(w in low for w in _ARTERIAL_WITH)
 
 
 def _features(text: str, start: int, end: int) -> dict[str, bool]:
@@ -136,14 +142,14 @@ def _observation(
 
 
 def read_observations(
-    text: str, secs: list[sections.Section] | None, known: list[Finding]
+    text: str, secs: list[sections.Section] | None, known: list[Finding], low: str | None = None
 ) -> list[Finding]:
     """Non-calcified observations with LI-RADS features, not already among ``known``.
 
     Example: "17 mm observation in segment 2 with arterial phase hyperenhancement and
     washout." -> one lesion, 17 mm, segment 2, ``calcified=False``, aphe and washout true.
     """
-    if not might_have_observations(text):
+    if not might_have_observations(text, low) or _ANY_MAJOR.search(text) is None:
         return []
     if secs is None:
         secs = sections.find_sections(text)

@@ -136,12 +136,13 @@ def _check(text: object) -> str:
 def extract_findings(text: str, modality: Modality | None = None) -> list[Finding]:
     """Liver calcification findings present now in ``text`` (see ``read_report``)."""
     text = _check(text)
-    candidates = candidate_positions(text)
+    low = text.lower()  # once: the gates below all look for lower-case words
+    candidates = candidate_positions(text, low)
     if not candidates:
         # the common case: nothing that could be a calcification (an at-risk liver's
         # non-calcified LI-RADS observation is still read, behind its own cheap gate)
-        found = duct_stones.read_duct_stones(text, None)
-        return found + observations.read_observations(text, None, found)
+        found = duct_stones.read_duct_stones(text, None, low)
+        return found + observations.read_observations(text, None, found, low)
     return _read(text, modality, full=False, candidates=candidates).findings
 
 

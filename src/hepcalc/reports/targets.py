@@ -251,13 +251,14 @@ def find_targets(
     return out
 
 
-def candidate_positions(text: str) -> list[int]:
+def candidate_positions(text: str, low: str | None = None) -> list[int]:
     """Sorted offsets where a target may start; empty means the report has none.
 
-    Works on ``text.lower()`` with ``str.find``; when lower-casing changes the length
-    (a few non-ASCII letters do) it falls back to the regex so offsets stay exact.
+    Works on ``text.lower()`` (``low``, when the caller has it) with ``str.find``; when
+    lower-casing changes the length (a few non-ASCII letters do) it falls back to the
+    regex so offsets stay exact.
     """
-    low = text.lower()
+    low = text.lower() if low is None else low
     if len(low) != len(text):
         return [m.start() for m in _CANDIDATE.finditer(text)]
     out: list[int] = []
