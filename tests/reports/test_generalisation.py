@@ -1275,3 +1275,77 @@ def test_unsized_groups_over_two_segments_are_still_one_per_segment() -> None:
 )
 def test_the_organ_size_of_a_dictated_report_is_not_the_finding_size(text: str) -> None:
     _has(text, size=5.0, seg=7)
+
+
+# --- reader-f: a size list closing "X and another in Y"; a joined pair as two places ---
+
+
+def _size_place(text: str) -> list[tuple[float | None, int | None, str | None]]:
+    return [(f.get("size"), f.get("seg"), f.get("lobe")) for f in _summary(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        (
+            "There is a calcified granuloma in segment six and another in segment two, 5 and 3"
+            " mm respectively.",
+            [(5.0, 6, "right"), (3.0, 2, "left")],
+        ),
+        (
+            "A calcification in segment 7 and another in segment 4 measure 6 mm and 2 mm.",
+            [(6.0, 7, "right"), (2.0, 4, "left")],
+        ),
+        (
+            "One calcified granuloma lies in the left lobe and another in the right lobe,"
+            " measuring 3 and 8 mm respectively.",
+            [(3.0, None, "left"), (8.0, None, "right")],
+        ),
+    ],
+)
+def test_a_size_list_after_and_another_is_dealt_to_both_members(
+    text: str, want: list[tuple[float | None, int | None, str | None]]
+) -> None:
+    assert _size_place(text) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # the first member has its own size: the list is the second member's alone
+        (
+            "A 5 mm calcified granuloma in segment 2 and another in segment 6, up to 3 mm.",
+            [(5.0, 2, "left"), (3.0, 6, "right")],
+        ),
+        # one size only: the second member's
+        (
+            "A calcification in segment 6 and another in segment 3 measuring 4 mm.",
+            [(None, 6, "right"), (4.0, 3, "left")],
+        ),
+    ],
+)
+def test_a_size_after_another_stays_its_own_when_not_a_list_for_both(
+    text: str, want: list[tuple[float | None, int | None, str | None]]
+) -> None:
+    assert _size_place(text) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        (
+            "Calcifications in the caudate lobe, segment 3 and segment 8 measure 2, 4 and 6 mm"
+            " respectively.",
+            [(2.0, None, "caudate"), (4.0, 3, "left"), (6.0, 8, "right")],
+        ),
+        (
+            "Calcified granulomas in the right lobe, segment 2 and segment 4 of 5, 3 and 7 mm"
+            " respectively.",
+            [(5.0, None, "right"), (3.0, 2, "left"), (7.0, 4, "left")],
+        ),
+    ],
+)
+def test_a_mixed_list_of_lobe_and_joined_segments_pairs_each_size(
+    text: str, want: list[tuple[float | None, int | None, str | None]]
+) -> None:
+    assert _size_place(text) == want

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hepcalc.model import Lobe
-from hepcalc.reports.locations import find_location, segment_list
+from hepcalc.reports.locations import find_location, place_mentions, segment_list
 
 
 @pytest.mark.parametrize(
@@ -77,3 +77,13 @@ def test_a_numeral_before_segment_names_the_segment(text: str, lobe: Lobe, segme
 @pytest.mark.parametrize("text", ["I segment the image", "a 3 segment list", "the vi. segment"])
 def test_a_pronoun_or_a_bare_number_before_segment_is_no_segment(text: str) -> None:
     assert find_location(text, 0, len(text), 0).segment is None
+
+
+def test_place_mentions_reads_both_members_of_a_joined_pair() -> None:
+    text = "segment 3 and segment 8"
+    assert [p.segment for _, p in place_mentions(text, 0, len(text))] == [3, 8]
+    text = "segments 5/6"
+    assert [p.segment for _, p in place_mentions(text, 0, len(text))] == [5, 6]
+    # a number after the pair that a unit follows is a size, not a second segment
+    text = "segment 6, 5 mm"
+    assert [p.segment for _, p in place_mentions(text, 0, len(text))] == [6]

@@ -263,13 +263,20 @@ def location_for_segment(segment: int) -> Location:
 
 
 def place_mentions(text: str, start: int, end: int) -> list[tuple[int, Location]]:
-    """Each segment or lobe named in ``text[start:end]`` with its offset, in order."""
+    """Each segment or lobe named in ``text[start:end]`` with its offset, in order.
+
+    The second member of a joined pair counts as its own place ("the caudate lobe, segment
+    3 and segment 8 measure 2, 4 and 6 mm respectively": three places for three sizes),
+    unless a unit follows it ("segment 6, 5 mm": that 5 is a size).
+    """
     out: list[tuple[int, Location]] = []
     for m in _SEGMENT.finditer(text, start, end):
         tok = m.group(0)
         if _bare_s(tok):
             continue
         out.append((m.start(), location_for_segment(_seg(_num(m)))))
+        if m.group("num2") and not _UNIT_AFTER.match(text, m.end("num2")):
+            out.append((m.start("num2"), location_for_segment(_seg(m.group("num2")))))
     seg_starts = {p for p, _ in out}
     for m in _LOBE.finditer(text, start, end):
         if m.start() in seg_starts:

@@ -512,8 +512,33 @@ def _follow_on_clause(
                 if split and not d.count_after:
                     d.count = 1
             drafts.append(extra)
+            _deal_sizes_in_order(text, c_start, c_end, drafts, sentence_key)
             st.previous = [extra]
             st.previous_split = True
+
+
+def _deal_sizes_in_order(
+    text: str, c_start: int, c_end: int, drafts: list[_Draft], sentence_key: int
+) -> None:
+    """Deal a size list closing a continuation to every member of the group, in order.
+
+    Why: "a calcified granuloma in segment 8 and another in segment 3, 4 and 2 mm
+    respectively" measures both members at the end, the first size being the first
+    member's; the continuation alone would take the first size and leave the first
+    member unsized. Only when the members before have no size and the list has exactly
+    one size per member (a list of another length is left as it was).
+    """
+    members = [d for d in drafts if d.sentence_key == sentence_key]
+    if len(members) < 2 or any(d.size_mm is not None for d in members[:-1]):
+        return
+    found = sizes.find_sizes(text, c_start, c_end)
+    current = [z for z in found if not z.prior]
+    if len(current) != len(members) or any(z.largest for z in current):
+        return
+    if not all(resolver.is_list_gap(text[a.end : b.start]) for a, b in itertools.pairwise(current)):
+        return
+    for d, z in zip(members, current, strict=True):
+        d.size_mm = z.mm
 
 
 def _clause_organ(
