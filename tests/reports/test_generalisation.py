@@ -1349,3 +1349,30 @@ def test_a_mixed_list_of_lobe_and_joined_segments_pairs_each_size(
     text: str, want: list[tuple[float | None, int | None, str | None]]
 ) -> None:
     assert _size_place(text) == want
+
+
+# --- reader-f: "appearances favour ..." names the finding before it again ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 2.4 cm lesion in segment 6 contains coarse calcification; appearances favour a"
+        " calcified haemangioma.",
+        "A 1.9 x 2.6 cm lesion in segment 3 with peripheral calcification; findings favor a"
+        " calcified hemangioma.",
+        "A 3 cm echogenic lesion in segment 5 contains coarse calcifications; this indicates a"
+        " calcified haemangioma.",
+    ],
+)
+def test_a_clause_that_favours_a_diagnosis_redescribes_the_finding(text: str) -> None:
+    found = _summary(text)
+    assert len(found) == 1, found
+
+
+def test_a_second_calcification_that_favours_nothing_stays_its_own() -> None:
+    text = (
+        "A 5 mm calcification in segment 6; another calcification in segment 2 favours old"
+        " infection."
+    )
+    assert [f.get("seg") for f in _summary(text)] == [6, 2]
