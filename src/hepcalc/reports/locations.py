@@ -28,7 +28,10 @@ _SEGMENT = re.compile(
     rf"(?:[ \t]*(?:/|and|or|-|,|&)[ \t]*(?:(?:segment|seg\.?|s)[ \t]*)?(?P<num2>{_SEG_TOKEN})"
     rf"(?P<sub2>[ab])?\b)?"
     rf"|(?<![\w/.-])(?P<pre>{_PRE_TOKEN})(?P<presub>[ab])?[ \t]+(?:hepatic[ \t]+|liver[ \t]+)?"
-    r"seg(?:e)?m(?:en|ne)t\b",
+    r"seg(?:e)?m(?:en|ne)t\b"
+    # a subsegment of 4 alone in parentheses ("the medial segment of the left lobe (4b)"):
+    # only segment 4 is halved into a and b, so the label needs no "segment" word
+    r"|(?<![\w(])\((?P<paren>4|iv)(?P<parensub>[ab])\)",
     re.I,
 )
 _LOBE = re.compile(
@@ -95,12 +98,12 @@ def _seg(token: str) -> int:
 
 def _num(m: re.Match[str]) -> str:
     """The segment numeral of a ``_SEGMENT`` match, written after or before the noun."""
-    return m.group("num") or m.group("pre")
+    return m.group("num") or m.group("pre") or m.group("paren")
 
 
 def _sub(m: re.Match[str]) -> str | None:
     """The 4a/4b letter of a ``_SEGMENT`` match, wherever its numeral is."""
-    return m.group("sub") or m.group("presub")
+    return m.group("sub") or m.group("presub") or m.group("parensub")
 
 
 # Any place word at all: one pass that lets ``find_location`` skip a window without one
