@@ -1376,3 +1376,38 @@ def test_a_second_calcification_that_favours_nothing_stays_its_own() -> None:
         " infection."
     )
     assert [f.get("seg") for f in _summary(text)] == [6, 2]
+
+
+# --- reader-f: the sections (sectors) of the liver name a lobe and the liver ---
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        (
+            "Calcifications: right lobe, posterior section: 7 mm; left lateral section: 2 mm.",
+            [(7.0, None, "right"), (2.0, None, "left")],
+        ),
+        (
+            "Calcified granulomas: right anterior sector 4 mm; left medial section 5 mm.",
+            [(4.0, None, "right"), (5.0, None, "left")],
+        ),
+        ("A 4 mm calcification in the right posterior section.", [(4.0, None, "right")]),
+        ("Calcified granuloma in the left lateral sector, 3 mm.", [(3.0, None, "left")]),
+    ],
+)
+def test_a_section_of_the_liver_names_its_lobe(
+    text: str, want: list[tuple[float | None, int | None, str | None]]
+) -> None:
+    assert _size_place(text) == want
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Calcified granuloma, posterior segment of the right upper lobe, 4 mm.",
+        "Calcified node in the right posterior mediastinum, 6 mm.",
+    ],
+)
+def test_a_segment_of_another_organ_is_no_liver_section(text: str) -> None:
+    assert _summary(text) == []

@@ -38,7 +38,9 @@ _LOBE = re.compile(
     # "rt lobe" / "lt. lobe": the side abbreviated, as in dictation
     r"\b(?P<side>right|left|rt|lt|(?-i:R|L))\.?[ \t\n]+(?:hepatic[ \t\n]+|liver[ \t\n]+)?lobe\b"
     r"|\b(?P<glued>right|left)lobe\b"  # run together: "rightlobe"
-    r"|\b(?P<lateral>left)[ \t\n]+lateral[ \t\n]+segment"
+    # a section or segment of a side ("left lateral section", "right posterior segment")
+    r"|\b(?P<lateral>left|right)[ \t\n]+(?:lateral|medial|anterior|posterior)[ \t\n]+"
+    r"(?:segment|section|sector)"
     r"|\b(?P<caudate>caudate)\b"
     r"|\b(?P<liver_side>right|left)[ \t\n]+(?:hemi-?)?liver\b"  # "right hemiliver"
     r"|\b(?:lobe|liver)[ \t\n]+(?P<after>right|left)\b"
