@@ -1411,3 +1411,54 @@ def test_a_section_of_the_liver_names_its_lobe(
 )
 def test_a_segment_of_another_organ_is_no_liver_section(text: str) -> None:
     assert _summary(text) == []
+
+
+# --- reader-f: the segment named only in the impression makes the finding's place finer ---
+
+
+@pytest.mark.parametrize(
+    ("text", "seg", "lobe"),
+    [
+        (
+            "Findings: Calcified focus, 5 mm, in the right hepatic lobe.\n"
+            "Impression: Calcified granuloma, segment VI.",
+            6,
+            "right",
+        ),
+        (
+            "FINDINGS: A 3 mm calcification is seen in the left lobe of the liver.\n"
+            "IMPRESSION: Benign calcified granuloma in segment 2.",
+            2,
+            "left",
+        ),
+        (
+            "Findings: 4 mm calcified granuloma in the liver.\n"
+            "Impression: Calcified granuloma in segment 8, benign.",
+            8,
+            "right",
+        ),
+    ],
+)
+def test_a_segment_only_in_the_impression_places_the_finding(
+    text: str, seg: int, lobe: str
+) -> None:
+    _has(text, seg=seg, lobe=lobe)
+
+
+def test_an_impression_segment_in_the_other_lobe_is_another_finding() -> None:
+    text = (
+        "Findings: Calcified focus, 5 mm, in the right hepatic lobe.\n"
+        "Impression: Calcified granuloma, segment 3."
+    )
+    assert [(f.get("lobe"), f.get("seg")) for f in _summary(text)] == [
+        ("right", None),
+        ("left", 3),
+    ]
+
+
+def test_a_segment_of_the_first_mention_is_kept() -> None:
+    text = (
+        "Findings: Calcified granuloma, 5 mm, segment 7.\n"
+        "Impression: Calcified granuloma in the right lobe."
+    )
+    _has(text, seg=7, lobe="right", size=5.0)

@@ -1485,11 +1485,31 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
         target.comparison = target.comparison or d.comparison
         target.pattern = target.pattern or d.pattern
         target.associated = target.associated or d.associated
-        if target.location == Location():
-            target.location = d.location
+        target.location = _merged_location(target.location, d.location)
         for k, v in d.features.items():
             target.features.setdefault(k, v)
     return out
+
+
+def _merged_location(first: Location, later: Location) -> Location:
+    """The place of a finding mentioned twice: the first mention's, made finer by the later.
+
+    Why: "Findings: Calcific density, 6 mm, in the posterior right hepatic lobe.
+    Impression: Calcified granuloma, segment VII." places the one finding in segment 7 of
+    the right lobe; the impression names the segment the findings left out. The merge has
+    already checked that the two lobes agree (or one is unknown); a first mention with a
+    segment of its own keeps it.
+    """
+    if first == Location():
+        return later
+    if first.segment is not None or later.segment is None:
+        return first
+    return Location(
+        lobe=first.lobe or later.lobe,
+        segment=later.segment,
+        subsegment=later.subsegment,
+        dome=first.dome or later.dome,
+    )
 
 
 def _finalise(d: _Draft) -> Finding:
