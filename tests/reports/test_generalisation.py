@@ -1462,3 +1462,45 @@ def test_a_segment_of_the_first_mention_is_kept() -> None:
         "Impression: Calcified granuloma in the right lobe."
     )
     _has(text, seg=7, lobe="right", size=5.0)
+
+
+# --- reader-f: "...; the right lobe a smaller punctate one": a member with its noun implied ---
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        (
+            "The right lobe contains a coarse calcification (9 mm); the left lobe a smaller"
+            " punctate one.",
+            [(9.0, None, "right", "coarse", None), (None, None, "left", "punctate", None)],
+        ),
+        (
+            "Segment 3 holds a 6 mm calcified granuloma; segment 7 a slightly larger one of 9 mm.",
+            [(6.0, 3, "left", None, None), (9.0, 7, "right", None, None)],
+        ),
+        (
+            "A punctate calcification lies in segment 5; segment 2 an amorphous one of 4 mm.",
+            [(None, 5, "right", "punctate", None), (4.0, 2, "left", "amorphous", None)],
+        ),
+    ],
+)
+def test_a_place_then_a_one_is_a_further_member_with_its_own_pattern(
+    text: str, want: list[tuple[Any, ...]]
+) -> None:
+    got = [
+        (f.get("size"), f.get("seg"), f.get("lobe"), f.get("pattern"), f.get("comp"))
+        for f in _summary(text)
+    ]
+    assert got == want
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "There is a coarse calcification in segment 2; a small one is not excluded.",
+        "There is a coarse calcification in segment 2; segment 6 is one of the normal ones.",
+    ],
+)
+def test_a_one_without_its_own_place_adds_no_member(text: str) -> None:
+    assert [f.get("seg") for f in _summary(text)] == [2]

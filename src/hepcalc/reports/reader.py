@@ -429,6 +429,26 @@ _CONTINUATION = re.compile(
 )
 
 
+# "...; the right lobe a smaller punctate one", "; in segment 6 a similar one": a place, then
+# "a/an ... one" standing for the noun of the clause before (the verb left out too)
+_ELLIPTIC_ONE = re.compile(
+    r"[^.;:]{0,60}?\b(?:a|an)[ \t\n]+(?:[a-z-]+[ \t\n]+){0,3}?one\b(?![ \t\n]*(?:of|another)\b)",
+    re.I,
+)
+
+
+def _elliptic_member(text: str, c_start: int, c_end: int) -> bool:
+    """A clause that places "a ... one" without a verb or noun ("; the right lobe a smaller
+    punctate one") is a further member of the group just read.
+
+    Why: the noun and the verb are carried over from the clause before, so no target is
+    found in it; a place is required, so "; a small one" alone adds nothing new.
+    """
+    if c_end - c_start > 2 * _LIST_ITEM_CHARS or _ELLIPTIC_ONE.match(text, c_start, c_end) is None:
+        return False
+    return bool(locations.place_mentions(text, c_start, c_end))
+
+
 _ONE_OF_GROUP = re.compile(r"\b(?:one|the[ \t\n]+first)\b", re.I)
 _LIST_ITEM_CHARS = 48
 
@@ -496,7 +516,10 @@ def _follow_on_clause(
     if len(previous) == 1 and previous[0].prior_size_mm is None:
         # "... now 7 mm; on the prior it measured 5 mm": a prior in the next clause
         _prior_from_span(text, c_start, c_end, previous[0])
-    continued = previous and _CONTINUATION.match(text, c_start, c_end) is not None
+    continued = previous and (
+        _CONTINUATION.match(text, c_start, c_end) is not None
+        or _elliptic_member(text, c_start, c_end)
+    )
     item = previous and not continued and _is_place_and_size_item(text, c_start, c_end, sent_organs)
     if continued or item:
         # "two calcified granulomas, one in the right lobe measuring 4 mm and one in
@@ -1354,6 +1377,13 @@ _SAME_SIZE = re.compile(
 )
 
 
+# "a smaller one", "a slightly larger punctate one": compared with its sibling, not with an
+# earlier exam
+_SIBLING_COMPARATIVE = re.compile(
+    r"\b(?:smaller|larger|bigger)[ \t\n]+(?:[a-z-]+[ \t\n]+){0,2}?one\b", re.I
+)
+
+
 # "..., and a separate 1.2 cm simple cyst": a lesion that is not calcified
 _NOT_CALCIFIED_LESION = re.compile(r"\b(?:simple|non-?calcified|uncalcified|benign)\b", re.I)
 
@@ -1388,7 +1418,12 @@ def _continuation(
     # the group's comparison carries over ("stable calcifications: one in ..., another in
     # ..."), not one the model drew from its own prior ("segment 5, 4 mm (was 3 mm)")
     shared = model.comparison if model.prior_size_mm is None else None
-    comparison = attributes.read_comparison(text, c_start, c_end) or (
+    comparison = (
+        None
+        if _SIBLING_COMPARATIVE.search(text, c_start, c_end)
+        else (attributes.read_comparison(text, c_start, c_end))
+    )
+    comparison = comparison or (
         _compare(size, prior) if size is not None and prior is not None else shared
     )
     if size is None and _SAME_SIZE.search(text, c_start, c_end):
@@ -1399,7 +1434,8 @@ def _continuation(
         kind=model.kind,
         associated=model.associated,
         count=1,
-        pattern=model.pattern,
+        # its own pattern when it says one ("...; the right lobe a smaller punctate one")
+        pattern=attributes.read_pattern(text, c_start, c_end, c_start, c_end) or model.pattern,
         location=loc,
         size_mm=size,
         prior_size_mm=prior,
