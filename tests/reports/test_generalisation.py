@@ -1275,3 +1275,232 @@ def test_unsized_groups_over_two_segments_are_still_one_per_segment() -> None:
 )
 def test_the_organ_size_of_a_dictated_report_is_not_the_finding_size(text: str) -> None:
     _has(text, size=5.0, seg=7)
+
+
+# --- reader-f: a size list closing "X and another in Y"; a joined pair as two places ---
+
+
+def _size_place(text: str) -> list[tuple[float | None, int | None, str | None]]:
+    return [(f.get("size"), f.get("seg"), f.get("lobe")) for f in _summary(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        (
+            "There is a calcified granuloma in segment six and another in segment two, 5 and 3"
+            " mm respectively.",
+            [(5.0, 6, "right"), (3.0, 2, "left")],
+        ),
+        (
+            "A calcification in segment 7 and another in segment 4 measure 6 mm and 2 mm.",
+            [(6.0, 7, "right"), (2.0, 4, "left")],
+        ),
+        (
+            "One calcified granuloma lies in the left lobe and another in the right lobe,"
+            " measuring 3 and 8 mm respectively.",
+            [(3.0, None, "left"), (8.0, None, "right")],
+        ),
+    ],
+)
+def test_a_size_list_after_and_another_is_dealt_to_both_members(
+    text: str, want: list[tuple[float | None, int | None, str | None]]
+) -> None:
+    assert _size_place(text) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # the first member has its own size: the list is the second member's alone
+        (
+            "A 5 mm calcified granuloma in segment 2 and another in segment 6, up to 3 mm.",
+            [(5.0, 2, "left"), (3.0, 6, "right")],
+        ),
+        # one size only: the second member's
+        (
+            "A calcification in segment 6 and another in segment 3 measuring 4 mm.",
+            [(None, 6, "right"), (4.0, 3, "left")],
+        ),
+    ],
+)
+def test_a_size_after_another_stays_its_own_when_not_a_list_for_both(
+    text: str, want: list[tuple[float | None, int | None, str | None]]
+) -> None:
+    assert _size_place(text) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        (
+            "Calcifications in the caudate lobe, segment 3 and segment 8 measure 2, 4 and 6 mm"
+            " respectively.",
+            [(2.0, None, "caudate"), (4.0, 3, "left"), (6.0, 8, "right")],
+        ),
+        (
+            "Calcified granulomas in the right lobe, segment 2 and segment 4 of 5, 3 and 7 mm"
+            " respectively.",
+            [(5.0, None, "right"), (3.0, 2, "left"), (7.0, 4, "left")],
+        ),
+    ],
+)
+def test_a_mixed_list_of_lobe_and_joined_segments_pairs_each_size(
+    text: str, want: list[tuple[float | None, int | None, str | None]]
+) -> None:
+    assert _size_place(text) == want
+
+
+# --- reader-f: "appearances favour ..." names the finding before it again ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 2.4 cm lesion in segment 6 contains coarse calcification; appearances favour a"
+        " calcified haemangioma.",
+        "A 1.9 x 2.6 cm lesion in segment 3 with peripheral calcification; findings favor a"
+        " calcified hemangioma.",
+        "A 3 cm echogenic lesion in segment 5 contains coarse calcifications; this indicates a"
+        " calcified haemangioma.",
+    ],
+)
+def test_a_clause_that_favours_a_diagnosis_redescribes_the_finding(text: str) -> None:
+    found = _summary(text)
+    assert len(found) == 1, found
+
+
+def test_a_second_calcification_that_favours_nothing_stays_its_own() -> None:
+    text = (
+        "A 5 mm calcification in segment 6; another calcification in segment 2 favours old"
+        " infection."
+    )
+    assert [f.get("seg") for f in _summary(text)] == [6, 2]
+
+
+# --- reader-f: the sections (sectors) of the liver name a lobe and the liver ---
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        (
+            "Calcifications: right lobe, posterior section: 7 mm; left lateral section: 2 mm.",
+            [(7.0, None, "right"), (2.0, None, "left")],
+        ),
+        (
+            "Calcified granulomas: right anterior sector 4 mm; left medial section 5 mm.",
+            [(4.0, None, "right"), (5.0, None, "left")],
+        ),
+        ("A 4 mm calcification in the right posterior section.", [(4.0, None, "right")]),
+        ("Calcified granuloma in the left lateral sector, 3 mm.", [(3.0, None, "left")]),
+    ],
+)
+def test_a_section_of_the_liver_names_its_lobe(
+    text: str, want: list[tuple[float | None, int | None, str | None]]
+) -> None:
+    assert _size_place(text) == want
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Calcified granuloma, posterior segment of the right upper lobe, 4 mm.",
+        "Calcified node in the right posterior mediastinum, 6 mm.",
+    ],
+)
+def test_a_segment_of_another_organ_is_no_liver_section(text: str) -> None:
+    assert _summary(text) == []
+
+
+# --- reader-f: the segment named only in the impression makes the finding's place finer ---
+
+
+@pytest.mark.parametrize(
+    ("text", "seg", "lobe"),
+    [
+        (
+            "Findings: Calcified focus, 5 mm, in the right hepatic lobe.\n"
+            "Impression: Calcified granuloma, segment VI.",
+            6,
+            "right",
+        ),
+        (
+            "FINDINGS: A 3 mm calcification is seen in the left lobe of the liver.\n"
+            "IMPRESSION: Benign calcified granuloma in segment 2.",
+            2,
+            "left",
+        ),
+        (
+            "Findings: 4 mm calcified granuloma in the liver.\n"
+            "Impression: Calcified granuloma in segment 8, benign.",
+            8,
+            "right",
+        ),
+    ],
+)
+def test_a_segment_only_in_the_impression_places_the_finding(
+    text: str, seg: int, lobe: str
+) -> None:
+    _has(text, seg=seg, lobe=lobe)
+
+
+def test_an_impression_segment_in_the_other_lobe_is_another_finding() -> None:
+    text = (
+        "Findings: Calcified focus, 5 mm, in the right hepatic lobe.\n"
+        "Impression: Calcified granuloma, segment 3."
+    )
+    assert [(f.get("lobe"), f.get("seg")) for f in _summary(text)] == [
+        ("right", None),
+        ("left", 3),
+    ]
+
+
+def test_a_segment_of_the_first_mention_is_kept() -> None:
+    text = (
+        "Findings: Calcified granuloma, 5 mm, segment 7.\n"
+        "Impression: Calcified granuloma in the right lobe."
+    )
+    _has(text, seg=7, lobe="right", size=5.0)
+
+
+# --- reader-f: "...; the right lobe a smaller punctate one": a member with its noun implied ---
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        (
+            "The right lobe contains a coarse calcification (9 mm); the left lobe a smaller"
+            " punctate one.",
+            [(9.0, None, "right", "coarse", None), (None, None, "left", "punctate", None)],
+        ),
+        (
+            "Segment 3 holds a 6 mm calcified granuloma; segment 7 a slightly larger one of 9 mm.",
+            [(6.0, 3, "left", None, None), (9.0, 7, "right", None, None)],
+        ),
+        (
+            "A punctate calcification lies in segment 5; segment 2 an amorphous one of 4 mm.",
+            [(None, 5, "right", "punctate", None), (4.0, 2, "left", "amorphous", None)],
+        ),
+    ],
+)
+def test_a_place_then_a_one_is_a_further_member_with_its_own_pattern(
+    text: str, want: list[tuple[Any, ...]]
+) -> None:
+    got = [
+        (f.get("size"), f.get("seg"), f.get("lobe"), f.get("pattern"), f.get("comp"))
+        for f in _summary(text)
+    ]
+    assert got == want
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "There is a coarse calcification in segment 2; a small one is not excluded.",
+        "There is a coarse calcification in segment 2; segment 6 is one of the normal ones.",
+    ],
+)
+def test_a_one_without_its_own_place_adds_no_member(text: str) -> None:
+    assert [f.get("seg") for f in _summary(text)] == [2]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hepcalc.model import Lobe
-from hepcalc.reports.locations import find_location, segment_list
+from hepcalc.reports.locations import find_location, place_mentions, segment_list
 
 
 @pytest.mark.parametrize(
@@ -77,3 +77,38 @@ def test_a_numeral_before_segment_names_the_segment(text: str, lobe: Lobe, segme
 @pytest.mark.parametrize("text", ["I segment the image", "a 3 segment list", "the vi. segment"])
 def test_a_pronoun_or_a_bare_number_before_segment_is_no_segment(text: str) -> None:
     assert find_location(text, 0, len(text), 0).segment is None
+
+
+def test_place_mentions_reads_both_members_of_a_joined_pair() -> None:
+    text = "segment 3 and segment 8"
+    assert [p.segment for _, p in place_mentions(text, 0, len(text))] == [3, 8]
+    text = "segments 5/6"
+    assert [p.segment for _, p in place_mentions(text, 0, len(text))] == [5, 6]
+    # a number after the pair that a unit follows is a size, not a second segment
+    text = "segment 6, 5 mm"
+    assert [p.segment for _, p in place_mentions(text, 0, len(text))] == [6]
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        ("In the medial segment of the left lobe (4b) a punctate calcification is seen.", "b"),
+        ("a 3 mm calcified granuloma in the left lobe (IVa)", "a"),
+        ("punctate calcification, left lobe (4B), 2 mm", "b"),
+    ],
+)
+def test_a_subsegment_of_four_alone_in_parentheses_is_segment_four(text: str, sub: str) -> None:
+    loc = find_location(text, 0, len(text), text.find("calc"))
+    assert (loc.lobe, loc.segment, loc.subsegment) == (Lobe.left, 4, sub)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "calcified granuloma in the left lobe (4 mm)",  # a size, not a segment
+        "calcification in the left lobe (see 4b)",  # a cross-reference, not the label alone
+        "calcification in the left lobe (7b)",  # only segment 4 has halves
+    ],
+)
+def test_a_parenthesised_number_that_is_no_subsegment_is_no_segment(text: str) -> None:
+    assert find_location(text, 0, len(text), text.find("calc")).segment is None

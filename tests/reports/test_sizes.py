@@ -154,3 +154,23 @@ def test_an_organ_called_normal_or_enlarged_then_measured_is_the_organ_size(text
 
 def test_a_small_size_after_a_normal_organ_is_still_a_size() -> None:
     assert _sizes("liver normal, 5 mm calcification") == [(5.0, False)]
+
+
+@pytest.mark.parametrize(
+    ("text", "mm"),
+    [
+        ("measuring 9 mm (AP) x 14 mm (CC)", 14.0),
+        ("4 mm (AP) x 7 mm (TR) x 5 mm (CC)", 7.0),
+        ("6 mm AP x 11 mm TR", 11.0),
+        ("0.9 cm (ap) by 1.4 cm (cc)", 14.0),
+        ("AP 8 x CC 12 mm", 12.0),
+        ("12 mm (sagittal) x 10 mm (axial)", 12.0),
+    ],
+)
+def test_dimensions_labelled_by_plane_are_one_measurement(text: str, mm: float) -> None:
+    assert _sizes(text) == [(mm, False)]
+
+
+def test_a_plane_label_does_not_join_a_list_of_two_sizes() -> None:
+    assert _sizes("5 mm (AP) and 3 mm") == [(5.0, False), (3.0, False)]
+    assert _sizes("segment 5 (3 mm), segment 7 (4 mm)") == [(3.0, False), (4.0, False)]

@@ -28,14 +28,19 @@ _SEGMENT = re.compile(
     rf"(?:[ \t]*(?:/|and|or|-|,|&)[ \t]*(?:(?:segment|seg\.?|s)[ \t]*)?(?P<num2>{_SEG_TOKEN})"
     rf"(?P<sub2>[ab])?\b)?"
     rf"|(?<![\w/.-])(?P<pre>{_PRE_TOKEN})(?P<presub>[ab])?[ \t]+(?:hepatic[ \t]+|liver[ \t]+)?"
-    r"seg(?:e)?m(?:en|ne)t\b",
+    r"seg(?:e)?m(?:en|ne)t\b"
+    # a subsegment of 4 alone in parentheses ("the medial segment of the left lobe (4b)"):
+    # only segment 4 is halved into a and b, so the label needs no "segment" word
+    r"|(?<![\w(])\((?P<paren>4|iv)(?P<parensub>[ab])\)",
     re.I,
 )
 _LOBE = re.compile(
     # "rt lobe" / "lt. lobe": the side abbreviated, as in dictation
     r"\b(?P<side>right|left|rt|lt|(?-i:R|L))\.?[ \t\n]+(?:hepatic[ \t\n]+|liver[ \t\n]+)?lobe\b"
     r"|\b(?P<glued>right|left)lobe\b"  # run together: "rightlobe"
-    r"|\b(?P<lateral>left)[ \t\n]+lateral[ \t\n]+segment"
+    # a section or segment of a side ("left lateral section", "right posterior segment")
+    r"|\b(?P<lateral>left|right)[ \t\n]+(?:lateral|medial|anterior|posterior)[ \t\n]+"
+    r"(?:segment|section|sector)"
     r"|\b(?P<caudate>caudate)\b"
     r"|\b(?P<liver_side>right|left)[ \t\n]+(?:hemi-?)?liver\b"  # "right hemiliver"
     r"|\b(?:lobe|liver)[ \t\n]+(?P<after>right|left)\b"
@@ -95,12 +100,12 @@ def _seg(token: str) -> int:
 
 def _num(m: re.Match[str]) -> str:
     """The segment numeral of a ``_SEGMENT`` match, written after or before the noun."""
-    return m.group("num") or m.group("pre")
+    return m.group("num") or m.group("pre") or m.group("paren")
 
 
 def _sub(m: re.Match[str]) -> str | None:
     """The 4a/4b letter of a ``_SEGMENT`` match, wherever its numeral is."""
-    return m.group("sub") or m.group("presub")
+    return m.group("sub") or m.group("presub") or m.group("parensub")
 
 
 # Any place word at all: one pass that lets ``find_location`` skip a window without one
@@ -263,13 +268,20 @@ def location_for_segment(segment: int) -> Location:
 
 
 def place_mentions(text: str, start: int, end: int) -> list[tuple[int, Location]]:
-    """Each segment or lobe named in ``text[start:end]`` with its offset, in order."""
+    """Each segment or lobe named in ``text[start:end]`` with its offset, in order.
+
+    The second member of a joined pair counts as its own place ("the caudate lobe, segment
+    3 and segment 8 measure 2, 4 and 6 mm respectively": three places for three sizes),
+    unless a unit follows it ("segment 6, 5 mm": that 5 is a size).
+    """
     out: list[tuple[int, Location]] = []
     for m in _SEGMENT.finditer(text, start, end):
         tok = m.group(0)
         if _bare_s(tok):
             continue
         out.append((m.start(), location_for_segment(_seg(_num(m)))))
+        if m.group("num2") and not _UNIT_AFTER.match(text, m.end("num2")):
+            out.append((m.start("num2"), location_for_segment(_seg(m.group("num2")))))
     seg_starts = {p for p, _ in out}
     for m in _LOBE.finditer(text, start, end):
         if m.start() in seg_starts:

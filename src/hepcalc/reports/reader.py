@@ -429,6 +429,26 @@ _CONTINUATION = re.compile(
 )
 
 
+# "...; the right lobe a smaller punctate one", "; in segment 6 a similar one": a place, then
+# "a/an ... one" standing for the noun of the clause before (the verb left out too)
+_ELLIPTIC_ONE = re.compile(
+    r"[^.;:]{0,60}?\b(?:a|an)[ \t\n]+(?:[a-z-]+[ \t\n]+){0,3}?one\b(?![ \t\n]*(?:of|another)\b)",
+    re.I,
+)
+
+
+def _elliptic_member(text: str, c_start: int, c_end: int) -> bool:
+    """A clause that places "a ... one" without a verb or noun ("; the right lobe a smaller
+    punctate one") is a further member of the group just read.
+
+    Why: the noun and the verb are carried over from the clause before, so no target is
+    found in it; a place is required, so "; a small one" alone adds nothing new.
+    """
+    if c_end - c_start > 2 * _LIST_ITEM_CHARS or _ELLIPTIC_ONE.match(text, c_start, c_end) is None:
+        return False
+    return bool(locations.place_mentions(text, c_start, c_end))
+
+
 _ONE_OF_GROUP = re.compile(r"\b(?:one|the[ \t\n]+first)\b", re.I)
 _LIST_ITEM_CHARS = 48
 
@@ -496,7 +516,10 @@ def _follow_on_clause(
     if len(previous) == 1 and previous[0].prior_size_mm is None:
         # "... now 7 mm; on the prior it measured 5 mm": a prior in the next clause
         _prior_from_span(text, c_start, c_end, previous[0])
-    continued = previous and _CONTINUATION.match(text, c_start, c_end) is not None
+    continued = previous and (
+        _CONTINUATION.match(text, c_start, c_end) is not None
+        or _elliptic_member(text, c_start, c_end)
+    )
     item = previous and not continued and _is_place_and_size_item(text, c_start, c_end, sent_organs)
     if continued or item:
         # "two calcified granulomas, one in the right lobe measuring 4 mm and one in
@@ -512,8 +535,33 @@ def _follow_on_clause(
                 if split and not d.count_after:
                     d.count = 1
             drafts.append(extra)
+            _deal_sizes_in_order(text, c_start, c_end, drafts, sentence_key)
             st.previous = [extra]
             st.previous_split = True
+
+
+def _deal_sizes_in_order(
+    text: str, c_start: int, c_end: int, drafts: list[_Draft], sentence_key: int
+) -> None:
+    """Deal a size list closing a continuation to every member of the group, in order.
+
+    Why: "a calcified granuloma in segment 8 and another in segment 3, 4 and 2 mm
+    respectively" measures both members at the end, the first size being the first
+    member's; the continuation alone would take the first size and leave the first
+    member unsized. Only when the members before have no size and the list has exactly
+    one size per member (a list of another length is left as it was).
+    """
+    members = [d for d in drafts if d.sentence_key == sentence_key]
+    if len(members) < 2 or any(d.size_mm is not None for d in members[:-1]):
+        return
+    found = sizes.find_sizes(text, c_start, c_end)
+    current = [z for z in found if not z.prior]
+    if len(current) != len(members) or any(z.largest for z in current):
+        return
+    if not all(resolver.is_list_gap(text[a.end : b.start]) for a, b in itertools.pairwise(current)):
+        return
+    for d, z in zip(members, current, strict=True):
+        d.size_mm = z.mm
 
 
 def _clause_organ(
@@ -1329,6 +1377,13 @@ _SAME_SIZE = re.compile(
 )
 
 
+# "a smaller one", "a slightly larger punctate one": compared with its sibling, not with an
+# earlier exam
+_SIBLING_COMPARATIVE = re.compile(
+    r"\b(?:smaller|larger|bigger)[ \t\n]+(?:[a-z-]+[ \t\n]+){0,2}?one\b", re.I
+)
+
+
 # "..., and a separate 1.2 cm simple cyst": a lesion that is not calcified
 _NOT_CALCIFIED_LESION = re.compile(r"\b(?:simple|non-?calcified|uncalcified|benign)\b", re.I)
 
@@ -1363,7 +1418,12 @@ def _continuation(
     # the group's comparison carries over ("stable calcifications: one in ..., another in
     # ..."), not one the model drew from its own prior ("segment 5, 4 mm (was 3 mm)")
     shared = model.comparison if model.prior_size_mm is None else None
-    comparison = attributes.read_comparison(text, c_start, c_end) or (
+    comparison = (
+        None
+        if _SIBLING_COMPARATIVE.search(text, c_start, c_end)
+        else (attributes.read_comparison(text, c_start, c_end))
+    )
+    comparison = comparison or (
         _compare(size, prior) if size is not None and prior is not None else shared
     )
     if size is None and _SAME_SIZE.search(text, c_start, c_end):
@@ -1374,7 +1434,8 @@ def _continuation(
         kind=model.kind,
         associated=model.associated,
         count=1,
-        pattern=model.pattern,
+        # its own pattern when it says one ("...; the right lobe a smaller punctate one")
+        pattern=attributes.read_pattern(text, c_start, c_end, c_start, c_end) or model.pattern,
         location=loc,
         size_mm=size,
         prior_size_mm=prior,
@@ -1460,11 +1521,31 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
         target.comparison = target.comparison or d.comparison
         target.pattern = target.pattern or d.pattern
         target.associated = target.associated or d.associated
-        if target.location == Location():
-            target.location = d.location
+        target.location = _merged_location(target.location, d.location)
         for k, v in d.features.items():
             target.features.setdefault(k, v)
     return out
+
+
+def _merged_location(first: Location, later: Location) -> Location:
+    """The place of a finding mentioned twice: the first mention's, made finer by the later.
+
+    Why: "Findings: Calcific density, 6 mm, in the posterior right hepatic lobe.
+    Impression: Calcified granuloma, segment VII." places the one finding in segment 7 of
+    the right lobe; the impression names the segment the findings left out. The merge has
+    already checked that the two lobes agree (or one is unknown); a first mention with a
+    segment of its own keeps it.
+    """
+    if first == Location():
+        return later
+    if first.segment is not None or later.segment is None:
+        return first
+    return Location(
+        lobe=first.lobe or later.lobe,
+        segment=later.segment,
+        subsegment=later.subsegment,
+        dome=first.dome or later.dome,
+    )
 
 
 def _finalise(d: _Draft) -> Finding:

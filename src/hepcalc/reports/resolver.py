@@ -74,13 +74,14 @@ WITH_START = re.compile(r"(?:with|containing|which[ \t\n]+(?:contains|has))\b", 
 # A later clause that names what the finding before it is ("; this is a calcified
 # granuloma", "; findings compatible with calcification"), also as a query ("; ?
 # calcification vs haemosiderin") or of an MRI sign ("; signal void may represent
-# calcification", "; this corresponds to a calcified granuloma on CT")
+# calcification", "; this corresponds to a calcified granuloma on CT"; "; appearances favour
+# a calcified haemangioma")
 REDESCRIBES = re.compile(
     r"[^\w?]*(?:\?|(?:and[ \t\n]+)?(?:this|these|it|they|which|findings?|appearances?"
     r"|(?:the[ \t\n]+)?signal[ \t\n]+voids?|the[ \t\n]+(?:focus|foci|finding|findings"
     r"|abnormality|appearance))\b[^.;]{0,40}?\b(?:is|are|represents?|reflects?|compatible"
     r"|consistent|keeping|likely|probably|c/w|suggest[a-z]*|correspond[a-z]*|may|might"
-    r"|could)\b)",
+    r"|could|favou?rs?|favou?ring|indicat(?:es?|ing))\b)",
     re.I,
 )
 # "throughout the right, left and caudate lobes", "across both lobes": spread through the

@@ -25,10 +25,17 @@ from hepcalc.model import MAX_SIZE_MM
 # is written "1, 2 cm" or "1 and 2 cm"; European reports write decimals with a comma)
 _NUM = r"(?:0,\d{1,3}|\d{1,2},\d{1,2}(?=[ \t]*(?:mm|cm)\b)|\d{1,4}(?:\.\d{1,3})?|\.\d{1,3})"
 _UNIT = r"(?P<unit>mms?|cms?|millimet(?:er|re)s?|centimet(?:er|re)s?)(?:\b|(?=calc))"  # "5mmcalc"
+# A plane label written with each dimension ("9 mm (AP) x 14 mm (CC)", "4 mm AP x 7 mm TR",
+# "AP 9 x CC 14 mm"): the dimensions still make one measurement, whose longest is the size.
+_PLANE = (
+    r"(?:\((?:ap|tr|trv|trans|cc|si|ml|lr|ax|axial|cor|coronal|sag|sagittal|long|l|w|h|d)\)"
+    r"|(?-i:AP|TR|TRV|CC|SI|ML|LR))"
+)
 # A number run on from a capital is a label ("S3 - 2 mm", "T2 3 mm"), never a size's start.
 _MEASURE = re.compile(
     rf"(?<![\d.])(?<!(?-i:[A-Z]))(?P<first>{_NUM})"
-    rf"(?P<dims>(?:[ \t]*(?:(?:mm|cm)[ \t]*)?(?:x|\u00d7|by)[ \t]*{_NUM}){{0,2}})"
+    rf"(?P<dims>(?:[ \t]*(?:(?:mm|cm)[ \t]*)?(?:{_PLANE}[ \t]*)?(?:x|\u00d7|by)[ \t]*"
+    rf"(?:{_PLANE}[ \t]*)?{_NUM}){{0,2}})"
     rf"(?:[ \t]*(?:-|to|\u2013)[ \t]*(?P<upper>{_NUM}))?"
     rf"[ \t]*(?:-[ \t]*)?{_UNIT}",
     re.I,
