@@ -69,7 +69,8 @@ DEMO_SENTENCE = "Liver: No hepatic calcification."
 # development set; heldout9 likewise (0.971 / 0.947 / 0.935, 16:47 UTC, 7bbae26). heldout10
 # was scored blind once (0.976 / 0.947 / 0.941, 17:01 UTC, c2e698a) and stays blind (aggregate
 # only), as heldout2 and heldout7 do -- until 17:17 UTC, when it became a development set
-# for the next round and heldout11 was commissioned as the blind set after it.
+# for the next round and heldout11 was commissioned as the blind set after it. heldout11 was
+# scored blind once (0.987 / 0.948 / 0.967, 17:24 UTC, 6e2e702) and stays blind.
 BLIND_SPLITS = ("heldout2", "heldout7", "heldout11")
 SEEN_SPLITS = (
     "dev2",
