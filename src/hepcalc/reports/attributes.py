@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from hepcalc.model import Associated, Comparison, FindingKind, Modality, Pattern
 from hepcalc.reports import lexicon
+from hepcalc.reports.locations import SEGMENT_WORD
 
 _NUMBER_WORDS = {
     "a": 1,
@@ -59,9 +60,9 @@ _SPREAD_AFTER = re.compile(
 )
 _PRONOUN_ONE = re.compile(r"[ \t\n]+(?:in|at|within|of|near|along)\b", re.I)
 _NOT_A_COUNT = re.compile(
-    r"\b(?:seg(?:e)?m(?:en|ne)ts?|seg\.?|s|image|series|level|grade|type|stage|lr|li-rads|t|day|week|year"
+    rf"\b(?:{SEGMENT_WORD}|seg\.?|s|image|series|level|grade|type|stage|lr|li-rads|t|day|week|year"
     r"|ct|mri|#|no\.?)[ \t\n]*$"
-    r"|\b(?:seg(?:e)?m(?:en|ne)ts?|seg\.?)[ \t]*(?:[1-8]|[ivx]{1,4})[ab]?"
+    rf"|\b(?:{SEGMENT_WORD}|seg\.?)[ \t]*(?:[1-8]|[ivx]{{1,4}})[ab]?"
     r"[ \t]*(?:,|and|or|&|/|-)[ \t]*$",
     re.I,
 )

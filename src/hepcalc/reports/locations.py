@@ -16,6 +16,8 @@ _SPELLED = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
 }  # fmt: skip
 _SEG_TOKEN = r"[1-8]|viii|vii|vi|iv|v|iii|ii|i|one|two|three|four|five|six|seven|eight"
+# "segment(s)" and the dictation typos "segement", "segmnet" (sizes and counts read it too)
+SEGMENT_WORD = r"seg(?:e)?m(?:en|ne)ts?"
 # A target word run into the number ("segment6calcification") still ends the segment; the
 # common typo "segement 7" is a segment.
 _SEG_END = r"(?:\b|(?=calc|granulom))"
@@ -23,7 +25,7 @@ _SEG_END = r"(?:\b|(?=calc|granulom))"
 # segment" (a bare Roman "I" is the pronoun, never a segment).
 _PRE_TOKEN = r"viii|vii|vi|iv|v|iii|ii|[1-8](?:st|nd|rd|th)"
 _SEGMENT = re.compile(
-    rf"(?:\b|(?<=in)(?=seg)|(?<=of)(?=seg))(?:seg(?:e)?m(?:en|ne)ts?(?:[ \t]*:)?|seg\.?|s)[ \t]*"
+    rf"(?:\b|(?<=in)(?=seg)|(?<=of)(?=seg))(?:{SEGMENT_WORD}(?:[ \t]*:)?|seg\.?|s)[ \t]*"
     rf"(?P<num>{_SEG_TOKEN})(?P<sub>[ab])?{_SEG_END}"
     rf"(?:[ \t]*(?:/|and|or|-|,|&)[ \t]*(?:(?:segment|seg\.?|s)[ \t]*)?(?P<num2>{_SEG_TOKEN})"
     rf"(?P<sub2>[ab])?\b)?"

@@ -934,10 +934,15 @@ def _soft_tissue_from_next_sentence(
 
 
 # "Today it measures 9 mm", "On the current study, it ...": the present stated before "it"
-_NOW = (
-    r"(?:(?:today|now|currently|at[ \t]+present|presently|on[ \t]+(?:the[ \t]+)?(?:current"
-    r"|present|today'?s)(?:[ \t]+[a-z]+)?),?[ \t]+)?"
+_PRESENT = (
+    r"(?:today|now|currently|at[ \t]+present|presently|on[ \t]+(?:the[ \t]+)?(?:current"
+    r"|present|today'?s)(?:[ \t]+[a-z]+)?)"
 )
+_NOW = rf"(?:{_PRESENT},?[ \t]+)?"
+# The words of a form's size field and place field ("Size: 6 mm", "Location: segment 3"),
+# shared by the next-sentence, field and key:value record rules below.
+_SIZE_WORDS = r"(?:size|diameter|dimensions?|measurements?)"
+_PLACE_WORDS = r"(?:location|site|position)"
 # "Stable." / "Unchanged from prior." / "New since the last exam.": a sentence that is only
 # a comparison says it of the finding just read
 _ONLY_COMPARISON = re.compile(
@@ -1045,8 +1050,7 @@ _PRIOR_SENTENCE = re.compile(
 # "Today it measures 9 mm", "It now measures ...", "On the current study it is ...": a
 # sentence that says "it" of the present (a mention of the earlier exam before it is current)
 _RESTATED_NOW = re.compile(
-    r"[ \t]*(?:(?:today|now|currently|at[ \t]+present|presently|on[ \t]+(?:the[ \t]+)?"
-    r"(?:current|present|today'?s)(?:[ \t]+[a-z]+)?),?[ \t]+(?:it|this|they|the[ \t]+"
+    rf"[ \t]*(?:{_PRESENT},?[ \t]+(?:it|this|they|the[ \t]+"
     r"(?:calcifications?|calcified[ \t]+[a-z]+|focus|foci|granulomas?|lesion|finding|density))"
     r"|(?:it|this|they)[ \t]+(?:now|currently|today)"
     r"|(?:it|this|they)[ \t]+(?:is|are|measures|measure)[ \t]+now)\b",
@@ -1067,7 +1071,7 @@ _IT_MEASURES = re.compile(
     rf"|[ \t]*{_NOW}(?:it|this|which)[ \t]+(?:is|was|remains|appears)[ \t]+(?:now[ \t]+)?"
     r"(?:unchanged|stable|similar|larger|smaller|increased|decreased|enlarged)"
     r"(?:[ \t]+in[ \t]+size)?,?[ \t]+(?:at|measuring)[ \t]+\d"
-    r"|[ \t]*(?:size|diameter|dimensions?|measurements?)[ \t]*[:=-]?[ \t]*\d"
+    rf"|[ \t]*{_SIZE_WORDS}[ \t]*[:=-]?[ \t]*\d"
     # a bound on a group: "none exceeds 4 mm", "the largest is 5 mm", "none larger than 3 mm"
     r"|[ \t]*(?:none|neither|the[ \t]+largest|the[ \t]+biggest)\b[^.;\n]{0,20}?"
     r"\b(?:exceed[a-z]*|larger|bigger|greater|measur[a-z]*|is|was)\b",
@@ -1081,19 +1085,17 @@ _IT_LIES = re.compile(
     r"|situated|sits|seen|found|noted|measures|measuring)\b[^.;\n]{0,20}?\b(?:in|within|at"
     r"|along)\b"
     # a field sentence after the finding: "Location: left lateral segment (segment 3)."
-    r"|[ \t]*(?:location|site|position)[ \t]*[:=-][ \t]*(?:the[ \t]+)?(?=[a-z])",
+    rf"|[ \t]*{_PLACE_WORDS}[ \t]*[:=-][ \t]*(?:the[ \t]+)?(?=[a-z])",
     re.I,
 )
 # A field sentence giving a size ("Dimensions 8 x 5 mm.") or a place ("Location: ..."):
 # a run of two such fields after a finding ("Location: segment 3. Dimensions 8 x 5 mm.")
 # is read as a whole, the size from the second when the first gives the place.
-_SIZE_FIELD = re.compile(r"[ \t]*(?:size|diameter|dimensions?|measurements?)[ \t]*[:=-]?", re.I)
-_PLACE_FIELD = re.compile(r"[ \t]*(?:location|site|position)[ \t]*[:=-]", re.I)
+_SIZE_FIELD = re.compile(rf"[ \t]*{_SIZE_WORDS}[ \t]*[:=-]?", re.I)
+_PLACE_FIELD = re.compile(rf"[ \t]*{_PLACE_WORDS}[ \t]*[:=-]", re.I)
 # the same fields inside a sentence ("Site: segment 7. Measurement: 6 mm." may be one)
-_SIZE_FIELD_IN = re.compile(
-    r"\b(?:size|diameter|dimensions?|measurements?)[ \t]*[:=-]?[ \t]*(?=\d)", re.I
-)
-_PLACE_FIELD_IN = re.compile(r"\b(?:location|site|position)[ \t]*[:=-]", re.I)
+_SIZE_FIELD_IN = re.compile(rf"\b{_SIZE_WORDS}[ \t]*[:=-]?[ \t]*(?=\d)", re.I)
+_PLACE_FIELD_IN = re.compile(rf"\b{_PLACE_WORDS}[ \t]*[:=-]", re.I)
 
 
 # "The lesion measured 5.6 cm and occupied segments 6 and 7.": the lesion the finding is
@@ -1160,10 +1162,10 @@ def _place_from_next_sentence(
 
 
 # a key:value form line: "Segment: VIII", "Location: left lobe, lateral segment", "Lobe: right"
-_RECORD_LINE = re.compile(r"[ \t]*[A-Za-z][A-Za-z /#()]{0,24}?[ \t]*[:=]", re.I)
+_RECORD_LINE = re.compile(rf"[ \t]*{sections.FIELD_LABEL}[ \t]*[:=]", re.I)
 # a place field at a line start (a sentence of a form may hold several field lines)
 _PLACE_LINE = re.compile(
-    r"^[ \t]*(?:segments?|seg\.?|location|site|position|lobe|couinaud(?:[ \t]+segment)?)"
+    rf"^[ \t]*(?:segments?|seg\.?|{_PLACE_WORDS}|lobe|couinaud(?:[ \t]+segment)?)"
     r"[ \t]*[:=]",
     re.I | re.M,
 )
@@ -1173,7 +1175,7 @@ _RECORD_REACH = 4  # fields of one record: a handful of lines on either side
 # a size field at a line start ("Size: 0.4 cm", "Dimensions: 3 mm x 5 mm") and a change
 # field ("Change: stable (prior 11 mm, 2023)", "Comparison: new since 2023")
 _SIZE_LINE = re.compile(
-    r"^[ \t]*(?:size|diameter|dimensions?|measurements?|max(?:imum)?[ \t]+diameter)[ \t]*[:=]",
+    rf"^[ \t]*(?:{_SIZE_WORDS}|max(?:imum)?[ \t]+diameter)[ \t]*[:=]",
     re.I | re.M,
 )
 _CHANGE_LINE = re.compile(

@@ -282,8 +282,10 @@ def find_sections(text: str, until: int | None = None) -> list[Section]:
     return sections
 
 
-# a "Label: value" line of a key:value form ("Organ: liver", "Segment: VIII", "Size: 5 mm")
-_FIELD_LINE = re.compile(r"[ \t]*(?P<label>[A-Za-z][A-Za-z /#()]{0,24}?)[ \t]*[:=][ \t]*[^\s:]")
+# the label of a "Label: value" line of a key:value form ("Organ: liver", "Segment: VIII",
+# "Size: 5 mm"); the reader's record rules read the same lines
+FIELD_LABEL = r"[A-Za-z][A-Za-z /#()]{0,24}?"
+_FIELD_LINE = re.compile(rf"[ \t]*(?P<label>{FIELD_LABEL})[ \t]*[:=][ \t]*[^\s:]")
 _FIELD_REACH = 120
 
 

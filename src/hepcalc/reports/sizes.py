@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from hepcalc.model import MAX_SIZE_MM
+from hepcalc.reports.locations import SEGMENT_WORD
 
 # "0,3" (a decimal comma: no list starts with 0) and ".3" are decimals too, and so is
 # "1,2 cm": a comma with no space, one or two digits and then the unit (a list of sizes
@@ -89,10 +90,10 @@ _NOT_A_MEASURE = re.compile(
     re.I,
 )
 _LABEL_NUMBER = re.compile(
-    r"\b(?:seg(?:e)?m(?:en|ne)ts?|seg\.?|s|image|images|series|level|grade|lr|#|no\.?)[ \t]*$"
+    rf"\b(?:{SEGMENT_WORD}|seg\.?|s|image|images|series|level|grade|lr|#|no\.?)[ \t]*$"
     # a member of an open segment list: "segment 6, 5 mm", "segments 2, 6 and 7, 4 and 3 mm"
     # (the 7; but the 4 after the closing "and 7" is a size)
-    r"|\b(?:seg(?:e)?m(?:en|ne)ts?|seg\.?)[ \t]*(?:[1-8]|[ivx]{1,4})[ab]?"
+    rf"|\b(?:{SEGMENT_WORD}|seg\.?)[ \t]*(?:[1-8]|[ivx]{{1,4}})[ab]?"
     r"(?:[ \t]*(?:,|/|-)[ \t]*(?:[1-8]|[ivx]{1,4})[ab]?){0,6}[ \t]*(?:,|and|or|&|/|-)[ \t]*$",
     re.I,
 )
@@ -225,16 +226,17 @@ def _measure_sizes(text: str, start: int, end: int, m: re.Match[str]) -> list[Si
     ):
         return []  # "liver 15cm", "spleen measures 11 cm", "16 cm in craniocaudal length"
     between = _BETWEEN_UPPER.search(head) is not None
-    ranged = between or (
-        m.group("upper") is not None and _RANGE_FROM_BEFORE.search(head) is not None
-    )
+    range_from = _RANGE_FROM_BEFORE.search(head) is not None
+    ranged = between or (m.group("upper") is not None and range_from)
     if m.group("upper") and _FROM_BEFORE.search(head) and not ranged:
         return _change_sizes(text, m, unit)
     out: list[Size] = []
     tail = text[m.end() : min(end, m.end() + 30)]
-    prior = bool((_PRIOR_BEFORE.search(head) and not ranged) or _PRIOR_AFTER.search(tail))
-    if prior and _RANGE_FROM_BEFORE.search(head):
-        prior = False  # "varying from 1 mm to 3 mm": the range's "from" is no prior
+    # "varying from 1 mm to 3 mm": the range's "from" is no prior either
+    prior = (
+        bool((_PRIOR_BEFORE.search(head) and not ranged) or _PRIOR_AFTER.search(tail))
+        and not range_from
+    )
     if prior and _CURRENT_BEFORE.search(head[-12:]):
         prior = False
     largest = bool(_LARGEST.search(head)) or ranged
