@@ -528,16 +528,22 @@ _LABEL_COLON = re.compile(r"[ \t]*:")
 _LABEL_PENALTY = 10_000
 
 
+def plural_host_word(word: str) -> bool:
+    """Whether a lesion noun is plural ("metastases", "masses", "granulomata"; not "mass",
+    "metastasis")."""
+    low = word.lower()
+    return low.endswith("masses") or (
+        low.endswith(("s", "ata")) and not low.endswith(("ss", "cystic", "sis"))
+    )
+
+
 def _host_plural(text: str, m: re.Match[str], target_start: int) -> bool:
     """Whether the host word names several lesions ("metastases", "masses").
 
     A plural heading a "Label:" before the target names the list, not the finding:
     "Non-target lesions: calcified hepatic deposit in segment 2" is one deposit.
     """
-    word = m.group(0).lower()
-    plural = word.endswith(("s", "ata")) and not word.endswith(("ss", "cystic", "sis"))
-    if word.endswith("masses"):
-        plural = True
+    plural = plural_host_word(m.group(0))
     if plural and m.start() < target_start and _LABEL_COLON.match(text, m.end()):
         plural = False
     return plural

@@ -100,9 +100,9 @@ EACH = re.compile(r"[ \t]*(?:each|apiece)\b", re.I)
 EACH_PLACE = re.compile(r"\b(?:each|apiece|per[ \t]+(?:segment|lobe))\b(?![ \t]+other\b)", re.I)
 EACH_BEFORE = re.compile(r"\beach[ \t]+(?:measuring[ \t]+)?$", re.I)
 LOBE_WORD = re.compile(r"\blobe\b", re.I)
-# one lesion across the places of the list, not one in each
 # a host word naming a record of a list ("Observation 2:", "Lesion #1 -"), not a lesion
 RECORD_LABEL = re.compile(r"[ \t]*(?:#[ \t]*)?\d{0,2}[ \t]*[:\-\u2013]", re.I)
+# one lesion across the places of the list, not one in each
 SPANNING = re.compile(r"\b(?:spann?(?:ing|s)|straddl[a-z]*|bridg[a-z]*|across|junction)\b", re.I)
 
 
@@ -430,8 +430,7 @@ def _lesion_word_before(m: Mention) -> tuple[int, bool] | None:
     if not words:
         return None
     last = words[-1]
-    word = last.group(0).lower()
-    return last.start(), word.endswith("s") and not word.endswith(("ss", "is"))
+    return last.start(), attributes.plural_host_word(last.group(0))
 
 
 def change_pass(m: Mention) -> None:
