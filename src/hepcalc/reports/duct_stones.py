@@ -25,18 +25,12 @@ from __future__ import annotations
 import re
 
 from hepcalc.model import Evidence, Features, Finding, FindingKind, Location
-from hepcalc.reports import (
-    attributes,
-    context,
-    locations,
-    sections,
-    sentences,
-    sizes,
-)
+from hepcalc.reports import attributes, context, locations, sections, sentences, sizes
 
 LABEL = "intrahepatic bile duct stone"
-_GATE = re.compile(r"hepatolith|intraductal|intra-?hepatic", re.I)
+# the words a duct-stone mention needs: looked for in the lower-cased report, then per section
 _GATE_WORDS = ("hepatolith", "intraductal", "intrahepatic", "intra-hepatic")
+_GATE = re.compile("|".join(re.escape(w) for w in _GATE_WORDS), re.I)
 _WS = r"[ \t\n]+"
 _STONE = r"(?:stones?|calculi|calculus)"
 _MENTION = re.compile(
