@@ -26,11 +26,12 @@ import re
 
 from hepcalc.model import Evidence, Features, Finding, FindingKind, Location
 from hepcalc.reports import attributes, context, locations, sections, sentences, sizes
+from hepcalc.reports.word_gate import Has
 
 LABEL = "intrahepatic bile duct stone"
 # the words a duct-stone mention needs: looked for in the lower-cased report, then per section
-_GATE_WORDS = ("hepatolith", "intraductal", "intrahepatic", "intra-hepatic")
-_GATE = re.compile("|".join(re.escape(w) for w in _GATE_WORDS), re.I)
+GATE_WORDS = ("hepatolith", "intraductal", "intrahepatic", "intra-hepatic")
+_GATE = re.compile("|".join(re.escape(w) for w in GATE_WORDS), re.I)
 _WS = r"[ \t\n]+"
 _STONE = r"(?:stones?|calculi|calculus)"
 _MENTION = re.compile(
@@ -85,17 +86,29 @@ def _stone_in(text: str, sec: sections.Section, start: int, end: int) -> Finding
     )
 
 
+def might_have_stones(has: Has) -> bool:
+    """Does the text hold a word every duct-stone mention needs? (``has(w)``: ``w``
+    occurs in the lower-cased text; ``word_gate`` evaluates it in one pass.)"""
+    return any(has(w) for w in GATE_WORDS)
+
+
 def read_duct_stones(
-    text: str, secs: list[sections.Section] | None, low: str | None = None
+    text: str,
+    secs: list[sections.Section] | None,
+    low: str | None = None,
+    present: frozenset[str] | None = None,
 ) -> list[Finding]:
     """At most one intrahepatic duct-stone finding per report, gaps filled by repeats.
 
     Example: "Multiple intraductal stones in segments 2 and 3, the largest 8 mm, with
     biliary dilatation." -> one calcification, multiple, 8 mm, ``biliary_dilatation``,
-    labelled "intrahepatic bile duct stone".
+    labelled "intrahepatic bile duct stone". ``low`` and ``present`` (the gate words
+    ``word_gate`` found), when the caller has them, spare the gate its own scans.
     """
-    low = text.lower() if low is None else low
-    if not any(w in low for w in _GATE_WORDS):
+    if present is not None:
+        if not might_have_stones(present.__contains__):
+            return []
+    elif not might_have_stones((text.lower() if low is None else low).__contains__):
         return []
     if secs is None:
         secs = sections.find_sections(text)

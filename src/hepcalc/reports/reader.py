@@ -57,6 +57,7 @@ from hepcalc.reports import (
 )
 from hepcalc.reports import targets as targets_module
 from hepcalc.reports.targets import Target, candidate_positions, find_targets
+from hepcalc.reports.word_gate import Has, WordGate
 
 ExclusionReason = Literal["negated", "historical", "hypothetical", "resolved", "other_organ"]
 BackgroundLiver = Literal["normal", "steatosis", "cirrhosis"]
@@ -133,16 +134,35 @@ def _check(text: object) -> str:
     return text
 
 
+# every word a reader's gate tests, found in one compiled pass (``word_gate``)
+_WORD_GATE = WordGate(
+    (*targets_module.CANDIDATE_GATE_WORDS, *duct_stones.GATE_WORDS, *observations.GATE_WORDS),
+    cased_words=(targets_module.PAS_WORD,),
+)
+
+
+def _may_hold_finding(has: Has) -> bool:
+    """False only when every reader's gate rejects the text, so it has no finding."""
+    return (
+        targets_module.might_have_candidates(has)
+        or duct_stones.might_have_stones(has)
+        or observations.might_have_features(has)
+    )
+
+
 def extract_findings(text: str, modality: Modality | None = None) -> list[Finding]:
     """Liver calcification findings present now in ``text`` (see ``read_report``)."""
     text = _check(text)
+    present = _WORD_GATE.present(text)
+    if present is not None and not _may_hold_finding(present.__contains__):
+        return []  # most reports: no word any reader needs (one pass, no lower-casing)
     low = text.lower()  # once: the gates below all look for lower-case words
-    candidates = candidate_positions(text, low)
+    candidates = candidate_positions(text, low, present)
     if not candidates:
         # the common case: nothing that could be a calcification (an at-risk liver's
         # non-calcified LI-RADS observation is still read, behind its own cheap gate)
-        found = duct_stones.read_duct_stones(text, None, low)
-        return found + observations.read_observations(text, None, found, low)
+        found = duct_stones.read_duct_stones(text, None, low, present)
+        return found + observations.read_observations(text, None, found, low, present)
     return _read(text, modality, full=False, candidates=candidates).findings
 
 

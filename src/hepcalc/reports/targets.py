@@ -23,7 +23,10 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from hepcalc.reports.word_gate import Has
 
 # Every target contains one of these stems (case-insensitive); PREFILTER is the same
 # gate as a regex, for callers that want one search over a short span.
@@ -60,7 +63,8 @@ _SIGN_START = re.compile(
 _SIGN_STEMS = ("dens", "attenuat", "echogenic", "echoic")
 # "PAS" (capitals only) is posterior acoustic shadowing in ultrasound shorthand ("echogenic
 # focus w/ PAS"); "pas"/"Pas" is another word.
-_PAS = re.compile(r"\bPAS\b")
+# (literal first, the word boundary before it checked behind: a fast search)
+_PAS = re.compile(r"PAS(?<!\wPAS)\b")
 _SHADOWING = re.compile(r"(?<!dirty )\b(?:shadow(?:ing|s)?|twinkling|(?-i:PAS))\b", re.I)
 _NO_SHADOWING = re.compile(
     r"\b(?:no|without|absent|lacks?|lacking)(?:[ \t\n]+[a-z]+){0,3}?[ \t\n]+(?:shadow|(?-i:PAS\b))",
@@ -251,12 +255,53 @@ def find_targets(
     return out
 
 
-def candidate_positions(text: str, low: str | None = None) -> list[int]:
+# every word a candidate needs, for the one-pass gate (``word_gate``), and the capital
+# shorthand PAS as a whole word (a cased gate word, what ``_PAS`` finds)
+PAS_WORD = "PAS"
+CANDIDATE_GATE_WORDS = (
+    "calc",
+    *_DIRECT_STEMS,
+    "echo",
+    "shadow",
+    "twinkl",
+    *_FETAL_STEMS,
+    "foc",
+    "dens",
+    "attenuat",
+)
+
+
+def _signs_possible(has: Has, pas: Callable[[], bool]) -> bool:
+    """Can an echogenic or dense sign be a target? Only next to a focus, or, for an
+    echogenic one, with shadowing, twinkling, PAS (``pas()``) or a fetal scan's words."""
+    return (
+        has("echo")
+        and (has("shadow") or has("twinkl") or any(has(w) for w in _FETAL_STEMS) or pas())
+    ) or (has("foc") and (has("dens") or has("attenuat")))
+
+
+def might_have_candidates(has: Has) -> bool:
+    """False only when ``candidate_positions`` must find nothing.
+
+    ``has(w)``: ``w`` occurs in the lower-cased text; ``has(PAS_WORD)``: "PAS" stands as a
+    whole word. Example: a report whose only near word is "echocardiogram" -> False.
+    """
+    return (
+        has("calc")
+        or any(has(s) for s in _DIRECT_STEMS)
+        or _signs_possible(has, lambda: has(PAS_WORD))
+    )
+
+
+def candidate_positions(
+    text: str, low: str | None = None, present: frozenset[str] | None = None
+) -> list[int]:
     """Sorted offsets where a target may start; empty means the report has none.
 
     Works on ``text.lower()`` (``low``, when the caller has it) with ``str.find``; when
     lower-casing changes the length (a few non-ASCII letters do) it falls back to the
-    regex so offsets stay exact.
+    regex so offsets stay exact. ``present``: the gate words ``word_gate`` found in the
+    text, when the caller has them (they answer the sign gate without more scans).
     """
     low = text.lower() if low is None else low
     if len(low) != len(text):
@@ -277,15 +322,11 @@ def candidate_positions(text: str, low: str | None = None) -> list[int]:
             out.append(i)
             i = low.find(stem, i + len(stem))
     # the sign stems count only next to a focus, or to shadowing for an echogenic one
-    if (
-        "echo" in low
-        and (
-            "shadow" in low
-            or "twinkl" in low
-            or any(w in low for w in _FETAL_STEMS)
-            or _PAS.search(text) is not None
-        )
-    ) or ("foc" in low and ("dens" in low or "attenuat" in low)):
+    if present is not None:
+        signs = _signs_possible(present.__contains__, lambda: PAS_WORD in present)
+    else:
+        signs = _signs_possible(low.__contains__, lambda: _PAS.search(text) is not None)
+    if signs:
         for stem in _SIGN_STEMS:
             starts = _WordStarts(low, 0)
             i = low.find(stem)

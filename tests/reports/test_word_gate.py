@@ -1,0 +1,210 @@
+"""The one-pass word gate and the literal-first patterns never change what is read.
+
+``reports/word_gate.py`` answers every reader's gate from one Hyperscan pass, and a few
+whole-text patterns were rewritten so the regex engine can skip to their first literal.
+All are speed devices: these tests compare them with the plain forms (``w in
+text.lower()``, the original patterns, the reader with the gate switched off) on the
+project's own reports, on MTSamples when ``../shared`` is there, and on word salad built
+from the gate words.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hepcalc.reports import observations, reader, sentences, targets, word_gate
+from tests.conftest import ROOT, shared_file
+
+GATE = reader._WORD_GATE
+# development sets only: the blind sets are read by the scorer and nothing else
+OWN_SETS = ("context_dev", "dev", "dev2", "dev3", "dev4", "heldout3", "heldout4")
+
+# the forms before the rewrite: a leading look-behind or word boundary
+PLAIN_SENTENCE_END = re.compile(
+    r"[.!](?=\s|,[ \t]*[A-Z])|(?<![\s,;:(\-\u2013])\?(?=\s|,[ \t]*[A-Z])"
+    r"|(?<=[^\s,;:(\-\u2013][ \t])\?(?=\s+[A-Z])"
+    r"|\.(?<=[a-z]{2}\.)(?=[A-Z][a-z])"
+    r"|\n[ \t]*(?=\n|[A-Z0-9\u2022*\-])|\n[ \t]*\n"
+)
+PLAIN_PAS = re.compile(r"\bPAS\b")
+
+
+def own_texts() -> list[str]:
+    out = []
+    for name in OWN_SETS:
+        with (ROOT / "tests" / "data" / "reports" / f"{name}.jsonl").open(encoding="utf-8") as f:
+            out.extend(json.loads(line)["text"] for line in f if line.strip())
+    return out
+
+
+def mtsamples() -> list[str]:
+    path = shared_file("data/mtsamples.jsonl")
+    with path.open(encoding="utf-8") as f:
+        return [json.loads(line).get("text") or "" for line in f]
+
+
+def reference_present(gate: word_gate.WordGate, text: str) -> frozenset[str]:
+    low = text.lower()
+    found = {w for w in gate.words if w in low}
+    found |= {w for w in gate.cased_words if re.search(rf"\b{w}\b", text)}
+    return frozenset(found)
+
+
+def ungated(text: str) -> list[object]:
+    """The reader with the one-pass gate switched off (every report read in full)."""
+    saved = reader._WORD_GATE
+    reader._WORD_GATE = word_gate.WordGate(())
+    reader._WORD_GATE._failed = True  # as on a machine without Hyperscan
+    try:
+        return list(reader.extract_findings(text))
+    finally:
+        reader._WORD_GATE = saved
+
+
+def assert_same(text: str) -> None:
+    present = GATE.present(text)
+    if present is not None:
+        assert present == reference_present(GATE, text), text
+    assert reader.extract_findings(text) == ungated(text), text
+    assert [m.span() for m in sentences._SENTENCE_END.finditer(text)] == [
+        m.span() for m in PLAIN_SENTENCE_END.finditer(text)
+    ]
+    assert (targets._PAS.search(text) is None) == (PLAIN_PAS.search(text) is None)
+    low = text.lower()
+    assert observations._has_major(text, low) == (
+        observations._ANY_MAJOR.search(text) is not None
+    ), text
+
+
+def test_hyperscan_is_there_on_this_machine() -> None:
+    # the fast pass must really run where the project is tested, or the tests below
+    # would only compare the slow path with itself
+    assert GATE.present("Calcified granuloma, echogenic with PAS.") == frozenset(
+        {"calc", "granulom", "echo", "PAS"}
+    )
+
+
+def test_same_reading_on_the_projects_reports() -> None:
+    texts = own_texts()
+    assert len(texts) > 600
+    for text in texts:
+        assert_same(text)
+
+
+def test_same_reading_on_mtsamples() -> None:
+    texts = mtsamples()
+    rejected = 0
+    for text in texts[::2]:  # half the corpus keeps the test short; the rest is alike
+        assert_same(text)
+        present = GATE.present(text)
+        rejected += present is not None and not reader._may_hold_finding(present.__contains__)
+    assert rejected > len(texts) // 4  # the gate does reject most general reports
+
+
+SALAD = [
+    *GATE.words,
+    *GATE.cased_words,
+    "Pas",
+    "xPAS",
+    "PAS_",
+    "PAS2",
+    "calcified granuloma",
+    "calcification",
+    "calculus",
+    "echogenic focus",
+    "dense focus",
+    "shadowing",
+    "liver",
+    "spleen",
+    "segment 6",
+    "5 mm",
+    "arterial phase hyperenhancement",
+    "washout",
+    "enhancing capsule",
+    "rim enhancement",
+    "threshold growth",
+    "intrahepatic stones",
+    "fetal liver",
+    "no",
+    "the",
+    "in",
+    ".",
+    ",",
+    "\n",
+    "?",
+    "LIVER:",
+]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(SALAD), min_size=1, max_size=16), st.sampled_from([" ", ""]))
+def test_same_reading_on_gate_word_salad(words: list[str], sep: str) -> None:
+    assert_same(sep.join(words))
+
+
+def test_non_ascii_text_takes_the_readers_own_gates() -> None:
+    text = "Calcified granuloma in the liver \u2013 segment 6, 4 mm."
+    assert GATE.present(text) is None
+    assert reader.extract_findings(text) == ungated(text)
+    assert reader.extract_findings(text)
+
+
+def test_without_hyperscan_every_report_takes_the_readers_own_gates(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(word_gate, "_compile", lambda words, cased: None)
+    gate = word_gate.WordGate(("calc",))
+    assert gate.present("calcification") is None
+    monkeypatch.setattr(reader, "_WORD_GATE", gate)
+    assert reader.extract_findings("Calcified granuloma in the liver, 4 mm.")
+
+
+def test_each_thread_scans_with_its_own_scratch() -> None:
+    texts = own_texts()[:200]
+    expected = [GATE.present(t) for t in texts]
+    results: list[list[frozenset[str] | None]] = []
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            results.append([GATE.present(t) for t in texts for _ in range(3)][::3])
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert results == [expected] * 4
+
+
+@pytest.mark.parametrize(
+    ("words", "cased"),
+    [(("Calc",), ()), (("",), ()), (("caf\u00e9",), ()), ((), ("pas",)), ((), ("P-S",))],
+)
+def test_gate_words_are_checked(words: tuple[str, ...], cased: tuple[str, ...]) -> None:
+    with pytest.raises(ValueError, match="gate word"):
+        word_gate.WordGate(words, cased)
+
+
+def test_the_gate_holds_every_word_a_readers_gate_asks_for() -> None:
+    asked: set[str] = set()
+
+    def has(w: str) -> bool:
+        asked.add(w)
+        return False
+
+    reader._may_hold_finding(has)
+    # every word the formula reads when nothing is present, and the words it reads only
+    # after a first one is found (the second half of each "and")
+    for first in ("echo", "foc", "arterial"):
+        reader._may_hold_finding(lambda w, first=first: asked.add(w) or w == first)
+    assert asked <= set(GATE.words) | set(GATE.cased_words)
