@@ -4,10 +4,8 @@
 
 Corpora: the hand-written annotated corpus (``tests/data/reports/dev.jsonl``,
 ``heldout.jsonl``, ``dev2.jsonl``-``dev4.jsonl``, ``heldout3``-``heldout6``, ``heldout8``,
-``heldout9``, ``heldout10`` (blind once, then development sets); the blind ``heldout2``,
-``heldout7``, ``heldout11`` only with
-``--blind``, as aggregate
-tables) and MTSamples (``../shared/data/mtsamples.jsonl``,
+``heldout9``-``heldout11`` (blind once, then development sets); the blind ``heldout2``,
+``heldout7``, ``heldout12`` only with ``--blind``, as aggregate tables) and MTSamples (``../shared/data/mtsamples.jsonl``,
 read in place, scored with ``tests/data/mtsamples_liver_annotations.jsonl``; every document not
 annotated there is expected to give no liver calcification). Metrics and matching
 are defined in ``benchmarks/accuracy_scoring.py``; ``docs/accuracy.md`` reports them.
@@ -70,8 +68,10 @@ DEMO_SENTENCE = "Liver: No hepatic calcification."
 # was scored blind once (0.976 / 0.947 / 0.941, 17:01 UTC, c2e698a) and stays blind (aggregate
 # only), as heldout2 and heldout7 do -- until 17:17 UTC, when it became a development set
 # for the next round and heldout11 was commissioned as the blind set after it. heldout11 was
-# scored blind once (0.987 / 0.948 / 0.967, 17:24 UTC, 6e2e702) and stays blind.
-BLIND_SPLITS = ("heldout2", "heldout7", "heldout11")
+# scored blind once (0.987 / 0.948 / 0.967, 17:24 UTC, 6e2e702) and stayed blind until the
+# next session (2026-12-04 evening), which first had heldout12 written and committed unread,
+# then made heldout11 a development set. heldout12 is blind: score it once, at the end.
+BLIND_SPLITS = ("heldout2", "heldout7", "heldout12")
 SEEN_SPLITS = (
     "dev2",
     "dev3",
@@ -83,6 +83,7 @@ SEEN_SPLITS = (
     "heldout8",
     "heldout9",
     "heldout10",
+    "heldout11",
 )
 
 # Literal-anchored target vocabulary of the medSpaCy baseline. A document with none of

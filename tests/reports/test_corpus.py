@@ -81,7 +81,7 @@ SPLITS = (
     "heldout8",  # scored once (blind), a development set since
     "heldout9",  # scored once (blind), a development set since
     "heldout10",  # scored once (blind), a development set since
-    "heldout11",  # blind, scored once: its format and its floor are checked here
+    "heldout11",  # scored once (blind), a development set since
     "heldout12",  # blind, not yet scored: its format is checked here
 )
 EVERY = [row for split in SPLITS for row in _rows(split)]
