@@ -70,6 +70,9 @@ def find_share(text: str, start: int, end: int, targets: list[Target]) -> Share 
     thousands of clauses asks once per clause, and must stay linear.
     """
     end = min(end, start + _SHARE_WINDOW)
+    part = text[start:end]
+    if part.isascii() and "liver" not in part.lower():
+        return None  # both patterns need the word (cheap test first; exact for ASCII)
     m = _PLACED_IN_LIVER.search(text, start, end) or _LIVER_HOLDS.search(text, start, end)
     if m is None:
         return None

@@ -145,7 +145,11 @@ def find_organs(text: str, start: int, end: int) -> list[OrganMention]:
         elif m.group(0).lower().endswith(_REMOVAL):
             continue  # "(hx cholecystectomy)": an organ taken out is no finding's place
         ms = m.start() + shift
-        if _RELATIONAL.search(text, max(start, ms - 40), ms):
+        if (
+            ms > start
+            and text[ms - 1] in " \t\n"
+            and _RELATIONAL.search(text, max(start, ms - 40), ms)
+        ):
             continue  # "displacing the liver": a landmark, not the finding's organ
         if _primary_site(text, start, ms, m.end() + shift):
             continue  # "metastases from ovarian cancer": the primary, not the place

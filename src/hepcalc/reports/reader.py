@@ -163,7 +163,7 @@ def extract_findings(text: str, modality: Modality | None = None) -> list[Findin
         # non-calcified LI-RADS observation is still read, behind its own cheap gate)
         found = duct_stones.read_duct_stones(text, None, low, present)
         return found + observations.read_observations(text, None, found, low, present)
-    return _read(text, modality, full=False, candidates=candidates).findings
+    return _read(text, modality, full=False, candidates=candidates, gates=(low, present)).findings
 
 
 def read_report(text: str, modality: Modality | None = None) -> ReportReading:
@@ -272,8 +272,14 @@ class _SectionSentences:
 
 
 def _read(
-    text: str, modality: Modality | None, full: bool, candidates: list[int] | None = None
+    text: str,
+    modality: Modality | None,
+    full: bool,
+    candidates: list[int] | None = None,
+    gates: tuple[str, frozenset[str] | None] | None = None,
 ) -> ReportReading:
+    """Read the report; ``gates`` (the lower-cased text and the gate words found in it),
+    when the caller has them, spare the duct-stone and observation readers their scans."""
     if candidates is None:
         candidates = candidate_positions(text)
     drafts: list[_Draft] = []
@@ -320,7 +326,7 @@ def _read(
                         _complete_from_next_sentence(text, sents, idx, drafts, candidates)
     if drafts:
         drafts = _drop_corrected(text, drafts)
-    return _reading(text, modality, full, secs, drafts, excluded)
+    return _reading(text, modality, full, secs, drafts, excluded, gates)
 
 
 def _complete_from_next_sentence(
@@ -417,11 +423,15 @@ def _reading(
     secs: list[sections.Section] | None,
     drafts: list[_Draft],
     excluded: list[ExcludedMention],
+    gates: tuple[str, frozenset[str] | None] | None = None,
 ) -> ReportReading:
     """The findings from the drafts, plus modality, background and sections when full."""
+    low, present = gates if gates is not None else (text.lower(), None)
     findings = [_finalise(d) for d in _merge(drafts)[:MAX_FINDINGS]]
-    findings += duct_stones.read_duct_stones(text, secs)[: max(0, MAX_FINDINGS - len(findings))]
-    findings += observations.read_observations(text, secs, findings)[
+    findings += duct_stones.read_duct_stones(text, secs, low, present)[
+        : max(0, MAX_FINDINGS - len(findings))
+    ]
+    findings += observations.read_observations(text, secs, findings, low, present)[
         : max(0, MAX_FINDINGS - len(findings))
     ]
     reading = ReportReading(findings=findings, excluded=excluded if full else [])

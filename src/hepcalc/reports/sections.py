@@ -146,8 +146,12 @@ _KNOWN_MIXED_CASE = {
 # before each ':' / dash (found with str.find), so the cost is linear and small.
 # Every repetition is bounded, so a long run of spaces cannot make it quadratic.
 _LABEL = re.compile(r"[A-Za-z][A-Za-z/&() ]{0,47}")
-_LAST_BOUNDARY = re.compile(r"[\n\r,.;][^\n\r,.;]*\Z")
-_DASHES = (" - ", " -- ", " \u2013 ", " \u2014 ", "\t- ")
+# the last line start or , . ; of a window: the greedy run backs off from the window's end,
+# which is cheaper than searching forwards for a boundary that no other one follows
+_LAST_BOUNDARY = re.compile(r"(?s:.*)[\n\r,.;]")
+# the spaced dashes: each ASCII one holds "- " at a fixed offset (found in one scan)
+_ASCII_DASHES = ((" - ", 1), (" -- ", 2), ("\t- ", 1))
+_UNICODE_DASHES = (" \u2013 ", " \u2014 ")
 _LABEL_WINDOW = 66
 
 
@@ -158,11 +162,18 @@ def _separators(text: str) -> list[tuple[int, int, str]]:
     while i >= 0:
         seps.append((i, i + 1, ":"))
         i = text.find(":", i + 1)
-    for dash in _DASHES:
-        i = text.find(dash)
-        while i >= 0:
-            seps.append((i, i + len(dash), "-"))
-            i = text.find(dash, i + 1)
+    i = text.find("- ")
+    while i >= 0:
+        for dash, offset in _ASCII_DASHES:
+            if i >= offset and text.startswith(dash, i - offset):
+                seps.append((i - offset, i + 2, "-"))
+        i = text.find("- ", i + 1)
+    if not text.isascii():
+        for dash in _UNICODE_DASHES:
+            i = text.find(dash)
+            while i >= 0:
+                seps.append((i, i + len(dash), "-"))
+                i = text.find(dash, i + 1)
     seps.sort()
     return seps
 
@@ -245,8 +256,8 @@ def find_sections(text: str, until: int | None = None) -> list[Section]:
             continue  # "10:30", "2:1", "::": no label ends here
         # the label starts after the nearest line start or , . ; before it
         ws = max(0, label_end - _LABEL_WINDOW)
-        bm = _LAST_BOUNDARY.search(text, ws, label_end)
-        boundary = bm.start() if bm else -1
+        bm = _LAST_BOUNDARY.match(text, ws, label_end)
+        boundary = bm.end() - 1 if bm else -1
         if boundary < 0 and ws > 0:
             continue  # no boundary within reach: a long line, not a label
         raw = text[boundary + 1 : label_end]
