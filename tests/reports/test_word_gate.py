@@ -52,6 +52,18 @@ PLAIN_CLAUSE_SPLIT = re.compile(
     r"|numerous|scattered|another|there|no|additional)\b)",
     re.I,
 )
+
+
+def _plain_organ_pattern() -> re.Pattern[str]:
+    """The organ pattern as it was: one named group per organ (``(?P<spleen>...)``)."""
+    by_organ: dict[str, list[str]] = {}
+    for organ, alt in organs._organ_alternatives():
+        by_organ.setdefault(organ, []).append(alt.replace("(?-i:R|L)", "(?:r|l)"))
+    groups = "|".join(f"(?P<{o}>{'|'.join(alts)})" for o, alts in by_organ.items())
+    return re.compile(rf"(?=[a-z])\b(?:{groups})\b")
+
+
+PLAIN_ORGAN = _plain_organ_pattern()
 PLAIN_LAST_BOUNDARY = re.compile(r"[\n\r,.;][^\n\r,.;]*\Z")
 PLAIN_DASHES = (" - ", " -- ", " \u2013 ", " \u2014 ", "\t- ")
 
@@ -110,11 +122,14 @@ def assert_same(text: str) -> None:
         m.span() for m in PLAIN_CLAUSE_SPLIT.finditer(text)
     ]
     assert sections._separators(text) == plain_separators(text)
+    low = text.lower()
+    assert [
+        (m.span(), organs._GROUP_ORGAN[str(m.lastgroup)]) for m in organs._ORGAN_LOWER.finditer(low)
+    ] == [(m.span(), m.lastgroup) for m in PLAIN_ORGAN.finditer(low)]
     for end in range(0, len(text), 7):
         m = sections._LAST_BOUNDARY.match(text, max(0, end - 66), end)
         p = PLAIN_LAST_BOUNDARY.search(text, max(0, end - 66), end)
         assert (m.end() - 1 if m else -1) == (p.start() if p else -1)
-    low = text.lower()
     assert observations._has_major(text, low) == (
         observations._ANY_MAJOR.search(text) is not None
     ), text

@@ -24,30 +24,45 @@ from dataclasses import dataclass
 from hepcalc.reports import lexicon
 
 
-def _organ_alternations() -> tuple[str, str]:
-    """(liver alternation, named-group alternation of the other organs) from
+def _organ_alternatives() -> list[tuple[str, str]]:
+    """(organ code, alternative) in priority order, the liver's first, from
     ``data/organs.yaml``, checked (see ``lexicon``)."""
     data = lexicon.load("organs")
-    liver = "|".join(lexicon.alternatives("organs.yaml: liver", data.get("liver")))
+    out = [("liver", a) for a in lexicon.alternatives("organs.yaml: liver", data.get("liver"))]
     other = data.get("other")
     if not isinstance(other, dict) or not other:
         raise lexicon.LexiconError("organs.yaml: other: must be a mapping of organ codes")
-    groups = [
-        f"(?P<{lexicon.group_name('organs.yaml: other', code)}>"
-        f"{'|'.join(lexicon.alternatives(f'organs.yaml: other.{code}', alts))})"
-        for code, alts in other.items()
-    ]
-    return liver, "|".join(groups)
+    for code, alts in other.items():
+        organ = lexicon.group_name("organs.yaml: other", code)
+        out += [(organ, a) for a in lexicon.alternatives(f"organs.yaml: other.{code}", alts)]
+    return out
 
 
-_LIVER, _OTHER = _organ_alternations()
+def _flat_alternation(alternatives: list[tuple[str, str]], lower: bool) -> str:
+    """One flat alternation in which each alternative is followed by an empty group named
+    after its organ and rank (``spleen__12``): ``m.lastgroup`` then says the organ.
+
+    Why flat: a regex alternation of named groups, one per organ, makes the engine enter
+    each group at every word start; flat alternatives that begin with a letter are skipped
+    in C when their first letter differs. Same matches, same priority, about 2x faster.
+    """
+    parts = []
+    for rank, (organ, alt) in enumerate(alternatives):
+        if lower:
+            alt = alt.replace("(?-i:R|L)", "(?:r|l)")  # capital R/L lower-cased
+        parts.append(f"{alt}(?P<{organ}__{rank}>)")
+    return "|".join(parts)
+
+
+_ALTERNATIVES = _organ_alternatives()
+_GROUP_ORGAN = {f"{organ}__{rank}": organ for rank, (organ, _) in enumerate(_ALTERNATIVES)}
 # The leading lookahead lets the regex engine skip non-letters before trying the long
 # alternation (about 40 % faster on report text).
-_ORGAN = lexicon.compiled("organs.yaml", rf"(?=[A-Za-z])\b(?:(?P<liver>{_LIVER})|{_OTHER})\b", re.I)
-# The same pattern, case-sensitive, for lower-cased text: about 3x faster than re.I.
-_ORGAN_LOWER = re.compile(
-    rf"(?=[a-z])\b(?:(?P<liver>{_LIVER})|{_OTHER})\b".replace("(?-i:R|L)", "(?:r|l)")
+_ORGAN = lexicon.compiled(
+    "organs.yaml", rf"(?=[A-Za-z])\b(?:{_flat_alternation(_ALTERNATIVES, False)})\b", re.I
 )
+# The same pattern, case-sensitive, for lower-cased text: about 3x faster than re.I.
+_ORGAN_LOWER = re.compile(rf"(?=[a-z])\b(?:{_flat_alternation(_ALTERNATIVES, True)})\b")
 # "hepatic and splenic", "in the brain and in the liver", "spleen as well as the liver"
 _COORDINATED = re.compile(
     r"^[ \t\n]*(?:(?:,|and|or|&|/|,[ \t\n]*and|as[ \t\n]+well[ \t\n]+as)[ \t\n]*"
@@ -134,7 +149,7 @@ def find_organs(text: str, start: int, end: int) -> list[OrganMention]:
     else:  # lower-casing changed the length: keep exact offsets with the slower pattern
         matches = [(m, 0) for m in _ORGAN.finditer(text, start, end)]
     for m, shift in matches:
-        organ = m.lastgroup or "other"
+        organ = _GROUP_ORGAN.get(m.lastgroup or "", "other")
         if organ == "liver":
             word = m.group(0).lower()
             if "lobe" in word:
