@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from hepcalc.reports import attributes, lexicon, organs
+from hepcalc.reports import alternation, attributes, lexicon, organs
 from hepcalc.reports.lexicon import LexiconError
 
 
@@ -22,7 +22,9 @@ def test_shipped_lexicons_load_and_name_their_groups() -> None:
     data = lexicon.load("organs")
     assert "liver" in data and "spleen" in data["other"]
     assert set(organs._GROUP_ORGAN.values()) == {"liver", *data["other"]}
-    assert set(organs._ORGAN.groupindex) == set(organs._GROUP_ORGAN)
+    for pattern in (organs._ORGAN, organs._ORGAN_LOWER):
+        assert set(pattern.groupindex) <= set(organs._GROUP_ORGAN)
+        assert {organs._GROUP_ORGAN[g] for g in pattern.groupindex} == {"liver", *data["other"]}
     hosts = lexicon.load("host_words")
     for key in ("host", "back_reference"):
         assert tuple(hosts[key]) == ("cyst", "heman", "solid", "lesion")
@@ -66,8 +68,8 @@ def test_an_organ_word_added_to_the_data_is_read(monkeypatch: pytest.MonkeyPatch
     assert [o.organ for o in organs.find_organs(word, 0, len(word))] == []
     _with(monkeypatch, "organs", lambda d: d["other"]["other"].append("tentori(?:um|al)"))
     alternatives = organs._organ_alternatives()
-    flat = organs._flat_alternation(alternatives, lower=False)
-    pattern = re.compile(rf"(?=[A-Za-z])\b(?:{flat})\b", re.I)
+    arranged, _ = alternation.arrange(alternatives)
+    pattern = re.compile(rf"(?=[A-Za-z])\b(?:{arranged})\b", re.I)
     assert [str(m.lastgroup).split("__")[0] for m in pattern.finditer(word)] == ["other"]
 
 
