@@ -94,15 +94,16 @@ def might_have_features(has: Has) -> bool:
     )
 
 
-GATE_WORDS = (*_GATE_WORDS, "arterial", *_ARTERIAL_WITH)
+GATE_WORDS = (*_GATE_WORDS, "arterial", *_ARTERIAL_WITH, *_MAJOR_STARTS)
 
 
-def _has_major(text: str, low: str) -> bool:
-    """``_ANY_MAJOR.search(text) is not None``, tried only where a start word stands."""
+def _has_major(text: str, low: str, present: frozenset[str] | None = None) -> bool:
+    """``_ANY_MAJOR.search(text) is not None``, tried only where a start word stands
+    (and, with ``present``, only for the start words the word gate saw)."""
     if len(low) != len(text):
         return _ANY_MAJOR.search(text) is not None  # offsets differ: the plain search
     for word in _MAJOR_STARTS:
-        i = low.find(word)
+        i = low.find(word) if present is None or word in present else -1
         while i >= 0:
             if _ANY_MAJOR.match(text, i) is not None:
                 return True
@@ -189,7 +190,7 @@ def read_observations(
     """
     low = text.lower() if low is None else low
     has = low.__contains__ if present is None else present.__contains__
-    if not might_have_features(has) or not _has_major(text, low):
+    if not might_have_features(has) or not _has_major(text, low, present):
         return []
     if secs is None:
         secs = sections.find_sections(text)

@@ -266,8 +266,7 @@ CANDIDATE_GATE_WORDS = (
     "twinkl",
     *_FETAL_STEMS,
     "foc",
-    "dens",
-    "attenuat",
+    *_SIGN_STEMS,
 )
 
 
@@ -307,7 +306,8 @@ def candidate_positions(
     if len(low) != len(text):
         return [m.start() for m in _CANDIDATE.finditer(text)]
     out: list[int] = []
-    i = low.find("calc")
+    # with ``present``, a word the gate did not see is not searched for at all
+    i = low.find("calc") if present is None or "calc" in present else -1
     while i >= 0:
         rest = low[i + 4 : i + 7]
         if rest.startswith("ium"):
@@ -317,7 +317,7 @@ def candidate_positions(
             out.append(i)
         i = low.find("calc", i + 4)
     for stem in _DIRECT_STEMS:
-        i = low.find(stem)
+        i = low.find(stem) if present is None or stem in present else -1
         while i >= 0:
             out.append(i)
             i = low.find(stem, i + len(stem))
@@ -329,7 +329,7 @@ def candidate_positions(
     if signs:
         for stem in _SIGN_STEMS:
             starts = _WordStarts(low, 0)
-            i = low.find(stem)
+            i = low.find(stem) if present is None or stem in present else -1
             while i >= 0:
                 ws = starts.at(i)
                 if _SIGN_START.match(low, ws):

@@ -53,6 +53,7 @@ class WordGate:
         self._db: Any = None
         self._failed = False
         self._local = threading.local()
+        self._names = self.words + self.cased_words
 
     def _database(self) -> Any:
         if self._db is None and not self._failed:
@@ -78,14 +79,20 @@ class WordGate:
         scratch = getattr(self._local, "scratch", None)
         if scratch is None:
             scratch = self._local.scratch = _new_scratch(db)
-        found: set[int] = set()
+        found: list[int] = []
+        db.scan(text.encode("ascii"), match_event_handler=_on_match, context=found, scratch=scratch)
+        if not found:
+            return _NOTHING
+        names = self._names
+        return frozenset([names[i] for i in found])
 
-        def on_match(pattern_id: int, start: int, end: int, flags: int, context: Any) -> None:
-            found.add(pattern_id)
 
-        db.scan(text.encode("ascii"), match_event_handler=on_match, scratch=scratch)
-        names = self.words + self.cased_words
-        return frozenset(names[i] for i in found)
+_NOTHING: frozenset[str] = frozenset()
+
+
+def _on_match(pattern_id: int, start: int, end: int, flags: int, found: list[int]) -> None:
+    """Hyperscan's match callback: each word is reported once (single-match flag)."""
+    found.append(pattern_id)
 
 
 def _compile(words: tuple[str, ...], cased_words: tuple[str, ...]) -> Any:
