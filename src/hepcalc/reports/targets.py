@@ -288,7 +288,8 @@ def might_have_candidates(has: Has) -> bool:
     return (
         has("calc")
         or any(has(s) for s in _DIRECT_STEMS)
-        or _signs_possible(has, lambda: has(PAS_WORD))
+        # a sign target starts at one of the sign stems ("echocardiogram" holds none)
+        or (any(has(s) for s in _SIGN_STEMS) and _signs_possible(has, lambda: has(PAS_WORD)))
     )
 
 
