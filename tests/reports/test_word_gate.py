@@ -293,3 +293,13 @@ def test_the_cheap_tests_before_two_searches_reject_only_what_they_would(
     if "liver" not in text.lower():
         assert liver_share._PLACED_IN_LIVER.search(text) is None
         assert liver_share._LIVER_HOLDS.search(text) is None
+
+
+def test_every_readers_gate_needs_a_trigger_word() -> None:
+    """The set test before the gate formula rejects only what the formula rejects: with
+    every gate word present except the triggers, no reader's gate opens (the formula is
+    monotone, so no smaller set opens it either)."""
+    without = (set(GATE.words) | set(GATE.cased_words)) - reader._TRIGGERS
+    assert not reader._may_hold_finding(without.__contains__)
+    for trigger in reader._TRIGGERS:
+        assert reader._may_hold_finding((without | {trigger}).__contains__), trigger

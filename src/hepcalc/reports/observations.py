@@ -95,6 +95,8 @@ def might_have_features(has: Has) -> bool:
 
 
 GATE_WORDS = (*_GATE_WORDS, "arterial", *_ARTERIAL_WITH, *_MAJOR_STARTS)
+# an observation needs one of these words (``might_have_features`` is false without them)
+TRIGGERS = (*_GATE_WORDS, "arterial")
 
 
 def _has_major(text: str, low: str, present: frozenset[str] | None = None) -> bool:

@@ -141,6 +141,12 @@ _WORD_GATE = WordGate(
 )
 
 
+# every reader's gate needs one of these words (a set test rejects most reports at once)
+_TRIGGERS = frozenset(
+    (*targets_module.CANDIDATE_TRIGGERS, *duct_stones.GATE_WORDS, *observations.TRIGGERS)
+)
+
+
 def _may_hold_finding(has: Has) -> bool:
     """False only when every reader's gate rejects the text, so it has no finding."""
     return (
@@ -154,7 +160,9 @@ def extract_findings(text: str, modality: Modality | None = None) -> list[Findin
     """Liver calcification findings present now in ``text`` (see ``read_report``)."""
     text = _check(text)
     present = _WORD_GATE.present(text)
-    if present is not None and not _may_hold_finding(present.__contains__):
+    if present is not None and (
+        present.isdisjoint(_TRIGGERS) or not _may_hold_finding(present.__contains__)
+    ):
         return []  # most reports: no word any reader needs (one pass, no lower-casing)
     low = text.lower()  # once: the gates below all look for lower-case words
     candidates = candidate_positions(text, low, present)

@@ -84,11 +84,11 @@ _FIELD_MAX_CHARS = 80
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start] in _STRIP:
-        start += 1
-    while end > start and text[end - 1] in " \t\r\n,;":
-        end -= 1
-    return start, end
+    """``text[start:end]`` without leading ``_STRIP`` and trailing blanks, "," and ";"."""
+    part = text[start:end]
+    kept = part.lstrip(_STRIP)
+    start += len(part) - len(kept)
+    return start, start + len(kept.rstrip(" \t\r\n,;"))
 
 
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -270,6 +270,10 @@ CANDIDATE_GATE_WORDS = (
 )
 
 
+# a candidate needs one of these words (``might_have_candidates`` is false without them)
+CANDIDATE_TRIGGERS = ("calc", *_DIRECT_STEMS, *_SIGN_STEMS)
+
+
 def _signs_possible(has: Has, pas: Callable[[], bool]) -> bool:
     """Can an echogenic or dense sign be a target? Only next to a focus, or, for an
     echogenic one, with shadowing, twinkling, PAS (``pas()``) or a fetal scan's words."""
