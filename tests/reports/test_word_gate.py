@@ -303,3 +303,18 @@ def test_every_readers_gate_needs_a_trigger_word() -> None:
     assert not reader._may_hold_finding(without.__contains__)
     for trigger in reader._TRIGGERS:
         assert reader._may_hold_finding((without | {trigger}).__contains__), trigger
+
+
+def _plain_trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in sentences._STRIP:
+        start += 1
+    while end > start and text[end - 1] in " \t\r\n,;":
+        end -= 1
+    return start, end
+
+
+@given(st.text(alphabet=" \t\r\n,:;-*\u2022\u2013ab.", max_size=20), st.data())
+def test_trim_by_strip_equals_the_plain_loop(text: str, data: st.DataObject) -> None:
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    assert sentences._trim(text, start, end) == _plain_trim(text, start, end)
