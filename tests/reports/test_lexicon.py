@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from hepcalc.reports import alternation, attributes, lexicon, organs
+from hepcalc.reports import alternation, attributes, lexicon, organs, targets
 from hepcalc.reports.lexicon import LexiconError
 
 
@@ -106,3 +106,41 @@ def test_every_shipped_trigger_set_is_used_by_the_reader() -> None:
 
     for name in lexicon.load("context_triggers"):
         assert isinstance(getattr(context, f"_{name.upper()}"), re.Pattern), name
+
+
+def _targets_with(monkeypatch: pytest.MonkeyPatch, entry: str, words: list[str]) -> None:
+    data = copy.deepcopy(targets._LEXICON)
+    data[entry]["words"] = words
+    monkeypatch.setattr(targets, "_LEXICON", data)
+
+
+def test_target_words_are_data_and_each_holds_a_gate_stem(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A sign word is a line of targets.yaml; one the one-pass gate could not see (no
+    stem as plain letters) is refused at import, naming the entry."""
+    assert lexicon.load("targets")["dense_sign"]["words"] == targets._DENSE
+    _targets_with(monkeypatch, "dense_sign", ["hyper-?dense", "calcium[- ]density"])
+    assert targets._words("dense_sign")[1][1] == "calcium[- ]density"
+    for bad, problem in [
+        ("bright", "holds none of the stems"),
+        ("(?:dense)?spot", "holds none of the stems"),  # the stem in an optional group
+        ("den[sz]e", "holds none of the stems"),  # in a class
+        ("dense|bright", "top-level '|'"),
+    ]:
+        _targets_with(monkeypatch, "dense_sign", ["dense", bad])
+        with pytest.raises(
+            LexiconError, match=r"targets\.yaml: dense_sign\.words\[1\]: .*" + re.escape(problem)
+        ):
+            targets._words("dense_sign")
+
+
+def test_the_gate_stems_come_from_the_target_data() -> None:
+    data = lexicon.load("targets")
+    stems = {
+        s
+        for entry in ("granuloma", "phlebolith", "dense_sign", "echo_sign")
+        for s in data[entry]["stems"]
+    }
+    assert stems <= set(targets.CANDIDATE_TRIGGERS)
+    assert set(targets._NOT_CALC) == {w[4:6] for w in data["not_calc"]}

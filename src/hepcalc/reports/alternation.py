@@ -62,7 +62,7 @@ def _scan(pattern: str, start: int, stop_at_bar: bool) -> list[int]:
     return bars
 
 
-def _branches(pattern: str) -> list[str]:
+def branches(pattern: str) -> list[str]:
     """The top-level branches of ``pattern`` ("a|b(c|d)" -> ["a", "b(c|d)"])."""
     cuts = [-1, *_scan(pattern, 0, stop_at_bar=True), len(pattern)]
     return [pattern[a + 1 : b] for a, b in itertools.pairwise(cuts)]
@@ -82,14 +82,26 @@ def distribute(alt: str, depth: int = 0) -> list[str]:
         end = _scan(alt, 0, stop_at_bar=False)[0]
         inner, rest = alt[3 : end - 1], alt[end:]
         if rest.startswith("?") and not rest.startswith(("??", "?+")):
-            with_group = [x for b in _branches(inner) for x in distribute(b + rest[1:], depth + 1)]
+            with_group = [x for b in branches(inner) for x in distribute(b + rest[1:], depth + 1)]
             return with_group + distribute(rest[1:], depth + 1)  # greedy: with it first
         if rest[:1] in ("*", "+", "{", "?"):
             return [alt]
-        return [x for b in _branches(inner) for x in distribute(b + rest, depth + 1)]
+        return [x for b in branches(inner) for x in distribute(b + rest, depth + 1)]
     if alt[0].isalpha() and alt[1:2] == "?" and alt[2:3] not in ("?", "+"):
         return distribute(alt[0] + alt[2:], depth + 1) + distribute(alt[2:], depth + 1)
     return [alt]
+
+
+def top_literals(alt: str) -> str:
+    """The characters ``alt`` matches literally at its top level, other parts as NUL.
+
+    Every match of ``alt`` holds each run of these characters (a character in a group, a
+    class or under a quantifier is not one). Example: ``top_literals("hyper-?dense")`` ->
+    ``"hyper\\0dense"``.
+    """
+    return "".join(
+        chr(av) if op is sre_constants.LITERAL else "\0" for op, av in sre_parser.parse(alt)
+    )
 
 
 def _first_literal(alt: str) -> int | None:

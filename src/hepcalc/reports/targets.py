@@ -26,41 +26,95 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from hepcalc.reports import alternation, lexicon
 from hepcalc.reports.word_gate import Has
 
 # Every target contains one of these stems (case-insensitive); PREFILTER is the same
 # gate as a regex, for callers that want one search over a short span.
 PREFILTER = re.compile(r"calc|granulom|shadow|twinkl|dens[ei]|attenuat|phlebolith", re.I)
-_DIRECT_STEMS = ("granulom", "phlebolith")
-# "calc" followed by these is another word (calculus, calcaneus, calcitonin, calcineurin...)
-_NOT_CALC = ("ul", "an", "it", "in", "ip")
 
-# what an echogenic sign names: a focus, a spot or an area ("echogenic, shadowing focus")
-_ECHO_NOUN = r"(?=(?:,?[ \t\n]+[a-z]+){0,2}?,?[ \t\n]+(?:foc(?:us|i)|areas?|spots?|dots?)\b)"
+
+def _words(entry: str) -> tuple[list[str], list[str]]:
+    """(stems, alternatives) of a target entry of ``targets.yaml``, checked."""
+    where = f"targets.yaml: {entry}"
+    value = _LEXICON.get(entry)
+    if not isinstance(value, dict):
+        raise lexicon.LexiconError(f"{where}: must be a mapping with stems and words")
+    stems = value.get("stems")
+    if (
+        not isinstance(stems, list)
+        or not stems
+        or not all(isinstance(x, str) and x.isalpha() and x == x.lower() for x in stems)
+    ):
+        raise lexicon.LexiconError(f"{where}.stems: must be a list of lower-case words")
+    words = lexicon.alternatives(f"{where}.words", value.get("words"))
+    for i, alt in enumerate(words):
+        if len(alternation.branches(alt)) > 1:
+            raise lexicon.LexiconError(f"{where}.words[{i}]: {alt!r} holds a top-level '|'")
+        # a stem at the top level: every match of the word holds it, as the gate assumes
+        if not any(stem in alternation.top_literals(alt).lower() for stem in stems):
+            raise lexicon.LexiconError(
+                f"{where}.words[{i}]: {alt!r} holds none of the stems {stems} as plain letters"
+            )
+    return stems, words
+
+
+def _plain_words(entry: str) -> tuple[str, ...]:
+    value = _LEXICON.get(entry)
+    if (
+        not isinstance(value, list)
+        or not value
+        or not all(isinstance(x, str) and x.isalpha() and x == x.lower() for x in value)
+    ):
+        raise lexicon.LexiconError(f"targets.yaml: {entry}: must be a list of lower-case words")
+    return tuple(value)
+
+
+_LEXICON = lexicon.load("targets")
+_GRANULOMA_STEMS, _GRANULOMA = _words("granuloma")
+_PHLEBOLITH_STEMS, _PHLEBOLITH = _words("phlebolith")
+_DENSE_STEMS, _DENSE = _words("dense_sign")
+_ECHO_STEMS, _ECHO = _words("echo_sign")
+_DENSE_NOUNS = lexicon.alternatives(
+    "targets.yaml: dense_sign.nouns", _LEXICON["dense_sign"].get("nouns")
+)
+_ECHO_NOUNS = lexicon.alternatives(
+    "targets.yaml: echo_sign.nouns", _LEXICON["echo_sign"].get("nouns")
+)
+_DIRECT_STEMS = (*_GRANULOMA_STEMS, *_PHLEBOLITH_STEMS)
+# "calc..." words that are other words (calculus, calcaneus, calcitonin, calcineurin...),
+# and the two letters after "calc" that start one of them, for the gate
+_NOT_CALC_WORDS = _plain_words("not_calc")
+if not all(w.startswith("calc") and len(w) >= 6 for w in _NOT_CALC_WORDS):
+    raise lexicon.LexiconError("targets.yaml: not_calc: words must begin with 'calc' + 2 letters")
+_NOT_CALC = tuple(sorted({w[4:6] for w in _NOT_CALC_WORDS}))
+
+# what a sign names: a focus, a spot or an area ("echogenic, shadowing focus")
+_DENSE_NOUN = rf"(?=(?:[ \t\n]+[a-z]+){{0,2}}?[ \t\n]+(?:{'|'.join(_DENSE_NOUNS)})\b)"
+_ECHO_NOUN = rf"(?=(?:,?[ \t\n]+[a-z]+){{0,2}}?,?[ \t\n]+(?:{'|'.join(_ECHO_NOUNS)})\b)"
 # Words run together with the target in hurried dictation ("5mmcalcification",
 # "hepaticcalcification") still start a target; other letters before "calc" do not
 # ("hypercalcaemia", "decalcified"). A digit run into the target ("2calcified foci",
 # "segment6calcification") is a count or a label typed without its space: no English word
 # has a digit before "calc", so the target starts there too.
-_GLUE_WORDS = ("mm", "cm", "hepatic", "liver", "punctate", "coarse", "small", "tiny", "focal")
+_GLUE_WORDS = _plain_words("glue_words")
 _GLUED_BEFORE = re.compile(rf"(?:{'|'.join(_GLUE_WORDS)})$", re.I)
 _GLUE_LOOKBEHIND = "".join(f"|(?<={w})" for w in _GLUE_WORDS) + r"|(?<=\d)"
-_CANDIDATE = re.compile(
+_CANDIDATE = lexicon.compiled(
+    "targets.yaml",
     rf"(?:\b{_GLUE_LOOKBEHIND})(?:(?P<calc>(?:micro-?)?calc[a-z]*)"
-    r"|(?P<gran>granulom(?:a|as|ata)\b)"
-    r"|(?P<phleb>phlebolith[a-z]*)"
-    r"|(?P<dense>(?:hyper-?dense|dense|hyper-?attenuating|high[- ]attenuation|high[- ]density)"
-    r"(?=(?:[ \t\n]+[a-z]+){0,2}?[ \t\n]+foc(?:us|i|al)\b))"
-    r"|(?P<echo>(?:echogenic|hyper-?echogenic|hyperechoic|hyper-echoic)" + _ECHO_NOUN + "))",
+    rf"|(?P<gran>{'|'.join(_GRANULOMA)})"
+    rf"|(?P<phleb>{'|'.join(_PHLEBOLITH)})"
+    rf"|(?P<dense>(?:{'|'.join(_DENSE)}){_DENSE_NOUN})"
+    rf"|(?P<echo>(?:{'|'.join(_ECHO)}){_ECHO_NOUN}))",
     re.I,
 )
-_SIGN_START = re.compile(
-    r"\b(?:hyper-?dense|dense|hyper-?attenuating|high[- ]attenuation|high[- ]density)"
-    r"(?=(?:[ \t\n]+[a-z]+){0,2}?[ \t\n]+foc(?:us|i|al)\b)"
-    r"|\b(?:echogenic|hyper-?echogenic|hyper-?echoic)" + _ECHO_NOUN
+_SIGN_START = lexicon.compiled(
+    "targets.yaml",
+    rf"\b(?:{'|'.join(_DENSE)}){_DENSE_NOUN}|\b(?:{'|'.join(_ECHO)}){_ECHO_NOUN}",
 )
 # Shadowing (or Doppler twinkling) marks calcification; "dirty" shadowing is gas.
-_SIGN_STEMS = ("dens", "attenuat", "echogenic", "echoic")
+_SIGN_STEMS = (*_DENSE_STEMS, *_ECHO_STEMS)
 # "PAS" (capitals only) is posterior acoustic shadowing in ultrasound shorthand ("echogenic
 # focus w/ PAS"); "pas"/"Pas" is another word.
 # (literal first, the word boundary before it checked behind: a fast search)
@@ -121,7 +175,7 @@ class Target:
 
 def _is_calc_word(word: str) -> bool:
     w = word.lower().removeprefix("micro").removeprefix("-")
-    if w.startswith(("calcul", "calcan", "calcit", "calcine", "calcipo", "calcin")):
+    if w.startswith(_NOT_CALC_WORDS):
         return False
     if w.startswith("calcif") or w in ("calcific", "calc", "calcs"):
         return True
