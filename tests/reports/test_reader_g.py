@@ -73,3 +73,74 @@ def test_between_two_segments_is_inside_the_liver() -> None:
 )
 def test_between_the_liver_and_another_organ_stays_a_landmark(text: str) -> None:
     assert _summary(text) == []
+
+
+# --- key:value records: the pattern field and a "Comparison:" change field ---
+
+
+@pytest.mark.parametrize(
+    ("text", "pattern"),
+    [
+        (
+            "Organ: liver\nLesion: calcified granuloma\nSegment: 3\nSize: 6 mm\nPattern: coarse",
+            "coarse",
+        ),
+        (
+            "Organ: liver\nFinding: calcification\nSize: 4 mm\nSegment: VII\nMorphology: punctate",
+            "punctate",
+        ),
+        ("Organ: liver\nFinding: calcified focus\nLocation: segment 5\nCalcification: rim", "rim"),
+        (
+            "Organ: liver\nFinding: calcific density\nSize: 8 mm\n"
+            "Appearance: amorphous.\nSegment: 2",
+            "amorphous",
+        ),
+    ],
+)
+def test_a_record_pattern_field_gives_the_pattern(text: str, pattern: str) -> None:
+    found = _summary(text)
+    assert len(found) == 1 and found[0].get("pattern") == pattern, found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a field whose value is no pattern word, and another record's pattern field
+        "Organ: liver\nFinding: calcified granuloma\nSize: 5 mm\nPattern: not characterised",
+        "Organ: liver\nFinding: calcified granuloma, segment 6, 5 mm.\n\nOrgan: spleen\n"
+        "Pattern: coarse",
+    ],
+)
+def test_no_pattern_from_a_field_without_one_or_from_another_record(text: str) -> None:
+    found = _summary(text)
+    assert len(found) == 1 and "pattern" not in found[0], found
+
+
+@pytest.mark.parametrize(
+    ("text", "comp"),
+    [
+        (
+            "Organ: liver\nSegment: 4\nFinding: calcified granuloma\nSize: 5 mm\n"
+            "Comparison: new since 2022",
+            "new",
+        ),
+        ("Organ: liver\nFinding: calcification\nSize: 7 mm\nComparison: increased", "increased"),
+        ("Organ: liver\nFinding: calcified focus, S6\nSize: 3 mm\nComparison: unchanged", "stable"),
+    ],
+)
+def test_a_comparison_field_of_a_record_gives_the_change(text: str, comp: str) -> None:
+    found = _summary(text)
+    assert len(found) == 1 and found[0].get("comp") == comp, found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a COMPARISON header naming the prior study, or none, is no change
+        "Comparison: CT of 03/2023.\nLiver: a 4 mm calcified granuloma in segment 6.",
+        "Exam: CT abdomen\nComparison: none\nLiver: a 4 mm calcified granuloma in segment 6.",
+    ],
+)
+def test_a_comparison_header_is_still_a_header(text: str) -> None:
+    found = _summary(text)
+    assert len(found) == 1 and "comp" not in found[0], found
