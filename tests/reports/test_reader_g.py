@@ -144,3 +144,57 @@ def test_a_comparison_field_of_a_record_gives_the_change(text: str, comp: str) -
 def test_a_comparison_header_is_still_a_header(text: str) -> None:
     found = _summary(text)
     assert len(found) == 1 and "comp" not in found[0], found
+
+
+# --- per-lobe (per-segment) counts with the noun left out of the second group ---
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        (
+            "Four calcified granulomas lie in the right lobe and two in the left lobe.",
+            [(4, "right", None), (2, "left", None)],
+        ),
+        (
+            "Two calcified foci within segment 7, the larger 3 mm, and three in segment 2.",
+            [(2, "right", 3.0), (3, "left", None)],
+        ),
+        (
+            "Five punctate calcifications in the left lobe (up to 2 mm), while 3 are seen in "
+            "the right lobe (up to 4 mm).",
+            [(5, "left", 2.0), (3, "right", 4.0)],
+        ),
+    ],
+)
+def test_a_count_per_lobe_gives_each_group_its_count(
+    text: str, want: list[tuple[Any, ...]]
+) -> None:
+    got = [(f["count"], f.get("lobe"), f.get("size")) for f in _summary(text)]
+    assert got == want
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # near misses: the second group is in another organ, or is another noun
+        "Two calcified granulomas in the right lobe and three in the spleen.",
+        "Two calcified granulomas in the right lobe and two cysts in the left lobe.",
+    ],
+)
+def test_a_second_count_elsewhere_or_of_another_noun_adds_no_liver_group(text: str) -> None:
+    found = _summary(text)
+    assert [(f["count"], f.get("lobe")) for f in found] == [(2, "right")], found
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a list of segment numbers before "and 6 in ..." is no second counted group
+        ("A 6 mm calcified focus at the junction of segments 5 and 6 in the right lobe.", [None]),
+        ("Calcified granulomas in segments 2 and 3 in the left lobe.", [2, 3]),
+    ],
+)
+def test_a_segment_list_before_in_is_not_a_counted_group(text: str, want: list[Any]) -> None:
+    found = _summary(text)
+    assert [f.get("seg") for f in found] == want and all(f["count"] == 1 for f in found), found

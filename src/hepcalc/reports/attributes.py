@@ -401,6 +401,30 @@ _RESTATED_COUNT = re.compile(
 )
 
 
+# a clause that opens on a further counted group of the same noun: "and three in the left
+# lobe", "two more within segment 6", "while 4 lie in the right lobe" (the noun left out)
+_COUNTED_MEMBER = re.compile(
+    r"[ \t\n]*(?:(?:and|with|plus|while|whereas)[ \t\n]+)?"
+    rf"{_COUNT_WORD}[ \t\n]+(?:(?:more|others?|further)[ \t\n]+)?"
+    r"(?:(?:are|lie|sit|occur)[ \t\n]+)?(?:seen[ \t\n]+)?(?:in|within|at|involving)\b",
+    re.I,
+)
+
+
+def counted_member(text: str, c_start: int, c_end: int) -> int | None:
+    """The count of a clause that names a further group of the noun just read ("Two
+    calcified granulomas in the right lobe and three in the left lobe": 3), else None.
+
+    Why: per-lobe (or per-segment) counts leave the noun out of the second group; read as
+    a bare continuation it would be one member and the first group would be split.
+    """
+    m = _COUNTED_MEMBER.match(text, c_start, c_end)
+    if m is None:
+        return None
+    word = m.group(1).lower()
+    return int(word) if word.isdigit() else _NUMBER_WORDS[word]
+
+
 def restated_count(text: str, target_end: int, clause_end: int) -> int | None:
     """A count restated after a plural noun ("..., now six", ", four in number"), else None.
 

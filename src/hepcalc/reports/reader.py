@@ -537,8 +537,10 @@ def _follow_on_clause(
     if len(previous) == 1 and previous[0].prior_size_mm is None:
         # "... now 7 mm; on the prior it measured 5 mm": a prior in the next clause
         _prior_from_span(text, c_start, c_end, previous[0])
+    counted = attributes.counted_member(text, c_start, c_end) if previous else None
     continued = previous and (
-        _CONTINUATION.match(text, c_start, c_end) is not None
+        counted is not None
+        or _CONTINUATION.match(text, c_start, c_end) is not None
         or _elliptic_member(text, c_start, c_end)
     )
     item = previous and not continued and _is_place_and_size_item(text, c_start, c_end, sent_organs)
@@ -552,6 +554,9 @@ def _follow_on_clause(
             # "granulomas: three in X and one in Y" states its count; "Two metastases:
             # segment 8, 3.4 cm; segment 3, 1.8 cm" lists its members, one per item
             split = st.previous_split or item or any(d.count == "multiple" for d in previous)
+            if counted is not None:
+                # "two in the right lobe and three in the left lobe": each group its count
+                split, extra.count = False, counted
             for d in previous:
                 if split and not d.count_after:
                     d.count = 1

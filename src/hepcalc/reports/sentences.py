@@ -38,6 +38,12 @@ _ABBREVIATIONS = frozenset(
     | {"rt", "lt"}
 )
 
+# a further group counted in a number the noun is left out after: "and 3 in the right
+# lobe", "while 5 are seen in segment 2", "and six within the left lobe"
+_COUNTED_GROUP = (
+    r"(?:five|six|seven|eight|nine|ten|[2-9])[ \t\n]+(?:(?:more|others?)[ \t\n]+)?"
+    r"(?:(?:are|lie)[ \t\n]+)?(?:seen[ \t\n]+)?(?:in|within)\b"
+)
 _CLAUSE_SPLIT = re.compile(
     # a ";" before a field of the same record ("segment 7; size 1.4 cm; T2: bright;
     # calcification: coarse") does not start a new clause, unless the field is negative
@@ -45,9 +51,10 @@ _CLAUSE_SPLIT = re.compile(
     r"|[ \t]*[A-Za-z][A-Za-z0-9 ]{0,24}:(?![ \t]*(?:none|no|absent|negative)\b))"
     r"|,?(?<![ \t\n])[ \t\n]+(?:but|however|although|though|whereas|except)\b"
     r"|,[ \t\n]+(?=(?:with|while|which)[ \t\n]+(?:a|an|one|two|three|several|multiple|few|"
-    r"scattered|punctate|coarse|dense|small|tiny|stable|new)\b)"
-    r"|,?(?<![ \t\n])[ \t\n]+and[ \t\n]+(?=(?:a|an|one|two|three|four|several|multiple|few"
-    r"|numerous|scattered|another|there|no|additional)\b)",
+    r"scattered|punctate|coarse|dense|small|tiny|stable|new)\b|while[ \t\n]+(?P<group>"
+    + _COUNTED_GROUP
+    + r"))|,?(?<![ \t\n])[ \t\n]+and[ \t\n]+(?=(?:a|an|one|two|three|four|several|multiple"
+    r"|few|numerous|scattered|another|there|no|additional)\b|(?P<group2>" + _COUNTED_GROUP + r"))",
     re.I,
 )
 
@@ -115,11 +122,22 @@ def _join_field_runs(text: str, spans: list[tuple[int, int]]) -> list[tuple[int,
     return out
 
 
+# a segment number right before "and 6 in ...": "segments 5 and 6 in the right lobe" is one
+# list of segments, not a second counted group
+_SEGMENT_NUMBER_BEFORE = re.compile(
+    r"(?:seg[a-z]*\.?|s)[ \t]*(?:[1-8]|[ivx]{1,4})[ab]?[ \t,]*$", re.I
+)
+
+
 def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Clause spans inside one sentence span."""
     spans: list[tuple[int, int]] = []
     cur = start
     for m in _CLAUSE_SPLIT.finditer(text, start, end):
+        if (m.group("group") or m.group("group2")) and _SEGMENT_NUMBER_BEFORE.search(
+            text, max(cur, m.start() - 16), m.start()
+        ):
+            continue
         s, e = _trim(text, cur, m.start())
         if s < e:
             spans.append((s, e))
