@@ -198,3 +198,27 @@ def test_a_second_count_elsewhere_or_of_another_noun_adds_no_liver_group(text: s
 def test_a_segment_list_before_in_is_not_a_counted_group(text: str, want: list[Any]) -> None:
     found = _summary(text)
     assert [f.get("seg") for f in found] == want and all(f["count"] == 1 for f in found), found
+
+
+# --- a calcified ablation zone is the treated tumour: a lesion, solid_mass ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The microwave ablation zone in segment 5 is 3.1 cm and now has coarse calcific foci.",
+        "Segment 8 ablation cavity, 2.2 cm, with a calcified rim and no enhancement.",
+        "Calcification has developed along the margin of the 2.6 cm ablation defect in segment 4.",
+    ],
+)
+def test_a_calcified_ablation_zone_is_a_treated_solid_lesion(text: str) -> None:
+    found = _summary(text)
+    assert len(found) == 1 and found[0]["kind"] == "lesion", found
+    assert found[0].get("assoc") == "solid_mass" and found[0].get("size", 0) > 20, found
+
+
+def test_an_ablation_zone_beside_a_granuloma_lends_it_nothing() -> None:
+    found = _summary(
+        "A 3 mm calcified granuloma in segment 2; the ablation zone in segment 6 is stable."
+    )
+    assert found == [{"kind": "calcification", "size": 3.0, "count": 1, "seg": 2, "lobe": "left"}]
