@@ -222,3 +222,58 @@ def test_an_ablation_zone_beside_a_granuloma_lends_it_nothing() -> None:
         "A 3 mm calcified granuloma in segment 2; the ablation zone in segment 6 is stable."
     )
     assert found == [{"kind": "calcification", "size": 3.0, "count": 1, "seg": 2, "lobe": "left"}]
+
+
+# --- a dated series of sizes: today's is the size, the most recent earlier one the prior ---
+
+
+@pytest.mark.parametrize(
+    ("text", "size", "prior", "comp"),
+    [
+        (
+            "Calcified granuloma, segment 3: 2019: 3 mm, 2021: 4 mm, today: 6 mm.",
+            6.0,
+            4.0,
+            "increased",
+        ),
+        (
+            "The segment 6 calcification measured 9 mm in 2018, 8 mm in 2020 and 8 mm now.",
+            8.0,
+            8.0,
+            "stable",
+        ),
+        (
+            "Coarse calcification in segment 7, 12 mm (2017), 11 mm (2022), 9 mm (today).",
+            9.0,
+            11.0,
+            "decreased",
+        ),
+        ("Calcified focus in segment 2: 2020 3 mm; 2023 5 mm; now 5 mm.", 5.0, 5.0, "stable"),
+    ],
+)
+def test_a_dated_series_gives_the_most_recent_prior(
+    text: str, size: float, prior: float, comp: str
+) -> None:
+    found = _summary(text)
+    assert len(found) == 1, found
+    assert (found[0].get("size"), found[0].get("prior"), found[0].get("comp")) == (
+        size,
+        prior,
+        comp,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "sizes"),
+    [
+        # near misses: not every size dated, or no size of today: a size list as before
+        (
+            "Calcified granulomas in segments 2, 3 and 6 measuring 3 mm, 4 mm and 5 mm, "
+            "unchanged since 2021.",
+            [3.0, 4.0, 5.0],
+        ),
+        ("Calcifications in segments 2, 3 and 6 of 3 mm, 4 mm and 5 mm.", [3.0, 4.0, 5.0]),
+    ],
+)
+def test_sizes_not_all_dated_are_no_series(text: str, sizes: list[float]) -> None:
+    assert sorted(f["size"] for f in _summary(text)) == sizes

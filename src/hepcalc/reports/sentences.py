@@ -47,7 +47,9 @@ _COUNTED_GROUP = (
 _CLAUSE_SPLIT = re.compile(
     # a ";" before a field of the same record ("segment 7; size 1.4 cm; T2: bright;
     # calcification: coarse") does not start a new clause, unless the field is negative
+    # nor before the next dated size of a series ("2020 4 mm; 2022 5 mm; today 7 mm")
     r";(?![ \t]*(?:sizes?|measur\w*|diameter|dimensions?)\b"
+    r"|[ \t]*(?:(?:19|20)\d\d|today|now)[ \t:=\-]*\d"
     r"|[ \t]*[A-Za-z][A-Za-z0-9 ]{0,24}:(?![ \t]*(?:none|no|absent|negative)\b))"
     r"|,?(?<![ \t\n])[ \t\n]+(?:but|however|although|though|whereas|except)\b"
     r"|,[ \t\n]+(?=(?:with|while|which)[ \t\n]+(?:a|an|one|two|three|several|multiple|few|"
