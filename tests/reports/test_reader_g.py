@@ -277,3 +277,40 @@ def test_a_dated_series_gives_the_most_recent_prior(
 )
 def test_sizes_not_all_dated_are_no_series(text: str, sizes: list[float]) -> None:
     assert sorted(f["size"] for f in _summary(text)) == sizes
+
+
+# --- priors labelled with a date, and "X vs Y" ---
+
+
+@pytest.mark.parametrize(
+    ("text", "size", "prior"),
+    [
+        (
+            "Liver, segment 5: calcified granuloma - Size (now): 9 mm - "
+            "Size (prior, 03/2022): 7 mm.",
+            9.0,
+            7.0,
+        ),
+        ("Calcified focus in segment 4 | size today: 5 mm | size previous (2021): 5 mm", 5.0, 5.0),
+        ("Segment 3 calcification, 6 mm, increased from 2021 (4 mm).", 6.0, 4.0),
+        ("The calcified nodule in segment 8 has grown (1.4 cm vs 1.1 cm in May).", 14.0, 11.0),
+        ("Calcified granuloma of segment 2 now 9 mm (0.7 cm in June 2023).", 9.0, 7.0),
+    ],
+)
+def test_a_dated_or_compared_prior_is_the_prior(text: str, size: float, prior: float) -> None:
+    found = _summary(text)
+    assert len(found) == 1 and (found[0].get("size"), found[0].get("prior")) == (size, prior)
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        # near misses: a date that is no prior's, a current label, a range
+        ("Calcified granuloma in segment 6, known since 2019 (4 mm).", 4.0),
+        ("Calcified focus, segment 7, size (current, 2025): 6 mm.", 6.0),
+        ("Calcifications in segment 2 ranging from 2 to 4 mm.", 4.0),
+    ],
+)
+def test_a_date_or_range_without_a_prior_gives_no_prior(text: str, size: float) -> None:
+    found = _summary(text)
+    assert len(found) == 1 and found[0].get("size") == size and "prior" not in found[0], found

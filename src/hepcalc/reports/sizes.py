@@ -60,12 +60,17 @@ _WORD_MEASURE = re.compile(
 )
 # "1.4 and 0.9 cm", "1.4, 1.1 and 0.9 cm": bare numbers sharing the unit that follows
 _BARE_LIST = re.compile(rf"(?<![\d.])({_NUM})[ \t]*(?:,|and|&|\+|,[ \t]*and)[ \t]*$", re.I)
+# a past date: "2023", "03/2024", "March 2023", "11/2023"
+_DATE = r"(?:[a-z]{3,9}\.?[ \t]+)?(?:\d{1,2}/)?(?:19|20)\d\d"
 _PRIOR_BEFORE = re.compile(
     r"(?:(?:previous(?:ly)?|prior|prev\.?)(?:[ \t]+(?:described|noted|seen|reported|demonstrated"
     r"|measured|identified|scan|study|exam|examination|ct|mri|us|ultrasound|imaging|size"
     r"|measurement|diameter|dimension))?"
     r"|formerly|earlier|was|were|from|compared[ \t]+(?:to|with)|before|than[ \t]+the|baseline"
-    r"|versus|vs\.?|then|had[ \t]+measured|measured)[ \t:(]*(?:measuring|measured|at)?[ \t:(]*$",
+    r"|versus|vs\.?|then|had[ \t]+measured|measured)[ \t:(]*(?:measuring|measured|at)?[ \t:(]*$"
+    # a prior label or a past date just before: "Size (prior, 2023): 6 mm", "Size prior
+    # (2024): 13 mm", "unchanged from 2024 (8 mm)"
+    rf"|(?:prior|previous|prev\.?|from)[ \t]*[,(]?[ \t]*{_DATE}[ \t]*\)?[ \t]*[:=(][ \t]*$",
     re.I,
 )
 _PRIOR_AFTER = re.compile(
@@ -83,6 +88,10 @@ _CURRENT_BEFORE = re.compile(
     r"[ \t:(]*(?:measuring|measures)?[ \t]*$",
     re.I,
 )
+# a size dated right after it: "0.5 cm on 11/2023", "9 mm in March 2022"
+_DATED_AFTER = re.compile(rf"[ \t,]*(?:in|on)[ \t]+{_DATE}(?!\d)", re.I)
+# "1.2 cm vs 1.5 cm": a size compared with the one after it is the current one
+_VERSUS_NEXT = re.compile(r"[ \t]*(?:vs\.?|versus)[ \t]+\d", re.I)
 # "increased by 3 mm", "grew by 2 mm": a change, not a size
 _INCREMENT = re.compile(r"\bby[ \t]*$", re.I)
 _NOT_A_MEASURE = re.compile(
@@ -237,7 +246,13 @@ def _measure_sizes(text: str, start: int, end: int, m: re.Match[str]) -> list[Si
         bool((_PRIOR_BEFORE.search(head) and not ranged) or _PRIOR_AFTER.search(tail))
         and not range_from
     )
-    if prior and _CURRENT_BEFORE.search(head[-12:]):
+    # "now 6 mm"; "(1.2 cm vs 1.5 cm in January)": the first is now; but "7 mm today
+    # (0.5 cm on 11/2023)": the "today" is the size before's
+    if (
+        prior
+        and not _DATED_AFTER.match(tail)
+        and (_CURRENT_BEFORE.search(head[-12:]) or _VERSUS_NEXT.match(tail))
+    ):
         prior = False
     largest = bool(_LARGEST.search(head)) or ranged
     superlative = bool(_SUPERLATIVE.search(head))
