@@ -314,3 +314,32 @@ def test_a_dated_or_compared_prior_is_the_prior(text: str, size: float, prior: f
 def test_a_date_or_range_without_a_prior_gives_no_prior(text: str, size: float) -> None:
     found = _summary(text)
     assert len(found) == 1 and found[0].get("size") == size and "prior" not in found[0], found
+
+
+# --- "both" opening the noun phrase counts two; "both lobes" is a place ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Both calcified granulomas of segment 3 are 2 mm.",
+        "Both of the hepatic calcifications measure 5 mm, in segment 7.",
+        "Both punctate calcifications in the left lobe are unchanged at 3 mm.",
+    ],
+)
+def test_both_before_the_noun_counts_two(text: str) -> None:
+    found = _summary(text)
+    assert len(found) == 1 and found[0]["count"] == 2, found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Both hepatic lobes contain calcified granulomas, up to 4 mm.",
+        "In both lobes, calcified granulomas up to 4 mm.",
+        "Calcified granulomas in both lobes, up to 4 mm.",
+    ],
+)
+def test_both_lobes_is_no_count(text: str) -> None:
+    found = _summary(text)
+    assert len(found) == 1 and found[0]["count"] == "multiple", found

@@ -438,6 +438,15 @@ def restated_count(text: str, target_end: int, clause_end: int) -> int | None:
     return int(word) if word.isdigit() else _NUMBER_WORDS[word]
 
 
+# "both" opening the noun phrase of the target: two ("both calcified granulomas", "both of
+# the calcifications"), not "both lobes" or "both sides" (a place)
+_BOTH_BEFORE = re.compile(
+    r"\bboth[ \t\n]+(?:of[ \t\n]+the[ \t\n]+)?"
+    r"(?:(?!(?:lobes?|sides?|kidneys?|organs?)\b)[a-z-]+[ \t\n]+){0,2}$",
+    re.I,
+)
+
+
 def read_count(
     text: str, clause_start: int, target_start: int, plural: bool, target_end: int | None = None
 ) -> int | str:
@@ -468,6 +477,8 @@ def read_count(
             found = int(m.group("digit"))
     if found == 1 and plural and not pronoun_one:
         found = None  # "a few calcifications", "an area of calcifications"
+    if found is None and plural and _BOTH_BEFORE.search(text, window_start, target_start):
+        found = 2  # "Both calcified granulomas in segment 6 measure 3 mm"
     if found is None:
         if plural or (target_end is not None and _SPREAD_AFTER.match(text, target_end)):
             return "multiple"
