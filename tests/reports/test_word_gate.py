@@ -42,14 +42,17 @@ PLAIN_SENTENCE_END = re.compile(
     r"|\n[ \t]*(?=\n|[A-Z0-9\u2022*\-])|\n[ \t]*\n"
 )
 PLAIN_PAS = re.compile(r"\bPAS\b")
+_PLAIN_COUNTED = sentences._COUNTED_GROUP
 PLAIN_CLAUSE_SPLIT = re.compile(
     r";(?![ \t]*(?:sizes?|measur\w*|diameter|dimensions?)\b"
+    r"|[ \t]*(?:(?:19|20)\d\d|today|now)[ \t:=\-]*\d"
     r"|[ \t]*[A-Za-z][A-Za-z0-9 ]{0,24}:(?![ \t]*(?:none|no|absent|negative)\b))"
     r"|,?(?<![ \t\n])[ \t\n]+(?:but|however|although|though|whereas|except)\b"
     r"|,[ \t\n]+(?=(?:with|while|which)[ \t\n]+(?:a|an|one|two|three|several|multiple|few|"
-    r"scattered|punctate|coarse|dense|small|tiny|stable|new)\b)"
-    r"|,?(?<![ \t\n])[ \t\n]+and[ \t\n]+(?=(?:a|an|one|two|three|four|several|multiple|few"
-    r"|numerous|scattered|another|there|no|additional)\b)",
+    r"scattered|punctate|coarse|dense|small|tiny|stable|new)\b|while[ \t\n]+(?P<group>"
+    + _PLAIN_COUNTED
+    + r"))|,?(?<![ \t\n])[ \t\n]+and[ \t\n]+(?=(?:a|an|one|two|three|four|several|multiple"
+    r"|few|numerous|scattered|another|there|no|additional)\b|(?P<group2>" + _PLAIN_COUNTED + r"))",
     re.I,
 )
 
@@ -118,8 +121,12 @@ def assert_same(text: str) -> None:
         m.span() for m in PLAIN_SENTENCE_END.finditer(text)
     ]
     assert (targets._PAS.search(text) is None) == (PLAIN_PAS.search(text) is None)
-    assert [m.span() for m in sentences._CLAUSE_SPLIT.finditer(text)] == [
-        m.span() for m in PLAIN_CLAUSE_SPLIT.finditer(text)
+    assert [
+        (m.span(), any(m.group(g) for g in sentences._COUNTED_GROUPS))
+        for m in sentences._CLAUSE_SPLIT.finditer(text)
+    ] == [
+        (m.span(), bool(m.group("group") or m.group("group2")))
+        for m in PLAIN_CLAUSE_SPLIT.finditer(text)
     ]
     assert sections._separators(text) == plain_separators(text)
     low = text.lower()
@@ -204,6 +211,10 @@ SALAD = [
     ", with a",
     "and a",
     "and another",
+    "and 3 in",
+    "while 5 are seen in",
+    "2021 4 mm;",
+    "; today 7 mm",
     "displacing the",
     "adjacent to",
     "in the liver",

@@ -401,6 +401,30 @@ _RESTATED_COUNT = re.compile(
 )
 
 
+# a clause that opens on a further counted group of the same noun: "and three in the left
+# lobe", "two more within segment 6", "while 4 lie in the right lobe" (the noun left out)
+_COUNTED_MEMBER = re.compile(
+    r"[ \t\n]*(?:(?:and|with|plus|while|whereas)[ \t\n]+)?"
+    rf"{_COUNT_WORD}[ \t\n]+(?:(?:more|others?|further)[ \t\n]+)?"
+    r"(?:(?:are|lie|sit|occur)[ \t\n]+)?(?:seen[ \t\n]+)?(?:in|within|at|involving)\b",
+    re.I,
+)
+
+
+def counted_member(text: str, c_start: int, c_end: int) -> int | None:
+    """The count of a clause that names a further group of the noun just read ("Two
+    calcified granulomas in the right lobe and three in the left lobe": 3), else None.
+
+    Why: per-lobe (or per-segment) counts leave the noun out of the second group; read as
+    a bare continuation it would be one member and the first group would be split.
+    """
+    m = _COUNTED_MEMBER.match(text, c_start, c_end)
+    if m is None:
+        return None
+    word = m.group(1).lower()
+    return int(word) if word.isdigit() else _NUMBER_WORDS[word]
+
+
 def restated_count(text: str, target_end: int, clause_end: int) -> int | None:
     """A count restated after a plural noun ("..., now six", ", four in number"), else None.
 
@@ -412,6 +436,15 @@ def restated_count(text: str, target_end: int, clause_end: int) -> int | None:
         return None
     word = (m.group(1) or m.group(2)).lower()
     return int(word) if word.isdigit() else _NUMBER_WORDS[word]
+
+
+# "both" opening the noun phrase of the target: two ("both calcified granulomas", "both of
+# the calcifications"), not "both lobes" or "both sides" (a place)
+_BOTH_BEFORE = re.compile(
+    r"\bboth[ \t\n]+(?:of[ \t\n]+the[ \t\n]+)?"
+    r"(?:(?!(?:lobes?|sides?|kidneys?|organs?)\b)[a-z-]+[ \t\n]+){0,2}$",
+    re.I,
+)
 
 
 def read_count(
@@ -444,6 +477,8 @@ def read_count(
             found = int(m.group("digit"))
     if found == 1 and plural and not pronoun_one:
         found = None  # "a few calcifications", "an area of calcifications"
+    if found is None and plural and _BOTH_BEFORE.search(text, window_start, target_start):
+        found = 2  # "Both calcified granulomas in segment 6 measure 3 mm"
     if found is None:
         if plural or (target_end is not None and _SPREAD_AFTER.match(text, target_end)):
             return "multiple"

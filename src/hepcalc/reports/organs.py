@@ -128,6 +128,16 @@ def _primary_site(text: str, start: int, m_start: int, m_end: int) -> bool:
     )
 
 
+def _between_segments(rel: re.Match[str], organ: str, word: str) -> bool:
+    """True for "between segments 7 and 8": a place inside the liver, not a landmark
+    (while "between the liver and the kidney" still is one)."""
+    return (
+        organ == "liver"
+        and rel.group(0)[:7].lower() == "between"
+        and word.lower().startswith("segments")
+    )
+
+
 def find_organs(text: str, start: int, end: int) -> list[OrganMention]:
     """Organ words in ``text[start:end]``; lobes of the thyroid/lung are not the liver."""
     out: list[OrganMention] = []
@@ -149,12 +159,10 @@ def find_organs(text: str, start: int, end: int) -> list[OrganMention]:
         elif m.group(0).lower().endswith(_REMOVAL):
             continue  # "(hx cholecystectomy)": an organ taken out is no finding's place
         ms = m.start() + shift
-        if (
-            ms > start
-            and text[ms - 1] in " \t\n"
-            and _RELATIONAL.search(text, max(start, ms - 40), ms)
-        ):
-            continue  # "displacing the liver": a landmark, not the finding's organ
+        if ms > start and text[ms - 1] in " \t\n":  # (the relational words end in a blank)
+            rel = _RELATIONAL.search(text, max(start, ms - 40), ms)
+            if rel and not _between_segments(rel, organ, m.group(0)):
+                continue  # "displacing the liver": a landmark, not the finding's organ
         if _primary_site(text, start, ms, m.end() + shift):
             continue  # "metastases from ovarian cancer": the primary, not the place
         out.append(OrganMention(ms, m.end() + shift, organ))

@@ -352,6 +352,7 @@ def _complete_from_next_sentence(
     _place_from_next_sentence(text, sents, idx, drafts[-1], candidates)
     _place_from_record(text, sents, idx, drafts[-1], candidates)
     _size_from_record(text, sents, idx, drafts[-1], candidates)
+    _pattern_from_record(text, sents, idx, drafts, candidates)
     _comparison_from_next_sentence(text, sents, idx, drafts[-1], candidates)
     d = drafts[-1]
     if d.size_mm is None and d.prior_size_mm is not None and d.comparison is Comparison.stable:
@@ -554,8 +555,10 @@ def _follow_on_clause(
     if len(previous) == 1 and previous[0].prior_size_mm is None:
         # "... now 7 mm; on the prior it measured 5 mm": a prior in the next clause
         _prior_from_span(text, c_start, c_end, previous[0])
+    counted = attributes.counted_member(text, c_start, c_end) if previous else None
     continued = previous and (
-        _CONTINUATION.match(text, c_start, c_end) is not None
+        counted is not None
+        or _CONTINUATION.match(text, c_start, c_end) is not None
         or _elliptic_member(text, c_start, c_end)
     )
     item = previous and not continued and _is_place_and_size_item(text, c_start, c_end, sent_organs)
@@ -569,6 +572,9 @@ def _follow_on_clause(
             # "granulomas: three in X and one in Y" states its count; "Two metastases:
             # segment 8, 3.4 cm; segment 3, 1.8 cm" lists its members, one per item
             split = st.previous_split or item or any(d.count == "multiple" for d in previous)
+            if counted is not None:
+                # "two in the right lobe and three in the left lobe": each group its count
+                split, extra.count = False, counted
             for d in previous:
                 if split and not d.count_after:
                     d.count = 1
@@ -1307,6 +1313,47 @@ def _size_from_record(
         d.comparison = attributes.read_comparison(text, change.end(), n_end)
     if d.comparison is None and _NO_CHANGE_VALUE.match(text, change.end(), n_end):
         d.comparison = Comparison.stable
+
+
+# a pattern field at a line start ("Pattern: coarse", "Morphology: punctate", "Calcification:
+# rim"): its value is the pattern of the record's finding
+_PATTERN_LINE = re.compile(
+    r"^[ \t]*(?:pattern|morphology|appearance|character|configuration|type"
+    r"|calcification(?:[ \t]+(?:pattern|type|morphology))?)[ \t]*[:=]",
+    re.I | re.M,
+)
+
+
+def _pattern_from_record(
+    text: str, sents: _SectionSentences, idx: int, drafts: list[_Draft], candidates: list[int]
+) -> None:
+    """A finding without a pattern takes the pattern field of its key:value record
+    ("Finding: calcified granuloma / Size: 0.9 cm / Morphology: coarse").
+
+    Why: the pattern word is read a few words either side of the target; a form puts it on
+    a field line of its own, often several lines below. A record written without full
+    stops is one sentence: its field line is read there when the sentence gave this one
+    finding only; else the record's neighbouring field lines are (as for size and place).
+    """
+    d = drafts[-1]
+    if d.pattern is not None:
+        return
+    s_start, s_end = sents.spans[idx]
+    field: re.Match[str] | None = None
+    line_end = s_end
+    alone = len(drafts) < 2 or drafts[-2].sentence_key != d.sentence_key
+    if alone and _RECORD_LINE.match(text, s_start, s_end):
+        field = _PATTERN_LINE.search(text, s_start, s_end)
+        if field is not None:
+            nl = text.find("\n", field.end(), s_end)
+            line_end = s_end if nl < 0 else nl
+    if field is None:
+        got = _record_field(text, sents, idx, candidates, _PATTERN_LINE)
+        if got is None:
+            return
+        field, line_end = got
+    value_end = min(line_end, field.end() + 40)
+    d.pattern = attributes.read_pattern(text, field.end(), field.end(), field.end(), value_end)
 
 
 def _size_from_next_sentence(text: str, sents: _SectionSentences, idx: int, d: _Draft) -> None:

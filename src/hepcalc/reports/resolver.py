@@ -104,6 +104,12 @@ LOBE_WORD = re.compile(r"\blobe\b", re.I)
 RECORD_LABEL = re.compile(r"[ \t]*(?:#[ \t]*)?\d{0,2}[ \t]*[:\-\u2013]", re.I)
 # one lesion across the places of the list, not one in each
 SPANNING = re.compile(r"\b(?:spann?(?:ing|s)|straddl[a-z]*|bridg[a-z]*|across|junction)\b", re.I)
+# where two segments meet ("junction of 5 and 6", "segment V/VI"): in neither, nor in a lobe
+JUNCTION = re.compile(
+    r"\b(?:junction|boundary|border|interface|between[ \t]+segments)\b"
+    r"|(?:\d[ab]?|\b[ivx]{1,4})[ \t]*/[ \t]*(?:\d|[ivx]{1,4}\b)",
+    re.I,
+)
 
 
 @dataclass(slots=True)
@@ -593,12 +599,20 @@ def _dealt_to_each_place(m: Mention, segs: list[int]) -> bool:
 def _joined_segments(m: Mention) -> None:
     """One lesion "spanning segments 7 and 8 (of the right lobe)": its lobe, no segment; so
     too one group given one size over joined segments ("punctate calcifications in segments
-    7 and 8, up to 2 mm"): a bound for the whole group places none of it in either."""
+    7 and 8, up to 2 mm"): a bound for the whole group places none of it in either.
+
+    Only one lesion over both segments ("a 4 cm mass involving segments 3 and 4") keeps
+    the lobe they imply: a group over two segments of one lobe ("scattered calcifications
+    in segments 6 and 7, the largest 4 mm") and a finding at their junction ("at the
+    junction of segments 5 and 6", "in segment V/VI") name no lobe unless one is written.
+    """
     joined = locations.joined_segments(m.text, m.c_start, m.c_end)
     if joined and m.loc.segment in joined:
         lobes = {locations.location_for_segment(g).lobe for g in joined}
         stated = locations.find_location(m.text, m.c_start, m.c_end, m.first.start)
-        lobe = m.loc.lobe if len(lobes) == 1 else None
+        at_junction = JUNCTION.search(m.text, m.c_start, m.c_end) is not None
+        one_lesion = m.per_count == 1 and not at_junction
+        lobe = m.loc.lobe if len(lobes) == 1 and one_lesion else None
         if stated.lobe is not None and LOBE_WORD.search(m.text, m.c_start, m.c_end):
             lobe = stated.lobe
         m.loc = Location(lobe=lobe)

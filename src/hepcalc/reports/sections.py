@@ -273,6 +273,10 @@ def find_sections(text: str, until: int | None = None) -> list[Section]:
             text, boundary + 1 + lead, content_start
         ):
             continue  # "Organ: liver / Finding: calcification / Size: 5 mm": a field
+        if label in ("Comparison", "comparison") and _change_field(
+            text, boundary + 1 + lead, content_start
+        ):
+            continue  # "Size: 0.4 cm / Comparison: new since 2023": the record's change field
         heads.append((boundary + 1 + lead, content_start, " ".join(label.split()), category, organ))
     sections: list[Section] = []
     first = heads[0][0] if heads else len(text)
@@ -315,6 +319,28 @@ def _record_field(text: str, head: int, content: int) -> bool:
             return True
     nxt = text.find("\n", content, content + _FIELD_REACH)
     return nxt >= 0 and _plain_field(text, nxt + 1, nxt + 1 + _FIELD_REACH)
+
+
+# the value of a change field: a change word, not a prior study ("Comparison: CT 2023")
+_CHANGE_VALUE = re.compile(
+    r"[ \t]*(?:new|stable|unchanged|increas|decreas|enlarg|grow|grew|larger|smaller|reduc"
+    r"|shrunk|progress|regress|no[ \t]+(?:interval[ \t]+)?change)",
+    re.I,
+)
+
+
+def _change_field(text: str, head: int, content: int) -> bool:
+    """True when a mixed-case "Comparison:" is the change field of a key:value record.
+
+    Why: "Size: 0.4 cm / Comparison: new since 2023" says how the finding changed; read as
+    a COMPARISON header it would move that line into the prior-studies part. It is a field
+    when its value is a change word and the line right before it is a "Label: value" line
+    ("Comparison: CT of 01/2023" or "Comparison: none" stay headers).
+    """
+    if head == 0 or text[head - 1] != "\n" or not _CHANGE_VALUE.match(text, content):
+        return False
+    prev = text.rfind("\n", max(0, head - _FIELD_REACH), head - 1) + 1
+    return (prev > 0 or head <= _FIELD_REACH) and _plain_field(text, prev, head - 1)
 
 
 def _plain_field(text: str, start: int, end: int) -> bool:

@@ -38,11 +38,24 @@ _ABBREVIATIONS = frozenset(
     | {"rt", "lt"}
 )
 
-_BUT = r"(?:but|however|although|though|whereas|except)\b"
-_AND_NEW = (
-    r"and[ \t\n]+(?=(?:a|an|one|two|three|four|several|multiple|few"
-    r"|numerous|scattered|another|there|no|additional)\b)"
+# a further group counted in a number the noun is left out after: "and 3 in the right
+# lobe", "while 5 are seen in segment 2", "and six within the left lobe"
+_COUNTED_GROUP = (
+    r"(?:five|six|seven|eight|nine|ten|[2-9])[ \t\n]+(?:(?:more|others?)[ \t\n]+)?"
+    r"(?:(?:are|lie)[ \t\n]+)?(?:seen[ \t\n]+)?(?:in|within)\b"
 )
+_BUT = r"(?:but|however|although|though|whereas|except)\b"
+
+
+def _and_new(group: str) -> str:
+    """ "and" before a new noun phrase or a counted group (captured as ``group``)."""
+    return (
+        r"and[ \t\n]+(?=(?:a|an|one|two|three|four|several|multiple"
+        r"|few|numerous|scattered|another|there|no|additional)\b"
+        rf"|(?P<{group}>{_COUNTED_GROUP}))"
+    )
+
+
 # A white-space run that starts here: the character just read is white space and the one
 # before it is not.
 _RUN = r"(?<=[ \t\n])(?<![ \t\n][ \t\n])[ \t\n]*"
@@ -53,18 +66,22 @@ _RUN = r"(?<=[ \t\n])(?<![ \t\n][ \t\n])[ \t\n]*"
 _CLAUSE_SPLIT = re.compile(
     r"[;, \t\n](?:"
     # a ";" before a field of the same record ("segment 7; size 1.4 cm; T2: bright;
-    # calcification: coarse") does not start a new clause, unless the field is negative
+    # calcification: coarse") does not start a new clause, unless the field is negative,
+    # nor before the next dated size of a series ("2020 4 mm; 2022 5 mm; today 7 mm")
     r"(?<=;)(?![ \t]*(?:sizes?|measur\w*|diameter|dimensions?)\b"
+    r"|[ \t]*(?:(?:19|20)\d\d|today|now)[ \t:=\-]*\d"
     r"|[ \t]*[A-Za-z][A-Za-z0-9 ]{0,24}:(?![ \t]*(?:none|no|absent|negative)\b))"
     # ", but", " but", ", however" ...
     rf"|(?<=,)[ \t\n]+{_BUT}|{_RUN}{_BUT}"
-    # ", with a ...", ", which two ..."
+    # ", with a ...", ", which two ...", ", while 3 are seen in ..."
     r"|(?<=,)[ \t\n]+(?=(?:with|while|which)[ \t\n]+(?:a|an|one|two|three|several|multiple|few|"
-    r"scattered|punctate|coarse|dense|small|tiny|stable|new)\b)"
-    # ", and a ...", " and another ..."
-    rf"|(?<=,)[ \t\n]+{_AND_NEW}|{_RUN}{_AND_NEW})",
+    rf"scattered|punctate|coarse|dense|small|tiny|stable|new)\b|while[ \t\n]+(?P<group>"
+    rf"{_COUNTED_GROUP}))"
+    # ", and a ...", " and another ...", " and 3 in ..."
+    rf"|(?<=,)[ \t\n]+{_and_new('group2')}|{_RUN}{_and_new('group3')})",
     re.I,
 )
+_COUNTED_GROUPS = ("group", "group2", "group3")
 
 _STRIP = " \t\r\n,:;-\u2013\u2014*\u2022"
 
@@ -130,11 +147,22 @@ def _join_field_runs(text: str, spans: list[tuple[int, int]]) -> list[tuple[int,
     return out
 
 
+# a segment number right before "and 6 in ...": "segments 5 and 6 in the right lobe" is one
+# list of segments, not a second counted group
+_SEGMENT_NUMBER_BEFORE = re.compile(
+    r"(?:seg[a-z]*\.?|s)[ \t]*(?:[1-8]|[ivx]{1,4})[ab]?[ \t,]*$", re.I
+)
+
+
 def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Clause spans inside one sentence span."""
     spans: list[tuple[int, int]] = []
     cur = start
     for m in _CLAUSE_SPLIT.finditer(text, start, end):
+        if any(m.group(g) for g in _COUNTED_GROUPS) and _SEGMENT_NUMBER_BEFORE.search(
+            text, max(cur, m.start() - 16), m.start()
+        ):
+            continue
         s, e = _trim(text, cur, m.start())
         if s < e:
             spans.append((s, e))

@@ -60,12 +60,17 @@ _WORD_MEASURE = re.compile(
 )
 # "1.4 and 0.9 cm", "1.4, 1.1 and 0.9 cm": bare numbers sharing the unit that follows
 _BARE_LIST = re.compile(rf"(?<![\d.])({_NUM})[ \t]*(?:,|and|&|\+|,[ \t]*and)[ \t]*$", re.I)
+# a past date: "2023", "03/2024", "March 2023", "11/2023"
+_DATE = r"(?:[a-z]{3,9}\.?[ \t]+)?(?:\d{1,2}/)?(?:19|20)\d\d"
 _PRIOR_BEFORE = re.compile(
     r"(?:(?:previous(?:ly)?|prior|prev\.?)(?:[ \t]+(?:described|noted|seen|reported|demonstrated"
     r"|measured|identified|scan|study|exam|examination|ct|mri|us|ultrasound|imaging|size"
     r"|measurement|diameter|dimension))?"
     r"|formerly|earlier|was|were|from|compared[ \t]+(?:to|with)|before|than[ \t]+the|baseline"
-    r"|versus|vs\.?|then|had[ \t]+measured|measured)[ \t:(]*(?:measuring|measured|at)?[ \t:(]*$",
+    r"|versus|vs\.?|then|had[ \t]+measured|measured)[ \t:(]*(?:measuring|measured|at)?[ \t:(]*$"
+    # a prior label or a past date just before: "Size (prior, 2023): 6 mm", "Size prior
+    # (2024): 13 mm", "unchanged from 2024 (8 mm)"
+    rf"|(?:prior|previous|prev\.?|from)[ \t]*[,(]?[ \t]*{_DATE}[ \t]*\)?[ \t]*[:=(][ \t]*$",
     re.I,
 )
 _PRIOR_AFTER = re.compile(
@@ -83,6 +88,10 @@ _CURRENT_BEFORE = re.compile(
     r"[ \t:(]*(?:measuring|measures)?[ \t]*$",
     re.I,
 )
+# a size dated right after it: "0.5 cm on 11/2023", "9 mm in March 2022"
+_DATED_AFTER = re.compile(rf"[ \t,]*(?:in|on)[ \t]+{_DATE}(?!\d)", re.I)
+# "1.2 cm vs 1.5 cm": a size compared with the one after it is the current one
+_VERSUS_NEXT = re.compile(r"[ \t]*(?:vs\.?|versus)[ \t]+\d", re.I)
 # "increased by 3 mm", "grew by 2 mm": a change, not a size
 _INCREMENT = re.compile(r"\bby[ \t]*$", re.I)
 _NOT_A_MEASURE = re.compile(
@@ -237,7 +246,13 @@ def _measure_sizes(text: str, start: int, end: int, m: re.Match[str]) -> list[Si
         bool((_PRIOR_BEFORE.search(head) and not ranged) or _PRIOR_AFTER.search(tail))
         and not range_from
     )
-    if prior and _CURRENT_BEFORE.search(head[-12:]):
+    # "now 6 mm"; "(1.2 cm vs 1.5 cm in January)": the first is now; but "7 mm today
+    # (0.5 cm on 11/2023)": the "today" is the size before's
+    if (
+        prior
+        and not _DATED_AFTER.match(tail)
+        and (_CURRENT_BEFORE.search(head[-12:]) or _VERSUS_NEXT.match(tail))
+    ):
         prior = False
     largest = bool(_LARGEST.search(head)) or ranged
     superlative = bool(_SUPERLATIVE.search(head))
@@ -282,7 +297,60 @@ def find_sizes(text: str, start: int, end: int) -> list[Size]:
         out.append(Size(w.start(), w.end(), mm, False, False))
     if len(out) > 1 and any(z.start < y.start for y, z in itertools.pairwise(out)):
         out.sort(key=lambda z: z.start)
-    return _arrows(text, out)
+    out = _arrows(text, out)
+    return _dated_series(text, start, end, out) if len(out) > 2 else out
+
+
+# the date of one size of a series: a year right before ("2020 4 mm", "2022: 5 mm") or
+# right after it ("4 mm (2019)", "2.0 cm in 2021", "11 mm in March 2023")
+_YEAR_BEFORE = re.compile(r"(?<!\d)((?:19|20)\d\d)\)?[ \t]*[:=\-\u2013]?[ \t]*$")
+_YEAR_AFTER = re.compile(
+    r"[ \t]*[,(]?[ \t]*(?:(?:in|on)[ \t]+)?(?:[a-z]{3,9}\.?[ \t]+)?((?:19|20)\d\d)(?!\d)", re.I
+)
+# the size of this exam in the series: "today 7 mm", "2.6 cm today", "4 mm (today)", "now 9 mm"
+_TODAY_BEFORE = re.compile(r"(?:today|now|current(?:ly)?)[ \t]*[:=\-\u2013]?[ \t]*$", re.I)
+_TODAY_AFTER = re.compile(
+    r"[ \t]*[,(]?[ \t]*(?:today|now|currently|current|this[ \t]+exam)\b", re.I
+)
+
+
+def _series_date(text: str, start: int, end: int, z: Size) -> int | None:
+    """The year of one size of a dated series, 9999 for today's, None when undated."""
+    head_start = max(start, z.start - 12)
+    # a date written before the size labels it ("2021: 4 mm, today: 6 mm": the ", today"
+    # after 4 mm is the next size's label)
+    got = _YEAR_BEFORE.search(text, head_start, z.start)
+    if got is not None:
+        return int(got.group(1))
+    if _TODAY_BEFORE.search(text, head_start, z.start):
+        return 9999
+    got = _YEAR_AFTER.match(text, z.end, min(end, z.end + 20))
+    if got is not None:
+        return int(got.group(1))
+    return 9999 if _TODAY_AFTER.match(text, z.end, min(end, z.end + 16)) else None
+
+
+def _dated_series(text: str, start: int, end: int, found: list[Size]) -> list[Size]:
+    """A series of three or more dated sizes ("2.0 cm in 2021, 2.2 cm in 2023 and 2.6 cm
+    today", "2020 4 mm; 2022 5 mm; today 7 mm"): today's is the size, the most recent
+    earlier one the prior; the older ones are dropped.
+
+    Why: read one by one the dated sizes are a size list (one finding per size) or the
+    oldest is taken as the prior; the corpus takes the most recent prior. Only a series
+    whose every size is dated and exactly one is today's is read so.
+    """
+    dates = [_series_date(text, start, end, z) for z in found]
+    if any(d is None for d in dates) or dates.count(9999) != 1:
+        return found
+    ranked = sorted((d, i) for i, d in enumerate(dates) if d is not None and d != 9999)
+    latest_prior = ranked[-1][1]
+    out: list[Size] = []
+    for i, z in enumerate(found):
+        if dates[i] == 9999:
+            out.append(Size(z.start, z.end, z.mm, False, False))
+        elif i == latest_prior:
+            out.append(Size(z.start, z.end, z.mm, True, False))
+    return out
 
 
 def _arrows(text: str, found: list[Size]) -> list[Size]:
