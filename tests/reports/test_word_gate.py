@@ -39,7 +39,7 @@ PLAIN_SENTENCE_END = re.compile(
     r"[.!](?=\s|,[ \t]*[A-Z])|(?<![\s,;:(\-\u2013])\?(?=\s|,[ \t]*[A-Z])"
     r"|(?<=[^\s,;:(\-\u2013][ \t])\?(?=\s+[A-Z])"
     r"|\.(?<=[a-z]{2}\.)(?=[A-Z][a-z])"
-    r"|\n[ \t]*(?=\n|[A-Z0-9\u2022*\-])|\n[ \t]*\n"
+    r"|\n[ \t]*(?=\n|[A-Z0-9\u2022*\-|#])|\n[ \t]*\n"
 )
 PLAIN_PAS = re.compile(r"\bPAS\b")
 _PLAIN_COUNTED = sentences._COUNTED_GROUP

@@ -61,7 +61,7 @@ _SPREAD_AFTER = re.compile(
 _PRONOUN_ONE = re.compile(r"[ \t\n]+(?:in|at|within|of|near|along)\b", re.I)
 _NOT_A_COUNT = re.compile(
     rf"\b(?:{SEGMENT_WORD}|seg\.?|s|image|series|level|grade|type|stage|lr|li-rads|t|day|week|year"
-    r"|ct|mri|#|no\.?)[ \t\n]*$"
+    r"|ct|mri|no\.?)[ \t\n]*$|#[ \t\n]*$"
     rf"|\b(?:{SEGMENT_WORD}|seg\.?)[ \t]*(?:[1-8]|[ivx]{{1,4}})[ab]?"
     r"[ \t]*(?:,|and|or|&|/|-)[ \t]*$",
     re.I,
@@ -472,7 +472,7 @@ def read_count(
             if _NOT_A_COUNT.search(text, max(clause_start, m.start() - 20), m.start()):
                 continue  # "segment 6", "image 12"
             gap = text[m.end() : target_start]
-            if len(gap.split()) > 3 or any(c in gap for c in ",;:()"):
+            if len(gap.split()) > 3 or any(c in gap for c in ",;:()|"):
                 continue  # a bare number counts only the noun phrase it opens
             found = int(m.group("digit"))
     if found == 1 and plural and not pronoun_one:

@@ -54,6 +54,7 @@ from hepcalc.reports import (
     sentences,
     sizes,
     soft_tissue,
+    tables,
 )
 from hepcalc.reports import targets as targets_module
 from hepcalc.reports.targets import Target, candidate_positions, find_targets
@@ -331,9 +332,10 @@ def _read(
                         excluded if full else None,
                     )  # fmt: skip
                     if len(drafts) > before:
+                        tables.fill_from_row(text, s_start, s_end, drafts[before:])
                         _complete_from_next_sentence(text, sents, idx, drafts, candidates)
     if drafts:
-        drafts = _drop_corrected(text, drafts)
+        drafts = tables.drop_titles(text, _drop_corrected(text, drafts))
     return _reading(text, modality, full, secs, drafts, excluded, gates)
 
 

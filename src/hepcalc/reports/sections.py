@@ -209,6 +209,9 @@ def _classify(label: str, sep: str) -> tuple[str, str | None] | None:
     """(category, organ) for a header label, or None when it is not a header (memoised:
     the same few labels recur in every report)."""
     norm = " ".join(label.split())
+    if norm.endswith(")") and "(" in norm[1:]:
+        # "FINDINGS (tabulated):", "Impression (summary):": a note on the label
+        norm = norm[: norm.rindex("(")].rstrip() or norm
     low = norm.lower()
     organ = ORGAN_HEADERS.get(low)
     if organ is not None:

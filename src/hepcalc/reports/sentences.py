@@ -30,7 +30,7 @@ _SENTENCE_END = re.compile(
     r"|\?(?<![\s,;:(\-\u2013]\?)(?=\s|,[ \t]*[A-Z])"
     r"|\?(?<=[^\s,;:(\-\u2013][ \t]\?)(?=\s+[A-Z])"
     r"|\.(?<=[a-z]{2}\.)(?=[A-Z][a-z])"
-    r"|\n[ \t]*(?=\n|[A-Z0-9\u2022*\-])|\n[ \t]*\n"
+    r"|\n[ \t]*(?=\n|[A-Z0-9\u2022*\-|#])|\n[ \t]*\n"
 )
 # ("rt."/"lt." are right/left in dictation: "calcification lt. lobe 3 mm")
 _ABBREVIATIONS = frozenset(

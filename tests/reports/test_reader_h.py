@@ -1,0 +1,131 @@
+"""Classes of wording read in the reader-h round (heldout4, heldout8-11 failures, own wordings)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from hepcalc.reports import extract_findings
+
+
+def _summary(text: str) -> list[dict[str, Any]]:
+    out = []
+    for f in extract_findings(text):
+        d = {
+            "kind": f.kind.value,
+            "size": f.size_mm,
+            "count": f.count,
+            "seg": f.location.segment,
+            "lobe": f.location.lobe.value if f.location.lobe else None,
+            "prior": f.prior_size_mm,
+            "comp": f.comparison.value if f.comparison else None,
+            "pattern": f.pattern.value if f.pattern else None,
+        }
+        out.append({k: v for k, v in d.items() if v is not None})
+    return out
+
+
+# --- flattened tables: a header line names the columns, value lines follow ---
+
+
+@pytest.mark.parametrize(
+    ("text", "size", "prior", "comp", "seg"),
+    [
+        (
+            "Region | Lesion | Current | Previous | Units\n"
+            "Hepatic | granuloma, calcified, seg 2 | 0.7 | 0.4 | cm\n",
+            7.0,
+            4.0,
+            "increased",
+            2,
+        ),
+        (
+            "| Site | Description | Diameter (mm) |\n|---|---|---|\n"
+            "| Liver segment 4 | dense calcific focus | 3 |\n",
+            3.0,
+            None,
+            None,
+            4,
+        ),
+        (
+            "Couinaud | Description | today (mm) | baseline (mm)\n"
+            "5 | calcified granuloma | 6 | 8\n"
+            "2 | simple cyst | 12 | 12\n",
+            6.0,
+            8.0,
+            "decreased",
+            5,
+        ),
+        (
+            "Hepatic findings (now | 03/2023):\n#1 S2 calcified nodule | 9 mm | 9 mm\n",
+            9.0,
+            9.0,
+            "stable",
+            2,
+        ),
+        (
+            "Item | Seg | Size | Prior | Trend\n1 | VII | 4 mm | - | new hepatic calcification\n",
+            4.0,
+            None,
+            "new",
+            7,
+        ),
+    ],
+)
+def test_table_columns_give_size_prior_place(
+    text: str, size: float, prior: float | None, comp: str | None, seg: int
+) -> None:
+    [f] = _summary(text)
+    assert f["size"] == size
+    assert f.get("prior") == prior
+    assert f.get("comp") == comp
+    assert f["seg"] == seg
+    assert f["count"] == 1  # a number in another cell is no count
+
+
+def test_table_title_line_is_not_another_finding() -> None:
+    text = (
+        "LIVER CALCIFICATIONS\n"
+        "Where | Size now | Size before\n"
+        "S6 calcification | 5 mm | 5 mm\n"
+        "S2 calcification | 3 mm | -\n"
+    )
+    assert [(f["size"], f["seg"]) for f in _summary(text)] == [(5.0, 6), (3.0, 2)]
+
+
+def test_table_rows_of_other_organs_stay_out() -> None:
+    text = (
+        "| Organ | Finding | Size |\n"
+        "| Spleen | calcified granulomas | up to 5 mm |\n"
+        "| Right kidney | calculus | 4 mm |\n"
+    )
+    assert _summary(text) == []
+
+
+def test_prose_with_a_bar_is_no_table() -> None:
+    # a lone bar in a sentence has no header line: nothing is read from "cells"
+    [f] = _summary("Liver: calcified granuloma in segment 3 | 4 mm, unchanged.")
+    assert f["size"] == 4.0 and f["seg"] == 3
+
+
+def test_a_title_without_a_table_stays() -> None:
+    text = "HEPATIC CALCIFIED GRANULOMAS\nSome | in the right lobe\nSpleen normal.\n"
+    assert [f["count"] for f in _summary(text)] == ["multiple"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FINDINGS (summary): Liver: 4 mm calcified granuloma in segment 6.",
+        "Findings (abbreviated): 4 mm calcified granuloma in the liver, segment 6.",
+    ],
+)
+def test_a_note_after_a_header_label_keeps_the_header(text: str) -> None:
+    [f] = _summary(text)
+    assert f["size"] == 4.0 and f["seg"] == 6
+
+
+def test_indication_header_with_a_note_is_still_not_current() -> None:
+    text = "INDICATION (clinical): calcified granuloma in segment 6 on outside CT."
+    assert _summary(text) == []
