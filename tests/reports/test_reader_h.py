@@ -129,3 +129,57 @@ def test_a_note_after_a_header_label_keeps_the_header(text: str) -> None:
 def test_indication_header_with_a_note_is_still_not_current() -> None:
     text = "INDICATION (clinical): calcified granuloma in segment 6 on outside CT."
     assert _summary(text) == []
+
+
+# --- form fields: a count field, a lobe field, a "largest" size field, an empty field ---
+
+
+@pytest.mark.parametrize(
+    ("text", "count", "size", "lobe"),
+    [
+        ("Liver: Calcified granulomas: present. Count: 4. Lobe: left.", 4, None, "left"),
+        (
+            "Hepatic calcification: present\nNumber of foci: two\nMaximum: 6 mm\nSite: caudate",
+            2,
+            6.0,
+            "caudate",
+        ),
+        (
+            "Liver - Lobe: left. Segment: not stated. Calcification: coarse, 3 mm. Number: 5.",
+            5,
+            3.0,
+            "left",
+        ),
+        ("Liver: Calcifications: yes\nQuantity: several\nBiggest: 7 mm", "multiple", 7.0, None),
+    ],
+)
+def test_form_count_lobe_and_size_fields(
+    text: str, count: int | str, size: float | None, lobe: str | None
+) -> None:
+    [f] = _summary(text)
+    assert f["count"] == count
+    assert f.get("size") == size
+    assert f.get("lobe") == lobe
+
+
+def test_a_number_that_is_no_count_field() -> None:
+    # "Series number: 3" names an image, not how many foci there are
+    [f] = _summary("Liver: calcified granuloma, 4 mm, segment 6, series number: 3.")
+    assert f["count"] == 1
+
+
+def test_count_field_of_a_record_after_a_blank_line_is_another_record() -> None:
+    text = "Liver calcification: yes\nSize: 5 mm\n\nSpleen calcifications: yes\nNumber: 4\n"
+    [f] = _summary(text)
+    assert f["count"] == 1 and f["size"] == 5.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Liver - Segment: not specified. Calcification: none.",
+        "Liver: Lobe: right. Calcification: not seen.",
+    ],
+)
+def test_an_empty_field_does_not_undo_a_negation(text: str) -> None:
+    assert _summary(text) == []

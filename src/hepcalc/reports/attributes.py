@@ -36,6 +36,7 @@ _NUMBER_WORDS = {
     "nine": 9,
     "ten": 10,
 }
+NUMBER_WORDS = _NUMBER_WORDS  # number words -> value, for the readers of form fields
 _COUNT = re.compile(
     r"\b(?P<multi>several|multiple|numerous|scattered|innumerable|countless|few|many|various"
     r"|diffuse|clustered|cluster|multifocal|myriad|some|septal|reticular|network"

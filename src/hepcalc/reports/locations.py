@@ -45,7 +45,8 @@ _LOBE = re.compile(
     r"(?:segment|section|sector)"
     r"|\b(?P<caudate>caudate)\b"
     r"|\b(?P<liver_side>right|left)[ \t\n]+(?:hemi-?)?liver\b"  # "right hemiliver"
-    r"|\b(?:lobe|liver)[ \t\n]+(?P<after>right|left)\b"
+    # "liver right", and a form's lobe field ("Lobe: right")
+    r"|\b(?:lobe(?:[ \t]*[:=])?|liver)[ \t\n]+(?P<after>right|left)\b"
     r"|(?<![A-Za-z])(?P<letter>(?-i:R|L))(?=[ \t]+\d)",
     re.I,
 )

@@ -354,6 +354,7 @@ def _complete_from_next_sentence(
     _place_from_next_sentence(text, sents, idx, drafts[-1], candidates)
     _place_from_record(text, sents, idx, drafts[-1], candidates)
     _size_from_record(text, sents, idx, drafts[-1], candidates)
+    _count_from_record(text, sents, idx, drafts, candidates)
     _pattern_from_record(text, sents, idx, drafts, candidates)
     _comparison_from_next_sentence(text, sents, idx, drafts[-1], candidates)
     d = drafts[-1]
@@ -1221,7 +1222,7 @@ _RECORD_REACH = 4  # fields of one record: a handful of lines on either side
 # a size field at a line start ("Size: 0.4 cm", "Dimensions: 3 mm x 5 mm") and a change
 # field ("Change: stable (prior 11 mm, 2023)", "Comparison: new since 2023")
 _SIZE_LINE = re.compile(
-    rf"^[ \t]*(?:{_SIZE_WORDS}|max(?:imum)?[ \t]+diameter)[ \t]*[:=]",
+    rf"^[ \t]*(?:{_SIZE_WORDS}|max(?:imum)?[ \t]+diameter|largest|biggest|max(?:imum)?)[ \t]*[:=]",
     re.I | re.M,
 )
 _CHANGE_LINE = re.compile(
@@ -1274,6 +1275,50 @@ def _record_field(
             if found is not None:
                 return found, n_end
     return None
+
+
+# a count field of a form ("Number: 3", "Count = two", "Number of foci: 4"), at a line start
+# or after a full stop or ";" of a record written on one line
+_COUNT_FIELD = re.compile(
+    r"(?:number|count|quantity)(?:[ \t]+of[ \t]+(?:foci|lesions|calcifications|granulomas))?"
+    r"[ \t]*[:=][ \t]*(?P<n>[1-9]\d?|one|two|three|four|five|six|seven|eight|nine|ten"
+    r"|multiple|several|numerous|innumerable)\b",
+    re.I,
+)
+_FIELD_START = frozenset("\n.;")
+
+
+def _count_field(text: str, start: int, end: int) -> int | str | None:
+    """The value of the first count field in ``text[start:end]`` that starts a field."""
+    for m in _COUNT_FIELD.finditer(text, start, end):
+        before = text[max(start, m.start() - 3) : m.start()].rstrip(" \t")
+        if m.start() == start or not before or before[-1] in _FIELD_START:
+            n = m.group("n").lower()
+            if n in ("multiple", "several", "numerous", "innumerable"):
+                return "multiple"
+            return int(n) if n.isdigit() else attributes.NUMBER_WORDS[n]
+    return None
+
+
+def _count_from_record(
+    text: str, sents: _SectionSentences, idx: int, drafts: list[_Draft], candidates: list[int]
+) -> None:
+    """A finding takes the count field of its form: in its own sentence after it
+    ("Calcification: punctate, 2 mm. Number: 3.") or on a field line of its record
+    ("Hepatic calcifications: yes / Number: 3 / Largest: 4 mm")."""
+    d = drafts[-1]
+    if len(drafts) > 1 and drafts[-2].sentence_key == d.sentence_key:
+        return  # several findings in one sentence: whose count would it be?
+    if d.count not in (1, "multiple"):
+        return
+    s_start, s_end = sents.spans[idx]
+    found = _count_field(text, s_start, s_end)
+    if found is None:
+        got = _record_field(text, sents, idx, candidates, _COUNT_FIELD)
+        if got is not None:
+            found = _count_field(text, got[0].start(), got[1])
+    if found is not None and (found != "multiple" or d.count == 1):
+        d.count = found
 
 
 def _place_from_record(
