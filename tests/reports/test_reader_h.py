@@ -183,3 +183,40 @@ def test_count_field_of_a_record_after_a_blank_line_is_another_record() -> None:
 )
 def test_an_empty_field_does_not_undo_a_negation(text: str) -> None:
     assert _summary(text) == []
+
+
+# --- a clause that only names, hedged, the focus measured before it takes its size ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Segment 6: 4 mm focus of susceptibility on SWI; calcification vs iron deposition.",
+        "Segment 6: 4 mm focus of susceptibility on SWI; iron versus calcification.",
+        "Segment 6: 4 mm focus of susceptibility on SWI; probably calcification.",
+        "Segment 6: 4 mm low-signal dot on T2; most likely a calcification.",
+    ],
+)
+def test_hedged_name_after_a_measured_focus_takes_its_size(text: str) -> None:
+    [f] = _summary(text)
+    assert f["size"] == 4.0 and f["seg"] == 6
+
+
+@pytest.mark.parametrize(
+    ("text", "seg"),
+    [
+        # a place of its own: another finding, not the focus measured before
+        ("Segment 6: 4 mm focus of susceptibility; likely calcification in segment 2.", 2),
+        # a plain name is no hedge: the earlier rules decide, as before
+        ("Segment 6: 4 mm focus of susceptibility; calcification.", 6),
+    ],
+)
+def test_near_misses_of_the_hedged_name(text: str, seg: int) -> None:
+    [f] = _summary(text)
+    assert f.get("size") is None and f["seg"] == seg
+
+
+def test_hedged_name_after_a_lesion_keeps_the_lesion_rules() -> None:
+    # the earlier clause names a lesion, which its own rules read (size of the lesion)
+    [f] = _summary("Segment 6: 3.2 cm haemangioma; probably calcification centrally.")
+    assert f["seg"] == 6

@@ -84,6 +84,17 @@ REDESCRIBES = re.compile(
     r"|could|favou?rs?|favou?ring|indicat(?:es?|ing))\b)",
     re.I,
 )
+# a clause that only names, hedged, what the focus measured before it is: "; likely
+# calcification", "; haemosiderin versus calcification" (the words before the target) and
+# "; calcification versus haemosiderin" (the alternative after it)
+HEDGED_NAME_BEFORE = re.compile(
+    r"[^\w?]*(?:(?:most[ \t\n]+)?(?:likely|probabl[ey]|possibl[ey]|presum(?:ed|ably)"
+    r"|favou?r(?:ing|s)?|suggestive[ \t\n]+of|in[ \t\n]+keeping[ \t\n]+with"
+    r"|consistent[ \t\n]+with|compatible[ \t\n]+with|(?:(?:a|an)[ \t\n]+)?[a-z]{3,20}"
+    r"[ \t\n]+(?:versus|vs\.?))[ \t\n]+)?(?:(?:a|an)[ \t\n]+)?",
+    re.I,
+)
+HEDGED_ALTERNATIVE_AFTER = re.compile(r"[ \t\n]+(?:versus|vs\.?)[ \t\n]+\w", re.I)
 # "throughout the right, left and caudate lobes", "across both lobes": spread through the
 # lobes named, not one group per lobe
 THROUGHOUT = re.compile(
@@ -302,7 +313,9 @@ def _size_of_redescribed(m: Mention) -> tuple[list[sizes.Size], list[sizes.Size]
     and name it after the semicolon. Not when the earlier clause names a lesion (the
     lesion rules decide) or has more than one size (whose would it be?).
     """
-    if m.c_start <= m.s_start or REDESCRIBES.match(m.text, m.c_start, m.first.start) is None:
+    if m.c_start <= m.s_start or (
+        REDESCRIBES.match(m.text, m.c_start, m.first.start) is None and not _names_it_hedged(m)
+    ):
         return None
     lo = max(m.s_start, m.c_start - NEAR)
     for host in attributes.HOST_WORDS.finditer(m.text, lo, m.c_start):
@@ -313,6 +326,21 @@ def _size_of_redescribed(m: Mention) -> tuple[list[sizes.Size], list[sizes.Size]
     if len(current) != 1:
         return None
     return current, [z for z in found if z.prior]
+
+
+def _names_it_hedged(m: Mention) -> bool:
+    """The clause is a hedged name and nothing else: "likely calcification", "haemosiderin
+    versus calcification", "calcification vs haemosiderin" (not a plain "calcification")."""
+    before = HEDGED_NAME_BEFORE.fullmatch(m.text, m.c_start, m.first.start)
+    if before is None or locations.find_location(m.text, m.first.end, m.c_end, m.first.end) != (
+        Location()
+    ):
+        return False  # "; likely calcification in segment 2": a finding of its own
+    if before.end() > before.start() and m.text[before.start() : before.end()].strip(" \t\n"):
+        hedge = m.text[before.start() : before.end()].lower().split()
+        if hedge and hedge[0] not in ("a", "an"):
+            return True
+    return HEDGED_ALTERNATIVE_AFTER.match(m.text, m.first.end, m.c_end) is not None
 
 
 def place_pass(m: Mention) -> None:
