@@ -220,3 +220,39 @@ def test_hedged_name_after_a_lesion_keeps_the_lesion_rules() -> None:
     # the earlier clause names a lesion, which its own rules read (size of the lesion)
     [f] = _summary("Segment 6: 3.2 cm haemangioma; probably calcification centrally.")
     assert f["seg"] == 6
+
+
+# --- a lobe named before a list of sizes with their segments frames the list ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Within the right lobe there are two calcifications, of 3 mm in segment 7 "
+            "and 8 mm in segment 5.",
+            [(3.0, 7, "right"), (8.0, 5, "right")],
+        ),
+        (
+            "In the left lobe, two calcified granulomas: 2 mm in segment 3 and 4 mm in segment 2.",
+            [(2.0, 3, "left"), (4.0, 2, "left")],
+        ),
+        (
+            "Right hepatic lobe: calcified foci of 6 mm in S6 and 2 mm in S8.",
+            [(6.0, 6, "right"), (2.0, 8, "right")],
+        ),
+    ],
+)
+def test_framing_lobe_then_sizes_with_segments(
+    text: str, expected: list[tuple[float, int, str]]
+) -> None:
+    assert [(f["size"], f["seg"], f["lobe"]) for f in _summary(text)] == expected
+
+
+def test_a_lobe_that_does_not_hold_the_later_segment_is_a_place_of_its_own() -> None:
+    # segment 2 is not in the right lobe: the lobe is the first size's place, not a frame
+    text = "In the right lobe a calcified granuloma of 5 mm and one of 3 mm in segment 2."
+    assert [(f["size"], f.get("seg"), f["lobe"]) for f in _summary(text)] == [
+        (5.0, None, "right"),
+        (3.0, 2, "left"),
+    ]

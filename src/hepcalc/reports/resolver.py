@@ -754,12 +754,31 @@ def sizes_with_places(
         return None
     if attributes.HOST_WORDS.search(text, c_start, c_end):
         return None  # a lesion's size is among them ("... adjacent to a 2 cm cyst")
-    places = locations.place_mentions(text, c_start, c_end)
+    places = _without_framing_lobe(locations.place_mentions(text, c_start, c_end), current)
     if len(places) != len(current) or len({repr(p) for _, p in places}) != len(places):
         return None
     # as many sizes as places, each list in reading order: "3 mm seg 6, 4 mm seg 7" and
     # "segment 6 (5 mm) and segment 7 (3 mm)" both pair the n-th size with the n-th place
     return [(z, place) for z, (_, place) in zip(current, places, strict=True)]
+
+
+def _without_framing_lobe(
+    places: list[tuple[int, Location]], current: list[sizes.Size]
+) -> list[tuple[int, Location]]:
+    """The places without a lobe named before every size that holds all the segments after
+    it: "Within the right lobe there are two calcifications, of 3 mm in segment 7 and 8 mm
+    in segment 5" pairs the sizes with segments 7 and 5 (both of the right lobe)."""
+    if len(places) != len(current) + 1:
+        return places
+    (at, frame), rest = places[0], places[1:]
+    if (
+        frame.segment is not None
+        or frame.lobe is None
+        or at > current[0].start
+        or any(p.segment is None or p.lobe is not frame.lobe for _, p in rest)
+    ):
+        return places
+    return rest
 
 
 def is_list_gap(gap: str) -> bool:
