@@ -298,7 +298,71 @@ def find_sizes(text: str, start: int, end: int) -> list[Size]:
     if len(out) > 1 and any(z.start < y.start for y, z in itertools.pairwise(out)):
         out.sort(key=lambda z: z.start)
     out = _arrows(text, out)
+    if len(out) > 1:
+        out = _plane_runs(text, start, end, out)
     return _dated_series(text, start, end, out) if len(out) > 2 else out
+
+
+# A plane label written with each size of a list ("AP 3 mm, TR 5 mm, CC 4 mm", "3 mm AP,
+# 5 mm TR and 4 mm CC", "transverse: 6 mm; craniocaudal: 9 mm"): the sizes are the
+# dimensions of one measurement, whose longest is the size.
+_PLANE_WORD = (
+    r"(?:ap|tr|trv|trans|cc|si|ml|lr|transverse|craniocaudal|cranio-caudal|anteroposterior"
+    r"|antero-posterior|mediolateral|medio-lateral|sagittal|coronal|axial)"
+)
+_PLANE_BEFORE = re.compile(rf"(?<![a-z])(?P<plane>{_PLANE_WORD})[ \t]*[:=]?[ \t]*$", re.I)
+_PLANE_AFTER = re.compile(rf"[ \t]*\(?(?P<plane>{_PLANE_WORD})\)?(?![a-z])", re.I)
+_PLANE_GLUE = re.compile(r"[ \t]*(?:,|;|/|and|&|,[ \t]*and)[ \t]*", re.I)
+
+
+def _plane_of(text: str, start: int, end: int, z: Size, after: bool) -> str | None:
+    """The plane label written right before (or, ``after``, right after) size ``z``."""
+    if after:
+        m = _PLANE_AFTER.match(text, z.end, min(end, z.end + 20))
+    else:
+        m = _PLANE_BEFORE.search(text, max(start, z.start - 20), z.start)
+    return m.group("plane").lower() if m is not None else None
+
+
+def _plane_run(text: str, start: int, end: int, found: list[Size], i: int, after: bool) -> int:
+    """How many sizes from ``found[i]`` on form one run of distinct labelled planes."""
+    planes = [_plane_of(text, start, end, found[i], after)]
+    if planes[0] is None or found[i].prior:
+        return 1
+    j = i + 1
+    while j < len(found) and not found[j].prior:
+        plane = _plane_of(text, start, end, found[j], after)
+        if plane is None or plane in planes:
+            break
+        # the gap between two sizes holds one plane label and the list's glue
+        gap_start, gap_end = found[j - 1].end, found[j].start
+        if after:
+            cut = _PLANE_AFTER.match(text, gap_start, gap_end)
+            gap_start = cut.end() if cut is not None else gap_start
+        else:
+            cut = _PLANE_BEFORE.search(text, max(gap_start, gap_end - 20), gap_end)
+            gap_end = cut.start() if cut is not None else gap_end
+        if _PLANE_GLUE.fullmatch(text, gap_start, gap_end) is None:
+            break
+        planes.append(plane)
+        j += 1
+    return j - i
+
+
+def _plane_runs(text: str, start: int, end: int, found: list[Size]) -> list[Size]:
+    """Fold each run of plane-labelled sizes into one size: the run's longest."""
+    out: list[Size] = []
+    i = 0
+    while i < len(found):
+        n = max(_plane_run(text, start, end, found, i, after) for after in (False, True))
+        run = found[i : i + n]
+        if n > 1:
+            z = run[0]
+            out.append(Size(z.start, run[-1].end, max(y.mm for y in run), False, z.largest))
+        else:
+            out.append(run[0])
+        i += n
+    return out
 
 
 # the date of one size of a series: a year right before ("2020 4 mm", "2022: 5 mm") or
