@@ -117,6 +117,33 @@ def _sub(m: re.Match[str]) -> str | None:
 _ANY_PLACE = re.compile(rf"(?:{_SEGMENT.pattern})|(?:{_LOBE.pattern})|(?:{_DOME.pattern})", re.I)
 
 
+# A lobe in a ratio of lobes is a measurement of the liver's shape, not a place: "the
+# caudate-to-right lobe ratio is 0.9", "caudate/right lobe ratio", "ratio of the caudate
+# to the right lobe".
+_RATIO_AFTER = re.compile(
+    r"[ \t]*(?:(?:hepatic[ \t]+)?lobes?[ \t]*)?(?:ratio\b|(?:-|/|:|[ \t]to)[ \t-]*(?:the[ \t]+)?"
+    r"(?:right|left|caudate|rt|lt)\b[^.;\n]{0,16}?\bratio\b)",
+    re.I,
+)
+_RATIO_BEFORE = re.compile(
+    r"ratio[ \t]+of[ \t]+(?:the[ \t]+)?(?:(?:right|left|caudate)[ \t]+(?:lobe[ \t]+)?(?:to|/)"
+    r"[ \t]+(?:the[ \t]+)?)?$",
+    re.I,
+)
+
+
+def _in_ratio(text: str, m: re.Match[str], end: int) -> bool:
+    """True when the lobe matched by ``m`` is a term of a ratio of lobes."""
+    if _RATIO_AFTER.match(text, m.end(), min(end, m.end() + 40)):
+        return True
+    return _RATIO_BEFORE.search(text, max(0, m.start() - 40), m.start()) is not None
+
+
+def _lobes(text: str, start: int, end: int) -> list[re.Match[str]]:
+    """The lobe matches of ``text[start:end]`` that name a place (not a ratio's term)."""
+    return [m for m in _LOBE.finditer(text, start, end) if not _in_ratio(text, m, end)]
+
+
 def find_location(text: str, start: int, end: int, anchor: int) -> Location:
     """The location stated in ``text[start:end]``; the mention nearest ``anchor`` wins."""
     first = _ANY_PLACE.search(text, start, end)
@@ -135,7 +162,7 @@ def find_location(text: str, start: int, end: int, anchor: int) -> Location:
             best, seg_match = d, m
     lobe: Lobe | None = None
     best = None
-    for m in _LOBE.finditer(text, start, end):
+    for m in _lobes(text, start, end):
         side = (
             m.group("side")
             or m.group("lateral")
@@ -286,7 +313,7 @@ def place_mentions(text: str, start: int, end: int) -> list[tuple[int, Location]
         if m.group("num2") and not _UNIT_AFTER.match(text, m.end("num2")):
             out.append((m.start("num2"), location_for_segment(_seg(m.group("num2")))))
     seg_starts = {p for p, _ in out}
-    for m in _LOBE.finditer(text, start, end):
+    for m in _lobes(text, start, end):
         if m.start() in seg_starts:
             continue
         side = (
