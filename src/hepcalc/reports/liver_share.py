@@ -29,11 +29,23 @@ _COUNT_WORD = (
     r"(?P<count>another|one|a[ \t\n]+second(?:[ \t\n]+one)?|the[ \t\n]+other|two|three|four"
     r"|several|a[ \t\n]+few|a[ \t\n]+couple|others|a|an|a[ \t\n]+single|a[ \t\n]+further)"
 )
+# "in the liver", "in the right lobe of the liver", "in segment 6 of the liver"
+_IN_LIVER = (
+    r"(?:in|within)[ \t\n]+the[ \t\n]+(?:(?:right|left|caudate)[ \t\n]+lobe[ \t\n]+of"
+    r"[ \t\n]+the[ \t\n]+)?liver\b"
+    r"|(?:in|within)[ \t\n]+(?:the[ \t\n]+)?(?:(?:right|left|caudate)[ \t\n]+(?:hepatic|liver)"
+    r"[ \t\n]+lobe|(?:hepatic|liver)[ \t\n]+segment[ \t\n]+[1-8ivx]{1,4}[ab]?\b)"
+)
 # "another in the liver", "one within the liver", "several are seen in the liver"
 _PLACED_IN_LIVER = re.compile(
     rf"\b{_COUNT_WORD}(?:[ \t\n]+(?:one|ones))?[ \t\n]+(?:(?:is|are|seen|noted|lies|lie"
-    r"|present|also)[ \t\n]+){0,2}(?:in|within)[ \t\n]+the[ \t\n]+liver\b",
+    rf"|present|also)[ \t\n]+){{0,2}}(?:{_IN_LIVER})",
     re.I,
+)
+# "... in the spleen (largest 9 mm) and in the liver (largest 5 mm)": the same finding,
+# coordinated, without a count word of its own (it takes the target's number)
+_AND_IN_LIVER = re.compile(
+    rf"\b(?:and|as[ \t\n]+well[ \t\n]+as)[ \t\n]+(?:also[ \t\n]+)?(?:{_IN_LIVER})", re.I
 )
 # "the liver shows one 3 mm focus", "the liver has two small ones", "liver with a single focus"
 _LIVER_HOLDS = re.compile(
@@ -46,7 +58,7 @@ _SHARE_NOUN = re.compile(
     r"\b(?:focus|foci|ones?|spots?|similar|such|densit(?:y|ies)|deposits?)\b", re.I
 )
 _NOT_PRESENT = re.compile(
-    r"\b(?:no|not|none|without|normal|unremarkable|spared|free|resolved|removed|resected)\b",
+    r"\b(?:no|not|none|without|normal|unremarkable|spared|free|resolved|removed|resected|absent)\b",
     re.I,
 )
 _SHARE_CHARS = 160  # a share is a phrase, not the rest of a run-on sentence
@@ -73,7 +85,11 @@ def find_share(text: str, start: int, end: int, targets: list[Target]) -> Share 
     part = text[start:end]
     if part.isascii() and "liver" not in part.lower():
         return None  # both patterns need the word (cheap test first; exact for ASCII)
-    m = _PLACED_IN_LIVER.search(text, start, end) or _LIVER_HOLDS.search(text, start, end)
+    m = (
+        _PLACED_IN_LIVER.search(text, start, end)
+        or _LIVER_HOLDS.search(text, start, end)
+        or _AND_IN_LIVER.search(text, start, end)
+    )
     if m is None:
         return None
     s_end = _share_end(text, m.start(), min(end, m.start() + _SHARE_CHARS), m.end())
@@ -84,6 +100,10 @@ def find_share(text: str, start: int, end: int, targets: list[Target]) -> Share 
         text, m.start(), s_end
     ):
         return None
+    if m.re is _AND_IN_LIVER:
+        # no count word: the number of the target word before ("granulomas" -> several)
+        plural = k > 0 and targets[k - 1].plural
+        return Share(m.start(), s_end, "multiple" if plural else 1)
     placed = m.re is _PLACED_IN_LIVER
     if not placed and not _SHARE_NOUN.search(text, m.end("count"), s_end):
         return None  # "the liver has a fatty infiltration": not a share of the finding
