@@ -144,3 +144,71 @@ def test_liver_share_after_another_organ(
 )
 def test_no_liver_share(text: str) -> None:
     assert _summary(text) == []
+
+
+# --- abbreviated count fields of a form ("No.: 5", "No. of foci: 3") ---
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("Hepatic calcifications: present\nNo.: 4\nLargest: 3 mm", 4),
+        ("Liver calcifications: yes\nNo. of foci: three\nMax.: 5 mm", 3),
+        ("Hepatic calcification: yes\nNo. of lesions: 2\nSize: up to 6 mm", 2),
+        ("Liver - calcified granulomata, up to 5 mm; No.: 6", 6),
+    ],
+)
+def test_abbreviated_count_field(text: str, count: int) -> None:
+    got = _summary(text)
+    assert len(got) == 1
+    assert got[0]["count"] == count
+    assert got[0]["size"] in (3.0, 5.0, 6.0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # near misses: "no." is a count only as a field label with a full stop and a colon
+        "Hepatic calcification, 4 mm. No change: 2 views reviewed.",
+        "Hepatic calcification, 4 mm.\nNo: 2 prior studies available.",
+    ],
+)
+def test_no_count_field_without_the_label(text: str) -> None:
+    got = _summary(text)
+    assert len(got) == 1
+    assert got[0]["count"] == 1
+
+
+# --- a "Finding:" field right under an organ header keeps that organ ---
+
+
+@pytest.mark.parametrize(
+    ("text", "size", "seg"),
+    [
+        ("LIVER:\nFinding: calcified granuloma\nSize: 5 mm\nSegment: 7", 5.0, 7),
+        (
+            "HEPATIC PARENCHYMA:\nEchotexture: normal\nFinding: coarse calcification, 8 mm",
+            8.0,
+            None,
+        ),
+        ("Liver:\n\nFinding: calcified focus\nNo.: 3\nLargest: 2 mm", 2.0, None),
+    ],
+)
+def test_finding_field_under_organ_header(text: str, size: float, seg: int | None) -> None:
+    got = _summary(text)
+    assert len(got) == 1
+    assert got[0]["size"] == size
+    assert got[0].get("seg") == seg
+
+
+def test_finding_field_under_another_organ_is_that_organs() -> None:
+    assert _summary("SPLEEN:\nFinding: calcified granulomas, up to 4 mm") == []
+    assert _summary("KIDNEYS:\nFinding: calcification, 3 mm\nSide: left") == []
+
+
+def test_number_abbreviation_is_no_negation() -> None:
+    # "No. of calcified foci" counts them; it does not deny them
+    got = _summary("Liver:\nNo. of calcified foci: 2\nSize: up to 4 mm")
+    assert len(got) == 1
+    assert got[0]["size"] == 4.0
+    assert _summary("Liver: no calcified foci. Spleen: normal.") == []

@@ -1222,7 +1222,8 @@ _RECORD_REACH = 4  # fields of one record: a handful of lines on either side
 # a size field at a line start ("Size: 0.4 cm", "Dimensions: 3 mm x 5 mm") and a change
 # field ("Change: stable (prior 11 mm, 2023)", "Comparison: new since 2023")
 _SIZE_LINE = re.compile(
-    rf"^[ \t]*(?:{_SIZE_WORDS}|max(?:imum)?[ \t]+diameter|largest|biggest|max(?:imum)?)[ \t]*[:=]",
+    rf"^[ \t]*(?:{_SIZE_WORDS}|max(?:imum|\.)?[ \t]+diameter|largest|biggest|max(?:imum|\.)?)"
+    r"[ \t]*[:=]",
     re.I | re.M,
 )
 _CHANGE_LINE = re.compile(
@@ -1277,10 +1278,11 @@ def _record_field(
     return None
 
 
-# a count field of a form ("Number: 3", "Count = two", "Number of foci: 4"), at a line start
-# or after a full stop or ";" of a record written on one line
+# a count field of a form ("Number: 3", "Count = two", "Number of foci: 4", "No.: 5", "No.
+# of calcified foci: 3"), at a line start or after a full stop or ";" of a one-line record
 _COUNT_FIELD = re.compile(
-    r"(?:number|count|quantity)(?:[ \t]+of[ \t]+(?:foci|lesions|calcifications|granulomas))?"
+    r"(?:number|count|quantity|no\.)(?:[ \t]+of[ \t]+(?:(?:calcified|calcific)[ \t]+)?"
+    r"(?:foci|lesions|calcifications|granulom(?:as|ata)|nodules|densities|deposits|spots))?"
     r"[ \t]*[:=][ \t]*(?P<n>[1-9]\d?|one|two|three|four|five|six|seven|eight|nine|ten"
     r"|multiple|several|numerous|innumerable)\b",
     re.I,

@@ -272,8 +272,9 @@ def find_sections(text: str, until: int | None = None) -> list[Section]:
         if kind is None:
             continue
         category, organ = kind
-        if label in ("Finding", "finding") and _record_field(
-            text, boundary + 1 + lead, content_start
+        if label in ("Finding", "finding") and (
+            _record_field(text, boundary + 1 + lead, content_start)
+            or (heads and heads[-1][3] == "organ" and _fields_only(text, heads[-1][1], boundary))
         ):
             continue  # "Organ: liver / Finding: calcification / Size: 5 mm": a field
         if label in ("Comparison", "comparison") and _change_field(
@@ -302,7 +303,10 @@ def find_sections(text: str, until: int | None = None) -> list[Section]:
 
 # the label of a "Label: value" line of a key:value form ("Organ: liver", "Segment: VIII",
 # "Size: 5 mm"); the reader's record rules read the same lines
-FIELD_LABEL = r"[A-Za-z][A-Za-z /#()]{0,24}?"
+# (a short first word may be abbreviated: "No.: 5", "No. of foci: 3", "Max.: 4 mm")
+FIELD_LABEL = (
+    r"(?:[A-Za-z]{1,3}\.(?:[ \t]+[A-Za-z][A-Za-z /#()]{0,20}?)?|[A-Za-z][A-Za-z /#()]{0,24}?)"
+)
 _FIELD_LINE = re.compile(rf"[ \t]*(?P<label>{FIELD_LABEL})[ \t]*[:=][ \t]*[^\s:]")
 _FIELD_REACH = 120
 
@@ -344,6 +348,28 @@ def _change_field(text: str, head: int, content: int) -> bool:
         return False
     prev = text.rfind("\n", max(0, head - _FIELD_REACH), head - 1) + 1
     return (prev > 0 or head <= _FIELD_REACH) and _plain_field(text, prev, head - 1)
+
+
+def _fields_only(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` (an organ header's content up to a "Finding:" label)
+    holds only blank lines and "Label: value" lines.
+
+    Why: "LIVER:\nFinding: calcified granulomas\nNo.: 5" writes the liver's record under its
+    header; read as a FINDINGS header, "Finding:" would end the liver's sub-section and the
+    finding would lose its organ. A header followed by prose ("Liver - normal size.") keeps
+    the old reading.
+    """
+    if end - start > 2 * _FIELD_REACH:
+        return False
+    pos = start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl < 0 else nl
+        line = text[pos:stop]
+        if line.strip(" \t\r-") and not _plain_field(text, pos, stop):
+            return False
+        pos = stop + 1
+    return True
 
 
 def _plain_field(text: str, start: int, end: int) -> bool:
