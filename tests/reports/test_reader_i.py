@@ -212,3 +212,36 @@ def test_number_abbreviation_is_no_negation() -> None:
     assert len(got) == 1
     assert got[0]["size"] == 4.0
     assert _summary("Liver: no calcified foci. Spleen: normal.") == []
+
+
+# --- the members of an unsized group placed by their sizes in the next clause ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "IMPRESSION: Incidental hepatic granulomata; the 4 mm one lies in segment 8 and the "
+        "7 mm one in segment 3.",
+        "Calcified liver granulomas; 4 mm in segment VIII, 7 mm in segment III.",
+        "FINDINGS: Two calcified hepatic foci, 4 mm and 7 mm.\nIMPRESSION: Benign hepatic "
+        "calcifications; the 4 mm focus is in segment 8 and the 7 mm focus in segment 3.",
+    ],
+)
+def test_group_members_placed_by_size(text: str) -> None:
+    got = sorted(_summary(text), key=lambda d: d["size"])
+    assert [(d["size"], d["seg"]) for d in got] == [(4.0, 8), (7.0, 3)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a lesion's sizes are not the group's members
+        "Several hepatic calcifications; a 2 cm cyst in segment 6 and a 3 cm cyst in segment 2.",
+        # a single finding is no group
+        "A hepatic calcification; 4 mm in segment 8 and 7 mm in segment 3 on the prior.",
+    ],
+)
+def test_no_members_by_size(text: str) -> None:
+    got = _summary(text)
+    assert len(got) == 1
+    assert got[0].get("size") is None

@@ -555,6 +555,8 @@ def _follow_on_clause(
         # "... corresponding to a calcification on CT; stable.": the comparison alone
         previous[0].comparison = attributes.read_comparison(text, c_start, c_end)
         return
+    if _members_by_size(text, c_start, c_end, drafts, st):
+        return
     if len(previous) == 1 and previous[0].prior_size_mm is None:
         # "... now 7 mm; on the prior it measured 5 mm": a prior in the next clause
         _prior_from_span(text, c_start, c_end, previous[0])
@@ -585,6 +587,48 @@ def _follow_on_clause(
             _deal_sizes_in_order(text, c_start, c_end, drafts, sentence_key)
             st.previous = [extra]
             st.previous_split = True
+
+
+def _members_by_size(
+    text: str, c_start: int, c_end: int, drafts: list[_Draft], st: _SentenceState
+) -> bool:
+    """A clause without a target that gives each member of the unsized group just read its
+    own size and place ("Benign calcifications; the 3 mm focus is in segment 6 and the 5 mm
+    focus in segment 2"): one finding per size, placed in order. True when it did so.
+
+    Why: read as one clause with the group ("Calcifications: the 3 mm focus in segment 6
+    and ...") the sizes pair with the places; a ";" after the group word cut them off, and
+    the group kept no size and the nearest place only. Only a plural group with no size and
+    no place but one of this clause's, and a clause with as many sizes as places, no prior.
+    """
+    previous = st.previous
+    if len(previous) != 1 or previous[0].size_mm is not None or previous[0].count == 1:
+        return False
+    head = previous[0]
+    if head is not drafts[-1]:
+        return False
+    found = sizes.find_sizes(text, c_start, c_end)
+    if len(found) < 2 or any(z.prior for z in found):
+        return False
+    if head.count != "multiple" and head.count != len(found):
+        return False
+    pairs = resolver.sizes_with_places(text, c_start, c_end, found)
+    if pairs is None:
+        return False
+    if head.location != Location() and all(head.location != where for _, where in pairs):
+        return False  # the group has a place of its own (not one read from this clause)
+    members = []
+    for z, where in pairs:
+        extra = _continuation(text, z.start, z.end, head, head.sentence_key)
+        if extra is None:
+            return False
+        extra.size_mm, extra.location, extra.prior_size_mm = z.mm, where, None
+        extra.mergeable = head.mergeable  # an impression restating the findings' members
+        members.append(extra)
+    drafts[-1:] = members
+    st.previous = [members[-1]]
+    st.previous_split = True
+    return True
 
 
 def _deal_sizes_in_order(
