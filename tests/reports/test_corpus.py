@@ -82,7 +82,7 @@ SPLITS = (
     "heldout9",  # scored once (blind), a development set since
     "heldout10",  # scored once (blind), a development set since
     "heldout11",  # scored once (blind), a development set since
-    "heldout12",  # blind, not yet scored: its format is checked here
+    "heldout12",  # blind, scored once: its format and its floor are checked here
 )
 EVERY = [row for split in SPLITS for row in _rows(split)]
 
@@ -340,7 +340,8 @@ FLOORS = {
     # aggregates 0.969 / 0.948 / 0.929 and 0.969 / 0.934 / 0.940), development sets since
     # (after their failure classes: 0.988 / 0.986 / 0.962 and 0.981 / 0.956 / 0.966)
     "heldout3": {"detection": 0.98, "size": 0.98, "location": 0.96},
-    "heldout4": {"detection": 0.98, "size": 0.95, "location": 0.96},
+    # (2026-12-04 18:46 UTC: 0.988 / 0.986 / 0.981 and 0.988 / 0.971 / 0.973)
+    "heldout4": {"detection": 0.98, "size": 0.96, "location": 0.97},
     # written blind on 2026-12-03 (real-prose-like phrasings) and scored exactly once, after
     # the session-3 reader was final: detection 0.897, size 0.878, location 0.834; tuned on
     # since (2026-12-04: 1.000 / 0.985 / 0.956)
@@ -354,17 +355,25 @@ FLOORS = {
     "heldout7": {"detection": 0.97, "size": 0.95, "location": 0.95},
     # written blind on 2026-12-04 (205 reports, 146 findings) and scored exactly once, in
     # aggregate, at 16:36 UTC on reader 140a467: detection 0.927, size 0.906, location 0.821
-    "heldout8": {"detection": 0.92, "size": 0.90, "location": 0.82},
+    # tuned on since (2026-12-04 18:46 UTC: 0.997 / 0.982 / 0.986)
+    "heldout8": {"detection": 0.99, "size": 0.97, "location": 0.98},
     # written blind on 2026-12-04 (174 reports, 120 findings) and scored exactly once, in
     # aggregate, at 16:47 UTC on reader 7bbae26: detection 0.971, size 0.947, location 0.935
-    "heldout9": {"detection": 0.97, "size": 0.94, "location": 0.93},
+    # tuned on since (2026-12-04 18:46 UTC: 0.992 / 0.978 / 0.975)
+    "heldout9": {"detection": 0.99, "size": 0.97, "location": 0.97},
     # written blind on 2026-12-04 (182 reports, 127 findings) and scored exactly once, in
     # aggregate, at 17:01 UTC on reader c2e698a: detection 0.976, size 0.947, location 0.941;
     # blind since (aggregate only)
-    "heldout10": {"detection": 0.97, "size": 0.94, "location": 0.94},
+    # tuned on since (2026-12-04 18:46 UTC: 0.992 / 0.982 / 0.987)
+    "heldout10": {"detection": 0.99, "size": 0.97, "location": 0.98},
     # written blind on 2026-12-04 (170 reports, 115 findings) and scored exactly once, in
     # aggregate, at 17:24 UTC on reader 6e2e702: detection 0.987, size 0.948, location 0.967
-    "heldout11": {"detection": 0.98, "size": 0.94, "location": 0.96},
+    # blind until the evening of 2026-12-04, tuned on since (18:46 UTC: 0.996 / 0.972 / 0.991)
+    "heldout11": {"detection": 0.99, "size": 0.96, "location": 0.98},
+    # written blind on 2026-12-04 (190 reports, 130 findings) and scored exactly once, in
+    # aggregate, at 18:48:51 UTC on reader cba7495: detection 0.959, size 0.947,
+    # location 0.944
+    "heldout12": {"detection": 0.95, "size": 0.94, "location": 0.94},
 }
 BLIND = {
     split: _rows(split)
@@ -379,6 +388,7 @@ BLIND = {
         "heldout9",
         "heldout10",
         "heldout11",
+        "heldout12",
     )
 }
 
