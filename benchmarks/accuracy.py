@@ -5,9 +5,10 @@
 Corpora: the hand-written annotated corpus (``tests/data/reports/dev.jsonl``,
 ``heldout.jsonl``, ``dev2.jsonl``-``dev4.jsonl``, ``heldout3``-``heldout6``, ``heldout8``,
 ``heldout9``-``heldout11`` (blind once, then development sets); the blind ``heldout2``,
-``heldout7``, ``heldout12`` only with ``--blind``, as aggregate tables) and MTSamples (``../shared/data/mtsamples.jsonl``,
-read in place, scored with ``tests/data/mtsamples_liver_annotations.jsonl``; every document not
-annotated there is expected to give no liver calcification). Metrics and matching
+``heldout7``, ``heldout12`` only with ``--blind``, as aggregate tables) and MTSamples
+(``../shared/data/mtsamples.jsonl``, read in place, scored with
+``tests/data/mtsamples_liver_annotations.jsonl``; every document not annotated there is
+expected to give no liver calcification). Metrics and matching
 are defined in ``benchmarks/accuracy_scoring.py``; ``docs/accuracy.md`` reports them.
 
 medSpaCy needs spaCy < 3.8 and so numpy < 2, which the project's runtime does not
