@@ -14,24 +14,12 @@ import pytest
 from hepcalc.reports import extract_findings, read_report
 from hepcalc.reports.sizes import find_sizes
 
+from .summaries import summary
+
 
 def _summary(text: str) -> list[dict[str, Any]]:
     """The findings as plain dicts of the fields these tests look at (None fields dropped)."""
-    out = []
-    for f in extract_findings(text):
-        d = {
-            "kind": f.kind.value,
-            "size": f.size_mm,
-            "count": f.count,
-            "seg": f.location.segment,
-            "lobe": f.location.lobe.value if f.location.lobe else None,
-            "prior": f.prior_size_mm,
-            "comp": f.comparison.value if f.comparison else None,
-            "pattern": f.pattern.value if f.pattern else None,
-            "assoc": f.associated.value if f.associated else None,
-        }
-        out.append({k: v for k, v in d.items() if v is not None})
-    return out
+    return summary(text)
 
 
 def _has(text: str, **want: Any) -> list[dict[str, Any]]:

@@ -6,23 +6,13 @@ from typing import Any
 
 import pytest
 
-from hepcalc.reports import extract_findings, sizes
+from hepcalc.reports import sizes
+
+from .summaries import summary
 
 
 def _summary(text: str) -> list[dict[str, Any]]:
-    out = []
-    for f in extract_findings(text):
-        d = {
-            "kind": f.kind.value,
-            "size": f.size_mm,
-            "count": f.count,
-            "seg": f.location.segment,
-            "lobe": f.location.lobe.value if f.location.lobe else None,
-            "prior": f.prior_size_mm,
-            "comp": f.comparison.value if f.comparison else None,
-        }
-        out.append({k: v for k, v in d.items() if v is not None})
-    return out
+    return summary(text, ("kind", "size", "count", "seg", "lobe", "prior", "comp"))
 
 
 # --- sizes per plane: the dimensions of one measurement, the longest is the size ---
