@@ -10,7 +10,6 @@ the lexicon's own words.
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -18,7 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hepcalc.reports import patient_context as pc
-from tests.conftest import ROOT, shared_file
+
+from . import texts
 
 ENTRIES = (*pc.LEXICON.entries, *pc.LEXICON.symptoms)
 # development sets only: the blind sets are read by the scorer and nothing else
@@ -44,11 +44,7 @@ def assert_same(text: str) -> None:
 
 
 def own_texts() -> list[str]:
-    out = []
-    for name in OWN_SETS:
-        with (ROOT / "tests" / "data" / "reports" / f"{name}.jsonl").open(encoding="utf-8") as f:
-            out.extend(json.loads(line)["text"] for line in f if line.strip())
-    return out
+    return texts.own_texts(OWN_SETS)
 
 
 def test_gated_reader_equals_reference_on_the_projects_reports() -> None:
@@ -59,10 +55,9 @@ def test_gated_reader_equals_reference_on_the_projects_reports() -> None:
 
 
 def test_gated_reader_equals_reference_on_mtsamples() -> None:
-    path = shared_file("data/mtsamples.jsonl")
-    with path.open(encoding="utf-8") as f:
-        texts = [json.loads(line).get("text") or "" for line in f]
-    for text in texts[::3]:  # a third of the corpus keeps the test short; the rest is alike
+    for text in texts.mtsamples_texts()[
+        ::3
+    ]:  # a third of the corpus keeps the test short; the rest is alike
         assert_same(text[: pc.MAX_REPORT_CHARS])
 
 

@@ -10,7 +10,6 @@ from the gate words.
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 
@@ -28,7 +27,8 @@ from hepcalc.reports import (
     targets,
     word_gate,
 )
-from tests.conftest import ROOT, shared_file
+
+from . import texts
 
 GATE = reader._WORD_GATE
 # development sets only: the blind sets are read by the scorer and nothing else
@@ -81,17 +81,11 @@ def plain_separators(text: str) -> list[tuple[int, int, str]]:
 
 
 def own_texts() -> list[str]:
-    out = []
-    for name in OWN_SETS:
-        with (ROOT / "tests" / "data" / "reports" / f"{name}.jsonl").open(encoding="utf-8") as f:
-            out.extend(json.loads(line)["text"] for line in f if line.strip())
-    return out
+    return texts.own_texts(OWN_SETS)
 
 
 def mtsamples() -> list[str]:
-    path = shared_file("data/mtsamples.jsonl")
-    with path.open(encoding="utf-8") as f:
-        return [json.loads(line).get("text") or "" for line in f]
+    return texts.mtsamples_texts()
 
 
 def reference_present(gate: word_gate.WordGate, text: str) -> frozenset[str]:
