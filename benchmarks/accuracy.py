@@ -4,8 +4,8 @@
 
 Corpora: the hand-written annotated corpus (``tests/data/reports/dev.jsonl``,
 ``heldout.jsonl``, ``dev2.jsonl``-``dev4.jsonl``, ``heldout3``-``heldout6``, ``heldout8``,
-``heldout9``-``heldout11`` (blind once, then development sets); the blind ``heldout2``,
-``heldout7``, ``heldout12`` only with ``--blind``, as aggregate tables) and MTSamples
+``heldout9``-``heldout12`` (blind once, then development sets); the blind ``heldout2``,
+``heldout7``, ``heldout13`` only with ``--blind``, as aggregate tables) and MTSamples
 (``../shared/data/mtsamples.jsonl``, read in place, scored with
 ``tests/data/mtsamples_liver_annotations.jsonl``; every document not annotated there is
 expected to give no liver calcification). Metrics and matching
@@ -72,8 +72,9 @@ DEMO_SENTENCE = "Liver: No hepatic calcification."
 # scored blind once (0.987 / 0.948 / 0.967, 17:24 UTC, 6e2e702) and stayed blind until the
 # next session (2026-12-04 evening), which first had heldout12 written and committed unread,
 # then made heldout11 a development set. heldout12 was scored blind once (0.959 / 0.947 /
-# 0.944, 18:48 UTC, cba7495).
-BLIND_SPLITS = ("heldout2", "heldout7", "heldout12")
+# 0.944, 18:48 UTC, cba7495) and became a development set once heldout13 (blind) was
+# committed unread at 18:56 UTC.
+BLIND_SPLITS = ("heldout2", "heldout7", "heldout13")
 SEEN_SPLITS = (
     "dev2",
     "dev3",
@@ -86,6 +87,7 @@ SEEN_SPLITS = (
     "heldout9",
     "heldout10",
     "heldout11",
+    "heldout12",
 )
 
 # Literal-anchored target vocabulary of the medSpaCy baseline. A document with none of
