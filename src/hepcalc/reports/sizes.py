@@ -368,7 +368,7 @@ def _plane_runs(text: str, start: int, end: int, found: list[Size]) -> list[Size
 # the date of one size of a series: a year right before ("2020 4 mm", "2022: 5 mm") or
 # right after it ("4 mm (2019)", "2.0 cm in 2021", "11 mm in March 2023")
 _YEAR_BEFORE = re.compile(r"(?<!\d)((?:19|20)\d\d)\)?[ \t]*[:=\-\u2013]?[ \t]*$")
-_YEAR_AFTER = re.compile(
+YEAR_AFTER = re.compile(
     r"[ \t]*[,(]?[ \t]*(?:(?:in|on)[ \t]+)?(?:[a-z]{3,9}\.?[ \t]+)?((?:19|20)\d\d)(?!\d)", re.I
 )
 # the size of this exam in the series: "today 7 mm", "2.6 cm today", "4 mm (today)", "now 9 mm"
@@ -388,7 +388,7 @@ def _series_date(text: str, start: int, end: int, z: Size) -> int | None:
         return int(got.group(1))
     if _TODAY_BEFORE.search(text, head_start, z.start):
         return 9999
-    got = _YEAR_AFTER.match(text, z.end, min(end, z.end + 20))
+    got = YEAR_AFTER.match(text, z.end, min(end, z.end + 20))
     if got is not None:
         return int(got.group(1))
     return 9999 if _TODAY_AFTER.match(text, z.end, min(end, z.end + 16)) else None
