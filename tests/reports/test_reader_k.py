@@ -59,3 +59,45 @@ def test_no_prior_without_a_dated_earlier_exam(text: str) -> None:
     got = _summary(text)
     assert len(got) == 1
     assert "prior" not in got[0]
+
+
+# --- an earlier size restated after today's: dated bracket, "same as last year", no change ---
+
+
+@pytest.mark.parametrize(
+    ("text", "size", "prior"),
+    [
+        ("Calcified granuloma in segment 2, 5 mm (2022: 5 mm).", 5.0, 5.0),
+        ("Hepatic calcification, right lobe, 9 mm (06/2021 = 7 mm).", 9.0, 7.0),
+        ("A 6 mm calcification in segment 8, the same 6 mm as on the previous scan.", 6.0, 6.0),
+        ("Coarse calcification in segment 4 measuring 1.1 cm, equal to its 1.1 cm size on the "
+         "CT from 2020.", 11.0, 11.0),
+        ("Calcified hydatid cyst in segment 7, 4.5 cm; no change in size (4.5 cm).", 45.0, 45.0),
+        ("Calcified granuloma in the left lobe, 4 mm; unchanged since 2019 (4 mm).", 4.0, 4.0),
+        ("Fetal liver echogenic focus, 2 mm, stable (2 mm at the anomaly scan).", 2.0, 2.0),
+    ],
+)  # fmt: skip
+def test_restated_earlier_size_is_the_prior(text: str, size: float, prior: float) -> None:
+    got = _summary(text)
+    assert len(got) == 1
+    assert (got[0]["size"], got[0].get("prior")) == (size, prior)
+    assert got[0]["comp"] == ("stable" if size == prior else "increased")
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        # the bracket after a no-change word is today's size when no other size is given
+        ("Calcified granuloma in segment 6, unchanged (4 mm).", 4.0),
+        ("Stable (3 mm) calcification in segment 2.", 3.0),
+        # a bracket with an image number, not a date label
+        ("Calcified focus in segment 5, 7 mm (image 34).", 7.0),
+        # the same size as another finding of this exam, not as an earlier exam
+        ("A 3 mm calcification in segment 2, the same size as the one in the spleen.", 3.0),
+    ],
+)
+def test_no_prior_from_a_bracket_or_comparison_of_this_exam(text: str, size: float) -> None:
+    got = _summary(text)
+    assert len(got) == 1
+    assert got[0]["size"] == size
+    assert "prior" not in got[0]

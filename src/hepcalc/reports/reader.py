@@ -554,6 +554,8 @@ def _follow_on_clause(
     ):
         # "... corresponding to a calcification on CT; stable.": the comparison alone
         previous[0].comparison = attributes.read_comparison(text, c_start, c_end)
+        if previous[0].prior_size_mm is None:
+            _prior_from_span(text, c_start, c_end, previous[0])  # "; no change (3 cm)."
         return
     if _members_by_size(text, c_start, c_end, drafts, st):
         return
@@ -1498,6 +1500,10 @@ def _prior_from_span(text: str, c_start: int, c_end: int, d: _Draft) -> None:
         return
     if len(found) > 1 and _PRIOR_SENTENCE.match(text, c_start, c_end):
         found = _latest_of_past(text, c_start, c_end, found)
+    elif len(found) == 1 and sizes.NO_CHANGE_BRACKET.search(
+        text, max(c_start, found[0].start - 60), found[0].start
+    ):  # "...; no change in size (5.2 cm)": the size before, restated
+        found = [sizes.Size(found[0].start, found[0].end, found[0].mm, True, False)]
     if len(found) != 1 or not found[0].prior:
         return
     d.prior_size_mm = found[0].mm
