@@ -101,3 +101,39 @@ def test_no_prior_from_a_bracket_or_comparison_of_this_exam(text: str, size: flo
     assert len(got) == 1
     assert got[0]["size"] == size
     assert "prior" not in got[0]
+
+
+# --- a measured lesion whose calcification is new: its comparison is by its sizes ---
+
+
+@pytest.mark.parametrize(
+    ("text", "comp"),
+    [
+        ("Segment 6 metastasis, 2.8 cm (prior 3.5 cm), with new dense calcification.",
+         "decreased"),
+        ("The treated segment 2 metastasis has shrunk to 1.9 cm from 2.6 cm and shows new "
+         "punctate calcifications.", "decreased"),
+        ("Target 1, liver segment 7 metastasis: 42 mm (baseline 35 mm), now with new central "
+         "calcification.", "increased"),
+    ],
+)  # fmt: skip
+def test_new_calcification_of_a_measured_lesion_compares_sizes(text: str, comp: str) -> None:
+    got = _summary(text)
+    assert len(got) == 1
+    assert got[0]["comp"] == comp
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # no earlier size: the finding itself is new
+        "New 4 mm calcification in segment 3.",
+        "A new calcified granuloma, 5 mm, has appeared in segment 6.",
+        # the earlier size belongs to the lesion beside it, and "new" is not next to the target
+        "Interval appearance of a 5 mm calcification in segment 2; the segment 7 metastasis "
+        "is smaller (2.0 cm, previously 2.9 cm).",
+    ],
+)
+def test_new_finding_stays_new(text: str) -> None:
+    got = [f for f in _summary(text) if f.get("size", 0) < 10]
+    assert got and got[0]["comp"] == "new"
