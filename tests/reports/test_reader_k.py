@@ -137,3 +137,33 @@ def test_new_calcification_of_a_measured_lesion_compares_sizes(text: str, comp: 
 def test_new_finding_stays_new(text: str) -> None:
     got = [f for f in _summary(text) if f.get("size", 0) < 10]
     assert got and got[0]["comp"] == "new"
+
+
+# --- a size list that repeats the article: "a 3 mm and a 4 mm focus" ---
+
+
+@pytest.mark.parametrize(
+    ("text", "sizes"),
+    [
+        ("The fetal liver contains a 2 mm and a 3 mm echogenic focus.", [2.0, 3.0]),
+        ("In segment 7 there are a 4 mm and a 9 mm calcified granuloma.", [4.0, 9.0]),
+        ("Right lobe: a 1.5 mm, a 5 mm and an 8 mm calcification.", [1.5, 5.0, 8.0]),
+    ],
+)
+def test_sizes_with_repeated_article_are_one_list(text: str, sizes: list[float]) -> None:
+    assert sorted(f["size"] for f in _summary(text)) == sizes
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the size after its noun, then another lesion: two clauses, as before
+        ("A calcified granuloma in the left lobe, 6 mm, and a 3.1 cm simple cyst in the "
+         "right lobe.", [{"kind": "calcification", "size": 6.0, "lobe": "left"}]),
+        # a lesion and a calcification, each with its own noun
+        ("A 2.2 cm cyst and a 5 mm calcification in segment 3.",
+         [{"kind": "calcification", "size": 5.0, "seg": 3, "lobe": "left"}]),
+    ],
+)  # fmt: skip
+def test_article_size_after_a_noun_still_splits(text: str, expected: list[dict]) -> None:
+    assert summary(text, ("kind", "size", "seg", "lobe")) == expected

@@ -47,7 +47,10 @@ MAX_FINDINGS = 200
 NEAR = 300  # characters around a clause that still speak about its target
 SUMMARY_SECTIONS = frozenset({"impression"})
 ANOTHER = re.compile(r"\b(?:another|second|third|additional|separate|other|also|further)\b", re.I)
-LIST_SEPARATORS = frozenset({"", "and", "&", "+", ",", ", and", ",and"})
+# the glue of a size list; "a 3 mm and a 4 mm focus" repeats the article with each size
+LIST_SEPARATORS = frozenset(
+    {"", "and", "&", "+", ",", ", and", ",and", "and a", "and an", ", a", ", an", ", and a"}
+)
 RANGE_SEPARATORS = frozenset({"-", "to", "\u2013"})
 HOST_PRIORITY = {"heman": 0, "cyst": 1, "solid": 2, "lesion": 3}
 ANAPHORA = re.compile(
