@@ -554,6 +554,8 @@ def _follow_on_clause(
     ):
         # "... corresponding to a calcification on CT; stable.": the comparison alone
         previous[0].comparison = attributes.read_comparison(text, c_start, c_end)
+        if previous[0].prior_size_mm is None:
+            _prior_from_span(text, c_start, c_end, previous[0])  # "; no change (3 cm)."
         return
     if _members_by_size(text, c_start, c_end, drafts, st):
         return
@@ -1133,7 +1135,11 @@ def _reattributed(
 
 
 _PRIOR_SENTENCE = re.compile(
-    r"[ \t]*(?:(?:on|at|in)[ \t]+(?:the[ \t]+)?(?:prior|previous|earlier|last|\d{4})\b"
+    r"[ \t]*(?:(?:on|at|in)[ \t]+(?:the[ \t]+)?(?:prior|previous|earlier|last|\d{4}"
+    # an earlier exam named by its date: "On the examination of 2020", "On the CT of March
+    # 2021", "In the study from 05/2022"
+    r"|(?:ct|mri?|us|ultrasound|scan|study|exam|examination|imaging)[ \t]+(?:of|from|dated)"
+    r"[ \t]+(?:[a-z]{3,9}\.?[ \t]+)?(?:\d{1,2}/)?(?:19|20)\d\d)\b"
     r"[^.;\n]{0,30}?)?"
     r"(?:it|this|which|they)\b[^.;\n]{0,30}?\b(?:measured|was|were)\b",
     re.I,
@@ -1470,10 +1476,16 @@ def _size_from_next_sentence(text: str, sents: _SectionSentences, idx: int, d: _
 def _prior_from_next_sentence(
     text: str, sents: _SectionSentences, idx: int, d: _Draft, candidates: list[int]
 ) -> None:
-    """ "... measures 7 mm. On the prior CT it measured 5 mm." -> prior 5 mm."""
+    """ "... measures 7 mm. On the prior CT it measured 5 mm." -> prior 5 mm; also past the
+    sentence that gave the size: "Calcified focus in segment 4. It measures 7 mm. On the
+    study of 2022 it measured 5 mm." """
     if idx + 1 >= len(sents.spans) or d.size_mm is None or d.prior_size_mm is not None:
         return
     n_start, n_end = sents.spans[idx + 1]
+    if idx + 2 < len(sents.spans) and _IT_MEASURES.match(text, n_start, n_end):
+        found = sizes.find_sizes(text, n_start, n_end)
+        if len(found) == 1 and not found[0].prior and found[0].mm == d.size_mm:
+            n_start, n_end = sents.spans[idx + 2]  # the size's own sentence says no more
     k = bisect.bisect_left(candidates, n_start)
     if k < len(candidates) and candidates[k] < n_end:
         return  # a sentence with its own target speaks for itself
@@ -1484,11 +1496,47 @@ def _prior_from_next_sentence(
 def _prior_from_span(text: str, c_start: int, c_end: int, d: _Draft) -> None:
     """Fill the prior size of a sized draft from a clause that gives only a prior size."""
     found = sizes.find_sizes(text, c_start, c_end)
-    if d.size_mm is None or len(found) != 1 or not found[0].prior:
+    if d.size_mm is None:
+        return
+    if len(found) > 1 and _PRIOR_SENTENCE.match(text, c_start, c_end):
+        found = _latest_of_past(text, c_start, c_end, found)
+    elif len(found) == 1 and sizes.NO_CHANGE_BRACKET.search(
+        text, max(c_start, found[0].start - 60), found[0].start
+    ):  # "...; no change in size (5.2 cm)": the size before, restated
+        found = [sizes.Size(found[0].start, found[0].end, found[0].mm, True, False)]
+    if len(found) != 1 or not found[0].prior:
         return
     d.prior_size_mm = found[0].mm
     if d.comparison is None:
         d.comparison = _compare(d.size_mm, d.prior_size_mm)
+
+
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def _latest_of_past(
+    text: str, c_start: int, c_end: int, found: list[sizes.Size]
+) -> list[sizes.Size]:
+    """The most recent of the sizes of a clause about earlier exams, as a prior: "it measured
+    9 mm in 2021 and 7 mm in 2019" and "on the CT of March 2023 it measured 11 mm, and on the
+    2020 study 9 mm" -> the 2021 and 2023 sizes. Every size needs its own year (the one
+    right after it, else the last one between it and the size before); else none is taken.
+    """
+    dated: list[tuple[int, sizes.Size]] = []
+    prev_end = c_start
+    for z in found:
+        after = sizes.YEAR_AFTER.match(text, z.end, min(c_end, z.end + 20))
+        before = [int(y.group(0)) for y in _YEAR.finditer(text, prev_end, z.start)]
+        year = int(after.group(1)) if after is not None else (before[-1] if before else None)
+        if year is None:
+            return []
+        dated.append((year, z))
+        prev_end = after.end() if after is not None else z.end
+    years = [y for y, _ in dated]
+    if len(set(years)) != len(years):
+        return []
+    z = max(dated, key=lambda p: p[0])[1]
+    return [sizes.Size(z.start, z.end, z.mm, True, False)]
 
 
 def _size_from_span(text: str, n_start: int, n_end: int, d: _Draft) -> None:

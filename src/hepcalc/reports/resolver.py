@@ -47,7 +47,10 @@ MAX_FINDINGS = 200
 NEAR = 300  # characters around a clause that still speak about its target
 SUMMARY_SECTIONS = frozenset({"impression"})
 ANOTHER = re.compile(r"\b(?:another|second|third|additional|separate|other|also|further)\b", re.I)
-LIST_SEPARATORS = frozenset({"", "and", "&", "+", ",", ", and", ",and"})
+# the glue of a size list; "a 3 mm and a 4 mm focus" repeats the article with each size
+LIST_SEPARATORS = frozenset(
+    {"", "and", "&", "+", ",", ", and", ",and", "and a", "and an", ", a", ", an", ", and a"}
+)
 RANGE_SEPARATORS = frozenset({"-", "to", "\u2013"})
 HOST_PRIORITY = {"heman": 0, "cyst": 1, "solid": 2, "lesion": 3}
 ANAPHORA = re.compile(
@@ -105,6 +108,9 @@ THROUGHOUT = re.compile(
 )
 # "calcified granuloma", "calcified hepatic granulomata": the adjective's noun is a granuloma
 CALCIFIED_GRANULOMA = re.compile(r"[ \t\n]+(?:[a-z]+[ \t\n]+)?granulom(?:a|as|ata)\b", re.I)
+# "new" said of the calcification itself ("with new coarse calcification", "has developed
+# new peripheral calcification"), a few adjectives before the target word
+NEW_BEFORE = re.compile(r"new(?:[ \t\n]+[a-z]+){0,3}[ \t\n]+$", re.I)
 EACH = re.compile(r"[ \t]*(?:each|apiece)\b", re.I)
 # "Segments 2 and 3 each contain a 3 mm granuloma", "a calcification in each of segments 6
 # and 7", "one in each lobe": "each" deals one finding out to every place of the list
@@ -513,7 +519,19 @@ def size_group_pass(m: Mention) -> None:
         if current and current[0].superlative and m.per_count == 1:
             m.per_count = "multiple"
     first_size = m.size_groups[0]
-    if m.comparison is None and first_size is not None and m.prior_mm is not None:
+    if (
+        first_size is not None
+        and m.prior_mm is not None
+        and (
+            m.comparison is None
+            or (
+                m.comparison is Comparison.new
+                and NEW_BEFORE.search(m.text, max(m.c_start, m.first.start - 40), m.first.start)
+            )
+        )
+    ):
+        # "the metastasis now 2.2 cm (previously 3.0 cm) with new coarse calcification":
+        # what is new is its calcification; the finding, measured before, changed by size
         m.comparison = compare(first_size, m.prior_mm)
 
 

@@ -154,12 +154,23 @@ _SEGMENT_NUMBER_BEFORE = re.compile(
 )
 
 
+# "a 3 mm and a 4 mm focus": a size list with the article repeated, one noun after it
+_SIZE_BEFORE = re.compile(
+    r"(?:^|[ \t(])an?[ \t]+\d{1,3}(?:\.\d{1,2})?[ \t]*-?(?:mm|cm)[ \t]*,?[ \t]*$", re.I
+)
+_ARTICLE_SIZE_AFTER = re.compile(r"an?[ \t]+\d", re.I)
+
+
 def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Clause spans inside one sentence span."""
     spans: list[tuple[int, int]] = []
     cur = start
     for m in _CLAUSE_SPLIT.finditer(text, start, end):
         if any(m.group(g) for g in _COUNTED_GROUPS) and _SEGMENT_NUMBER_BEFORE.search(
+            text, max(cur, m.start() - 16), m.start()
+        ):
+            continue
+        if _ARTICLE_SIZE_AFTER.match(text, m.end(), end) and _SIZE_BEFORE.search(
             text, max(cur, m.start() - 16), m.start()
         ):
             continue

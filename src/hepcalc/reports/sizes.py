@@ -70,7 +70,9 @@ _PRIOR_BEFORE = re.compile(
     r"|versus|vs\.?|then|had[ \t]+measured|measured)[ \t:(]*(?:measuring|measured|at)?[ \t:(]*$"
     # a prior label or a past date just before: "Size (prior, 2023): 6 mm", "Size prior
     # (2024): 13 mm", "unchanged from 2024 (8 mm)"
-    rf"|(?:prior|previous|prev\.?|from)[ \t]*[,(]?[ \t]*{_DATE}[ \t]*\)?[ \t]*[:=(][ \t]*$",
+    rf"|(?:prior|previous|prev\.?|from)[ \t]*[,(]?[ \t]*{_DATE}[ \t]*\)?[ \t]*[:=(][ \t]*$"
+    # a dated size in brackets right after today's: "4 mm (2023: 4 mm)", "6 mm (03/2022 = 5 mm)"
+    rf"|\d[ \t]*(?:mm|cm)[ \t]*[,;]?[ \t]*\([ \t]*{_DATE}[ \t]*[:=][ \t]*$",
     re.I,
 )
 _PRIOR_AFTER = re.compile(
@@ -81,6 +83,23 @@ _PRIOR_AFTER = re.compile(
     r"|^[ \t,]*(?:last[ \t]+year|a[ \t]+year[ \t]+ago|\d{1,2}[ \t]+(?:months?|years?)[ \t]+ago)"
     r"|^[ \t,]*(?:in[ \t]+|on[ \t]+)?(?:19|20)\d\d\b|^[ \t,]*(?:in|on)[ \t]+\d{1,2}/"
     r"|^[ \t,]*\d{1,2}/(?:\d{1,2}/)?(?:19|20)?\d\d\b",
+    re.I,
+)
+# the earlier exam named after the size: "the same 8 mm as last year", "identical to its 6.5
+# mm size on the study of 03/2022", "as on the previous scan"
+_PRIOR_EXAM_AFTER = re.compile(
+    r"[ \t,]*(?:as|than)[ \t]+(?:(?:on|in|at)[ \t]+)?(?:the[ \t]+)?"
+    r"(?:last|prior|previous|earlier|preceding)\b"
+    r"|[ \t,]*(?:size|measurement|diameter)?[ \t]*(?:on|in|at)[ \t]+(?:the[ \t]+)?"
+    rf"(?:study|exam|examination|scan|ct|mri?|us|ultrasound)[ \t]+(?:of|from|dated)[ \t]+{_DATE}",
+    re.I,
+)
+# a size in brackets after a no-change phrase restates the earlier one: "no change in size
+# (5.2 cm)", "unchanged (3 mm at 20 weeks)", "no change compared with 2018 (3 cm)"
+NO_CHANGE_BRACKET = re.compile(
+    r"(?:no[ \t]+(?:interval[ \t]+|significant[ \t]+)?change|unchanged|stable)"
+    r"(?:[ \t]+in[ \t]+(?:size|appearance))?"
+    rf"(?:[ \t]+(?:from|since|compared[ \t]+(?:to|with))[ \t]+{_DATE})?[ \t]*\([ \t]*$",
     re.I,
 )
 _CURRENT_BEFORE = re.compile(
@@ -243,7 +262,11 @@ def _measure_sizes(text: str, start: int, end: int, m: re.Match[str]) -> list[Si
     tail = text[m.end() : min(end, m.end() + 30)]
     # "varying from 1 mm to 3 mm": the range's "from" is no prior either
     prior = (
-        bool((_PRIOR_BEFORE.search(head) and not ranged) or _PRIOR_AFTER.search(tail))
+        bool(
+            (_PRIOR_BEFORE.search(head) and not ranged)
+            or _PRIOR_AFTER.search(tail)
+            or _PRIOR_EXAM_AFTER.match(text, m.end(), min(end, m.end() + 48))
+        )
         and not range_from
     )
     # "now 6 mm"; "(1.2 cm vs 1.5 cm in January)": the first is now; but "7 mm today
@@ -299,8 +322,23 @@ def find_sizes(text: str, start: int, end: int) -> list[Size]:
         out.sort(key=lambda z: z.start)
     out = _arrows(text, out)
     if len(out) > 1:
-        out = _plane_runs(text, start, end, out)
+        out = _restated_priors(text, start, _plane_runs(text, start, end, out))
     return _dated_series(text, start, end, out) if len(out) > 2 else out
+
+
+def _restated_priors(text: str, start: int, found: list[Size]) -> list[Size]:
+    """A size in brackets after a no-change phrase, once today's size is given, is the
+    earlier one: "5.2 cm ...; no change in size (5.2 cm)" -> prior 5.2 cm. Alone ("stable
+    (4 mm)") it stays today's size."""
+    seen_current = False
+    for i, z in enumerate(found):
+        if z.prior:
+            continue
+        if seen_current and NO_CHANGE_BRACKET.search(text, max(start, z.start - 60), z.start):
+            found[i] = Size(z.start, z.end, z.mm, True, False)
+        else:
+            seen_current = True
+    return found
 
 
 # A plane label written with each size of a list ("AP 3 mm, TR 5 mm, CC 4 mm", "3 mm AP,
@@ -368,7 +406,7 @@ def _plane_runs(text: str, start: int, end: int, found: list[Size]) -> list[Size
 # the date of one size of a series: a year right before ("2020 4 mm", "2022: 5 mm") or
 # right after it ("4 mm (2019)", "2.0 cm in 2021", "11 mm in March 2023")
 _YEAR_BEFORE = re.compile(r"(?<!\d)((?:19|20)\d\d)\)?[ \t]*[:=\-\u2013]?[ \t]*$")
-_YEAR_AFTER = re.compile(
+YEAR_AFTER = re.compile(
     r"[ \t]*[,(]?[ \t]*(?:(?:in|on)[ \t]+)?(?:[a-z]{3,9}\.?[ \t]+)?((?:19|20)\d\d)(?!\d)", re.I
 )
 # the size of this exam in the series: "today 7 mm", "2.6 cm today", "4 mm (today)", "now 9 mm"
@@ -388,7 +426,7 @@ def _series_date(text: str, start: int, end: int, z: Size) -> int | None:
         return int(got.group(1))
     if _TODAY_BEFORE.search(text, head_start, z.start):
         return 9999
-    got = _YEAR_AFTER.match(text, z.end, min(end, z.end + 20))
+    got = YEAR_AFTER.match(text, z.end, min(end, z.end + 20))
     if got is not None:
         return int(got.group(1))
     return 9999 if _TODAY_AFTER.match(text, z.end, min(end, z.end + 16)) else None
