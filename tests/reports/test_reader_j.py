@@ -47,3 +47,67 @@ def test_other_reports_limits_and_general_statements_are_no_finding(text: str) -
 def test_near_misses_of_other_reports_stay_findings(text: str, seg: int) -> None:
     got = summary(text, ("kind", "seg"))
     assert got == [{"kind": "calcification", "seg": seg}]
+
+
+# --- one record, one lesion: a second mention in the same record is no second finding ---
+
+
+@pytest.mark.parametrize(
+    ("text", "size", "seg"),
+    [
+        (
+            "Observation 4: segment 6, 7 mm, dark on all sequences, like the calcification on "
+            "the prior CT; LR-1 (benign calcified granuloma).",
+            7.0,
+            6,
+        ),
+        (
+            "Nodule #2 - Site: S8; Diameter: 0.9 cm; Attenuation: calcific (HU 520); Impression: "
+            "calcified granuloma.",
+            9.0,
+            8,
+        ),
+        (
+            "Site: segment 5\nNature: calcified granuloma (echogenic; calcified on CT)\nSize: 4 mm",
+            4.0,
+            5,
+        ),
+    ],
+)
+def test_a_record_names_its_one_lesion_once(text: str, size: float, seg: int) -> None:
+    got = summary(text, ("size", "seg", "count"))
+    assert got == [{"size": size, "seg": seg, "count": 1}]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # two places in one record line: two findings
+        (
+            "Observation 1: calcified granuloma in segment 2; punctate calcification in segment 7.",
+            [{"seg": 2}, {"seg": 7}],
+        ),
+        # two sizes: two findings
+        (
+            "Lesion 3: segment 6, 5 mm calcification; a 3 mm calcified granuloma.",
+            [{"seg": 6, "size": 5.0}, {"seg": 6, "size": 3.0}],
+        ),
+        # "another": a further one
+        (
+            "Finding 1: 4 mm calcification in segment 4; another calcification in the same "
+            "segment.",
+            [{"seg": 4, "size": 4.0}, {"seg": 4}],
+        ),
+        # prose with one field is no record
+        (
+            "Liver: a 6 mm calcified granuloma in segment 3; scattered punctate calcifications "
+            "elsewhere.",
+            [{"size": 6.0, "count": 1}, {"count": "multiple"}],
+        ),
+    ],
+)
+def test_records_with_more_than_one_lesion_keep_them(
+    text: str, expected: list[dict[str, object]]
+) -> None:
+    fields = tuple({k for e in expected for k in e})
+    assert summary(text, fields) == expected
