@@ -111,3 +111,32 @@ def test_records_with_more_than_one_lesion_keep_them(
 ) -> None:
     fields = tuple({k for e in expected for k in e})
     assert summary(text, fields) == expected
+
+
+# --- another organ's calcification beside the liver: the liver is a landmark ---
+
+
+@pytest.mark.parametrize(
+    ("text", "n"),
+    [
+        ("Calcified left adrenal mass, 3 cm, below the left lobe of the liver.", 0),
+        ("Old right adrenal bleed with rim calcification, above the right lobe of the liver.", 0),
+        (
+            "Meconium peritonitis: calcification of the liver surface and scattered "
+            "calcifications between bowel loops.",
+            1,
+        ),
+    ],
+)
+def test_a_liver_landmark_or_bowel_place_is_not_a_liver_finding(text: str, n: int) -> None:
+    got = summary(text, ("kind", "count"))
+    assert len(got) == n
+    assert all(f.get("count") != "multiple" for f in got)
+
+
+def test_the_liver_named_as_the_place_stays() -> None:
+    # near misses: the liver is where the finding is, not beside it
+    got = summary("A 4 mm calcification in the right lobe of the liver, near the dome.", ("size",))
+    assert got == [{"size": 4.0}]
+    got = summary("Calcified granuloma between segments 6 and 7 of the liver, 3 mm.", ("size",))
+    assert got == [{"size": 3.0}]
