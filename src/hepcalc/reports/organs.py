@@ -87,7 +87,8 @@ class OrganMention:
 # An organ named after these words is a landmark, not where the finding is: "a calcified
 # mass displacing the liver", "calcification adjacent to the liver", "medial to the spleen".
 # After "vs"/"versus" it is the other reading of a differential, not a place either
-# ("?calcification vs vessel", "granuloma versus vascular flow void").
+# ("?calcification vs vessel", "granuloma versus vascular flow void"). "Above the right
+# lobe of the liver" makes the liver a landmark too.
 _RELATIONAL = re.compile(
     r"\b(?:vs\.?|versus|displac(?:es|ing|ed)|compress(?:es|ing|ed)|indent(?:s|ing|ed)|abut(?:s|ting)"
     r"|adjacent[ \t\n]+to|next[ \t\n]+to|near|beside|separate[ \t\n]+from|distinct[ \t\n]+from"
@@ -95,7 +96,7 @@ _RELATIONAL = re.compile(
     r"|superior|deep|caudal|cranial)[ \t\n]+to|below|above|beneath|under(?:lying)?"
     r"|extend(?:s|ing)?[ \t\n]+(?:in)?to|invad(?:es|ing)|contact(?:ing)?|between)"
     r"[ \t\n]+(?:(?:the|a|an|right|left|inferior|superior|posterior|anterior|lateral|medial)"
-    r"[ \t\n]+){0,2}$",
+    r"[ \t\n]+){0,2}(?:lobe[ \t\n]+of[ \t\n]+the[ \t\n]+)?$",
     re.I,
 )
 
@@ -130,12 +131,13 @@ def _primary_site(text: str, start: int, m_start: int, m_end: int) -> bool:
 
 def _between_segments(rel: re.Match[str], organ: str, word: str) -> bool:
     """True for "between segments 7 and 8": a place inside the liver, not a landmark
-    (while "between the liver and the kidney" still is one)."""
-    return (
-        organ == "liver"
-        and rel.group(0)[:7].lower() == "between"
-        and word.lower().startswith("segments")
-    )
+    (while "between the liver and the kidney" still is one); and for "between bowel loops",
+    among the loops of the bowel: that is where the finding lies."""
+    if rel.group(0)[:7].lower() != "between":
+        return False
+    if organ == "bowel":
+        return word.lower() == "bowel"
+    return organ == "liver" and word.lower().startswith("segments")
 
 
 def find_organs(text: str, start: int, end: int) -> list[OrganMention]:

@@ -332,11 +332,70 @@ def _read(
                         excluded if full else None,
                     )  # fmt: skip
                     if len(drafts) > before:
+                        _fold_record_restatements(text, s_start, s_end, drafts, before)
                         tables.fill_from_row(text, s_start, s_end, drafts[before:])
                         _complete_from_next_sentence(text, sents, idx, drafts, candidates)
     if drafts:
         drafts = tables.drop_titles(text, _drop_corrected(text, drafts))
     return _reading(text, modality, full, secs, drafts, excluded, gates)
+
+
+# a record of a list opening its line: "Observation 2:", "LIVER LESION #1 -", "Nodule 3 -"
+# (a segment or lobe label, "Segment 6: ...", is a place, and its line may list several)
+_NUMBERED_RECORD = re.compile(
+    r"[ \t]*(?!(?:segments?|seg|s|lobes?|couinaud|level|image|series)\b)[A-Za-z][A-Za-z ]{0,30}?"
+    r"[ \t]*#?[ \t]*\d{1,2}[ \t]*[:\-\u2013]",
+    re.I,
+)
+# a "Label: value" field starting a line or following ";" ("Type: calcified granuloma")
+_FIELD_IN_SENTENCE = re.compile(rf"(?:^|(?<=[\n;]))[ \t]*{sections.FIELD_LABEL}[ \t]*[:=]", re.M)
+
+
+def _is_record_sentence(text: str, s_start: int, s_end: int) -> bool:
+    """True when the sentence is one record of a form or list: it opens on a numbered
+    record label ("Observation 2: ...") or holds two "Label: value" fields or more."""
+    if _NUMBERED_RECORD.match(text, s_start, s_end):
+        return True
+    fields = _FIELD_IN_SENTENCE.finditer(text, s_start, s_end)
+    return next(fields, None) is not None and next(fields, None) is not None
+
+
+def _fold_record_restatements(
+    text: str, s_start: int, s_end: int, drafts: list[_Draft], before: int
+) -> None:
+    """Fold a record's further unsized mention of its one lesion into its first finding.
+
+    Example: "Observation 2: segment 3, 6 mm, signal void matching a calcification on CT;
+    LR-1 (calcified granuloma)." and "Type: calcified granuloma (dark on all sequences;
+    calcified on CT) / Size: 0.5 cm" are one finding each: a record describes one lesion,
+    and its interpretation or a second field names it again. Only a later mention with a
+    count of one, no "another", no place other than the first's and no size when the first
+    has one is folded (the first then takes its size).
+    """
+    if len(drafts) < before + 2 or not _is_record_sentence(text, s_start, s_end):
+        return
+    first = drafts[before]
+    if first.count != 1:
+        return
+    kept = drafts[: before + 1]
+    for d in drafts[before + 1 :]:
+        la, lb = first.location, d.location
+        same_place = (la.segment is None or lb.segment is None or la.segment == lb.segment) and (
+            la.lobe is None or lb.lobe is None or la.lobe == lb.lobe
+        )
+        both_sized = d.size_mm is not None and first.size_mm is not None
+        if both_sized or d.count != 1 or not d.mergeable or not same_place:
+            kept.append(d)
+            continue
+        if first.size_mm is None:
+            first.size_mm, first.prior_size_mm = d.size_mm, d.prior_size_mm
+        first.pattern = first.pattern or d.pattern
+        first.associated = first.associated or d.associated
+        first.comparison = first.comparison or d.comparison
+        first.location = _merged_location(first.location, d.location)
+        for k, v in d.features.items():
+            first.features.setdefault(k, v)
+    drafts[:] = kept
 
 
 def _complete_from_next_sentence(
