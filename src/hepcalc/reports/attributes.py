@@ -156,6 +156,11 @@ _SOLID_TOO = re.compile(r"\bsolid\b", re.I)
 
 # "none larger than 2 mm" bounds a size; it compares nothing with a prior exam
 _THAN_N = r"[ \t\n]+than[ \t\n]+(?:\d|a[ \t\n]+few|one|two|three)"
+# "similar foci", "similar calcified granulomas": other findings like this one, not a prior
+_LIKE_NOUNS = (
+    r"(?:foc(?:us|i)|lesions?|granulom[a-z]*|calcific[a-z]*|calcs?|nodules?|ones?|densit(?:y|ies)"
+    r"|deposits?|spots?|findings?)\b"
+)
 _COMPARISON = (
     (
         Comparison.new,
@@ -193,10 +198,17 @@ _COMPARISON = (
     (
         Comparison.stable,
         re.compile(
-            r"\b(?:stable|unchanged|unchg|unchgd|similar|no[ \t\n]+(?:significant[ \t\n]+"
+            # common dictation typos of "unchanged" and "stable" are read as the words
+            r"\b(?:stable|stabel|unchanged|unchnaged|unchagned|unchaged|unchg|unchgd"
+            # "similar foci in the spleen" likens the liver finding to other ones: no prior
+            r"|similar(?![ \t\n]+(?:[a-z-]+[ \t\n]+)?" + _LIKE_NOUNS + ")"
+            # "constant." / "remains constant in size" (a German or French "konstant")
+            r"|constant(?=[ \t\n]*(?:[.,;:)]|$|in[ \t\n]+size|size|appearance|since|compared|from))"
+            r"|no[ \t\n]+(?:significant[ \t\n]+"
             r"|interval[ \t\n]+)?"
-            r"(?:change|growth|increase|enlargement)|not[ \t\n]+(?:significantly[ \t\n]+)?changed"
-            r"|without[ \t\n]+(?:significant[ \t\n]+|interval[ \t\n]+)?change)\b",
+            r"(?:change|growth|increase|enlargement|evolution)"
+            r"|not[ \t\n]+(?:significantly[ \t\n]+)?changed"
+            r"|without[ \t\n]+(?:significant[ \t\n]+|interval[ \t\n]+)?(?:change|evolution))\b",
             re.I,
         ),
     ),

@@ -1,0 +1,85 @@
+"""Classes of wording read in the reader-l round (comparisons, counts, places): own
+wordings of each class found in the development sets' failures, with near misses that
+must stay as they are."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from .summaries import summary
+
+
+def _summary(text: str) -> list[dict[str, Any]]:
+    return summary(text, ("kind", "size", "count", "seg", "lobe", "prior", "comp"))
+
+
+def _comp(text: str) -> list[str | None]:
+    return [f.get("comp") for f in _summary(text)]
+
+
+# --- stability words: "without evolution", "constant", common typos ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Calcified focus in segment 2, 3mm, unchnaged.",
+        "Segment 7 calcification (4 mm), unchagned since 2023.",
+        "A 6 mm calcified granuloma in segment 5, unchaged from the prior CT.",
+        "Calcification in segment 4 measuring 5 mm, stabel.",
+        "Calcification of 6 mm in segment VI of the liver, without evolution since 2020.",
+        "A 4 mm hepatic calcification in segment 3 with no significant evolution.",
+        "Hepatic calcification segment 8 (7mm), compared with the previous examination constant.",
+        "The 5 mm calcification in segment 2 remains constant in size.",
+        "Calcified granuloma in segment 6, 3 mm, of constant appearance since 2019.",
+    ],
+)
+def test_stability_words_and_typos_read_as_stable(text: str) -> None:
+    assert _comp(text) == ["stable"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "constant" that describes the patient's symptom, not the finding
+        "Constant right upper quadrant pain. A 4 mm calcification in segment 6.",
+        "History of constant pain. Hepatic calcification in segment 6, 4 mm.",
+        # "evolution" that is not negated says nothing about stability here
+        "A 4 mm calcification in segment 6, evolution of a treated abscess.",
+    ],
+)
+def test_near_misses_of_stability_words_have_no_comparison(text: str) -> None:
+    assert _comp(text) == [None]
+
+
+# --- "similar foci in the spleen": likeness to other findings, not to a prior exam ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Innumerable punctate hepatic calcifications up to 3 mm, with similar foci in the spleen.",
+        "Numerous calcified granulomas in the liver measure up to 5 mm, with similar lesions "
+        "in the spleen.",
+        "Several calcified granulomata in both hepatic lobes up to 4 mm, and similar calcified "
+        "granulomata in the spleen.",
+        "Two hepatic calcifications in segment 7, 3 mm each; the spleen contains many similar "
+        "foci.",
+    ],
+)
+def test_similar_findings_elsewhere_are_not_a_comparison(text: str) -> None:
+    assert _comp(text) == [None]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 4 mm calcification in segment 6, similar to the prior study.",
+        "The segment 3 calcified granuloma is similar in size to 2021, 5 mm.",
+        "Calcification in segment 8 measuring 6 mm, similar appearance to the previous CT.",
+    ],
+)
+def test_similar_to_a_prior_exam_stays_stable(text: str) -> None:
+    assert _comp(text) == ["stable"]
