@@ -83,3 +83,46 @@ def test_similar_findings_elsewhere_are_not_a_comparison(text: str) -> None:
 )
 def test_similar_to_a_prior_exam_stays_stable(text: str) -> None:
     assert _comp(text) == ["stable"]
+
+
+# --- "each" after listed places: the size is every listed member's ---
+
+
+@pytest.mark.parametrize(
+    ("text", "size", "places"),
+    [
+        ("Two calcified granulomas are seen, one in segment 2 and another in segment 7, "
+         "each 3 mm.", 3.0, [(2, "left"), (7, "right")]),
+        ("Two calcifications, one in the right lobe and one in the left lobe, each measuring "
+         "4 mm.", 4.0, [(None, "right"), (None, "left")]),
+        ("Calcified granulomas: one in segment 5 and another in segment 3, 2 mm each.",
+         2.0, [(5, "right"), (3, "left")]),
+        ("There are two hepatic calcifications, one in segment 8 and the other in segment 4, "
+         "6 mm apiece.", 6.0, [(8, "right"), (4, "left")]),
+    ],
+)  # fmt: skip
+def test_each_size_after_listed_places_goes_to_every_member(
+    text: str, size: float, places: list[tuple[int | None, str]]
+) -> None:
+    got = _summary(text)
+    assert [(f.get("seg"), f.get("lobe")) for f in got] == places
+    assert [f.get("size") for f in got] == [size] * len(places)
+    assert [f["count"] for f in got] == [1] * len(places)
+
+
+@pytest.mark.parametrize(
+    ("text", "sizes"),
+    [
+        # the first member has a size of its own: "each" does not overwrite it
+        ("Two calcifications, one in segment 3 measuring 5 mm and another in segment 6, "
+         "each 2 mm.", [5.0, 2.0]),
+        # no "each": the size is the last member's only
+        ("Two calcified granulomas, one in segment 3 and another in segment 6 measuring 4 mm.",
+         [None, 4.0]),
+        # a group's largest is not every member's size
+        ("Two calcified granulomas, one in segment 3 and another in segment 6, measuring up "
+         "to 4 mm.", [None, 4.0]),
+    ],
+)  # fmt: skip
+def test_sizes_without_each_stay_with_their_member(text: str, sizes: list[float | None]) -> None:
+    assert [f.get("size") for f in _summary(text)] == sizes

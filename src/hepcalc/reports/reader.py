@@ -708,12 +708,28 @@ def _deal_sizes_in_order(
         return
     found = sizes.find_sizes(text, c_start, c_end)
     current = [z for z in found if not z.prior]
+    if len(current) == 1 and _said_of_each(text, c_start, c_end, current[0]):
+        # "one in segment 3 and another in segment 6, each 2 mm": every member's size
+        for d in members:
+            d.size_mm = current[0].mm
+        return
     if len(current) != len(members) or any(z.largest for z in current):
         return
     if not all(resolver.is_list_gap(text[a.end : b.start]) for a, b in itertools.pairwise(current)):
         return
     for d, z in zip(members, current, strict=True):
         d.size_mm = z.mm
+
+
+def _said_of_each(text: str, c_start: int, c_end: int, z: sizes.Size) -> bool:
+    """True when a size is said of each member: "each 2 mm", "each measuring 2 mm",
+    "2 mm each", "2 mm apiece" (not "up to 2 mm", a group's largest)."""
+    if z.largest:
+        return False
+    return (
+        resolver.EACH.match(text, z.end, c_end) is not None
+        or resolver.EACH_BEFORE.search(text, max(c_start, z.start - 16), z.start) is not None
+    )
 
 
 def _clause_organ(
