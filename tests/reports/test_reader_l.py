@@ -126,3 +126,60 @@ def test_each_size_after_listed_places_goes_to_every_member(
 )  # fmt: skip
 def test_sizes_without_each_stay_with_their_member(text: str, sizes: list[float | None]) -> None:
     assert [f.get("size") for f in _summary(text)] == sizes
+
+
+# --- a counted group measured by "each"/"both"/"they" in the next clause or sentence ---
+
+
+@pytest.mark.parametrize(
+    ("text", "size", "count"),
+    [
+        ("Two calcified granulomas in segment 8; each measures 4-6 mm.", 6.0, 2),
+        ("Three calcifications in segment 2. Each measures 3 mm.", 3.0, 3),
+        ("Two calcified granulomas in the right lobe. Both are 5 mm.", 5.0, 2),
+        ("Two hepatic calcifications in segment 4. They measure 2-3 mm.", 3.0, 2),
+        ("Calcified granulomas in segment 6. Each of them measures 4 mm.", 4.0, "multiple"),
+    ],
+)  # fmt: skip
+def test_size_said_of_each_member_in_the_next_clause(
+    text: str, size: float, count: int | str
+) -> None:
+    got = _summary(text)
+    assert [(f.get("size"), f["count"]) for f in got] == [(size, count)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # another organ measured in the next sentence is not the group's size
+        "Two calcified granulomas in segment 8. Each kidney measures 11 cm.",
+        "Two calcified granulomas in segment 8. The spleen measures 11 cm.",
+    ],
+)
+def test_next_sentence_about_another_organ_gives_no_size(text: str) -> None:
+    assert [f.get("size") for f in _summary(text)] == [None]
+
+
+# --- an MRI/US sign tied to the calcifications of CT: the sign is what is counted ---
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("MRI liver. Two rounded signal voids in segment 8, dark on all sequences, correspond "
+         "to the calcifications seen on the CT.", 2),
+        ("MRI liver. Three small signal voids in segment 6 correspond to calcification on CT.",
+         3),
+        ("MRI liver. A signal void in segment 5 corresponds to the calcifications on CT.", 1),
+        ("MRI liver. Signal voids in segment 5 correspond to the calcification seen on CT.",
+         "multiple"),
+    ],
+)  # fmt: skip
+def test_count_of_a_sign_tied_to_ct_calcifications(text: str, count: int | str) -> None:
+    assert [f["count"] for f in _summary(text)] == [count]
+
+
+def test_count_without_a_tied_sign_stays_the_nouns() -> None:
+    # no tying verb: the plural calcification noun alone is "multiple"
+    text = "MRI liver. Calcifications in segment 8 are dark on all sequences."
+    assert [f["count"] for f in _summary(text)] == ["multiple"]

@@ -451,6 +451,37 @@ def restated_count(text: str, target_end: int, clause_end: int) -> int | None:
     return int(word) if word.isdigit() else _NUMBER_WORDS[word]
 
 
+# "Two signal voids ... correspond to the calcifications seen on CT": the target is the
+# object of a verb tying an MRI/US sign to it; the sign before the verb is what is counted
+_TIED_TO = re.compile(
+    r"(?:correspond(?:s|ed|ing)?[ \t\n]+(?:to|with)|match(?:es|ed|ing)?"
+    r"|concordant[ \t\n]+with)[ \t\n]+(?:the[ \t\n]+|these[ \t\n]+|those[ \t\n]+)?"
+    r"(?:[a-z-]+[ \t\n]+){0,2}$",
+    re.I,
+)
+_SIGN = re.compile(r"signal[ \t\n]+(?:voids?|loss(?:es)?)|echogenic[ \t\n]+foc(?:us|i)", re.I)
+_TIED_WINDOW = 40
+
+
+def tied_sign(text: str, clause_start: int, target_start: int) -> tuple[int, bool] | None:
+    """(start, plural) of the sign a target is tied to by the verb before it ("Two rounded
+    signal voids in segment 8, dark on every sequence, correspond to the calcifications seen
+    on CT": the signal voids), else None: its count is the sign's count.
+
+    Why: the calcification words of such a sentence name what the sign is; the report
+    counts the sign ("two"), and the plural noun alone would read as "multiple".
+    """
+    lo = max(clause_start, target_start - _TIED_WINDOW)
+    tie = _TIED_TO.search(text, lo, target_start)
+    if tie is None:
+        return None
+    signs = list(_SIGN.finditer(text, clause_start, tie.start()))
+    if not signs:
+        return None
+    sign = signs[-1]
+    return sign.start(), sign.group(0).lower().endswith(("s", "i", "es"))
+
+
 # "both" opening the noun phrase of the target: two ("both calcified granulomas", "both of
 # the calcifications"), not "both lobes" or "both sides" (a place)
 _BOTH_BEFORE = re.compile(

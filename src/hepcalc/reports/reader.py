@@ -1244,6 +1244,10 @@ _IT_MEASURES = re.compile(
     r"(?:unchanged|stable|similar|larger|smaller|increased|decreased|enlarged)"
     r"(?:[ \t]+in[ \t]+size)?,?[ \t]+(?:at|measuring)[ \t]+\d"
     rf"|[ \t]*{_SIZE_WORDS}[ \t]*[:=-]?[ \t]*\d"
+    # a size said of every member of the group: "; each measures 4-6 mm", "They measure 3 mm"
+    rf"|[ \t]*{_NOW}(?:each|both|they|these)(?:[ \t]+of[ \t]+them)?[ \t]+(?:now[ \t]+)?"
+    r"(?:measures?|measuring|measured|is|are|was|were)[ \t]+(?:about[ \t]+|approximately[ \t]+"
+    r"|approx\.?[ \t]+|roughly[ \t]+)?\d"
     # a bound on a group: "none exceeds 4 mm", "the largest is 5 mm", "none larger than 3 mm"
     r"|[ \t]*(?:none|neither|the[ \t]+largest|the[ \t]+biggest)\b[^.;\n]{0,20}?"
     r"\b(?:exceed[a-z]*|larger|bigger|greater|measur[a-z]*|is|was)\b",

@@ -450,6 +450,11 @@ def count_pass(m: Mention) -> None:
             None,
         )
         m.count_is_after = after is not None
+        sign = attributes.tied_sign(text, m.c_start, first.start) if after is None else None
+        if sign is not None:
+            # "Two signal voids ... correspond to the calcifications on CT": two
+            m.count = attributes.read_count(text, m.c_start, sign[0], sign[1])
+            return
         m.count = after or attributes.read_count(
             text, m.c_start, first.start, plural, target_end=first.end
         )
