@@ -322,7 +322,11 @@ def _read(
                     continue
                 if len(drafts) >= _MAX_DRAFTS or targets_left <= 0:
                     break
-                targets = find_targets(text, s_start, s_end, candidates)
+                targets = [
+                    t
+                    for t in find_targets(text, s_start, s_end, candidates)
+                    if not tables.is_column_name(text, t.start, t.end)
+                ]
                 if targets:
                     targets = targets[:targets_left]
                     targets_left -= len(targets)
