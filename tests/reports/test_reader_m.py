@@ -42,3 +42,48 @@ def test_column_name_is_no_finding(text: str) -> None:
 def test_table_findings_kept(text: str, expected: list[dict[str, object]]) -> None:
     got = summary(text, ("size", "seg"))
     assert got == expected
+
+
+# --- a restatement opening on a record's label ("Lesion 1 is ...") is that record ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Liver MRI.\nLesion 1: segment 6; size 2.1 x 1.7 cm; calcification: central.\n"
+         "IMPRESSION: Lesion 1 is a hemangioma with central calcification.",
+         [{"kind": "lesion", "size": 21.0, "seg": 6, "assoc": "hemangioma"}]),
+        ("LIVER LESION #2 - segment 3; 1.5 cm; calcified: yes, coarse.\n"
+         "Impression: 1. Liver lesion #2 is a hemangioma with coarse calcification.",
+         [{"kind": "lesion", "size": 15.0, "seg": 3, "assoc": "hemangioma"}]),
+        ("Liver observation 1: segment 5, 12 mm, calcified rim.\n"
+         "Conclusion: Observation 1 represents a calcified cyst.",
+         [{"kind": "cyst", "size": 12.0, "seg": 5}]),
+    ],
+)  # fmt: skip
+def test_restated_record_is_one_finding(text: str, expected: list[dict[str, object]]) -> None:
+    assert summary(text, ("kind", "size", "seg", "assoc")) == expected
+
+
+def test_restatement_folds_into_its_own_record_only() -> None:
+    text = (
+        "Liver lesion 1: segment 7; 4 mm calcification.\n"
+        "Liver lesion 2: segment 2; 2.4 cm; calcification: coarse.\n"
+        "IMPRESSION: Lesion 2 is a hemangioma with coarse calcification."
+    )
+    assert summary(text, ("kind", "size", "seg")) == [
+        {"kind": "calcification", "size": 4.0, "seg": 7},
+        {"kind": "lesion", "size": 24.0, "seg": 2},
+    ]
+
+
+def test_other_label_or_number_is_not_the_record() -> None:
+    # "Lesion 3" names no record of the findings: it stays a finding of its own
+    text = (
+        "Liver lesion 1: segment 7; 4 mm calcification.\n"
+        "IMPRESSION: Lesion 3 is a 2.4 cm hemangioma in segment 2 with coarse calcification."
+    )
+    assert summary(text, ("kind", "size", "seg")) == [
+        {"kind": "calcification", "size": 4.0, "seg": 7},
+        {"kind": "lesion", "size": 24.0, "seg": 2},
+    ]
