@@ -87,3 +87,35 @@ def test_other_label_or_number_is_not_the_record() -> None:
         {"kind": "calcification", "size": 4.0, "seg": 7},
         {"kind": "lesion", "size": 24.0, "seg": 2},
     ]
+
+
+# --- a subject organ said to be what the target qualifies ("... is calcified costal
+# cartilage"): the organ named right after the target ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A shadowing focus at the inferior tip of the right lobe is calcified costal cartilage.",
+        "The density projecting over the right lobe represents calcified rib cartilage.",
+        "The echogenic line along the left lobe is calcified splenic artery wall.",
+    ],
+)
+def test_target_qualifying_the_organ_after_it_is_not_the_liver(text: str) -> None:
+    assert summary(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The right lobe is calcified.", [{"lobe": "right"}]),
+        ("The lesion in segment 7 is calcified and the spleen is normal.",
+         [{"seg": 7, "lobe": "right"}]),
+        ("Segment 6 is calcified, next to the gallbladder fossa, 4 mm.",
+         [{"seg": 6, "lobe": "right"}]),
+    ],
+)  # fmt: skip
+def test_subject_organ_kept_without_an_organ_after(
+    text: str, expected: list[dict[str, object]]
+) -> None:
+    assert summary(text, ("seg", "lobe")) == expected
