@@ -119,3 +119,47 @@ def test_subject_organ_kept_without_an_organ_after(
     text: str, expected: list[dict[str, object]]
 ) -> None:
     assert summary(text, ("seg", "lobe")) == expected
+
+
+# --- a duct stone read by both readers is one stone finding ---
+
+_STONE = "intrahepatic bile duct stone"
+
+
+def _with_labels(text: str) -> list[tuple[str | None, float | None, int | None]]:
+    from hepcalc.reports import extract_findings
+
+    return [(f.label, f.size_mm, f.location.segment) for f in extract_findings(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "size", "seg"),
+    [
+        ("Hepatolithiasis: calcified stones in dilated right lobe bile ducts, up to 6 mm.",
+         6.0, None),
+        ("Calcified intrahepatic duct stones in segment 6, the largest 5 mm, with upstream "
+         "dilatation.", 5.0, 6),
+        ("Hepatolithiasis with densely calcified calculi in segment 2, largest 8 mm.", 8.0, 2),
+    ],
+)  # fmt: skip
+def test_duct_stone_without_duplicate(text: str, size: float, seg: int | None) -> None:
+    assert _with_labels(text) == [(_STONE, size, seg)]
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # another target of the sentence: a granuloma of its own size and place
+        ("Intrahepatic duct stones in segment 6 up to 5 mm and a separate 4 mm calcified "
+         "granuloma in segment 7.", (None, 4.0, 7)),
+        # a granuloma of the same size and place in the next sentence stays
+        ("Calcified intrahepatic duct stones in segment 6, 5 mm. A calcified granuloma in "
+         "segment 6, 5 mm.", (None, 5.0, 6)),
+    ],
+)  # fmt: skip
+def test_other_calcification_beside_duct_stones_kept(
+    text: str, kept: tuple[str | None, float, int]
+) -> None:
+    got = _with_labels(text)
+    assert kept in got
+    assert sum(1 for g in got if g[0] == _STONE) == 1

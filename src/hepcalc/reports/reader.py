@@ -559,10 +559,11 @@ def _reading(
 ) -> ReportReading:
     """The findings from the drafts, plus modality, background and sections when full."""
     low, present = gates if gates is not None else (text.lower(), None)
+    stones = duct_stones.read_duct_stones(text, secs, low, present)
+    if stones and drafts:
+        drafts = [d for d in drafts if not _same_stone(text, stones[0], d)]
     findings = [_finalise(d) for d in _merge(drafts)[:MAX_FINDINGS]]
-    findings += duct_stones.read_duct_stones(text, secs, low, present)[
-        : max(0, MAX_FINDINGS - len(findings))
-    ]
+    findings += stones[: max(0, MAX_FINDINGS - len(findings))]
     findings += observations.read_observations(text, secs, findings, low, present)[
         : max(0, MAX_FINDINGS - len(findings))
     ]
@@ -579,6 +580,35 @@ def _reading(
     elif modality is not None:
         reading.modality = modality
     return reading
+
+
+# a target qualifying a stone ("calcified stones", "calcified intrahepatic duct calculi")
+_STONE_AFTER = re.compile(r"(?:[ \t\n]+[a-z-]+){0,3}?[ \t\n]+(?:stones?|calculi|calculus)\b", re.I)
+
+
+def _same_stone(text: str, stone: Finding, f: _Draft) -> bool:
+    """True when a calcification draft is the duct-stone finding read again.
+
+    Example: "Hepatolithiasis: calcified stones within dilated left lobe bile ducts, up to
+    7 mm" -> the stone finding (labelled, which the engine weighs) and no calcification
+    beside it: every target of the sentence qualifies a stone, and the two agree in size
+    and place. "Intrahepatic duct stones; a separate 4 mm calcified granuloma in segment
+    7" keeps the granuloma.
+    """
+    ev = stone.evidence
+    if ev is None or (f.evidence.start, f.evidence.end) != (ev.start, ev.end):
+        return False
+    if f.size_mm is not None and stone.size_mm is not None and f.size_mm != stone.size_mm:
+        return False
+    a, b = f.location, stone.location
+    if a.segment is not None and b.segment is not None and a.segment != b.segment:
+        return False
+    if a.lobe is not None and b.lobe is not None and a.lobe != b.lobe:
+        return False
+    found = find_targets(text, ev.start, ev.end)
+    return bool(found) and all(
+        _STONE_AFTER.match(text, t.end, min(ev.end, t.end + 60)) for t in found
+    )
 
 
 # A clause that names a further member of the group just described: "one in ...",
