@@ -196,6 +196,12 @@ def nearest_organ(text: str, mentions: list[OrganMention], lo: int, hi: int) -> 
     if before:
         adj = before[-1]
         gap = text[adj.end : lo]
+        if _COPULA.fullmatch(gap):
+            # "the right lobe is calcified costal cartilage": the subject is said to be
+            # the organ named right after the target, which the target qualifies
+            after = next((m for m in mentions if m.start >= hi), None)
+            if after is not None and _ONE_WORD_GAP.fullmatch(text, hi, after.start):
+                return after.organ
         if len(gap.split()) <= 1:
             if adj.organ != "liver" and _coordinated_with_liver(text, mentions, adj):
                 return "liver"
@@ -216,6 +222,12 @@ def nearest_organ(text: str, mentions: list[OrganMention], lo: int, hi: int) -> 
     if _coordinated_with_liver(text, mentions, best):
         return "liver"
     return best.organ
+
+
+# a verb joining a subject organ to a target ("the right lobe is calcified ...")
+_COPULA = re.compile(r"[ \t\n]+(?:is|are|was|were|represents?|reflects?)[ \t\n]+", re.I)
+# at most one word between a target and the organ noun it qualifies ("calcified costal")
+_ONE_WORD_GAP = re.compile(r"[ \t\n]+(?:[a-z-]+[ \t\n]+)?", re.I)
 
 
 def _normal_after(text: str, mention: OrganMention, hi: int) -> bool:

@@ -322,7 +322,11 @@ def _read(
                     continue
                 if len(drafts) >= _MAX_DRAFTS or targets_left <= 0:
                     break
-                targets = find_targets(text, s_start, s_end, candidates)
+                targets = [
+                    t
+                    for t in find_targets(text, s_start, s_end, candidates)
+                    if not tables.is_column_name(text, t.start, t.end)
+                ]
                 if targets:
                     targets = targets[:targets_left]
                     targets_left -= len(targets)
@@ -333,10 +337,12 @@ def _read(
                     )  # fmt: skip
                     if len(drafts) > before:
                         _fold_record_restatements(text, s_start, s_end, drafts, before)
+                        _label_record(text, s_start, s_end, drafts[before:])
                         tables.fill_from_row(text, s_start, s_end, drafts[before:])
                         _complete_from_next_sentence(text, sents, idx, drafts, candidates)
     if drafts:
         drafts = tables.drop_titles(text, _drop_corrected(text, drafts))
+        drafts = _fold_same_record(drafts)
     return _reading(text, modality, full, secs, drafts, excluded, gates)
 
 
@@ -349,6 +355,61 @@ _NUMBERED_RECORD = re.compile(
 )
 # a "Label: value" field starting a line or following ";" ("Type: calcified granuloma")
 _FIELD_IN_SENTENCE = re.compile(rf"(?:^|(?<=[\n;]))[ \t]*{sections.FIELD_LABEL}[ \t]*[:=]", re.M)
+
+
+# the label of a numbered record opening its sentence, as a findings record ("Lesion 1:",
+# "Observation #2 -") or as its restatement ("Lesion 1 is a hemangioma", "1. Nodule 2 =
+# ..."): a noun of the closed set below and its number
+_RECORD_LABEL = re.compile(
+    r"[ \t]*(?:\(?\d{1,2}[.)][ \t]*)?(?:[A-Za-z]+[ \t]+){0,2}?"
+    r"(lesion|observation|nodule|mass|target|finding|focus|calcification|granuloma|cyst"
+    r"|metastasis|tumou?r)[ \t]*(?:no\.?|#)?[ \t]*(\d{1,2})"
+    r"(?=[ \t]*(?:[:=\-\u2013(]|(?:is|was|represents|remains|corresponds|measures|shows"
+    r"|contains|appears|has|demonstrates)\b))",
+    re.I,
+)
+
+
+def _label_record(text: str, s_start: int, s_end: int, drafts: list[_Draft]) -> None:
+    """Give the one finding of a sentence opening on a record label that label."""
+    if len(drafts) != 1:
+        return
+    m = _RECORD_LABEL.match(text, s_start, s_end)
+    if m is not None:
+        drafts[0].record = f"{m.group(1).lower().replace('tumour', 'tumor')} {int(m.group(2))}"
+
+
+def _fold_same_record(drafts: list[_Draft]) -> list[_Draft]:
+    """Fold a later finding read from a sentence opening on the same record label into the
+    first: "Lesion 1: segment 7; size 1.4 x 1.1 cm; calcification: coarse." and
+    "IMPRESSION: Lesion 1 is a hemangioma with coarse calcification." are one lesion. The
+    restatement's interpretation names its kind: a lesion or cyst there makes the record's
+    calcification (or generic lesion) that lesion or cyst, with the record's size and place.
+    """
+    first: dict[str, _Draft] = {}
+    out: list[_Draft] = []
+    for d in drafts:
+        earlier = first.get(d.record) if d.record is not None else None
+        if earlier is None or earlier.sentence_key == d.sentence_key or earlier.count != d.count:
+            if d.record is not None:
+                first.setdefault(d.record, d)
+            out.append(d)
+            continue
+        generic = earlier.kind is FindingKind.calcification or (
+            earlier.kind is FindingKind.lesion and earlier.associated is None
+        )
+        if generic and d.kind is not FindingKind.calcification:
+            earlier.kind = d.kind  # "Observation 1 represents a calcified cyst"
+            earlier.associated = d.associated or earlier.associated
+        if earlier.size_mm is None:
+            earlier.size_mm, earlier.prior_size_mm = d.size_mm, d.prior_size_mm
+        earlier.pattern = earlier.pattern or d.pattern
+        earlier.associated = earlier.associated or d.associated
+        earlier.comparison = earlier.comparison or d.comparison
+        earlier.location = _merged_location(earlier.location, d.location)
+        for k, v in d.features.items():
+            earlier.features.setdefault(k, v)
+    return out
 
 
 def _is_record_sentence(text: str, s_start: int, s_end: int) -> bool:
@@ -498,10 +559,11 @@ def _reading(
 ) -> ReportReading:
     """The findings from the drafts, plus modality, background and sections when full."""
     low, present = gates if gates is not None else (text.lower(), None)
+    stones = duct_stones.read_duct_stones(text, secs, low, present)
+    if stones and drafts:
+        drafts = [d for d in drafts if not _same_stone(text, stones[0], d)]
     findings = [_finalise(d) for d in _merge(drafts)[:MAX_FINDINGS]]
-    findings += duct_stones.read_duct_stones(text, secs, low, present)[
-        : max(0, MAX_FINDINGS - len(findings))
-    ]
+    findings += stones[: max(0, MAX_FINDINGS - len(findings))]
     findings += observations.read_observations(text, secs, findings, low, present)[
         : max(0, MAX_FINDINGS - len(findings))
     ]
@@ -518,6 +580,35 @@ def _reading(
     elif modality is not None:
         reading.modality = modality
     return reading
+
+
+# a target qualifying a stone ("calcified stones", "calcified intrahepatic duct calculi")
+_STONE_AFTER = re.compile(r"(?:[ \t\n]+[a-z-]+){0,3}?[ \t\n]+(?:stones?|calculi|calculus)\b", re.I)
+
+
+def _same_stone(text: str, stone: Finding, f: _Draft) -> bool:
+    """True when a calcification draft is the duct-stone finding read again.
+
+    Example: "Hepatolithiasis: calcified stones within dilated left lobe bile ducts, up to
+    7 mm" -> the stone finding (labelled, which the engine weighs) and no calcification
+    beside it: every target of the sentence qualifies a stone, and the two agree in size
+    and place. "Intrahepatic duct stones; a separate 4 mm calcified granuloma in segment
+    7" keeps the granuloma.
+    """
+    ev = stone.evidence
+    if ev is None or (f.evidence.start, f.evidence.end) != (ev.start, ev.end):
+        return False
+    if f.size_mm is not None and stone.size_mm is not None and f.size_mm != stone.size_mm:
+        return False
+    a, b = f.location, stone.location
+    if a.segment is not None and b.segment is not None and a.segment != b.segment:
+        return False
+    if a.lobe is not None and b.lobe is not None and a.lobe != b.lobe:
+        return False
+    found = find_targets(text, ev.start, ev.end)
+    return bool(found) and all(
+        _STONE_AFTER.match(text, t.end, min(ev.end, t.end + 60)) for t in found
+    )
 
 
 # A clause that names a further member of the group just described: "one in ...",

@@ -148,6 +148,7 @@ class Draft:
     mergeable: bool
     count_after: bool = False  # the count was written after the noun ("granulomas: three")
     redescribes: bool = False  # "...; this is a calcified granuloma": the same finding again
+    record: str | None = None  # the numbered record it is read from ("lesion 1")
 
 
 @dataclass(slots=True)

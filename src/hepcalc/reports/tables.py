@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 
 from hepcalc.model import Location
-from hepcalc.reports import attributes, locations
+from hepcalc.reports import attributes, locations, organs
 from hepcalc.reports.resolver import Draft, compare
 
 _MAX_ROWS = 30  # lines between a row and its header
@@ -105,6 +105,78 @@ def _header_line(text: str, row_start: int) -> tuple[int, int] | None:
             header = (start, end)
         end = start - 1
     return header
+
+
+# a header cell that names a column without a role of its own ("Organ", "Finding")
+_COLUMN_NAME = re.compile(
+    r"[ \t]*(?:organs?|findings?|descriptions?|comments?|results?|features?|structures?"
+    r"|types?|lesions?|notes?|remarks?|appearances?|impressions?)[ \t]*:?[ \t]*$",
+    re.I,
+)
+# a cell that denies ("no", "none", "absent", "-", "nil", "not seen")
+_NEGATIVE_CELL = re.compile(
+    r"[ \t]*(?:no|none|nil|n|absent|negative|not[ \t]+(?:seen|present|identified)"
+    r"|-+|\u2013|\u2014)?"
+    r"[ \t]*\.?[ \t]*$",
+    re.I,
+)
+# what may follow a column named by a target word ("Calcified?", "Calcification (y/n)")
+_COLUMN_TAIL = re.compile(r"[ \t]*(?:\?|:|\((?:y/n|yes/no)\))?[ \t]*$", re.I)
+
+
+def is_column_name(text: str, t_start: int, t_end: int) -> bool:
+    """True when a target word is the name of a table's column, not a finding.
+
+    Example: "Organ | Finding | Size | Calcified" over "Spleen | granuloma | 4 mm | yes":
+    the target is a whole cell of the first line of a block of bar lines, the line holds
+    no number and no organ, and another of its cells names a column. A first row that
+    states a finding ("Liver | calcification | seg 6") names an organ or a number.
+    """
+    start, end = _line_bounds(text, t_start)
+    if end - start > _MAX_LINE or text.find("|", start, end) < 0:
+        return False
+    cells = _cells(text, start, end)
+    here = next(((a, b) for a, b in cells if a <= t_start and t_end <= b), None)
+    if here is None or len(cells) < 2:
+        return False
+    if text[here[0] : t_start].strip() or not _COLUMN_TAIL.match(text, t_end, here[1]):
+        return False  # the cell says more than the target word
+    line = text[start:end]
+    if any(ch.isdigit() for ch in line) or organs.find_organs(text, start, end):
+        return False
+    others = [text[a:b] for a, b in cells if (a, b) != here]
+    if not any(_COLUMN_NAME.match(c) or _role(c) is not None for c in others):
+        return False
+    if _header_line(text, start) is not None:
+        return False  # a bar line above: this line is a row, not the header
+    return _column_denied(text, end, cells.index(here), len(cells))
+
+
+def _column_denied(text: str, end: int, col: int, n_cells: int) -> bool:
+    """True when the table under a header line has rows and none of them that may be the
+    liver's says yes in column ``col`` (a liver row with "yes" keeps the header's finding)."""
+    rows = 0
+    for _ in range(_MAX_ROWS):
+        if end >= len(text):
+            break
+        nxt = text.find("\n", end + 1, end + 1 + _MAX_LINE)
+        nxt = len(text) if nxt < 0 else nxt
+        if text.find("|", end + 1, nxt) < 0:
+            break
+        row_start, end = end + 1, nxt
+        if _SEPARATOR_LINE.match(text, row_start, end):
+            continue
+        rows += 1
+        row = _cells(text, row_start, end)
+        if len(row) < n_cells:
+            continue
+        a, b = row[col + len(row) - n_cells]
+        if _NEGATIVE_CELL.match(text, a, b):
+            continue
+        named = organs.find_organs(text, row_start, end)
+        if not named or any(o.organ == "liver" for o in named):
+            return False
+    return rows > 0
 
 
 def _role(cell: str) -> str | None:
