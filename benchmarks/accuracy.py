@@ -73,7 +73,8 @@ DEMO_SENTENCE = "Liver: No hepatic calcification."
 # next session (2026-12-04 evening), which first had heldout12 written and committed unread,
 # then made heldout11 a development set. heldout12 was scored blind once (0.959 / 0.947 /
 # 0.944, 18:48 UTC, cba7495) and became a development set once heldout13 (blind) was
-# committed unread at 18:56 UTC.
+# committed unread at 18:56 UTC. heldout13 was scored blind once (0.972 / 0.951 / 0.972,
+# 20:21 UTC, 18db041) and stays blind.
 BLIND_SPLITS = ("heldout2", "heldout7", "heldout13")
 SEEN_SPLITS = (
     "dev2",
