@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import IO, Any, TypeVar
 
+from hepcalc import fast_json
 from hepcalc.errors import InputError
 from hepcalc.model import MAX_REPORT_CHARS, Finding, Modality
 from hepcalc.reports import extract_findings, read_report
@@ -168,20 +169,35 @@ def _assessment(
     return {"assessment": assessment.to_json_dict()}
 
 
-def scan_line(number: int, line: str | BadLine, assess: bool = False) -> dict[str, Any] | None:
-    """One input line -> one output object (None for a blank line)."""
+def scan_line(
+    number: int, line: str | bytes | BadLine, assess: bool = False
+) -> dict[str, Any] | None:
+    """One input line -> one output object (None for a blank line).
+
+    ``line`` is text, or the bytes of a newline-ended line without its newline, as a
+    stream worker holds them (``RawBatch.contents``): those are parsed without decoding
+    when ``fast_json`` can, else decoded with their newline as before, so every error
+    message (JSON columns, UTF-8 offsets) is the same either way.
+    """
     if isinstance(line, BadLine):
         return {"line": number, "error": line.error}
-    if not line.strip():
-        return None
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as e:
-        return {"line": number, "error": f"malformed JSON at column {e.colno}: {e.msg}"}
-    except RecursionError:
-        return {"line": number, "error": "JSON nested too deeply"}
-    except ValueError:  # an integer beyond Python's int-string limit (4,300 digits)
-        return {"line": number, "error": "JSON holds a number too large to read"}
+    record = fast_json.loads_exact(line)
+    if record is fast_json.UNANSWERED:
+        if isinstance(line, bytes):
+            try:
+                line = (line + b"\n").decode("utf-8")
+            except UnicodeDecodeError as e:
+                return {"line": number, "error": not_utf8(e)}
+        if not line.strip():
+            return None
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as e:
+            return {"line": number, "error": f"malformed JSON at column {e.colno}: {e.msg}"}
+        except RecursionError:
+            return {"line": number, "error": "JSON nested too deeply"}
+        except ValueError:  # an integer beyond Python's int-string limit (4,300 digits)
+            return {"line": number, "error": "JSON holds a number too large to read"}
     result = scan_record(record, assess)
     if "error" in result:
         result["line"] = number
@@ -217,7 +233,9 @@ def output_line(result: dict[str, Any]) -> str:
     return json.dumps(result, ensure_ascii=False)
 
 
-def scan_batch(first_number: int, lines: Sequence[str | BadLine], assess: bool) -> ScannedBatch:
+def scan_batch(
+    first_number: int, lines: Sequence[str | bytes | BadLine], assess: bool
+) -> ScannedBatch:
     """Scan consecutive input lines (the first is line ``first_number``) into output text."""
     parts: list[str] = []
     with_findings = 0
@@ -291,11 +309,31 @@ class RawBatch:
     """Consecutive input lines as the parent read them: byte runs of whole lines.
 
     A ``BadLine`` segment stands for an over-long line the parent skipped without
-    holding it. The worker splits, bounds and decodes the lines (``lines()``).
+    holding it. The worker splits and bounds the lines (``contents()``); ``scan_line``
+    parses each one's bytes, decoding only where the fast parser cannot answer.
     """
 
     segments: tuple[bytes | BadLine, ...]
     max_bytes: int
+
+    def contents(self) -> Iterator[str | bytes | BadLine]:
+        """The lines for ``scan_line``: a newline-ended line as its bytes without the
+        newline (``scan_line`` puts it back if it must decode them); a last line with
+        no newline as ``lines()`` gives it; an over-long line as ``BadLine``."""
+        limit = self.max_bytes
+        for segment in self.segments:
+            if isinstance(segment, BadLine):
+                yield segment
+                continue
+            parts = segment.split(b"\n")
+            last = parts.pop()
+            if len(segment) <= limit:
+                yield from parts  # no line of the segment can be too long
+            else:
+                for part in parts:
+                    yield part if len(part) <= limit else BadLine(f"line longer than {limit} bytes")
+            if last:
+                yield self._line(last, b"")
 
     def lines(self) -> Iterator[str | BadLine]:
         """The lines ``read_jsonl_lines`` would give for the same bytes, in order."""
@@ -316,7 +354,12 @@ class RawBatch:
         try:
             return (content + end).decode("utf-8")
         except UnicodeDecodeError as e:
-            return BadLine(f"not UTF-8 text (byte {e.start})")
+            return BadLine(not_utf8(e))
+
+
+def not_utf8(error: UnicodeDecodeError) -> str:
+    """The error message of a line that is not UTF-8 (the same on every path)."""
+    return f"not UTF-8 text (byte {error.start})"
 
 
 def read_jsonl_batches(
@@ -341,12 +384,16 @@ def read_jsonl_batches(
                 continue
             block = block[newline + 1 :]
             draining = False
-        data = carry + block if carry else block
-        newline = data.rfind(b"\n")
+        newline = block.rfind(b"\n")
         if newline < 0:
-            carry = data
+            carry += block  # a line longer than a block goes on (bounded below)
         else:
-            complete, carry = data[: newline + 1], data[newline + 1 :]
+            # one copy of the block's whole lines (a block ending on a newline: none)
+            if carry:
+                complete = b"".join((carry, memoryview(block)[: newline + 1]))
+            else:
+                complete = block[: newline + 1]
+            carry = block[newline + 1 :]
             segments.append(complete)
             count += complete.count(b"\n")
             size += len(complete)
@@ -367,7 +414,7 @@ def read_jsonl_batches(
 
 def scan_raw_batch(first_number: int, raw: RawBatch, assess: bool) -> ScannedBatch:
     """A worker's task: split and decode a RawBatch, scan it, serialise the output."""
-    return scan_batch(first_number, list(raw.lines()), assess)
+    return scan_batch(first_number, list(raw.contents()), assess)
 
 
 def scan_stream(
@@ -431,4 +478,4 @@ def read_jsonl_lines(stream: IO[bytes], max_bytes: int = MAX_LINE_BYTES) -> Iter
         try:
             yield raw.decode("utf-8")
         except UnicodeDecodeError as e:
-            yield BadLine(f"not UTF-8 text (byte {e.start})")
+            yield BadLine(not_utf8(e))

@@ -13,7 +13,6 @@ because the generic words every article shares dominate short questions.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -23,6 +22,7 @@ from hepcalc.ask.language import Language, parse_language
 from hepcalc.ask.text import DOMAIN_TERMS, GENERIC_TERMS, OTHER_ORGANS, in_domain, terms
 from hepcalc.errors import InputError
 from hepcalc.knowledge import load_kb
+from hepcalc.regex_cache import re_compile
 
 MAX_QUESTION_CHARS = 2000
 # Minimum share of the question's specific words the best article must use. Set
@@ -57,7 +57,7 @@ GENERAL_ARTICLE = "liver-calcification-basics"
 GENERAL_QUESTION_TERMS = GENERIC_TERMS | {"ultrasound", "ct", "lesion", "cause"}
 
 Audience = Literal["clinician", "patient"]
-_SOURCE_NOTE = re.compile(r"\s*\((?:seed|TORCH)[^)]*\)\s*$")
+_SOURCE_NOTE = re_compile(r"\s*\((?:seed|TORCH)[^)]*\)\s*$")
 
 
 class Answer(BaseModel):

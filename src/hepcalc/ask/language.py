@@ -12,6 +12,8 @@ import re
 import unicodedata
 from typing import Literal
 
+from hepcalc.regex_cache import re_compile
+
 Language = Literal["en", "zh-Hant"]
 LANGUAGES: tuple[Language, ...] = ("en", "zh-Hant")
 
@@ -28,8 +30,8 @@ _ALIASES: dict[str, Language] = {
     "zh": "zh-Hant",
 }
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LATIN = re.compile(r"[A-Za-z]")
+_CJK = re_compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN = re_compile(r"[A-Za-z]")
 # A question is Chinese when CJK characters make up at least this share of its
 # letters. Chinese patients write units and terms in Latin letters ("cm", "CT",
 # "echo"), each a few letters, while one CJK character is a whole word; a share
@@ -62,7 +64,7 @@ def detect_language(text: str) -> Language:
 
 # "1,4 cm": a decimal comma, as many European keyboards write it (digits, a comma,
 # one or two digits and a unit, no space).
-_DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d{1,2}\s*(?:cm|mm|公分|公釐|毫米)(?![A-Za-z]))", re.I)
+_DECIMAL_COMMA = re_compile(r"(?<=\d),(?=\d{1,2}\s*(?:cm|mm|公分|公釐|毫米)(?![A-Za-z]))", re.I)
 
 
 def fold(text: str) -> str:

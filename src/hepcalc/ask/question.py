@@ -49,6 +49,7 @@ from hepcalc.model import (
     Sex,
     Symptom,
 )
+from hepcalc.regex_cache import re_compile
 
 # When the question says nothing about the time between two scans: about six
 # months, the interval patients in Taiwan are usually given for a follow-up
@@ -171,49 +172,49 @@ _UNITS = {
 _FACTOR = {"mm": 1.0, "cm": 10.0, "m": 1000.0}
 # a number, optionally "x 1.2" dimensions, then an optional unit not followed by a
 # letter ("1.4 cm" but not "14 months", "2 more", "3 mg")
-_SIZE = re.compile(
+_SIZE = re_compile(
     rf"(?<![\d.])(?P<a>{_NUM})(?:\s*(?:x|×|\*|by|乘)\s*(?P<b>{_NUM}))?"
     rf"(?:\s*(?:x|×|\*|by|乘)\s*(?P<c>{_NUM}))?"
     rf"(?:\s*{_UNIT}(?![A-Za-z]))?",
     re.I,
 )
 # A second unit right after the first ("2.5 cm mm", "2.5cm/mm"): conflicting units.
-_SECOND_UNIT = re.compile(rf"\s*(?:/|or|或)?\s*{_UNIT}(?![A-Za-z])")
+_SECOND_UNIT = re_compile(rf"\s*(?:/|or|或)?\s*{_UNIT}(?![A-Za-z])")
 # "1.4 and 0.9 cm", "1.4、0.9公分", "1.4, 0.9 or 0.5 cm": a unitless number shares
 # the unit of the next size when only these connectors stand between them.
-_LIST_JOIN = re.compile(r"^\s*(?:,|and|&|or|to|/|、|和|跟|及|與|或|\+|→|->|-|~|到|變成|變為)?\s*$")
+_LIST_JOIN = re_compile(r"^\s*(?:,|and|&|or|to|/|、|和|跟|及|與|或|\+|→|->|-|~|到|變成|變為)?\s*$")
 # Numbers that are not sizes: followed by a time, age, count or lab word, or
 # preceded by a lab name.
-_NOT_SIZE_AFTER = re.compile(
+_NOT_SIZE_AFTER = re_compile(
     r"^\s*(?:%|percent|years?|yrs?|y/?o|months?|mos?|weeks?|wks?|days?|hours?|times?|"
     r"spots?|foci|lesions?|calcifications?|pieces?|ng|mg|u/l|iu|kg|lbs?|"
     r"歲|年|個月|月|週|周|星期|天|日|次|顆|個|處|點|粒|號|樓|%)",
     re.IGNORECASE,
 )
-_NOT_SIZE_BEFORE = re.compile(
+_NOT_SIZE_BEFORE = re_compile(
     r"(?:afp|alt|ast|got|gpt|胎兒蛋白|甲型胎兒蛋白|肝指數|age|aged|\bseg(?:ment)?|\bs|第|民國|"
     r"no\.|#)\s*[:=]?\s*(?:is|was|of|為|是)?\s*$",
     re.IGNORECASE,
 )
-_DATE_NUM = re.compile(
+_DATE_NUM = re_compile(
     r"(?<![\d.])(?P<y>(?:19|20|21)\d{2}|1[0-4]\d)[/.\-](?P<m>1[0-2]|0?[1-9])"
     r"(?:[/.\-](?P<d>3[01]|[12]\d|0?[1-9]))?(?![\d.])"
     r"(?!\s*(?:mm|cm|公分|公釐|毫米)(?![A-Za-z]))"  # "2019-7 mm" is a year and a size
 )
-_DATE_CN = re.compile(
+_DATE_CN = re_compile(
     r"(?<![\d.])(?:民國\s*)?(?P<y>(?:19|20|21)\d{2}|1[0-4]\d|[89]\d)\s*年"
     r"(?:\s*(?P<m>1[0-2]|0?[1-9])\s*月(?:\s*(?P<d>3[01]|[12]\d|0?[1-9])\s*[日號])?)?"
 )
 _MONTHS = {m: i + 1 for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 )}  # fmt: skip
-_DATE_EN = re.compile(
+_DATE_EN = re_compile(
     r"\b(?:(?P<d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?\s+)?"
     r"(?P<m>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+"
     r"(?:(?P<d2>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?,?\s+)?(?P<y>(?:19|20)\d{2})\b",
     re.I,
 )
-_YEAR_ONLY = re.compile(r"(?<![\d.])(?:in\s+)?(?P<y>(?:19|20)\d{2})(?![\d.])")
+_YEAR_ONLY = re_compile(r"(?<![\d.])(?:in\s+)?(?P<y>(?:19|20)\d{2})(?![\d.])")
 
 
 def _unit(raw: str | None) -> str | None:
@@ -283,7 +284,7 @@ def _date_spans(text: str) -> list[tuple[int, int, Marker]]:
     return out
 
 
-_AFTER_MARKER = re.compile(
+_AFTER_MARKER = re_compile(
     r"\s*(?::|,|，)?\s*(?:it\s+)?(?:was|is|were|are|measured|about|around|了|是|為|約|大約)?\s*",
     re.I,
 )
@@ -372,36 +373,36 @@ _CN_UNIT = r"(?:個)?\s*(?P<u>天|日|週|周|星期|月|年)"
 
 _MARKERS: list[tuple[re.Pattern[str], Role, str]] = [
     # (pattern, role, kind) kind: plain | ago | later | transition | ordinal
-    (re.compile(rf"\b{_EN_QTY}\s*{_EN_UNIT}\s+(?:ago|before|earlier|prior)\b", re.I), "previous", "ago"),  # noqa: E501
-    (re.compile(rf"\b(?:after|in)\s+(?:another\s+)?{_EN_QTY}\s*{_EN_UNIT}\b", re.I), "current", "later"),  # noqa: E501
-    (re.compile(rf"\b{_EN_QTY}\s*{_EN_UNIT}\s+(?:later|after(?:wards)?)\b", re.I), "current", "later"),  # noqa: E501
-    (re.compile(r"\blast\s+year\b", re.I), "previous", "ago_year"),
-    (re.compile(r"\bthis\s+year\b", re.I), "current", "plain"),
-    (re.compile(r"\bthis\s+(?:week|month)\b", re.I), "current", "plain"),
-    (re.compile(r"\blast\s+month\b", re.I), "previous", "ago_month"),
-    (re.compile(r"上個月|上一個月"), "previous", "ago_month"),
-    (re.compile(r"這個月|本月|這禮拜|這週|本週"), "current", "plain"),
-    (re.compile(r"\b(?:previous|prior|old)\b(?=\s*(?:[:=(]|\d))", re.I), "previous", "plain"),
-    (re.compile(r"\b(?:current|new|latest|now)\b(?=\s*(?:[:=(]|\d))", re.I), "current", "plain"),
-    (re.compile(rf"\b(?:last|previous|prior|earlier|old|older|first|initial|original)\s+(?:\w+\s+)?{_EXAM_WORD}\b", re.I), "previous", "plain"),  # noqa: E501
-    (re.compile(r"\b(?:previously|before|earlier|originally|at first|initially|used to be|back then)\b", re.I), "previous", "plain"),  # noqa: E501
-    (re.compile(rf"\b(?:this|latest|newest|recent|new|current|second|follow[- ]?up|repeat|today'?s?|most recent)\s+(?:\w+\s+)?{_EXAM_WORD}\b", re.I), "current", "plain"),  # noqa: E501
-    (re.compile(r"\b(?:now|today|recently|currently|at present|this time|follow[- ]?up|latest)\b", re.I), "current", "plain"),  # noqa: E501
-    (re.compile(r"\bfrom\s+(?=(?:about\s+|around\s+)?\d)", re.I), "previous", "plain"),
-    (re.compile(r"\b(?:and\s+)?then\b(?=\s*(?:it\s+)?(?:was\s+|is\s+)?\d)", re.I), "current", "transition"),  # noqa: E501
-    (re.compile(r"\b(?:(?:has\s+|have\s+)?(?:changed|grown|grew|increased|went|gone|become|became|got|enlarged|shrunk|shrank|decreased|reduced|is|are)\s+(?:up\s+|down\s+)?)?to\s+(?=(?:about\s+|around\s+)?\d)", re.I), "current", "transition"),  # noqa: E501
-    (re.compile(r"(?:→|->|=>|-->|變成|變為|變到|增加到|增大到|長到|變大到|變小到|縮小到|成為|變|到)(?=\s*(?:約|大約)?\s*\d)"), "current", "transition"),  # noqa: E501
-    (re.compile(rf"{_CN_QTY}\s*{_CN_UNIT}\s*(?:前|以前|之前)"), "previous", "ago"),
-    (re.compile(rf"{_CN_QTY}\s*{_CN_UNIT}\s*(?:後|以後|之後)"), "current", "later"),
-    (re.compile(r"半年前"), "previous", "ago_half"),
-    (re.compile(r"半年後"), "current", "later_half"),
-    (re.compile(r"前年"), "previous", "ago_2years"),
-    (re.compile(r"去年"), "previous", "ago_year"),
-    (re.compile(r"上一次|上次|前一次|前次|之前|以前|先前|原本|原來|當初|當時|初次|第一次|舊的|一開始|剛開始|起初|最初"), "previous", "plain"),  # noqa: E501
-    (re.compile(r"(?:從|由)(?=\s*(?:約|大約)?\s*\d)"), "previous", "plain"),
-    (re.compile(r"這一次|這次|此次|本次|這回|今年|今天|現在|目前|最近|近期|追蹤|複檢|回診|第二次|再次|後來|最新|新的"), "current", "plain"),  # noqa: E501
+    (re_compile(rf"\b{_EN_QTY}\s*{_EN_UNIT}\s+(?:ago|before|earlier|prior)\b", re.I), "previous", "ago"),  # noqa: E501
+    (re_compile(rf"\b(?:after|in)\s+(?:another\s+)?{_EN_QTY}\s*{_EN_UNIT}\b", re.I), "current", "later"),  # noqa: E501
+    (re_compile(rf"\b{_EN_QTY}\s*{_EN_UNIT}\s+(?:later|after(?:wards)?)\b", re.I), "current", "later"),  # noqa: E501
+    (re_compile(r"\blast\s+year\b", re.I), "previous", "ago_year"),
+    (re_compile(r"\bthis\s+year\b", re.I), "current", "plain"),
+    (re_compile(r"\bthis\s+(?:week|month)\b", re.I), "current", "plain"),
+    (re_compile(r"\blast\s+month\b", re.I), "previous", "ago_month"),
+    (re_compile(r"上個月|上一個月"), "previous", "ago_month"),
+    (re_compile(r"這個月|本月|這禮拜|這週|本週"), "current", "plain"),
+    (re_compile(r"\b(?:previous|prior|old)\b(?=\s*(?:[:=(]|\d))", re.I), "previous", "plain"),
+    (re_compile(r"\b(?:current|new|latest|now)\b(?=\s*(?:[:=(]|\d))", re.I), "current", "plain"),
+    (re_compile(rf"\b(?:last|previous|prior|earlier|old|older|first|initial|original)\s+(?:\w+\s+)?{_EXAM_WORD}\b", re.I), "previous", "plain"),  # noqa: E501
+    (re_compile(r"\b(?:previously|before|earlier|originally|at first|initially|used to be|back then)\b", re.I), "previous", "plain"),  # noqa: E501
+    (re_compile(rf"\b(?:this|latest|newest|recent|new|current|second|follow[- ]?up|repeat|today'?s?|most recent)\s+(?:\w+\s+)?{_EXAM_WORD}\b", re.I), "current", "plain"),  # noqa: E501
+    (re_compile(r"\b(?:now|today|recently|currently|at present|this time|follow[- ]?up|latest)\b", re.I), "current", "plain"),  # noqa: E501
+    (re_compile(r"\bfrom\s+(?=(?:about\s+|around\s+)?\d)", re.I), "previous", "plain"),
+    (re_compile(r"\b(?:and\s+)?then\b(?=\s*(?:it\s+)?(?:was\s+|is\s+)?\d)", re.I), "current", "transition"),  # noqa: E501
+    (re_compile(r"\b(?:(?:has\s+|have\s+)?(?:changed|grown|grew|increased|went|gone|become|became|got|enlarged|shrunk|shrank|decreased|reduced|is|are)\s+(?:up\s+|down\s+)?)?to\s+(?=(?:about\s+|around\s+)?\d)", re.I), "current", "transition"),  # noqa: E501
+    (re_compile(r"(?:→|->|=>|-->|變成|變為|變到|增加到|增大到|長到|變大到|變小到|縮小到|成為|變|到)(?=\s*(?:約|大約)?\s*\d)"), "current", "transition"),  # noqa: E501
+    (re_compile(rf"{_CN_QTY}\s*{_CN_UNIT}\s*(?:前|以前|之前)"), "previous", "ago"),
+    (re_compile(rf"{_CN_QTY}\s*{_CN_UNIT}\s*(?:後|以後|之後)"), "current", "later"),
+    (re_compile(r"半年前"), "previous", "ago_half"),
+    (re_compile(r"半年後"), "current", "later_half"),
+    (re_compile(r"前年"), "previous", "ago_2years"),
+    (re_compile(r"去年"), "previous", "ago_year"),
+    (re_compile(r"上一次|上次|前一次|前次|之前|以前|先前|原本|原來|當初|當時|初次|第一次|舊的|一開始|剛開始|起初|最初"), "previous", "plain"),  # noqa: E501
+    (re_compile(r"(?:從|由)(?=\s*(?:約|大約)?\s*\d)"), "previous", "plain"),
+    (re_compile(r"這一次|這次|此次|本次|這回|今年|今天|現在|目前|最近|近期|追蹤|複檢|回診|第二次|再次|後來|最新|新的"), "current", "plain"),  # noqa: E501
 ]  # fmt: skip
-_ORDINALS = re.compile(
+_ORDINALS = re_compile(
     r"\b(?P<w>first|second|third|fourth|1st|2nd|3rd|4th)\s+(?:\w+\s+)?" + _EXAM_WORD
     + r"|第(?P<c>[一二三四1-4])次",
     re.I,
@@ -502,42 +503,42 @@ def _merge_adjacent(text: str, found: list[Marker]) -> list[Marker]:
 # --------------------------------------------------------------------------- other words
 
 _MODALITIES: list[tuple[re.Pattern[str], Modality]] = [
-    (re.compile(r"\b(?:ultra-?sounds?|sonograms?|sonography|echo|sono|ultrasonic)\b|\bUS\b|腹部超音波|超音波|超聲波|B超", re.I), Modality.US),  # noqa: E501
-    (re.compile(r"\b(?:CT|CAT)\b|\bcomputed tomography\b|電腦斷層|斷層掃描|断层", re.I), Modality.CT),  # noqa: E501
-    (re.compile(r"\b(?:MRI|MR)\b|magnetic resonance|磁振造影|核磁共振|磁共振", re.I), Modality.MRI),
+    (re_compile(r"\b(?:ultra-?sounds?|sonograms?|sonography|echo|sono|ultrasonic)\b|\bUS\b|腹部超音波|超音波|超聲波|B超", re.I), Modality.US),  # noqa: E501
+    (re_compile(r"\b(?:CT|CAT)\b|\bcomputed tomography\b|電腦斷層|斷層掃描|断层", re.I), Modality.CT),  # noqa: E501
+    (re_compile(r"\b(?:MRI|MR)\b|magnetic resonance|磁振造影|核磁共振|磁共振", re.I), Modality.MRI),
 ]  # fmt: skip
-_NONCONTRAST = re.compile(r"non-?contrast|without contrast|plain CT|no contrast|無顯影劑|沒有打顯影劑|不打藥|平掃", re.I)  # fmt: skip  # noqa: E501
-_CONTRAST = re.compile(r"with contrast|contrast[- ]enhanced|顯影劑|打藥", re.I)
+_NONCONTRAST = re_compile(r"non-?contrast|without contrast|plain CT|no contrast|無顯影劑|沒有打顯影劑|不打藥|平掃", re.I)  # fmt: skip  # noqa: E501
+_CONTRAST = re_compile(r"with contrast|contrast[- ]enhanced|顯影劑|打藥", re.I)
 
-_NEG = re.compile(
+_NEG = re_compile(
     r"(?:\bno\b|\bnot\b|\bnever\b|\bwithout\b|\bdon'?t have\b|\bdoesn'?t have\b|\bnegative\b|"
     r"沒有|沒|無|不是|非|未)[^.,;。，；]{0,14}$",
     re.I,
 )
-_FAMILY = re.compile(
+_FAMILY = re_compile(
     r"(?:father|mother|dad|mom|mum|brother|sister|grand\w*|family|aunt|uncle|parent|"
     r"爸|媽|父|母|哥|姊|姐|弟|妹|家人|家族|阿公|阿嬤|奶奶|爺爺)[^.,;。，；]{0,20}$",
     re.I,
 )
 _RISKS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"hepatitis\s*b|hep\s*b\b|\bHBV\b|HBsAg|B型肝炎|B肝|乙肝|乙型肝炎|b肝帶原", re.I), "chronic_hbv"),  # noqa: E501
-    (re.compile(r"hepatitis\s*b\s*(?:or|and|/|&|,)\s*c\b|hepatitis\s*c|hep\s*c\b|\bHCV\b|C型肝炎|C肝|丙肝|丙型肝炎", re.I), "chronic_hcv"),  # noqa: E501
-    (re.compile(r"cirrho\w*|肝硬化", re.I), "cirrhosis"),
-    (re.compile(r"liver cancer|\bHCC\b|hepatocellular carcinoma|肝癌|肝細胞癌", re.I), "prior_hcc"),
-    (re.compile(r"(?<!liver )\bcancer\b|carcinoma|malignan\w*|tumou?r history|chemo\w*|"
+    (re_compile(r"hepatitis\s*b|hep\s*b\b|\bHBV\b|HBsAg|B型肝炎|B肝|乙肝|乙型肝炎|b肝帶原", re.I), "chronic_hbv"),  # noqa: E501
+    (re_compile(r"hepatitis\s*b\s*(?:or|and|/|&|,)\s*c\b|hepatitis\s*c|hep\s*c\b|\bHCV\b|C型肝炎|C肝|丙肝|丙型肝炎", re.I), "chronic_hcv"),  # noqa: E501
+    (re_compile(r"cirrho\w*|肝硬化", re.I), "cirrhosis"),
+    (re_compile(r"liver cancer|\bHCC\b|hepatocellular carcinoma|肝癌|肝細胞癌", re.I), "prior_hcc"),
+    (re_compile(r"(?<!liver )\bcancer\b|carcinoma|malignan\w*|tumou?r history|chemo\w*|"
                 r"(?<!肝)癌症|(?<!肝)癌|化療|惡性腫瘤", re.I), "extrahepatic_malignancy"),
 ]  # fmt: skip
-_AGE = re.compile(
+_AGE = re_compile(
     r"(?P<n>\d{1,3})\s*(?:-|\s)?(?:years?|yrs?)[\s-]*old|\baged?\s*(?P<n2>\d{1,3})\b|"
     r"\b(?P<n3>\d{1,3})\s*y/?o\b|(?P<n4>\d{1,3})\s*歲",
     re.I,
 )
-_FEMALE = re.compile(
+_FEMALE = re_compile(
     r"\b(?:female|woman|women|girl|lady|mother|wife|pregnant)\b|女性|女生|女|小姐|太太", re.I
 )
-_MALE = re.compile(r"\b(?:male|man|men|boy|husband|father)\b|男性|男生|男|先生", re.I)
-_CALC_WORD = re.compile(r"calci\w*|calsi\w*|kalci\w*|calcium|stones?|鈣化|鈣化點|钙化|結石|亮點|白點", re.I)  # fmt: skip  # noqa: E501
-_CLAUSE_SPLIT = re.compile(
+_MALE = re_compile(r"\b(?:male|man|men|boy|husband|father)\b|男性|男生|男|先生", re.I)
+_CALC_WORD = re_compile(r"calci\w*|calsi\w*|kalci\w*|calcium|stones?|鈣化|鈣化點|钙化|結石|亮點|白點", re.I)  # fmt: skip  # noqa: E501
+_CLAUSE_SPLIT = re_compile(
     r"[!?;。！？；\n]|\.(?!\d)|[,，](?!\d{3}\b)|\bbut\b|但是|但|而且|不過|可是"
 )
 
@@ -572,18 +573,18 @@ def _risk(text: str, patient: Patient, assumptions: list[Note]) -> Patient:
 # acting). "Will it hurt?", "會痛嗎" is a question, not a symptom; "no fever",
 # 沒有發燒 is a negation.
 _SYMPTOMS: list[tuple[re.Pattern[str], Symptom]] = [
-    (re.compile(r"(?:belly|abdominal|stomach|tummy|right upper|upper right|right[- ]sided)\s+pain|"
+    (re_compile(r"(?:belly|abdominal|stomach|tummy|right upper|upper right|right[- ]sided)\s+pain|"
                 r"pain in (?:my|the) (?:belly|abdomen|stomach|right side|upper right)|"
                 r"右上腹(?:持續)?(?:疼?痛)|腹痛|肚子痛|胃痛|右上腹會痛", re.I), Symptom.abdominal_pain),  # noqa: E501
-    (re.compile(r"jaundice|yellow(?:ish)? (?:skin|eyes)|(?:skin|eyes) (?:are|is|turned|turning) "
+    (re_compile(r"jaundice|yellow(?:ish)? (?:skin|eyes)|(?:skin|eyes) (?:are|is|turned|turning) "
                 r"yellow|黃疸|皮膚(?:變|發)?黃|眼白(?:變|發)?黃|眼睛(?:變|發)?黃", re.I), Symptom.jaundice),  # noqa: E501
-    (re.compile(r"weight loss|los(?:t|ing) (?:\d+\s*kg\s+|some\s+|a lot of\s+)?weight|"
+    (re_compile(r"weight loss|los(?:t|ing) (?:\d+\s*kg\s+|some\s+|a lot of\s+)?weight|"
                 r"體重(?:減輕|下降|變輕)|變瘦|瘦了", re.I), Symptom.weight_loss),
-    (re.compile(r"\bfever|febrile|發燒|發熱", re.I), Symptom.fever),
-    (re.compile(r"lump (?:i|you) can feel|palpable|摸(?:到|得到)(?:一個)?(?:硬塊|腫塊)", re.I),
+    (re_compile(r"\bfever|febrile|發燒|發熱", re.I), Symptom.fever),
+    (re_compile(r"lump (?:i|you) can feel|palpable|摸(?:到|得到)(?:一個)?(?:硬塊|腫塊)", re.I),
      Symptom.palpable_mass),
 ]  # fmt: skip
-_SYMPTOM_QUESTION = re.compile(
+_SYMPTOM_QUESTION = re_compile(
     r"(?:will|would|does|do|can|could) (?:it|they|this)\b[^.?!。？]{0,20}$|會不會$|會$|是否會$",
     re.I,
 )
@@ -710,13 +711,13 @@ def _assign(
 
 # "should I get a CT?", "要做電腦斷層嗎": a test the patient asks about, not the
 # scan that measured the sizes.
-_PROPOSED_BEFORE = re.compile(
+_PROPOSED_BEFORE = re_compile(
     r"(?:\b(?:need|get|do|order|schedule|recommend(?:ed|s)?|suggest(?:ed|s)?|should i have|"
     r"want)\s+(?:an?\s+|the\s+|another\s+)?(?:non-?contrast\s+|contrast\s+)?|"
     r"要做|需要做|該做|需不需要做?|要不要做?|安排|建議做?|做個|再做|應該做|可以做)$",
     re.I,
 )
-_PROPOSED_AFTER = re.compile(r"^[^,.;，。；]{0,6}(?:嗎|\?|？)")
+_PROPOSED_AFTER = re_compile(r"^[^,.;，。；]{0,6}(?:嗎|\?|？)")
 
 
 def _mentions(pattern: re.Pattern[str], part: str) -> bool:
@@ -756,7 +757,7 @@ def _group_key(mk: Marker | None) -> tuple[object, ...]:
 # A sentence that gives the reader orders ("ignore the rules", "say it is cancer",
 # "set the size to 9 cm") is not a description of the patient's scans: it is
 # blanked before reading, so none of its words or numbers enter the Case.
-_INSTRUCTION = re.compile(
+_INSTRUCTION = re_compile(
     r"\b(?:ignore|disregard|forget|override)\b[^.!?。！？\n]*"
     r"\b(?:instructions?|rules?|prompts?|above|previous|everything|guidelines?)\b|"
     r"\b(?:you are now|pretend|act as|system prompt|respond only|reply only|answer only|"
@@ -764,7 +765,7 @@ _INSTRUCTION = re.compile(
     r"developer mode)\b|忽略|無視|不要理會|假裝|你現在是|指令|系統提示|請直接說|請回答說|請說它是",
     re.I,
 )
-_SENTENCE = re.compile(r"[^.!?。！？\n]+(?:[.!?。！？\n]|$)")
+_SENTENCE = re_compile(r"[^.!?。！？\n]+(?:[.!?。！？\n]|$)")
 
 
 def _blank_instructions(text: str) -> tuple[str, bool]:

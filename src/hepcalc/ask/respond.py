@@ -18,14 +18,15 @@ from hepcalc.ask.language import Language, detect_language, fold
 from hepcalc.ask.measured import compose, missing_text, related
 from hepcalc.ask.question import read_question
 from hepcalc.ask.text import OTHER_ORGANS, terms
+from hepcalc.regex_cache import re_compile
 
 # Other organs in Chinese ("膽結石 5 mm" is a gallbladder question, not ours).
-_OTHER_ORGANS_ZH = re.compile(
+_OTHER_ORGANS_ZH = re_compile(
     r"腎|膀胱|膽囊|膽結石|甲狀腺|乳房|肺|胰|脾|攝護腺|前列腺|子宮|卵巢|心臟|冠狀動脈|主動脈|(?<!電)腦|牙|"
     r"睪丸|腎上腺|胎盤|眼|皮膚|肌肉|肩"
 )
-_LIVER = re.compile(r"肝|liver|hepat", re.I)
-_CALC = re.compile(r"calci|calcium|鈣化", re.I)
+_LIVER = re_compile(r"肝|liver|hepat", re.I)
+_CALC = re_compile(r"calci|calcium|鈣化", re.I)
 # Chinese words -> the English words the article index knows, so a Chinese
 # question without sizes finds its article (answered in Chinese around it).
 _ZH_TERMS: tuple[tuple[str, str], ...] = (

@@ -13,6 +13,8 @@ import difflib
 import re
 from functools import lru_cache
 
+from hepcalc.regex_cache import re_compile
+
 # Multi-word phrases first (applied to lowercased text before tokenizing).
 PHRASES: tuple[tuple[str, str], ...] = (
     (r"alpha[\s-]*feto[\s-]*protein|feto[\s-]*protein|fetal protein|\ba\.?f\.?p\b", " afp "),
@@ -44,7 +46,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
     ),
 )
 
-_AGE = re.compile(r"\b(\d+)[\s-]*(year|yr|month|week|day)s?[\s-]*old\b")
+_AGE = re_compile(r"\b(\d+)[\s-]*(year|yr|month|week|day)s?[\s-]*old\b")
 
 
 def _age_word(match: re.Match[str]) -> str:
@@ -300,7 +302,7 @@ STOPWORDS: frozenset[str] = _words(
     days third plus slightly mildly somewhat viral finish finished"""
 )
 
-_TOKEN = re.compile(r"[a-z0-9]+")
+_TOKEN = re_compile(r"[a-z0-9]+")
 UNITS: frozenset[str] = frozenset({"mm", "cm", "ml", "ng", "hu", "kpa", "mo", "yr", "yrs"})
 
 

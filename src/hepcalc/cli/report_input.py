@@ -26,6 +26,7 @@ from typing import Any
 
 from hepcalc.errors import InputError, parse_document, validate_as
 from hepcalc.model import MAX_REPORT_CHARS, Case
+from hepcalc.regex_cache import re_compile
 
 HOW_TO = (
     "pass a case as JSON/YAML, or a report as plain UTF-8 text "
@@ -34,8 +35,8 @@ HOW_TO = (
 )
 _CASE_SUFFIXES = frozenset({".json", ".yaml", ".yml"})
 _TEXT_SUFFIXES = frozenset({".txt", ".text", ".rpt", ".report"})
-_CASE_KEY = re.compile(r"^(?:exams|patient|id)[ \t]*:", re.M)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_CASE_KEY = re_compile(r"^(?:exams|patient|id)[ \t]*:", re.M)
+_CONTROL = re_compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _MAX_CONTROL_FRACTION = 0.01
 
 

@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import re
 
+from hepcalc.regex_cache import re_compile
+
 
 def _compile(patterns: dict[str, str]) -> dict[str, re.Pattern[str]]:
-    return {name: re.compile(rx, re.IGNORECASE) for name, rx in patterns.items()}
+    return {name: re_compile(rx, re.IGNORECASE) for name, rx in patterns.items()}
 
 
 HISTORY_CLUES: dict[str, re.Pattern[str]] = _compile(
@@ -168,7 +170,7 @@ DESCRIBED_CLUES: dict[str, re.Pattern[str]] = _compile(
     }
 )
 
-_NEGATION = re.compile(
+_NEGATION = re_compile(
     r"\b(no|not|without|denies|denied|negative for|free of|absent)\b[^.;]{0,30}$", re.I
 )
 

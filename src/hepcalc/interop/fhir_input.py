@@ -34,6 +34,7 @@ from pydantic import ValidationError
 from hepcalc.errors import InputError, from_validation_error, validate_as
 from hepcalc.interop import codes
 from hepcalc.model import MAX_REPORT_CHARS, Case, Labs, check_exam_date
+from hepcalc.regex_cache import re_compile
 
 SUPPORTED_TYPES = frozenset(
     {"Patient", "Condition", "DiagnosticReport", "Observation", "OperationOutcome"}
@@ -41,13 +42,13 @@ SUPPORTED_TYPES = frozenset(
 
 _MODALITY_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
-        re.compile(r"\b(prenatal|fetal|obstetric)\b.*\b(us|ultrasound|sonograph\w*)\b", re.I),
+        re_compile(r"\b(prenatal|fetal|obstetric)\b.*\b(us|ultrasound|sonograph\w*)\b", re.I),
         "PRENATAL_US",
     ),
-    (re.compile(r"\b(ct|cat|computed tomograph\w*)\b", re.I), "CT"),
-    (re.compile(r"\b(mri?|mr[ic]p|magnetic resonance)\b", re.I), "MRI"),
-    (re.compile(r"\b(us|ultrasound|sonograph\w*|ultrasonograph\w*|sono|duplex)\b", re.I), "US"),
-    (re.compile(r"\b(x-?ray|radiograph\w*|xr|kub)\b", re.I), "XR"),
+    (re_compile(r"\b(ct|cat|computed tomograph\w*)\b", re.I), "CT"),
+    (re_compile(r"\b(mri?|mr[ic]p|magnetic resonance)\b", re.I), "MRI"),
+    (re_compile(r"\b(us|ultrasound|sonograph\w*|ultrasonograph\w*|sono|duplex)\b", re.I), "US"),
+    (re_compile(r"\b(x-?ray|radiograph\w*|xr|kub)\b", re.I), "XR"),
 )
 
 

@@ -24,12 +24,12 @@ import calendar
 import datetime as dt
 import hashlib
 import json
-import re
 import uuid
 from html import escape as html_escape
 from typing import Any
 
 from hepcalc.model import Action, Assessment, FindingResult, Recommendation, RiskTier
+from hepcalc.regex_cache import re_compile
 from hepcalc.render import words
 from hepcalc.render.sentence import impression_sentence
 from hepcalc.render.tidy import clean
@@ -113,7 +113,7 @@ def _quantity(value: float, unit: str, code: str) -> dict[str, Any]:
 
 
 # ASCII punctuation that markdown gives a meaning (links, emphasis, HTML, headings).
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~&:])")
+_MARKDOWN_SPECIAL = re_compile(r"([\\`*_{}\[\]()#+\-.!<>|~&:])")
 
 
 def markdown_text(client_text: str) -> str:

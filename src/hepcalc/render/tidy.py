@@ -11,10 +11,10 @@ same way for every case, instead of patching one wording.
 
 from __future__ import annotations
 
-import re
+from hepcalc.regex_cache import re_compile
 
-_DOUBLE_STOP = re.compile(r"(?<![.])\.\.(?![.])")
-_SPACES = re.compile(r"[ \t]{2,}")
+_DOUBLE_STOP = re_compile(r"(?<![.])\.\.(?![.])")
+_SPACES = re_compile(r"[ \t]{2,}")
 
 
 def strip_label(label: str, text: str) -> str:
@@ -70,8 +70,8 @@ def collapse_spaces(text: str) -> str:
     )
 
 
-_DOUBLED_LABEL = re.compile(r"(?<![\w-])([A-Za-z][\w-]*:)(\s+\1)+(?=\s)")
-_DOUBLED_BY = re.compile(r"\b([A-Za-z]{5,}) by \1\b")
+_DOUBLED_LABEL = re_compile(r"(?<![\w-])([A-Za-z][\w-]*:)(\s+\1)+(?=\s)")
+_DOUBLED_BY = re_compile(r"\b([A-Za-z]{5,}) by \1\b")
 
 
 def clean(text: str) -> str:

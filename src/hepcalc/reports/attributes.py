@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from hepcalc.model import Associated, Comparison, FindingKind, Modality, Pattern
+from hepcalc.regex_cache import re_compile
 from hepcalc.reports import lexicon
 from hepcalc.reports.locations import SEGMENT_WORD
 
@@ -37,7 +38,7 @@ _NUMBER_WORDS = {
     "ten": 10,
 }
 NUMBER_WORDS = _NUMBER_WORDS  # number words -> value, for the readers of form fields
-_COUNT = re.compile(
+_COUNT = re_compile(
     r"\b(?P<multi>several|multiple|numerous|scattered|innumerable|countless|few|many|various"
     r"|diffuse|clustered|cluster|multifocal|myriad|some|septal|reticular|network"
     r"|tortoise[ \t-]?shell|honeycomb(?:ing)?)\b"
@@ -52,15 +53,15 @@ _COUNT = re.compile(
 
 # "calcification throughout the liver": a singular word for calcification spread over the
 # organ is many foci, not one (a count of 1 would read as a solitary focus)
-_SPREAD_AFTER = re.compile(
+_SPREAD_AFTER = re_compile(
     r"[ \t\n]+(?:(?:is|are)[ \t\n]+(?:seen|present|noted|visible)[ \t\n]+)?"
     r"(?:(?:scattered|distributed|diffusely)[ \t\n]+)?throughout[ \t\n]+"
     r"(?:the[ \t\n]+|both[ \t\n]+)?"
     r"(?:liver|hepatic|lobes|parenchyma|right[ \t\n]+and[ \t\n]+left)\b",
     re.I,
 )
-_PRONOUN_ONE = re.compile(r"[ \t\n]+(?:in|at|within|of|near|along)\b", re.I)
-_NOT_A_COUNT = re.compile(
+_PRONOUN_ONE = re_compile(r"[ \t\n]+(?:in|at|within|of|near|along)\b", re.I)
+_NOT_A_COUNT = re_compile(
     rf"\b(?:{SEGMENT_WORD}|seg\.?|s|image|series|level|grade|type|stage|lr|li-rads|t|day|week|year"
     r"|ct|mri|no\.?)[ \t\n]*$|#[ \t\n]*$"
     rf"|\b(?:{SEGMENT_WORD}|seg\.?)[ \t]*(?:[1-8]|[ivx]{{1,4}})[ab]?"
@@ -69,10 +70,10 @@ _NOT_A_COUNT = re.compile(
 )
 
 _PATTERN = (
-    (Pattern.popcorn, re.compile(r"\bpopcorn\b", re.I)),
+    (Pattern.popcorn, re_compile(r"\bpopcorn\b", re.I)),
     (
         Pattern.capsular,
-        re.compile(
+        re_compile(
             r"\bcapsular\b|\b(?:along|on|of)[ \t\n]+the[ \t\n]+(?:liver[ \t\n]+|hepatic[ \t\n]+)?"
             r"(?:capsule|capsular[ \t\n]+surface)\b|\bglisson'?s?[ \t\n]+capsule\b"
             # "capsule calcifications", "liver capsule calcification"
@@ -82,21 +83,21 @@ _PATTERN = (
     ),
     (
         Pattern.rim,
-        re.compile(
+        re_compile(
             r"\b(?:rim|rims|mural|peripheral(?:ly)?|egg-?shell|curvilinear|ring-?like|ring|wall"
             r"|walls|marginal)\b",
             re.I,
         ),
     ),
-    (Pattern.central, re.compile(r"\bcentral(?:ly)?\b", re.I)),
-    (Pattern.amorphous, re.compile(r"\bamorphous\b", re.I)),
+    (Pattern.central, re_compile(r"\bcentral(?:ly)?\b", re.I)),
+    (Pattern.amorphous, re_compile(r"\bamorphous\b", re.I)),
     (
         Pattern.coarse,
-        re.compile(r"\b(?:coarse|coarsely|chunky|clumped|bulky|conglomerate)\b", re.I),
+        re_compile(r"\b(?:coarse|coarsely|chunky|clumped|bulky|conglomerate)\b", re.I),
     ),
     (
         Pattern.punctate,
-        re.compile(
+        re_compile(
             r"\b(?:punctate|pinpoint|pin-point|dot-?like|speckled|stippled|microcalcifications?"
             r"|micro-calcifications?)\b",
             re.I,
@@ -123,36 +124,36 @@ def _host_pattern(key: str) -> re.Pattern[str]:
 _HOST = _host_pattern("host")
 # host nouns alone (for "within it" back-references across sentences)
 HOST_WORDS = _host_pattern("back_reference")
-_NOT_HOST = re.compile(
+_NOT_HOST = re_compile(
     r"\b(?:adjacent[ \t\n]+to|near|next[ \t\n]+to|separate[ \t\n]+from|abutting|apart[ \t\n]+from"
     r"|distinct[ \t\n]+from|no|without)[ \t\n]+(?:the[ \t\n]+|a[ \t\n]+|an[ \t\n]+"
     r"|any[ \t\n]+)?(?P<assoc>associated[ \t\n]+|underlying[ \t\n]+)?(?:[a-z0-9.-]+[ \t\n]+){0,3}$",
     re.I,
 )
-_NO_WORD = re.compile(r"(?:no|without)\b", re.I)
-_DAUGHTER = re.compile(r"\bdaughter[ \t\n]*$", re.I)
-_CONTAINS = re.compile(
+_NO_WORD = re_compile(r"(?:no|without)\b", re.I)
+_DAUGHTER = re_compile(r"\bdaughter[ \t\n]*$", re.I)
+_CONTAINS = re_compile(
     r"\b(?:with|contain[a-z]*|within|demonstrat[a-z]*|show[a-z]*|has|have|having|harbou?r[a-z]*"
     r"|includ[a-z]*)\b",
     re.I,
 )
-_REDESCRIBED = re.compile(
+_REDESCRIBED = re_compile(
     r"\b(?:represent[a-z]*|consistent[ \t\n]+with|compatible[ \t\n]+with|in[ \t\n]+keeping"
     r"[ \t\n]+with|reflect[a-z]*|likely|probably|due[ \t\n]+to|suggest[a-z]*(?:[ \t\n]+of)?)"
     r"(?:[ \t\n]+(?:an?|the|coarse|punctate|small|tiny|dense|large))*[ \t\n]*$",
     re.I,
 )
-_COMPLEX = re.compile(
+_COMPLEX = re_compile(
     r"\b(?:complex|septat[a-z]*|hydatid|echinococ[a-z]*|thick[- ]walled|multilocul[a-z]*"
     r"|multicystic|multivesicular|honeycomb|daughter|mural[ \t\n]+nodul[a-z]*"
     r"|solid[ \t\n]+component|water[- ]?lil(?:y|ies)|(?:who[- ])?ce[- ]?[1-5][ab]?|gharbi)\b",
     re.I,
 )
 # "a multiloculated cystic mass", "a cystic lesion": the mass word names a cyst
-_CYSTIC_BEFORE = re.compile(
+_CYSTIC_BEFORE = re_compile(
     r"\b(?:cystic|multicystic|multi-?locul[a-z]*|multiseptated)[ \t\n]+(?:[a-z]+[ \t\n]+)?$", re.I
 )
-_SOLID_TOO = re.compile(r"\bsolid\b", re.I)
+_SOLID_TOO = re_compile(r"\bsolid\b", re.I)
 
 # "none larger than 2 mm" bounds a size; it compares nothing with a prior exam
 _THAN_N = r"[ \t\n]+than[ \t\n]+(?:\d|a[ \t\n]+few|one|two|three)"
@@ -164,7 +165,7 @@ _LIKE_NOUNS = (
 _COMPARISON = (
     (
         Comparison.new,
-        re.compile(
+        re_compile(
             r"\b(?:new|newly|interval[ \t\n]+(?:development|appearance)|not[ \t\n]+previously"
             r"[ \t\n]+(?:seen|described|reported|identified|noted|present|visualized)"
             r"|not[ \t\n]+(?:previously"
@@ -175,7 +176,7 @@ _COMPARISON = (
     ),
     (
         Comparison.increased,
-        re.compile(
+        re_compile(
             r"\b(?:increas(?:ed|ing|e)|enlarging|(?:has|have)[ \t\n]+enlarged"
             r"|enlarged[ \t\n]+(?:since|from|compared"
             r"|in[ \t\n]+the[ \t\n]+interval)|grown|grew|growing|growth|(?<!the )larger(?!"
@@ -188,7 +189,7 @@ _COMPARISON = (
     ),
     (
         Comparison.decreased,
-        re.compile(
+        re_compile(
             r"\b(?:decreas(?:ed|ing|e)|smaller(?!" + _THAN_N + ")|reduc(?:ed|tion)|shrunk|shrinking"
             r"|regress(?:ed|ion)"
             r"|diminish(?:ed|ing))\b",
@@ -197,7 +198,7 @@ _COMPARISON = (
     ),
     (
         Comparison.stable,
-        re.compile(
+        re_compile(
             # common dictation typos of "unchanged" and "stable" are read as the words
             r"\b(?:stable|stabel|unchanged|unchnaged|unchagned|unchaged|unchg|unchgd"
             # "similar foci in the spleen" likens the liver finding to other ones: no prior
@@ -213,40 +214,40 @@ _COMPARISON = (
         ),
     ),
 )
-_NEG_NEW = re.compile(r"\b(?:no|without|not)[ \t\n]+(?:[a-z]+[ \t\n]+)?$", re.I)
-_NO_GROWTH = re.compile(r"\b(?:no|without|not)[ \t\n]+(?:[a-z]+[ \t\n]+){0,2}$", re.I)
+_NEG_NEW = re_compile(r"\b(?:no|without|not)[ \t\n]+(?:[a-z]+[ \t\n]+)?$", re.I)
+_NO_GROWTH = re_compile(r"\b(?:no|without|not)[ \t\n]+(?:[a-z]+[ \t\n]+){0,2}$", re.I)
 
 _FEATURES = (
     (
         "aphe",
-        re.compile(
+        re_compile(
             r"\b(?:aphe|arterial[ \t\n]+(?:phase[ \t\n]+)?(?:hyper)?enhanc[a-z]*"
             r"|hyperenhanc[a-z]*[ \t\n]+(?:in|on|during)[ \t\n]+(?:the[ \t\n]+)?arterial"
             r"|arterially[ \t\n]+enhancing|hypervascular)\b",
             re.I,
         ),
     ),
-    ("washout", re.compile(r"\bwash[- ]?out\b", re.I)),
+    ("washout", re_compile(r"\bwash[- ]?out\b", re.I)),
     (
         "capsule",
-        re.compile(r"\b(?:enhancing[ \t\n]+)?capsule\b|\bcapsular[ \t\n]+enhancement\b", re.I),
+        re_compile(r"\b(?:enhancing[ \t\n]+)?capsule\b|\bcapsular[ \t\n]+enhancement\b", re.I),
     ),
-    ("signal_void", re.compile(r"\bsignal[ \t\n]+(?:void|loss|dropout)\b|\bblooming\b", re.I)),
-    ("acoustic_shadowing", re.compile(r"\b(?:acoustic[ \t\n]+)?shadowing\b", re.I)),
+    ("signal_void", re_compile(r"\bsignal[ \t\n]+(?:void|loss|dropout)\b|\bblooming\b", re.I)),
+    ("acoustic_shadowing", re_compile(r"\b(?:acoustic[ \t\n]+)?shadowing\b", re.I)),
     (
         "peripheral_nodular_enhancement",
-        re.compile(
+        re_compile(
             r"\bperipheral[ \t\n]+(?:nodular|discontinuous|puddling)[ \t\n]+(?:enhancement"
             r"|filling)\b",
             re.I,
         ),
     ),
-    ("septations", re.compile(r"\bseptat(?:ions?|ed)\b", re.I)),
+    ("septations", re_compile(r"\bseptat(?:ions?|ed)\b", re.I)),
     # LI-RADS v2018 LR-M targetoid features (Chernyak V et al. Radiology 2018;289(3):816-830.
     # doi:10.1148/radiol.2018181494): rim APHE and delayed central enhancement.
     (
         "rim_aphe",
-        re.compile(
+        re_compile(
             r"\brim[ \t\n]+(?:aphe|(?:arterial[ \t\n]+(?:phase[ \t\n]+)?)?(?:hyper)?enhanc[a-z]*)"
             r"|\bperipheral[ \t\n]+rim[ \t\n]+(?:of[ \t\n]+)?(?:arterial[ \t\n]+)?enhanc[a-z]*",
             re.I,
@@ -254,7 +255,7 @@ _FEATURES = (
     ),
     (
         "delayed_central_enhancement",
-        re.compile(
+        re_compile(
             r"\b(?:progressive|delayed)[ \t\n]+(?:(?:and|delayed|progressive)[ \t\n]+)*central"
             r"[ \t\n]+enhanc[a-z]*|\bcentral[ \t\n]+(?:delayed|progressive)[ \t\n]+enhanc[a-z]*",
             re.I,
@@ -262,7 +263,7 @@ _FEATURES = (
     ),
     (
         "biliary_dilatation",
-        re.compile(
+        re_compile(
             r"\b(?:biliary|(?:bile[ \t\n]+)?duct(?:al)?)[ \t\n]+dilat[a-z]*"
             r"|\bdilat(?:ed|ation[ \t\n]+of[ \t\n]+the)[ \t\n]+(?:[a-z]+[ \t\n]+)?"
             r"(?:intrahepatic[ \t\n]+)?(?:bile[ \t\n]+)?ducts?\b",
@@ -275,7 +276,7 @@ _FEATURES = (
     # in humans. Acta Trop 2010;114(1):1-16. doi:10.1016/j.actatropica.2009.11.001).
     (
         "daughter_cysts",
-        re.compile(
+        re_compile(
             r"\bdaughter[ \t\n]+(?:cysts?|vesicles?)\b|\bmultivesicular\b|\bhoneycomb"
             r"|\b(?:who[- ]?(?:iwge[ \t\n]+)?)?ce[- ]?(?:2|3b)\b"
             r"|\bgharbi[ \t\n]+(?:type[ \t\n]+)?(?:iii|3)\b",
@@ -298,19 +299,19 @@ _FEATURE_KEYS: dict[str, tuple[str, ...]] = {
     "biliary_dilatation": ("dilat",),
     "daughter_cysts": ("daughter", "vesic", "honeycomb", "ce", "gharbi"),
 }
-_FEATURE_NEG = re.compile(
+_FEATURE_NEG = re_compile(
     r"\b(?:no|without|absent|lacks?|negative[ \t\n]+for)[ \t\n]+(?:[a-z]+[ \t\n]+){0,3}"
     # a negated list: "without arterial phase hyperenhancement or washout"
     r"(?:,?[ \t\n]*(?:or|nor)[ \t\n]+(?:[a-z]+[ \t\n]+){0,2})?$",
     re.I,
 )
-_RIM_BEFORE = re.compile(r"\brim[ \t\n]+(?:of[ \t\n]+)?$", re.I)
-_NOT_LIRADS_CAPSULE = re.compile(r"\b(?:glisson|liver|hepatic|renal|splenic)\W+$", re.I)
+_RIM_BEFORE = re_compile(r"\brim[ \t\n]+(?:of[ \t\n]+)?$", re.I)
+_NOT_LIRADS_CAPSULE = re_compile(r"\b(?:glisson|liver|hepatic|renal|splenic)\W+$", re.I)
 
 _BACKGROUND = (
     (
         "cirrhosis",
-        re.compile(
+        re_compile(
             r"\b(?:cirrho(?:sis|tic)|nodular[ \t\n]+(?:liver[ \t\n]+)?(?:contour|surface"
             r"|margin)|shrunken[ \t\n]+nodular)\b",
             re.I,
@@ -318,7 +319,7 @@ _BACKGROUND = (
     ),
     (
         "steatosis",
-        re.compile(
+        re_compile(
             r"\b(?:steatosis|steatotic|fatty[ \t\n]+(?:liver|infiltration|change)"
             r"|hepatic[ \t\n]+fat|increased[ \t\n]+(?:hepatic[ \t\n]+|liver[ \t\n]+)?echogenicity"
             r"|(?:masld|nafld))\b",
@@ -327,14 +328,14 @@ _BACKGROUND = (
     ),
     (
         "normal",
-        re.compile(
+        re_compile(
             r"\b(?:liver|hepatic[ \t\n]+parenchyma)[ \t\n]+(?:is|appears)[ \t\n]+"
             r"(?:otherwise[ \t\n]+)?(?:normal|unremarkable)|normal[ \t\n]+liver\b",
             re.I,
         ),
     ),
 )
-_BG_NEG = re.compile(
+_BG_NEG = re_compile(
     r"\b(?:no|without|not|negative[ \t\n]+for|rule[ \t\n]+out|evaluate[ \t\n]+for)[ \t\n]+"
     r"(?:[a-z]+[ \t\n]+){0,4}$",
     re.I,
@@ -343,11 +344,11 @@ _BG_NEG = re.compile(
 _MODALITY = (
     (
         Modality.PRENATAL_US,
-        re.compile(r"\b(?:fetal|fetus|prenatal|obstetric(?:al)?|gestation)\b", re.I),
+        re_compile(r"\b(?:fetal|fetus|prenatal|obstetric(?:al)?|gestation)\b", re.I),
     ),
     (
         Modality.MRI,
-        re.compile(
+        re_compile(
             r"\b(?:mri|mr[ \t\n]+(?:abdomen|liver|imaging|examination|exam)"
             r"|magnetic[ \t\n]+resonance|t1[- ]weighted|t2[- ]weighted|gadoxetate|eovist"
             r"|primovist|diffusion[- ]weighted)\b",
@@ -356,20 +357,20 @@ _MODALITY = (
     ),
     (
         Modality.CT,
-        re.compile(
+        re_compile(
             r"\b(?:ct|cta|computed[ \t\n]+tomography|cat[ \t\n]+scan|hounsfield|hu)\b", re.I
         ),
     ),
     (
         Modality.US,
-        re.compile(
+        re_compile(
             r"\b(?:(?i:ultrasound|ultrasonography|sonograph(?:y|ic)|sonogram|sonographically"
             r"|doppler|echogenic|hypoechoic|hyperechoic|anechoic|duplex)|US)\b"
         ),
     ),
     (
         Modality.XR,
-        re.compile(r"\b(?:radiograph[a-z]*|x-?ray|kub|plain[ \t\n]+film)\b", re.I),
+        re_compile(r"\b(?:radiograph[a-z]*|x-?ray|kub|plain[ \t\n]+film)\b", re.I),
     ),
 )
 
@@ -384,7 +385,7 @@ class Host:
     plural: bool = False  # "metastases", "cysts"
 
 
-_TIMES_AFTER = re.compile(
+_TIMES_AFTER = re_compile(
     r"(?:[ \t]+(?:foci|focus|lesions?|granulomas?|densities|deposits|nodules?))?"
     r"[ \t]*\(?[ \t]*(?:x|n[ \t]*=)[ \t]?([1-9]\d?)\b\)?"
     r"|[ \t]*:[ \t]*(two|three|four|five|six|seven|eight|nine|ten|[2-9])\b(?![ \t]*(?:mm|cm|x))",
@@ -406,7 +407,7 @@ def count_after(text: str, target_end: int) -> int | None:
 _COUNT_WORD = r"(two|three|four|five|six|seven|eight|nine|ten|[2-9]|1\d)"
 # a number restated after a plural noun: "granulomas in the right lobe, now five",
 # "calcified granulomas, four in number", "calcifications (seven in total)"
-_RESTATED_COUNT = re.compile(
+_RESTATED_COUNT = re_compile(
     rf"[^.;:\n]{{0,40}}?[,(][ \t]*(?:(?:now|numbering|totall?ing)[ \t]+{_COUNT_WORD}"
     rf"(?![ \t]*(?:mm|cm|millim|centim|x\b|\u00d7|\.\d|%))\b"
     rf"|{_COUNT_WORD}[ \t]+in[ \t]+(?:number|total)\b)",
@@ -416,7 +417,7 @@ _RESTATED_COUNT = re.compile(
 
 # a clause that opens on a further counted group of the same noun: "and three in the left
 # lobe", "two more within segment 6", "while 4 lie in the right lobe" (the noun left out)
-_COUNTED_MEMBER = re.compile(
+_COUNTED_MEMBER = re_compile(
     r"[ \t\n]*(?:(?:and|with|plus|while|whereas)[ \t\n]+)?"
     rf"{_COUNT_WORD}[ \t\n]+(?:(?:more|others?|further)[ \t\n]+)?"
     r"(?:(?:are|lie|sit|occur)[ \t\n]+)?(?:seen[ \t\n]+)?(?:in|within|at|involving)\b",
@@ -453,13 +454,13 @@ def restated_count(text: str, target_end: int, clause_end: int) -> int | None:
 
 # "Two signal voids ... correspond to the calcifications seen on CT": the target is the
 # object of a verb tying an MRI/US sign to it; the sign before the verb is what is counted
-_TIED_TO = re.compile(
+_TIED_TO = re_compile(
     r"(?:correspond(?:s|ed|ing)?[ \t\n]+(?:to|with)|match(?:es|ed|ing)?"
     r"|concordant[ \t\n]+with)[ \t\n]+(?:the[ \t\n]+|these[ \t\n]+|those[ \t\n]+)?"
     r"(?:[a-z-]+[ \t\n]+){0,2}$",
     re.I,
 )
-_SIGN = re.compile(r"signal[ \t\n]+(?:voids?|loss(?:es)?)|echogenic[ \t\n]+foc(?:us|i)", re.I)
+_SIGN = re_compile(r"signal[ \t\n]+(?:voids?|loss(?:es)?)|echogenic[ \t\n]+foc(?:us|i)", re.I)
 _TIED_WINDOW = 40
 
 
@@ -484,7 +485,7 @@ def tied_sign(text: str, clause_start: int, target_start: int) -> tuple[int, boo
 
 # "both" opening the noun phrase of the target: two ("both calcified granulomas", "both of
 # the calcifications"), not "both lobes" or "both sides" (a place)
-_BOTH_BEFORE = re.compile(
+_BOTH_BEFORE = re_compile(
     r"\bboth[ \t\n]+(?:of[ \t\n]+the[ \t\n]+)?"
     r"(?:(?!(?:lobes?|sides?|kidneys?|organs?)\b)[a-z-]+[ \t\n]+){0,2}$",
     re.I,
@@ -562,7 +563,7 @@ def read_pattern(
     return best[1] if best else None
 
 
-_CYSTIC_WORD = re.compile(r"(?:multi)?cystic|multi-?locul[a-z]*|multiseptated", re.I)
+_CYSTIC_WORD = re_compile(r"(?:multi)?cystic|multi-?locul[a-z]*|multiseptated", re.I)
 
 
 def _cystic_mass(text: str, clause_start: int, word_start: int) -> bool:
@@ -603,7 +604,7 @@ def complex_cyst_cue(text: str, start: int, end: int) -> bool:
 
 # A host word heading a "Label: value" field names the list, not the finding: any host word
 # in the value is nearer in meaning however far it is.
-_LABEL_COLON = re.compile(r"[ \t]*:")
+_LABEL_COLON = re_compile(r"[ \t]*:")
 _LABEL_PENALTY = 10_000
 
 
@@ -630,11 +631,11 @@ def _host_plural(text: str, m: re.Match[str], target_start: int) -> bool:
 
 # "likely an old granuloma or burnt-out hydatid", "hemangioma versus metastasis": one of
 # several natures offered, which does not say what the lesion is
-_DIFFERENTIAL_BEFORE = re.compile(
+_DIFFERENTIAL_BEFORE = re_compile(
     r"\b(?:or|versus|vs\.?|and/or)[ \t\n]+(?:an?[ \t\n]+|the[ \t\n]+)?(?:[a-z-]+[ \t\n]+){0,2}$",
     re.I,
 )
-_DIFFERENTIAL_AFTER = re.compile(
+_DIFFERENTIAL_AFTER = re_compile(
     r"(?:[ \t\n]+[a-z-]+)?[ \t\n]*,?[ \t\n]+(?:or|versus|vs\.?|and/or)[ \t\n]", re.I
 )
 
@@ -653,7 +654,7 @@ def _in_differential(text: str, clause_start: int, clause_end: int, m: re.Match[
 
 # "a 3 cm cyst has an adjacent 2 mm punctate calcification", "a separate calcified focus":
 # the calcification is beside the lesion named in the clause, not in it
-_BESIDE_BEFORE = re.compile(
+_BESIDE_BEFORE = re_compile(
     r"\b(?:adjacent|neighbou?ring|nearby|separate|distinct|juxta-?[a-z]+|perilesional"
     r"|extralesional)(?:[ \t\n]+[a-z0-9.,-]+){0,3}[ \t\n]*$",
     re.I,

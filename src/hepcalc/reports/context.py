@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from hepcalc.regex_cache import re_compile
 from hepcalc.reports import lexicon
 
 _W = r"[ \t\n]+"
@@ -73,7 +74,7 @@ _RETRACTED_AS = _trigger("retracted_as")
 _RETRACTED_DENIAL = _trigger("retracted_denial")
 _REFUTED_NEXT = _trigger("refuted_next")
 _STONES_NEXT = _trigger("stones_next")
-_CALC_WORD = re.compile(r"calcif", re.I)
+_CALC_WORD = re_compile(r"calcif", re.I)
 # Negation does not reach past these words (NegEx termination terms).
 _TERMINATE = _trigger("terminate")
 

@@ -25,16 +25,17 @@ from __future__ import annotations
 import re
 
 from hepcalc.model import Evidence, Features, Finding, FindingKind, Location
+from hepcalc.regex_cache import re_compile
 from hepcalc.reports import attributes, context, locations, sections, sentences, sizes
 from hepcalc.reports.word_gate import Has
 
 LABEL = "intrahepatic bile duct stone"
 # the words a duct-stone mention needs: looked for in the lower-cased report, then per section
 GATE_WORDS = ("hepatolith", "intraductal", "intrahepatic", "intra-hepatic")
-_GATE = re.compile("|".join(re.escape(w) for w in GATE_WORDS), re.I)
+_GATE = re_compile("|".join(re.escape(w) for w in GATE_WORDS), re.I)
 _WS = r"[ \t\n]+"
 _STONE = r"(?:stones?|calculi|calculus)"
-_MENTION = re.compile(
+_MENTION = re_compile(
     r"\bhepatolithiasis\b"
     rf"|\b(?:intra-?hepatic|intraductal)(?:{_WS}(?:bile|biliary|duct|ductal|calcified|pigment)){{0,3}}"
     rf"{_WS}{_STONE}\b"
@@ -43,7 +44,7 @@ _MENTION = re.compile(
     re.I,
 )
 _NOT_CURRENT = frozenset({"history", "indication", "comparison"})
-_COUNT_WORDS = re.compile(r"\b(?:multiple|several|numerous|many|few|stones|calculi)\b", re.I)
+_COUNT_WORDS = re_compile(r"\b(?:multiple|several|numerous|many|few|stones|calculi)\b", re.I)
 
 
 def _stone_in(text: str, sec: sections.Section, start: int, end: int) -> Finding | None:

@@ -17,8 +17,9 @@ from importlib import resources
 from typing import Any
 
 from hepcalc.datafiles import load_yaml
+from hepcalc.regex_cache import re_compile
 
-_GROUP_NAME = re.compile(r"[a-z][a-z_]*")
+_GROUP_NAME = re_compile(r"[a-z][a-z_]*")
 
 
 class LexiconError(ValueError):
@@ -50,7 +51,7 @@ def alternatives(where: str, value: object) -> list[str]:
         if "(?P<" in alt:
             raise LexiconError(f"{where}[{i}]: {alt!r} holds a named group")
         try:
-            re.compile(alt)
+            re_compile(alt)
         except re.error as exc:
             raise LexiconError(f"{where}[{i}]: {alt!r} is not a valid pattern ({exc})") from None
     return value
@@ -66,6 +67,6 @@ def group_name(where: str, name: object) -> str:
 def compiled(where: str, pattern: str, flags: int = 0) -> re.Pattern[str]:
     """Compile the joined alternation, naming the lexicon when it does not compile."""
     try:
-        return re.compile(pattern, flags)
+        return re_compile(pattern, flags)
     except re.error as exc:
         raise LexiconError(f"{where}: the joined pattern does not compile ({exc})") from None

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 from hepcalc.model import Evidence, FindingKind
+from hepcalc.regex_cache import re_compile
 from hepcalc.reports import attributes, locations, organs, sizes
 from hepcalc.reports.resolver import Draft
 from hepcalc.reports.targets import Target
@@ -37,27 +38,27 @@ _IN_LIVER = (
     r"[ \t\n]+lobe|(?:hepatic|liver)[ \t\n]+segment[ \t\n]+[1-8ivx]{1,4}[ab]?\b)"
 )
 # "another in the liver", "one within the liver", "several are seen in the liver"
-_PLACED_IN_LIVER = re.compile(
+_PLACED_IN_LIVER = re_compile(
     rf"\b{_COUNT_WORD}(?:[ \t\n]+(?:one|ones))?[ \t\n]+(?:(?:is|are|seen|noted|lies|lie"
     rf"|present|also)[ \t\n]+){{0,2}}(?:{_IN_LIVER})",
     re.I,
 )
 # "... in the spleen (largest 9 mm) and in the liver (largest 5 mm)": the same finding,
 # coordinated, without a count word of its own (it takes the target's number)
-_AND_IN_LIVER = re.compile(
+_AND_IN_LIVER = re_compile(
     rf"\b(?:and|as[ \t\n]+well[ \t\n]+as)[ \t\n]+(?:also[ \t\n]+)?(?:{_IN_LIVER})", re.I
 )
 # "the liver shows one 3 mm focus", "the liver has two small ones", "liver with a single focus"
-_LIVER_HOLDS = re.compile(
+_LIVER_HOLDS = re_compile(
     r"\b(?:the[ \t\n]+)?liver[ \t\n]+(?:also[ \t\n]+)?(?:shows|has|contains|demonstrates|holds"
     rf"|with)[ \t\n]+(?:(?:only|just)[ \t\n]+)?{_COUNT_WORD}\b",
     re.I,
 )
 # what the liver's part must be about: a focus like the other organ's, not a new lesion
-_SHARE_NOUN = re.compile(
+_SHARE_NOUN = re_compile(
     r"\b(?:focus|foci|ones?|spots?|similar|such|densit(?:y|ies)|deposits?)\b", re.I
 )
-_NOT_PRESENT = re.compile(
+_NOT_PRESENT = re_compile(
     r"\b(?:no|not|none|without|normal|unremarkable|spared|free|resolved|removed|resected|absent)\b",
     re.I,
 )

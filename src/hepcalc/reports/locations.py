@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from hepcalc.model import Lobe, Location
+from hepcalc.regex_cache import re_compile
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8}
 _SPELLED = {
@@ -24,7 +25,7 @@ _SEG_END = r"(?:\b|(?=calc|granulom))"
 # The numeral may come first, as in Romance and Slavic usage: "in VIII segment", "the 6th
 # segment" (a bare Roman "I" is the pronoun, never a segment).
 _PRE_TOKEN = r"viii|vii|vi|iv|v|iii|ii|[1-8](?:st|nd|rd|th)"
-_SEGMENT = re.compile(
+_SEGMENT = re_compile(
     rf"(?:\b|(?<=in)(?=seg)|(?<=of)(?=seg))(?:{SEGMENT_WORD}(?:[ \t]*:)?|seg\.?|s)[ \t]*"
     rf"(?P<num>{_SEG_TOKEN})(?P<sub>[ab])?{_SEG_END}"
     rf"(?:[ \t]*(?:/|and|or|-|,|&)[ \t]*(?:(?:segment|seg\.?|s)[ \t]*)?(?P<num2>{_SEG_TOKEN})"
@@ -36,7 +37,7 @@ _SEGMENT = re.compile(
     r"|(?<![\w(])\((?P<paren>4|iv)(?P<parensub>[ab])\)",
     re.I,
 )
-_LOBE = re.compile(
+_LOBE = re_compile(
     # "rt lobe" / "lt. lobe": the side abbreviated, as in dictation
     r"\b(?P<side>right|left|rt|lt|(?-i:R|L))\.?[ \t\n]+(?:hepatic[ \t\n]+|liver[ \t\n]+)?lobe\b"
     r"|\b(?P<glued>right|left)lobe\b"  # run together: "rightlobe"
@@ -51,7 +52,7 @@ _LOBE = re.compile(
     re.I,
 )
 _SIDE = {"r": "right", "l": "left", "rt": "right", "lt": "left"}
-_DOME = re.compile(r"\bdome\b", re.I)
+_DOME = re_compile(r"\bdome\b", re.I)
 _SEGMENT_LOBE = {1: Lobe.caudate, 2: Lobe.left, 3: Lobe.left, 4: Lobe.left}
 
 
@@ -62,12 +63,12 @@ _SEGMENT_LOBE = {1: Lobe.caudate, 2: Lobe.left, 3: Lobe.left, 4: Lobe.left}
 _S_SLASH_LIST = (
     r"(?-i:S)[1-8][ab]?(?:/(?-i:S)[1-8][ab]?){0,6}/(?-i:S)[6-8]|(?-i:S)[6-8](?:/(?-i:S)[1-8])"
 )
-_S_LABEL = re.compile(
+_S_LABEL = re_compile(
     rf"(?<![-/\w])(?:{_S_SLASH_LIST}"
     r"|(?-i:S)(?:[1-8][ab]?|VIII|VII|VI|IV[ab]?|V|III|II|I)"
     rf"{_SEG_END}(?![-/][A-Za-z]?\d)(?![ \t]+(?:nerve|root|vertebra|foram|level)))"
 )
-_SPINE_LEVEL_BEFORE = re.compile(r"\b[CTLS]\d{1,2}[ \t]*[-/][ \t]*$")
+_SPINE_LEVEL_BEFORE = re_compile(r"\b[CTLS]\d{1,2}[ \t]*[-/][ \t]*$")
 _MAX_LABELS = 8  # a clause names a handful of places; more is a list, not a label
 
 
@@ -114,18 +115,18 @@ def _sub(m: re.Match[str]) -> str | None:
 # Any place word at all: one pass that lets ``find_location`` skip a window without one
 # (and start its three searches at the first place word), so that a target with no place
 # in its clause pays one search of its nearby text, not three.
-_ANY_PLACE = re.compile(rf"(?:{_SEGMENT.pattern})|(?:{_LOBE.pattern})|(?:{_DOME.pattern})", re.I)
+_ANY_PLACE = re_compile(rf"(?:{_SEGMENT.pattern})|(?:{_LOBE.pattern})|(?:{_DOME.pattern})", re.I)
 
 
 # A lobe in a ratio of lobes is a measurement of the liver's shape, not a place: "the
 # caudate-to-right lobe ratio is 0.9", "caudate/right lobe ratio", "ratio of the caudate
 # to the right lobe".
-_RATIO_AFTER = re.compile(
+_RATIO_AFTER = re_compile(
     r"[ \t]*(?:(?:hepatic[ \t]+)?lobes?[ \t]*)?(?:ratio\b|(?:-|/|:|[ \t]to)[ \t-]*(?:the[ \t]+)?"
     r"(?:right|left|caudate|rt|lt)\b[^.;\n]{0,16}?\bratio\b)",
     re.I,
 )
-_RATIO_BEFORE = re.compile(
+_RATIO_BEFORE = re_compile(
     r"ratio[ \t]+of[ \t]+(?:the[ \t]+)?(?:(?:right|left|caudate)[ \t]+(?:lobe[ \t]+)?(?:to|/)"
     r"[ \t]+(?:the[ \t]+)?)?$",
     re.I,
@@ -189,7 +190,7 @@ def find_location(text: str, start: int, end: int, anchor: int) -> Location:
 
 
 # a number followed by a unit, a range or a dimension is a size ("segment 6, 3-4 mm")
-_UNIT_AFTER = re.compile(
+_UNIT_AFTER = re_compile(
     r"(?:[ \t]*(?:-|to|\u2013|x|\u00d7|by|\.)[ \t]*\d{1,4}){0,3}[ \t]*(?:mm|cm|millim|centim)",
     re.I,
 )
@@ -197,12 +198,12 @@ _UNIT_AFTER = re.compile(
 
 # a further member of a segment list, written bare ("5, 6 and 7") or as a label like
 # the first ("S2/S5/S8", "S2, S5 and S8"); ``last`` is the closing "and"/"or"/"&"
-_MORE_SEGMENTS = re.compile(
+_MORE_SEGMENTS = re_compile(
     rf"[ \t]*(?:(?P<last>,?[ \t]*(?:and|or|&))|,|/)[ \t]*"
     rf"(?P<label>(?:segment|seg\.?|(?-i:S))[ \t]*)?(?P<num>{_SEG_TOKEN})[ab]?\b",
     re.I,
 )
-_CLOSING_GLUE = re.compile(
+_CLOSING_GLUE = re_compile(
     r"[ \t]*,?[ \t]*(?:and|or|&)[ \t]*(?:(?:segment|seg\.?|s)[ \t]*)?\w", re.I
 )
 
@@ -261,7 +262,7 @@ def joined_segments(text: str, start: int, end: int) -> list[int]:
 
 _LOBE_WORD = r"(?:right|left|caudate)"
 _LIST_GLUE = r"[ \t\n]*(?:,[ \t\n]*and|,|and|&|/|as[ \t\n]+well[ \t\n]+as)[ \t\n]*"
-_LOBE_LIST = re.compile(
+_LOBE_LIST = re_compile(
     # "the right, left and caudate lobes", "right and left hepatic lobes"
     rf"\b(?P<list>{_LOBE_WORD}(?:{_LIST_GLUE}{_LOBE_WORD}){{1,2}})[ \t\n]+"
     r"(?:hepatic[ \t\n]+|liver[ \t\n]+)?lobes\b"
@@ -270,7 +271,7 @@ _LOBE_LIST = re.compile(
     rf"[ \t\n]+)?(?:the[ \t\n]+)?(?P<b>{_LOBE_WORD})(?:[ \t\n]+(?:hepatic[ \t\n]+)?lobe)?\b",
     re.I,
 )
-_LOBE_NAME = re.compile(_LOBE_WORD, re.I)
+_LOBE_NAME = re_compile(_LOBE_WORD, re.I)
 
 
 def lobe_list(text: str, start: int, end: int) -> list[Lobe]:

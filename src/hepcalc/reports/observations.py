@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 
 from hepcalc.model import Evidence, Features, Finding, FindingKind
+from hepcalc.regex_cache import re_compile
 from hepcalc.reports import (
     attributes,
     context,
@@ -43,24 +44,24 @@ from hepcalc.reports import (
 )
 from hepcalc.reports.word_gate import Has
 
-_GATE = re.compile(r"arterial|aphe|wash[- ]?out|hyperenhanc|hypervascular|threshold", re.I)
+_GATE = re_compile(r"arterial|aphe|wash[- ]?out|hyperenhanc|hypervascular|threshold", re.I)
 # Words of which a LI-RADS major feature needs one ("aphe", "washout", "hypervascular",
 # "threshold growth", "hyperenhancing"); "arterial" counts only with "enhanc" or "capsul",
 # because alone it is in every cardiology note and no feature can be read from it.
 _GATE_WORDS = ("aphe", "wash", "hyperenhanc", "hypervascular", "threshold")
 _ARTERIAL_WITH = ("enhanc", "capsul")
-_NOUN = re.compile(
+_NOUN = re_compile(
     r"\b(?:observations?|nodules?|lesions?|mass(?:es)?|tumou?rs?|lr-?[345m]"
     r"|li-?rads[ \t\n]*[345m])\b",
     re.I,
 )
-_THRESHOLD = re.compile(r"\bthreshold[ \t\n]+growth\b", re.I)
-_NO_BEFORE = re.compile(r"\b(?:no|without|not)\b[^.;]{0,20}$", re.I)
+_THRESHOLD = re_compile(r"\bthreshold[ \t\n]+growth\b", re.I)
+_NO_BEFORE = re_compile(r"\b(?:no|without|not)\b[^.;]{0,20}$", re.I)
 _MAJOR = ("aphe", "washout", "capsule", "rim_aphe")
 # Any major feature or threshold growth anywhere in the text: an observation needs one, so
 # a report passing the word gate with none ("raphe", "washed", "arterial blood gas", an
 # audiology "threshold") is not split into sections and sentences at all.
-_ANY_MAJOR = re.compile(
+_ANY_MAJOR = re_compile(
     "|".join(f"(?:{attributes.feature_pattern(n).pattern})" for n in _MAJOR)
     + f"|(?:{_THRESHOLD.pattern})",
     re.I,

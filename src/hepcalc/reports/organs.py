@@ -21,6 +21,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from hepcalc.regex_cache import re_compile
 from hepcalc.reports import alternation, lexicon
 
 
@@ -53,7 +54,7 @@ _ORGAN = lexicon.compiled("organs.yaml", rf"(?=[A-Za-z])\b(?:{_ANY_CASE})\b", re
 # 3x faster than re.I.
 _ORGAN_LOWER = lexicon.compiled("organs.yaml", rf"(?=[a-z])\b(?:{_LOWER})\b")
 # "hepatic and splenic", "in the brain and in the liver", "spleen as well as the liver"
-_COORDINATED = re.compile(
+_COORDINATED = re_compile(
     r"^[ \t\n]*(?:(?:,|and|or|&|/|,[ \t\n]*and|as[ \t\n]+well[ \t\n]+as)[ \t\n]*"
     r"(?:(?:also[ \t\n]+)?(?:in|within|of|throughout|involving)[ \t\n]+)?"
     r"(?:the[ \t\n]+|both[ \t\n]+)?)?$",
@@ -61,18 +62,18 @@ _COORDINATED = re.compile(
 )
 _COORDINATED_GAP = 30
 # "... gallstones and the liver is normal": a new clause about the liver, not coordination
-_LIVER_CLAUSE_AFTER = re.compile(
+_LIVER_CLAUSE_AFTER = re_compile(
     r"[ \t\n]*,?[ \t\n]*(?:is|are|appears?|demonstrates?|shows?|was|remains?|measures?|has"
     r"|normal|unremarkable)\b",
     re.I,
 )
-_NORMAL_AFTER = re.compile(
+_NORMAL_AFTER = re_compile(
     r"(?:[ \t]*/[ \t]*[a-z]+)?[ \t]*:?[ \t]*(?:(?:is|are|appears?|looks?)[ \t]+)?"
     r"(?:normal|nml|unremarkable|nad|wnl)\b",
     re.I,
 )
-_LOBED_ELSEWHERE = re.compile(r"\b(?:thyroid|lungs?|pulmonary|prostat[a-z]*|brain)\b", re.I)
-_LIVER_FOCUS = re.compile(
+_LOBED_ELSEWHERE = re_compile(r"\b(?:thyroid|lungs?|pulmonary|prostat[a-z]*|brain)\b", re.I)
+_LIVER_FOCUS = re_compile(
     r"\b(?:liver|hepatic|hepatobiliary|right[ \t]+upper[ \t]+quadrant|ruq)\b", re.I
 )
 
@@ -89,7 +90,7 @@ class OrganMention:
 # After "vs"/"versus" it is the other reading of a differential, not a place either
 # ("?calcification vs vessel", "granuloma versus vascular flow void"). "Above the right
 # lobe of the liver" makes the liver a landmark too.
-_RELATIONAL = re.compile(
+_RELATIONAL = re_compile(
     r"\b(?:vs\.?|versus|displac(?:es|ing|ed)|compress(?:es|ing|ed)|indent(?:s|ing|ed)|abut(?:s|ting)"
     r"|adjacent[ \t\n]+to|next[ \t\n]+to|near|beside|separate[ \t\n]+from|distinct[ \t\n]+from"
     r"|apart[ \t\n]+from|exophytic[ \t\n]+from|(?:medial|lateral|anterior|posterior|inferior"
@@ -111,10 +112,10 @@ _REMOVAL = ("ectomy", "ectomies")
 # "calcified metastases from ovarian cancer in segments 5 and 6", "a deposit of colorectal
 # origin". Both sides are required, so "pancreatic carcinoma with calcification" (no
 # "from"/"of") keeps the pancreas.
-_FROM_BEFORE = re.compile(
+_FROM_BEFORE = re_compile(
     r"\b(?:from|of)[ \t\n]+(?:(?:a|an|the|known|treated|primary|prior)[ \t\n]+){0,2}$", re.I
 )
-_CANCER_AFTER = re.compile(
+_CANCER_AFTER = re_compile(
     r"[ \t\n]+(?:cancers?|carcinomas?|ca|primary|origin|adenocarcinoma|malignancy"
     r"|tumou?rs?|neoplasm)\b",
     re.I,
@@ -225,9 +226,9 @@ def nearest_organ(text: str, mentions: list[OrganMention], lo: int, hi: int) -> 
 
 
 # a verb joining a subject organ to a target ("the right lobe is calcified ...")
-_COPULA = re.compile(r"[ \t\n]+(?:is|are|was|were|represents?|reflects?)[ \t\n]+", re.I)
+_COPULA = re_compile(r"[ \t\n]+(?:is|are|was|were|represents?|reflects?)[ \t\n]+", re.I)
 # at most one word between a target and the organ noun it qualifies ("calcified costal")
-_ONE_WORD_GAP = re.compile(r"[ \t\n]+(?:[a-z-]+[ \t\n]+)?", re.I)
+_ONE_WORD_GAP = re_compile(r"[ \t\n]+(?:[a-z-]+[ \t\n]+)?", re.I)
 
 
 def _normal_after(text: str, mention: OrganMention, hi: int) -> bool:

@@ -39,6 +39,7 @@ import yaml
 from hepcalc.datafiles import load_yaml
 from hepcalc.errors import InputError
 from hepcalc.model import MAX_REPORT_CHARS, RISK_FACTOR_NAMES, Evidence, Sex, Symptom
+from hepcalc.regex_cache import re_compile
 from hepcalc.reports import sections as sections_mod
 from hepcalc.reports import sentences as sentences_mod
 from hepcalc.reports.context import read_context
@@ -92,18 +93,18 @@ def _compile(name: str, phrases: list[str], flags: int = re.I) -> re.Pattern[str
         if not isinstance(p, str) or not p.strip():
             raise LexiconError(f"{name}: every phrase must be a non-empty string, got {p!r}")
         try:
-            re.compile(_phrase(p))
+            re_compile(_phrase(p))
         except re.error as e:
             raise LexiconError(f"{name}: phrase {p!r} is not a valid pattern ({e})") from None
     body = "|".join(f"(?:{_phrase(p)})" for p in sorted(phrases, key=len, reverse=True))
-    return re.compile(rf"(?<![\w/-])(?:{body})(?![\w])", flags)
+    return re_compile(rf"(?<![\w/-])(?:{body})(?![\w])", flags)
 
 
 def _one(name: str, pattern: Any) -> re.Pattern[str]:
     if not isinstance(pattern, str) or not pattern:
         raise LexiconError(f"{name}: must be a non-empty pattern string")
     try:
-        return re.compile(_phrase(pattern), re.I)
+        return re_compile(_phrase(pattern), re.I)
     except re.error as e:
         raise LexiconError(f"{name}: not a valid pattern ({e})") from None
 
@@ -401,7 +402,7 @@ def _alternation(name: str, phrases: Any) -> str:
         if not isinstance(p, str) or not p.strip():
             raise LexiconError(f"{name}: every phrase must be a non-empty string, got {p!r}")
         try:
-            re.compile(_phrase(p))
+            re_compile(_phrase(p))
         except re.error as e:
             raise LexiconError(f"{name}: phrase {p!r} is not a valid pattern ({e})") from None
     return "|".join(f"(?:{p})" for p in sorted(phrases, key=len, reverse=True))
@@ -455,13 +456,13 @@ def _measurements(raw: Any) -> _Measures:
     temp_cue = _one("measurements.temperature_cue", raw.get("temperature_cue")).pattern
     bili_cue = _one("measurements.bilirubin_cue", raw.get("bilirubin_cue")).pattern
     # "39.2 °C" (a degree unit and C/F) anywhere; "temp 38.6", "febrile to 101.5 F" after a cue
-    temperature = re.compile(
+    temperature = re_compile(
         rf"(?<![\w.])(?:(?P<cue>{temp_cue}){_FILLER}(?P<num>{_NUMBER})"
         rf"(?:(?P<deg>[ \t]*{_DEGREE})?[ \t]*(?P<unit>{_UNIT}))?"
         rf"|(?P<bare>{_NUMBER})(?P<bdeg>[ \t]*{_DEGREE})?[ \t]*(?P<bunit>{_UNIT}))",
         re.I,
     )
-    bilirubin = re.compile(
+    bilirubin = re_compile(
         rf"(?<![\w/-])(?P<cue>{bili_cue})(?:[ \t]+level)?{_FILLER}"
         rf"(?P<num>\d{{1,3}}(?:[.,]\d{{1,2}})?)(?:[ \t]*(?P<unit>mg[ \t]*/[ \t]*dl|mg%"
         rf"|[µμu]mol[ \t]*/[ \t]*l|micromol(?:es)?[ \t]*/[ \t]*l|mmol[ \t]*/[ \t]*l))?(?![\w])",
@@ -498,7 +499,7 @@ def _site_patterns(data: dict[str, Any]) -> tuple[re.Pattern[str], re.Pattern[st
             rf"metastas[ie]s)(?![\w])"
         )
         try:
-            re.compile(rx, re.I)
+            re_compile(rx, re.I)
         except re.error as e:
             raise LexiconError(f"cancer_sites.{site}: not a valid pattern ({e})") from None
         out.append((site, rx))
@@ -525,12 +526,12 @@ def _site_patterns(data: dict[str, Any]) -> tuple[re.Pattern[str], re.Pattern[st
     for phrases in (data.get("named_cancers") or {}).values():
         for p in phrases:
             stems.update(_literal_runs(p))
-    hint = re.compile(
+    hint = re_compile(
         r"\b(?:(?:" + "|".join(_phrase(w) for w in words) + r")(?![\w])"
         r"|" + "|".join(sorted(stems)) + ")",
         re.I,
     )
-    return re.compile("|".join(f"(?P<{site}>{rx})" for site, rx in out), re.I), hint
+    return re_compile("|".join(f"(?P<{site}>{rx})" for site, rx in out), re.I), hint
 
 
 def _load(data: dict[str, Any]) -> _Lexicon:
@@ -726,7 +727,7 @@ class PatientContext:
 # a lookbehind after it ("\d(?<![\w.]\d)" for "(?<![\w.])\d"): the same matches, but
 # the regex engine can then skip to candidate characters instead of trying the
 # lookbehind at every position of a long report (2-4x faster on MTSamples).
-_AGE = re.compile(
+_AGE = re_compile(
     r"(\d(?<![\w.]\d)\d{0,2}(?:\.\d)?)[ \t-]*"
     r"(?:(years?|yrs?|y)[ \t-]*(?:/|-|[ \t])?[ \t]*(?:old|o)\b\.?"
     r"|(yo|y/o|y\.o\.)(?![a-z])|(months?|mos?|weeks?|wks?|days?)[ \t-]*old\b)"
@@ -736,14 +737,14 @@ _AGE = re.compile(
     r"|newborn|baby|child|toddler|adolescent|person)?(?![\w])",
     re.I,
 )
-_AGE_COMPACT = re.compile(
+_AGE_COMPACT = re_compile(
     r"(\d(?<![^\s:,(]\d)\d{0,2})[ ]?([MF])(?=[ \t]*[,;.)]|[ \t]+(?:with|w/|pt|patient)\b)"
 )
-_AGE_FIELD = re.compile(
+_AGE_FIELD = re_compile(
     r"age\b(?<=\bage)[ \t]*:[ \t]*(\d{1,3})(?:[ \t]*(?:years?|yrs?|y))?\b", re.I
 )
-_SEX_FIELD = re.compile(r"\b(?:sex|gender)[ \t]*:[ \t]*(male|female|m|f|man|woman)(?![\w])", re.I)
-_DIGIT = re.compile(r"\d")
+_SEX_FIELD = re_compile(r"\b(?:sex|gender)[ \t]*:[ \t]*(male|female|m|f|man|woman)(?![\w])", re.I)
+_DIGIT = re_compile(r"\d")
 _MALE = {"man", "male", "gentleman", "boy", "m"}
 _FEMALE = {"woman", "female", "lady", "girl", "f"}
 _UNIT_YEARS = {"month": 1 / 12, "mo": 1 / 12, "week": 7 / 365.25, "wk": 7 / 365.25}
@@ -785,19 +786,19 @@ def _last_reaching(
 
 # A relative's statement runs on through "who", "he", "she" ("a paternal grandmother
 # who was diagnosed with breast cancer"); only a contrast or a new clause ends it.
-_FAMILY_TERMINATE = re.compile(
+_FAMILY_TERMINATE = re_compile(
     r"\b(?:but|however|although|though|except|the[ \t]+patient|patient[ \t]+(?:has|had|is|was)"
     r"|pt|himself|herself)\b|;",
     re.I,
 )
 
 
-_FAMILY_AFTER = re.compile(
+_FAMILY_AFTER = re_compile(
     r"^[^.;\n]{0,20}?(?:\bin[ \t]+(?:his|her|the|a)[ \t]+|\([ \t]*)(?:mother|father|sister"
     r"|brother|sibling|parent|grandmother|grandfather|aunt|uncle|cousin|relative|family)\b",
     re.I,
 )
-_HEDGE_AFTER = re.compile(
+_HEDGE_AFTER = re_compile(
     r"^[ \t]*\?|^[^.;\n]{0,30}?\b(?:is|was)[ \t]+(?:suspected|possible|questioned"
     r"|(?:extremely[ \t]+|very[ \t]+|highly[ \t]+)?unlikely)\b"
     r"|^[ \t]+(?:(?:is|also|a|the)[ \t]+)*(?:possible|probable|suspected|considered"

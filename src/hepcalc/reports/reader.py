@@ -41,6 +41,7 @@ from hepcalc.model import (
     Location,
     Modality,
 )
+from hepcalc.regex_cache import re_compile
 from hepcalc.reports import (
     attributes,
     context,
@@ -348,19 +349,19 @@ def _read(
 
 # a record of a list opening its line: "Observation 2:", "LIVER LESION #1 -", "Nodule 3 -"
 # (a segment or lobe label, "Segment 6: ...", is a place, and its line may list several)
-_NUMBERED_RECORD = re.compile(
+_NUMBERED_RECORD = re_compile(
     r"[ \t]*(?!(?:segments?|seg|s|lobes?|couinaud|level|image|series)\b)[A-Za-z][A-Za-z ]{0,30}?"
     r"[ \t]*#?[ \t]*\d{1,2}[ \t]*[:\-\u2013]",
     re.I,
 )
 # a "Label: value" field starting a line or following ";" ("Type: calcified granuloma")
-_FIELD_IN_SENTENCE = re.compile(rf"(?:^|(?<=[\n;]))[ \t]*{sections.FIELD_LABEL}[ \t]*[:=]", re.M)
+_FIELD_IN_SENTENCE = re_compile(rf"(?:^|(?<=[\n;]))[ \t]*{sections.FIELD_LABEL}[ \t]*[:=]", re.M)
 
 
 # the label of a numbered record opening its sentence, as a findings record ("Lesion 1:",
 # "Observation #2 -") or as its restatement ("Lesion 1 is a hemangioma", "1. Nodule 2 =
 # ..."): a noun of the closed set below and its number
-_RECORD_LABEL = re.compile(
+_RECORD_LABEL = re_compile(
     r"[ \t]*(?:\(?\d{1,2}[.)][ \t]*)?(?:[A-Za-z]+[ \t]+){0,2}?"
     r"(lesion|observation|nodule|mass|target|finding|focus|calcification|granuloma|cyst"
     r"|metastasis|tumou?r)[ \t]*(?:no\.?|#)?[ \t]*(\d{1,2})"
@@ -486,8 +487,8 @@ def _complete_from_next_sentence(
 
 # an item of a list written one per line: "1. ", "2) ", "(3) ", "- ", "* " (the sentence
 # splitter trims a dash or star bullet, so that one is looked for just before the span)
-_BULLET = re.compile(r"[ \t]*\(?\d{1,2}[.)][ \t]*")
-_BULLET_BEFORE = re.compile(r"\n[ \t]*[-*\u2022][ \t]*$")
+_BULLET = re_compile(r"[ \t]*\(?\d{1,2}[.)][ \t]*")
+_BULLET_BEFORE = re_compile(r"\n[ \t]*[-*\u2022][ \t]*$")
 _MAX_LIST_ITEMS = 20
 
 
@@ -583,7 +584,7 @@ def _reading(
 
 
 # a target qualifying a stone ("calcified stones", "calcified intrahepatic duct calculi")
-_STONE_AFTER = re.compile(r"(?:[ \t\n]+[a-z-]+){0,3}?[ \t\n]+(?:stones?|calculi|calculus)\b", re.I)
+_STONE_AFTER = re_compile(r"(?:[ \t\n]+[a-z-]+){0,3}?[ \t\n]+(?:stones?|calculi|calculus)\b", re.I)
 
 
 def _same_stone(text: str, stone: Finding, f: _Draft) -> bool:
@@ -613,7 +614,7 @@ def _same_stone(text: str, stone: Finding, f: _Draft) -> bool:
 
 # A clause that names a further member of the group just described: "one in ...",
 # "the other ...", "a second one measuring 3 mm", "another 4 mm in segment 7".
-_CONTINUATION = re.compile(
+_CONTINUATION = re_compile(
     r"(?:and[ \t\n]+|with[ \t\n]+|plus[ \t\n]+)?(?:one|the[ \t\n]+other|another"
     r"|(?:the|a|an)[ \t\n]+(?:second|third|fourth|further|additional|separate|similar|smaller"
     r"|larger|remaining)(?:[ \t\n]+one)?)\b",
@@ -623,7 +624,7 @@ _CONTINUATION = re.compile(
 
 # "...; the right lobe a smaller punctate one", "; in segment 6 a similar one": a place, then
 # "a/an ... one" standing for the noun of the clause before (the verb left out too)
-_ELLIPTIC_ONE = re.compile(
+_ELLIPTIC_ONE = re_compile(
     r"[^.;:]{0,60}?\b(?:a|an)[ \t\n]+(?:[a-z-]+[ \t\n]+){0,3}?one\b(?![ \t\n]*(?:of|another)\b)",
     re.I,
 )
@@ -641,7 +642,7 @@ def _elliptic_member(text: str, c_start: int, c_end: int) -> bool:
     return bool(locations.place_mentions(text, c_start, c_end))
 
 
-_ONE_OF_GROUP = re.compile(r"\b(?:one|the[ \t\n]+first)\b", re.I)
+_ONE_OF_GROUP = re_compile(r"\b(?:one|the[ \t\n]+first)\b", re.I)
 _LIST_ITEM_CHARS = 48
 
 
@@ -865,7 +866,7 @@ def _clause_organ(
 
 # Organs with lobes of their own: under their header "the right lobe" is theirs.
 _LOBED_SECTION_ORGANS = frozenset({"thyroid", "lung", "pelvis"})
-_LIVER_NAMED = re.compile(r"liver|hepat|caudate|segment|couinaud", re.I)
+_LIVER_NAMED = re_compile(r"liver|hepat|caudate|segment|couinaud", re.I)
 
 
 def _bare_lobe_of_lobed_section(
@@ -885,7 +886,7 @@ def _bare_lobe_of_lobed_section(
 # An MRI signal void is hedged (it may be iron, gas, a clip), unless the report ties it to
 # the calcification of a CT or radiograph ("corresponded to coarse calcification on the prior
 # CT", "corresponding to the calcification seen on CT"): then it is that calcification.
-_TIED_TO_CT = re.compile(
+_TIED_TO_CT = re_compile(
     r"\b(?:correspond(?:s|ed|ing)?[ \t\n]+(?:to|with)|match(?:es|ed|ing)?"
     r"|concordant[ \t\n]+with)\b"
     r"[^.;]{0,60}?\bcalcif[a-z]*\b[^.;]{0,40}?\b(?:ct|radiograph|x-?ray|scout)\b",
@@ -1063,7 +1064,7 @@ def _liver_share_of(
 # "Calcifications of the abdominal vasculature", "calcification in the tentorium": the
 # clause names a place of its own that is not a liver word, so an earlier sentence's organ
 # ("The liver is normal.") or a liver title must not claim it.
-_OF_THE_PLACE = re.compile(
+_OF_THE_PLACE = re_compile(
     r"[ \t\n]*(?:are|is|was|were|noted|seen|present|identified)?[ \t\n]*"
     r"(?:of|in|within|involving|along|at)[ \t\n]+the[ \t\n]+(?:[a-z]+[ \t\n]+)?(?P<word>[a-z]+)\b",
     re.I,
@@ -1204,7 +1205,7 @@ _SIZE_WORDS = r"(?:size|diameter|dimensions?|measurements?)"
 _PLACE_WORDS = r"(?:location|site|position)"
 # "Stable." / "Unchanged from prior." / "New since the last exam.": a sentence that is only
 # a comparison says it of the finding just read
-_ONLY_COMPARISON = re.compile(
+_ONLY_COMPARISON = re_compile(
     # (also said of "it": "It is unchanged.", "Today it remains stable.")
     rf"[ \t]*(?:{_NOW}(?:it|this)[ \t]+(?:is|remains|appears|looks)[ \t]+)?"
     r"(?:stable|unchanged|new|increased|decreased|enlarg(?:ed|ing)|smaller|larger"
@@ -1231,30 +1232,30 @@ def _comparison_from_next_sentence(
 
 
 # the next sentence is about the finding just read ("It has ...", "There is now ...")
-_REFERS_BACK = re.compile(
+_REFERS_BACK = re_compile(
     r"[ \t\n]*(?:it|this|which|the[ \t\n]+(?:calcification|lesion|focus|finding)|there[ \t\n]+is"
     r"|(?:a|an)[ \t\n]+(?:new[ \t\n]+)?(?:surrounding|associated|enhancing|thin|thick))\b",
     re.I,
 )
 
 
-_HEMANGIOMA = re.compile(r"h(?:a)?emangioma", re.I)
+_HEMANGIOMA = re_compile(r"h(?:a)?emangioma", re.I)
 # "The liver calcification is actually within the right kidney", "extrahepatic", "outside
 # the liver": the report moves the finding out of the liver after naming it
-_MOVED = re.compile(
+_MOVED = re_compile(
     r"\b(?:actually|in[ \t\n]+fact|rather|instead|in[ \t\n]+retrospect|on[ \t\n]+review"
     r"|(?:is|are|lies|lie)[ \t\n]+(?:located[ \t\n]+|situated[ \t\n]+)?(?:with)?in[ \t\n]+the)\b",
     re.I,
 )
-_NO_BEFORE = re.compile(r"\b(?:no|without|nor)\b", re.I)
-_NOT_LIVER = re.compile(
+_NO_BEFORE = re_compile(r"\b(?:no|without|nor)\b", re.I)
+_NOT_LIVER = re_compile(
     r"\b(?:outside[ \t\n]+(?:of[ \t\n]+)?the[ \t\n]+liver|not[ \t\n]+(?:with)?in"
     r"[ \t\n]+the[ \t\n]+liver|not[ \t\n]+hepatic)\b",
     re.I,
 )
 
 
-_CORRECTION = re.compile(
+_CORRECTION = re_compile(
     r"\b(?:addend(?:um|a)|on[ \t\n]+review|in[ \t\n]+retrospect|correction|amended)\b", re.I
 )
 _CORRECTION_KEYS = ("addend", "review", "retrospect", "correction", "amended")
@@ -1300,7 +1301,7 @@ def _reattributed(
     return later[0].organ if later and later[0].organ != "liver" else None
 
 
-_PRIOR_SENTENCE = re.compile(
+_PRIOR_SENTENCE = re_compile(
     r"[ \t]*(?:(?:on|at|in)[ \t]+(?:the[ \t]+)?(?:prior|previous|earlier|last|\d{4}"
     # an earlier exam named by its date: "On the examination of 2020", "On the CT of March
     # 2021", "In the study from 05/2022"
@@ -1312,7 +1313,7 @@ _PRIOR_SENTENCE = re.compile(
 )
 # "Today it measures 9 mm", "It now measures ...", "On the current study it is ...": a
 # sentence that says "it" of the present (a mention of the earlier exam before it is current)
-_RESTATED_NOW = re.compile(
+_RESTATED_NOW = re_compile(
     rf"[ \t]*(?:{_PRESENT},?[ \t]+(?:it|this|they|the[ \t]+"
     r"(?:calcifications?|calcified[ \t]+[a-z]+|focus|foci|granulomas?|lesion|finding|density))"
     r"|(?:it|this|they)[ \t]+(?:now|currently|today)"
@@ -1320,10 +1321,10 @@ _RESTATED_NOW = re.compile(
     re.I,
 )
 # ... unless that sentence says it is gone ("Today it is no longer seen.")
-_GONE_NOW = re.compile(
+_GONE_NOW = re_compile(
     r"\b(?:no[ \t]+longer|not|resolved|absent|disappeared|removed|resected|gone)\b", re.I
 )
-_IT_MEASURES = re.compile(
+_IT_MEASURES = re_compile(
     rf"[ \t]*{_NOW}(?:it|this|the|which)\b[^.;\n]{{0,40}}?\bmeasur(?:es|ing|ed)\b"
     # "This is located in the right lobe, segment 7, and measures 3 mm": the same subject
     rf"|[ \t]*{_NOW}(?:it|this|which)\b[^.;\n]{{0,80}}?(?:,|\band)[ \t]+measur(?:es|ing)\b"
@@ -1346,7 +1347,7 @@ _IT_MEASURES = re.compile(
 )
 # "A 5 mm calcification is noted. It is in segment 6." / "It lies in the right lobe." /
 # "Today it measures 9 mm, in segment 5."
-_IT_LIES = re.compile(
+_IT_LIES = re_compile(
     rf"[ \t]*{_NOW}(?:it|this|which|they|these|the[ \t]+(?:calcifications?|calcified[ \t]+focus"
     r"|focus|foci|lesion|finding|granulomas?))\b[^.;\n]{0,30}?\b(?:is|are|lies|lie|located"
     r"|situated|sits|seen|found|noted|measures|measuring)\b[^.;\n]{0,20}?\b(?:in|within|at"
@@ -1358,16 +1359,16 @@ _IT_LIES = re.compile(
 # A field sentence giving a size ("Dimensions 8 x 5 mm.") or a place ("Location: ..."):
 # a run of two such fields after a finding ("Location: segment 3. Dimensions 8 x 5 mm.")
 # is read as a whole, the size from the second when the first gives the place.
-_SIZE_FIELD = re.compile(rf"[ \t]*{_SIZE_WORDS}[ \t]*[:=-]?", re.I)
-_PLACE_FIELD = re.compile(rf"[ \t]*{_PLACE_WORDS}[ \t]*[:=-]", re.I)
+_SIZE_FIELD = re_compile(rf"[ \t]*{_SIZE_WORDS}[ \t]*[:=-]?", re.I)
+_PLACE_FIELD = re_compile(rf"[ \t]*{_PLACE_WORDS}[ \t]*[:=-]", re.I)
 # the same fields inside a sentence ("Site: segment 7. Measurement: 6 mm." may be one)
-_SIZE_FIELD_IN = re.compile(rf"\b{_SIZE_WORDS}[ \t]*[:=-]?[ \t]*(?=\d)", re.I)
-_PLACE_FIELD_IN = re.compile(rf"\b{_PLACE_WORDS}[ \t]*[:=-]", re.I)
+_SIZE_FIELD_IN = re_compile(rf"\b{_SIZE_WORDS}[ \t]*[:=-]?[ \t]*(?=\d)", re.I)
+_PLACE_FIELD_IN = re_compile(rf"\b{_PLACE_WORDS}[ \t]*[:=-]", re.I)
 
 
 # "The lesion measured 5.6 cm and occupied segments 6 and 7.": the lesion the finding is
 # part of lies in the liver (the organ only: the calcification's own place in it is unknown)
-_IT_OCCUPIES = re.compile(
+_IT_OCCUPIES = re_compile(
     r"[ \t]*(?:it|this|the[ \t]+(?:lesion|mass|tumou?r|finding|abnormality))\b"
     r"(?:[^.;\n]|\.(?=\d)){0,40}?"
     r"\b(?:occup(?:ies|ied|ying)|involv(?:es|ed|ing)|spann?(?:s|ed|ing)|replac(?:es|ed|ing)"
@@ -1378,7 +1379,7 @@ _IT_OCCUPIES = re.compile(
 
 # "It lies in segment 3, close to the falciform ligament": what follows "close to",
 # "anterior to", "near" is a landmark beside the place, not the place
-_LANDMARK = re.compile(
+_LANDMARK = re_compile(
     r"\b(?:(?:close|adjacent|next|closely[ \t]+related|anterior|posterior|medial|lateral"
     r"|superior|inferior|deep|abutting|contiguous)[ \t]+to|near|abutting"
     r"|along[ \t]+the[ \t]+course)\b",
@@ -1429,9 +1430,9 @@ def _place_from_next_sentence(
 
 
 # a key:value form line: "Segment: VIII", "Location: left lobe, lateral segment", "Lobe: right"
-_RECORD_LINE = re.compile(rf"[ \t]*{sections.FIELD_LABEL}[ \t]*[:=]", re.I)
+_RECORD_LINE = re_compile(rf"[ \t]*{sections.FIELD_LABEL}[ \t]*[:=]", re.I)
 # a place field at a line start (a sentence of a form may hold several field lines)
-_PLACE_LINE = re.compile(
+_PLACE_LINE = re_compile(
     rf"^[ \t]*(?:segments?|seg\.?|{_PLACE_WORDS}|lobe|couinaud(?:[ \t]+segment)?)"
     r"[ \t]*[:=]",
     re.I | re.M,
@@ -1441,20 +1442,20 @@ _RECORD_REACH = 4  # fields of one record: a handful of lines on either side
 
 # a size field at a line start ("Size: 0.4 cm", "Dimensions: 3 mm x 5 mm") and a change
 # field ("Change: stable (prior 11 mm, 2023)", "Comparison: new since 2023")
-_SIZE_LINE = re.compile(
+_SIZE_LINE = re_compile(
     rf"^[ \t]*(?:{_SIZE_WORDS}|max(?:imum|\.)?[ \t]+diameter|largest|biggest|max(?:imum|\.)?)"
     r"[ \t]*[:=]",
     re.I | re.M,
 )
-_CHANGE_LINE = re.compile(
+_CHANGE_LINE = re_compile(
     r"^[ \t]*(?:change|interval[ \t]+change|comparison|evolution|trend|status)[ \t]*[:=]",
     re.I | re.M,
 )
 # "Change: none since 02/2024": no change is no change
-_NO_CHANGE_VALUE = re.compile(r"[ \t]*(?:none|nil|no|not[ \t]+changed)\b", re.I)
+_NO_CHANGE_VALUE = re_compile(r"[ \t]*(?:none|nil|no|not[ \t]+changed)\b", re.I)
 
 
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_BLANK_LINE = re_compile(r"\n[ \t]*\n")
 
 
 def _gap(spans: list[tuple[int, int]], a: int, b: int) -> tuple[int, int]:
@@ -1500,7 +1501,7 @@ def _record_field(
 
 # a count field of a form ("Number: 3", "Count = two", "Number of foci: 4", "No.: 5", "No.
 # of calcified foci: 3"), at a line start or after a full stop or ";" of a one-line record
-_COUNT_FIELD = re.compile(
+_COUNT_FIELD = re_compile(
     r"(?:number|count|quantity|no\.)(?:[ \t]+of[ \t]+(?:(?:calcified|calcific)[ \t]+)?"
     r"(?:foci|lesions|calcifications|granulom(?:as|ata)|nodules|densities|deposits|spots))?"
     r"[ \t]*[:=][ \t]*(?P<n>[1-9]\d?|one|two|three|four|five|six|seven|eight|nine|ten"
@@ -1586,7 +1587,7 @@ def _size_from_record(
 
 # a pattern field at a line start ("Pattern: coarse", "Morphology: punctate", "Calcification:
 # rim"): its value is the pattern of the record's finding
-_PATTERN_LINE = re.compile(
+_PATTERN_LINE = re_compile(
     r"^[ \t]*(?:pattern|morphology|appearance|character|configuration|type"
     r"|calcification(?:[ \t]+(?:pattern|type|morphology))?)[ \t]*[:=]",
     re.I | re.M,
@@ -1681,7 +1682,7 @@ def _prior_from_span(text: str, c_start: int, c_end: int, d: _Draft) -> None:
         d.comparison = _compare(d.size_mm, d.prior_size_mm)
 
 
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_YEAR = re_compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
 def _latest_of_past(
@@ -1768,7 +1769,7 @@ def _evidence_span(s_start: int, s_end: int, c_start: int, c_end: int) -> tuple[
 
 
 # "another of the same size", "a second one of similar size", "one more, identical in size"
-_SAME_SIZE = re.compile(
+_SAME_SIZE = re_compile(
     r"\b(?:(?:same|similar|equal|identical|comparable)(?:[ \t]+in)?[ \t]+size|same-sized"
     r"|equal-sized|similarly[ \t]+sized|equally[ \t]+sized)\b",
     re.I,
@@ -1777,13 +1778,13 @@ _SAME_SIZE = re.compile(
 
 # "a smaller one", "a slightly larger punctate one": compared with its sibling, not with an
 # earlier exam
-_SIBLING_COMPARATIVE = re.compile(
+_SIBLING_COMPARATIVE = re_compile(
     r"\b(?:smaller|larger|bigger)[ \t\n]+(?:[a-z-]+[ \t\n]+){0,2}?one\b", re.I
 )
 
 
 # "..., and a separate 1.2 cm simple cyst": a lesion that is not calcified
-_NOT_CALCIFIED_LESION = re.compile(r"\b(?:simple|non-?calcified|uncalcified|benign)\b", re.I)
+_NOT_CALCIFIED_LESION = re_compile(r"\b(?:simple|non-?calcified|uncalcified|benign)\b", re.I)
 
 
 def _names_another_lesion(text: str, c_start: int, c_end: int, model: _Draft) -> bool:

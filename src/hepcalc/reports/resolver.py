@@ -40,20 +40,21 @@ from hepcalc.model import (
     Location,
     Pattern,
 )
+from hepcalc.regex_cache import re_compile
 from hepcalc.reports import attributes, locations, sections, sizes
 from hepcalc.reports.targets import Target
 
 MAX_FINDINGS = 200
 NEAR = 300  # characters around a clause that still speak about its target
 SUMMARY_SECTIONS = frozenset({"impression"})
-ANOTHER = re.compile(r"\b(?:another|second|third|additional|separate|other|also|further)\b", re.I)
+ANOTHER = re_compile(r"\b(?:another|second|third|additional|separate|other|also|further)\b", re.I)
 # the glue of a size list; "a 3 mm and a 4 mm focus" repeats the article with each size
 LIST_SEPARATORS = frozenset(
     {"", "and", "&", "+", ",", ", and", ",and", "and a", "and an", ", a", ", an", ", and a"}
 )
 RANGE_SEPARATORS = frozenset({"-", "to", "\u2013"})
 HOST_PRIORITY = {"heman": 0, "cyst": 1, "solid": 2, "lesion": 3}
-ANAPHORA = re.compile(
+ANAPHORA = re_compile(
     r"\b(?:within|in|inside|of)[ \t\n]+(?:it|this|the[ \t\n]+(?:lesion|mass|h(?:a)?emangioma"
     r"|cyst|nodule|observation|tumou?r))\b|\bits[ \t\n]+(?:wall|rim|periphery|center|centre)\b"
     # a bare "within" closing its phrase ("coarse calcifications within, corresponding to the
@@ -64,7 +65,7 @@ ANAPHORA = re.compile(
     re.I | re.M,
 )
 # "Adjacent to it there is a 2 mm calcification": beside the lesion, not in it.
-ADJACENT_TO_IT = re.compile(
+ADJACENT_TO_IT = re_compile(
     r"\b(?:adjacent|next|close|near|beside|alongside|lateral|medial|anterior|posterior|superior"
     r"|inferior|separate|distinct|apart)(?:[ \t\n]+from)?"
     r"(?:[ \t\n]+to)?[ \t\n]+(?:it|this|the[ \t\n]+(?:lesion|mass|cyst|nodule))\b",
@@ -73,13 +74,13 @@ ADJACENT_TO_IT = re.compile(
 # A calcification with these patterns and no place of its own is part of the lesion just
 # described in the sentence ("... lesion with a thin peripheral rim of calcification").
 PART_PATTERNS = frozenset({Pattern.rim, Pattern.central, Pattern.capsular})
-WITH_START = re.compile(r"(?:with|containing|which[ \t\n]+(?:contains|has))\b", re.I)
+WITH_START = re_compile(r"(?:with|containing|which[ \t\n]+(?:contains|has))\b", re.I)
 # A later clause that names what the finding before it is ("; this is a calcified
 # granuloma", "; findings compatible with calcification"), also as a query ("; ?
 # calcification vs haemosiderin") or of an MRI sign ("; signal void may represent
 # calcification", "; this corresponds to a calcified granuloma on CT"; "; appearances favour
 # a calcified haemangioma")
-REDESCRIBES = re.compile(
+REDESCRIBES = re_compile(
     r"[^\w?]*(?:\?|(?:and[ \t\n]+)?(?:this|these|it|they|which|findings?|appearances?"
     r"|(?:the[ \t\n]+)?signal[ \t\n]+voids?|the[ \t\n]+(?:focus|foci|finding|findings"
     r"|abnormality|appearance))\b[^.;]{0,40}?\b(?:is|are|represents?|reflects?|compatible"
@@ -90,39 +91,39 @@ REDESCRIBES = re.compile(
 # a clause that only names, hedged, what the focus measured before it is: "; likely
 # calcification", "; haemosiderin versus calcification" (the words before the target) and
 # "; calcification versus haemosiderin" (the alternative after it)
-HEDGED_NAME_BEFORE = re.compile(
+HEDGED_NAME_BEFORE = re_compile(
     r"[^\w?]*(?:(?:most[ \t\n]+)?(?:likely|probabl[ey]|possibl[ey]|presum(?:ed|ably)"
     r"|favou?r(?:ing|s)?|suggestive[ \t\n]+of|in[ \t\n]+keeping[ \t\n]+with"
     r"|consistent[ \t\n]+with|compatible[ \t\n]+with|(?:(?:a|an)[ \t\n]+)?[a-z]{3,20}"
     r"[ \t\n]+(?:versus|vs\.?))[ \t\n]+)?(?:(?:a|an)[ \t\n]+)?",
     re.I,
 )
-HEDGED_ALTERNATIVE_AFTER = re.compile(r"[ \t\n]+(?:versus|vs\.?)[ \t\n]+\w", re.I)
+HEDGED_ALTERNATIVE_AFTER = re_compile(r"[ \t\n]+(?:versus|vs\.?)[ \t\n]+\w", re.I)
 # "throughout the right, left and caudate lobes", "across both lobes": spread through the
 # lobes named, not one group per lobe
-THROUGHOUT = re.compile(
+THROUGHOUT = re_compile(
     r"\b(?:throughout|across|diffusely[ \t\n]+(?:in|within)|in[ \t\n]+all[ \t\n]+of"
     r"|scattered[ \t\n]+(?:through|over|in))[ \t\n]+(?:the[ \t\n]+)?(?:right|left|caudate"
     r"|both|all)\b",
     re.I,
 )
 # "calcified granuloma", "calcified hepatic granulomata": the adjective's noun is a granuloma
-CALCIFIED_GRANULOMA = re.compile(r"[ \t\n]+(?:[a-z]+[ \t\n]+)?granulom(?:a|as|ata)\b", re.I)
+CALCIFIED_GRANULOMA = re_compile(r"[ \t\n]+(?:[a-z]+[ \t\n]+)?granulom(?:a|as|ata)\b", re.I)
 # "new" said of the calcification itself ("with new coarse calcification", "has developed
 # new peripheral calcification"), a few adjectives before the target word
-NEW_BEFORE = re.compile(r"new(?:[ \t\n]+[a-z]+){0,3}[ \t\n]+$", re.I)
-EACH = re.compile(r"[ \t]*(?:each|apiece)\b", re.I)
+NEW_BEFORE = re_compile(r"new(?:[ \t\n]+[a-z]+){0,3}[ \t\n]+$", re.I)
+EACH = re_compile(r"[ \t]*(?:each|apiece)\b", re.I)
 # "Segments 2 and 3 each contain a 3 mm granuloma", "a calcification in each of segments 6
 # and 7", "one in each lobe": "each" deals one finding out to every place of the list
-EACH_PLACE = re.compile(r"\b(?:each|apiece|per[ \t]+(?:segment|lobe))\b(?![ \t]+other\b)", re.I)
-EACH_BEFORE = re.compile(r"\beach[ \t]+(?:measuring[ \t]+)?$", re.I)
-LOBE_WORD = re.compile(r"\blobe\b", re.I)
+EACH_PLACE = re_compile(r"\b(?:each|apiece|per[ \t]+(?:segment|lobe))\b(?![ \t]+other\b)", re.I)
+EACH_BEFORE = re_compile(r"\beach[ \t]+(?:measuring[ \t]+)?$", re.I)
+LOBE_WORD = re_compile(r"\blobe\b", re.I)
 # a host word naming a record of a list ("Observation 2:", "Lesion #1 -"), not a lesion
-RECORD_LABEL = re.compile(r"[ \t]*(?:#[ \t]*)?\d{0,2}[ \t]*[:\-\u2013]", re.I)
+RECORD_LABEL = re_compile(r"[ \t]*(?:#[ \t]*)?\d{0,2}[ \t]*[:\-\u2013]", re.I)
 # one lesion across the places of the list, not one in each
-SPANNING = re.compile(r"\b(?:spann?(?:ing|s)|straddl[a-z]*|bridg[a-z]*|across|junction)\b", re.I)
+SPANNING = re_compile(r"\b(?:spann?(?:ing|s)|straddl[a-z]*|bridg[a-z]*|across|junction)\b", re.I)
 # where two segments meet ("junction of 5 and 6", "segment V/VI"): in neither, nor in a lobe
-JUNCTION = re.compile(
+JUNCTION = re_compile(
     r"\b(?:junction|boundary|border|interface|between[ \t]+segments)\b"
     r"|(?:\d[ab]?|\b[ivx]{1,4})[ \t]*/[ \t]*(?:\d|[ivx]{1,4}\b)",
     re.I,

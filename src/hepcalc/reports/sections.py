@@ -22,6 +22,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from hepcalc.regex_cache import re_compile
 from hepcalc.reports import organs
 
 # Major headers: the label's words decide the category. Checked in this order.
@@ -145,10 +146,10 @@ _KNOWN_MIXED_CASE = {
 # characters, right after a line start or , . ; -- searched only in a short window
 # before each ':' / dash (found with str.find), so the cost is linear and small.
 # Every repetition is bounded, so a long run of spaces cannot make it quadratic.
-_LABEL = re.compile(r"[A-Za-z][A-Za-z/&() ]{0,47}")
+_LABEL = re_compile(r"[A-Za-z][A-Za-z/&() ]{0,47}")
 # the last line start or , . ; of a window: the greedy run backs off from the window's end,
 # which is cheaper than searching forwards for a boundary that no other one follows
-_LAST_BOUNDARY = re.compile(r"(?s:.*)[\n\r,.;]")
+_LAST_BOUNDARY = re_compile(r"(?s:.*)[\n\r,.;]")
 # the spaced dashes: each ASCII one holds "- " at a fixed offset (found in one scan)
 _ASCII_DASHES = ((" - ", 1), (" -- ", 2), ("\t- ", 1))
 _UNICODE_DASHES = (" \u2013 ", " \u2014 ")
@@ -307,7 +308,7 @@ def find_sections(text: str, until: int | None = None) -> list[Section]:
 FIELD_LABEL = (
     r"(?:[A-Za-z]{1,3}\.(?:[ \t]+[A-Za-z][A-Za-z /#()]{0,20}?)?|[A-Za-z][A-Za-z /#()]{0,24}?)"
 )
-_FIELD_LINE = re.compile(rf"[ \t]*(?P<label>{FIELD_LABEL})[ \t]*[:=][ \t]*[^\s:]")
+_FIELD_LINE = re_compile(rf"[ \t]*(?P<label>{FIELD_LABEL})[ \t]*[:=][ \t]*[^\s:]")
 _FIELD_REACH = 120
 
 
@@ -329,7 +330,7 @@ def _record_field(text: str, head: int, content: int) -> bool:
 
 
 # the value of a change field: a change word, not a prior study ("Comparison: CT 2023")
-_CHANGE_VALUE = re.compile(
+_CHANGE_VALUE = re_compile(
     r"[ \t]*(?:new|stable|unchanged|increas|decreas|enlarg|grow|grew|larger|smaller|reduc"
     r"|shrunk|progress|regress|no[ \t]+(?:interval[ \t]+)?change)",
     re.I,
@@ -379,8 +380,8 @@ def _plain_field(text: str, start: int, end: int) -> bool:
 
 
 _NOT_CURRENT = frozenset({"history", "indication", "comparison"})
-_FIRST_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_FIRST_SENTENCE_END = re_compile(r"[.!?](?=\s|$)")
+_BLANK_LINE = re_compile(r"\n[ \t]*\n")
 
 
 def _bounded(text: str, sec: Section) -> list[Section]:

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 
+from hepcalc.regex_cache import re_compile
+
 # (also a run-together full stop between words: "granuloma.The spleen"). A "?" ends a
 # sentence when it closes a word ("Is it calcified? No."), or stands after a word and a
 # space before a capital ("calcified ? The spleen"); one that opens a query after a comma,
@@ -25,7 +27,7 @@ import re
 # Every alternative starts with its literal character (the look-behinds come after it), so
 # the regex engine scans for the five end characters in C instead of trying the whole
 # pattern at every offset: about 10x faster than with a leading look-behind.
-_SENTENCE_END = re.compile(
+_SENTENCE_END = re_compile(
     r"\.(?=\s|,[ \t]*[A-Z])|!(?=\s|,[ \t]*[A-Z])"
     r"|\?(?<![\s,;:(\-\u2013]\?)(?=\s|,[ \t]*[A-Z])"
     r"|\?(?<=[^\s,;:(\-\u2013][ \t]\?)(?=\s+[A-Z])"
@@ -63,7 +65,7 @@ _RUN = r"(?<=[ \t\n])(?<![ \t\n][ \t\n])[ \t\n]*"
 # apart by looking behind, so the regex engine scans for ";", "," and white space in C
 # instead of trying every alternative at every offset (a split of the same clauses as
 # ",?(?<![ \t\n])[ \t\n]+but..." written plainly, about 3x faster).
-_CLAUSE_SPLIT = re.compile(
+_CLAUSE_SPLIT = re_compile(
     r"[;, \t\n](?:"
     # a ";" before a field of the same record ("segment 7; size 1.4 cm; T2: bright;
     # calcification: coarse") does not start a new clause, unless the field is negative,
@@ -89,8 +91,8 @@ _STRIP = " \t\r\n,:;-\u2013\u2014*\u2022"
 # with a full stop or a line break ("Calcification: present. Size: 7 mm. Location: S7.").
 # A field whose key names an attribute of a finding continues the record before it, so
 # the run is read as one sentence and the size finds its calcification.
-_FIELD = re.compile(r"[A-Za-z][A-Za-z0-9 /()\-]{0,40}:[ \t]*\S")
-_ATTRIBUTE_FIELD = re.compile(
+_FIELD = re_compile(r"[A-Za-z][A-Za-z0-9 /()\-]{0,40}:[ \t]*\S")
+_ATTRIBUTE_FIELD = re_compile(
     r"(?:size|sizes|measurements?|diameter|dimensions?|location|site|segments?|lobe|pattern"
     r"|morphology|type|calcification|appearance|characteristics?|margins?|enhancement"
     r"|comparison|change|interval[ \t]+change|prior(?:[ \t]+size)?|previous(?:[ \t]+size)?"
@@ -149,16 +151,16 @@ def _join_field_runs(text: str, spans: list[tuple[int, int]]) -> list[tuple[int,
 
 # a segment number right before "and 6 in ...": "segments 5 and 6 in the right lobe" is one
 # list of segments, not a second counted group
-_SEGMENT_NUMBER_BEFORE = re.compile(
+_SEGMENT_NUMBER_BEFORE = re_compile(
     r"(?:seg[a-z]*\.?|s)[ \t]*(?:[1-8]|[ivx]{1,4})[ab]?[ \t,]*$", re.I
 )
 
 
 # "a 3 mm and a 4 mm focus": a size list with the article repeated, one noun after it
-_SIZE_BEFORE = re.compile(
+_SIZE_BEFORE = re_compile(
     r"(?:^|[ \t(])an?[ \t]+\d{1,3}(?:\.\d{1,2})?[ \t]*-?(?:mm|cm)[ \t]*,?[ \t]*$", re.I
 )
-_ARTICLE_SIZE_AFTER = re.compile(r"an?[ \t]+\d", re.I)
+_ARTICLE_SIZE_AFTER = re_compile(r"an?[ \t]+\d", re.I)
 
 
 def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:

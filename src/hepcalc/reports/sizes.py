@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from hepcalc.model import MAX_SIZE_MM
+from hepcalc.regex_cache import re_compile
 from hepcalc.reports.locations import SEGMENT_WORD
 
 # "0,3" (a decimal comma: no list starts with 0) and ".3" are decimals too, and so is
@@ -33,7 +34,7 @@ _PLANE = (
     r"|(?-i:AP|TR|TRV|CC|SI|ML|LR))"
 )
 # A number run on from a capital is a label ("S3 - 2 mm", "T2 3 mm"), never a size's start.
-_MEASURE = re.compile(
+_MEASURE = re_compile(
     rf"(?<![\d.])(?<!(?-i:[A-Z]))(?P<first>{_NUM})"
     rf"(?P<dims>(?:[ \t]*(?:(?:mm|cm)[ \t]*)?(?:{_PLANE}[ \t]*)?(?:x|\u00d7|by)[ \t]*"
     rf"(?:{_PLANE}[ \t]*)?{_NUM}){{0,2}})"
@@ -41,9 +42,9 @@ _MEASURE = re.compile(
     rf"[ \t]*(?:-[ \t]*)?{_UNIT}",
     re.I,
 )
-_DIM_NUM = re.compile(_NUM)
+_DIM_NUM = re_compile(_NUM)
 # right after a current size: "(previously 4)", ", up from 4", "(was 0.4)" -- no unit
-_BARE_PRIOR = re.compile(
+_BARE_PRIOR = re_compile(
     r"[ \t]*[,(;]?[ \t]*(?:up[ \t]+|down[ \t]+)?(?:previously|prior|prev\.?|was|from|formerly"
     r"|vs\.?|versus)[ \t:]*(\d{1,4}(?:\.\d{1,3})?)(?!\.?\d)"
     r"(?=[ \t]*(?:[).,;]|$|(?:in|on|at)\b))",
@@ -53,16 +54,16 @@ _WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10,
 }  # fmt: skip
-_WORD_MEASURE = re.compile(
+_WORD_MEASURE = re_compile(
     r"\b(one|two|three|four|five|six|seven|eight|nine|ten)[ \t-]+"
     r"(mm|cm|millimet(?:er|re)s?|centimet(?:er|re)s?)\b",
     re.I,
 )
 # "1.4 and 0.9 cm", "1.4, 1.1 and 0.9 cm": bare numbers sharing the unit that follows
-_BARE_LIST = re.compile(rf"(?<![\d.])({_NUM})[ \t]*(?:,|and|&|\+|,[ \t]*and)[ \t]*$", re.I)
+_BARE_LIST = re_compile(rf"(?<![\d.])({_NUM})[ \t]*(?:,|and|&|\+|,[ \t]*and)[ \t]*$", re.I)
 # a past date: "2023", "03/2024", "March 2023", "11/2023"
 _DATE = r"(?:[a-z]{3,9}\.?[ \t]+)?(?:\d{1,2}/)?(?:19|20)\d\d"
-_PRIOR_BEFORE = re.compile(
+_PRIOR_BEFORE = re_compile(
     r"(?:(?:previous(?:ly)?|prior|prev\.?)(?:[ \t]+(?:described|noted|seen|reported|demonstrated"
     r"|measured|identified|scan|study|exam|examination|ct|mri|us|ultrasound|imaging|size"
     r"|measurement|diameter|dimension))?"
@@ -75,7 +76,7 @@ _PRIOR_BEFORE = re.compile(
     rf"|\d[ \t]*(?:mm|cm)[ \t]*[,;]?[ \t]*\([ \t]*{_DATE}[ \t]*[:=][ \t]*$",
     re.I,
 )
-_PRIOR_AFTER = re.compile(
+_PRIOR_AFTER = re_compile(
     r"^[ \t)]*(?:on|in|at)[ \t]+(?:the[ \t]+)?(?:prior|previous|earlier|last|preceding)\b"
     r"|^[ \t]*(?:measured[ \t]+|seen[ \t]+|noted[ \t]+)?(?:previously|prev\.?|earlier|before)"
     r"(?![a-z])|^[ \t]*\)?[ \t]*(?:prior|before)\b"
@@ -87,7 +88,7 @@ _PRIOR_AFTER = re.compile(
 )
 # the earlier exam named after the size: "the same 8 mm as last year", "identical to its 6.5
 # mm size on the study of 03/2022", "as on the previous scan"
-_PRIOR_EXAM_AFTER = re.compile(
+_PRIOR_EXAM_AFTER = re_compile(
     r"[ \t,]*(?:as|than)[ \t]+(?:(?:on|in|at)[ \t]+)?(?:the[ \t]+)?"
     r"(?:last|prior|previous|earlier|preceding)\b"
     r"|[ \t,]*(?:size|measurement|diameter)?[ \t]*(?:on|in|at)[ \t]+(?:the[ \t]+)?"
@@ -96,28 +97,28 @@ _PRIOR_EXAM_AFTER = re.compile(
 )
 # a size in brackets after a no-change phrase restates the earlier one: "no change in size
 # (5.2 cm)", "unchanged (3 mm at 20 weeks)", "no change compared with 2018 (3 cm)"
-NO_CHANGE_BRACKET = re.compile(
+NO_CHANGE_BRACKET = re_compile(
     r"(?:no[ \t]+(?:interval[ \t]+|significant[ \t]+)?change|unchanged|stable)"
     r"(?:[ \t]+in[ \t]+(?:size|appearance))?"
     rf"(?:[ \t]+(?:from|since|compared[ \t]+(?:to|with))[ \t]+{_DATE})?[ \t]*\([ \t]*$",
     re.I,
 )
-_CURRENT_BEFORE = re.compile(
+_CURRENT_BEFORE = re_compile(
     r"(?:now|currently|today|(?<!compared )(?<!relative )(?<!similar )(?<!equal )to)"
     r"[ \t:(]*(?:measuring|measures)?[ \t]*$",
     re.I,
 )
 # a size dated right after it: "0.5 cm on 11/2023", "9 mm in March 2022"
-_DATED_AFTER = re.compile(rf"[ \t,]*(?:in|on)[ \t]+{_DATE}(?!\d)", re.I)
+_DATED_AFTER = re_compile(rf"[ \t,]*(?:in|on)[ \t]+{_DATE}(?!\d)", re.I)
 # "1.2 cm vs 1.5 cm": a size compared with the one after it is the current one
-_VERSUS_NEXT = re.compile(r"[ \t]*(?:vs\.?|versus)[ \t]+\d", re.I)
+_VERSUS_NEXT = re_compile(r"[ \t]*(?:vs\.?|versus)[ \t]+\d", re.I)
 # "increased by 3 mm", "grew by 2 mm": a change, not a size
-_INCREMENT = re.compile(r"\bby[ \t]*$", re.I)
-_NOT_A_MEASURE = re.compile(
+_INCREMENT = re_compile(r"\bby[ \t]*$", re.I)
+_NOT_A_MEASURE = re_compile(
     r"(?:less[ \t]+than|smaller[ \t]+than|under|below|<|sub-?)[ \t]*$|(?:<|(?<![-=])>)[ \t]*$",
     re.I,
 )
-_LABEL_NUMBER = re.compile(
+_LABEL_NUMBER = re_compile(
     rf"\b(?:{SEGMENT_WORD}|seg\.?|s|image|images|series|level|grade|lr|#|no\.?)[ \t]*$"
     # a member of an open segment list: "segment 6, 5 mm", "segments 2, 6 and 7, 4 and 3 mm"
     # (the 7; but the 4 after the closing "and 7" is a size)
@@ -127,7 +128,7 @@ _LABEL_NUMBER = re.compile(
 )
 # An organ's own size is not a lesion's: "liver 15cm", "the liver measures 16.5 cm",
 # "hepatic span of 17 cm", "spleen is 11 cm in length", "liver span: 14 cm".
-_ORGAN_SIZE_BEFORE = re.compile(
+_ORGAN_SIZE_BEFORE = re_compile(
     r"\b(?:liver|spleen|kidneys?|hepatic|splenic|renal)"
     r"(?:[ \t]+(?:span|length|size|diameter))?"
     # "liver normal in size 14 cm", "spleen is mildly enlarged, 14 cm"
@@ -144,37 +145,37 @@ _ORGAN_SIZE_BEFORE = re.compile(
 _ORGAN_SIZE_MIN_MM = 60.0
 # ... unless the organ is only where something else lies: "a mass in the right lobe of the
 # liver measuring 8.4 x 7.9 x 9.1 cm" measures the mass (the participle follows a place).
-_ORGAN_AS_PLACE = re.compile(
+_ORGAN_AS_PLACE = re_compile(
     r"\b(?:of|in|within)[ \t]+the[ \t]+(?:liver|spleen|kidneys?)[ \t]+measuring[ \t]*"
     r"(?:approximately|approx\.?|about|~)?[ \t]*$",
     re.I,
 )
-_ORGAN_SIZE_AFTER = re.compile(
+_ORGAN_SIZE_AFTER = re_compile(
     r"^[ \t]*(?:in[ \t]+)?(?:craniocaudal|cc|span|in[ \t]+length|long\b|length)", re.I
 )
-_BARE_VERSUS = re.compile(rf"(?<![\d.])({_NUM})[ \t]*(?:vs\.?|versus)[ \t]*$", re.I)
-_ARROW = re.compile(r"[ \t]*(?:->|-->|=>|\u2192|>)[ \t]*")
+_BARE_VERSUS = re_compile(rf"(?<![\d.])({_NUM})[ \t]*(?:vs\.?|versus)[ \t]*$", re.I)
+_ARROW = re_compile(r"[ \t]*(?:->|-->|=>|\u2192|>)[ \t]*")
 # "increased (in size) from 12 to 19 mm" is a change; "ranging (in size) from 1 to 3 mm",
 # "varying from" is a range of several (its upper end, as "up to")
-_FROM_BEFORE = re.compile(r"\bfrom[ \t]*$", re.I)
+_FROM_BEFORE = re_compile(r"\bfrom[ \t]*$", re.I)
 # "ranging (in size) from 1 to 3 mm", "varying from 2 to 4 mm": a range, not a change
-_RANGE_FROM_BEFORE = re.compile(
+_RANGE_FROM_BEFORE = re_compile(
     r"\b(?:rang(?:e|es|ed|ing)|var(?:y|ies|ied|ying)|measuring)(?:[ \t]+in[ \t]+size)?"
     r"[ \t]+from[ \t]*$",
     re.I,
 )
-_LARGEST = re.compile(
+_LARGEST = re_compile(
     r"(?:largest|larger|biggest|up[ \t]+to|maximum|max|exceeding)\b[^.;]{0,30}$", re.I
 )
 # "the larger 5 mm" says there are several; "slightly larger at 7 mm" compares with before
-_SUPERLATIVE = re.compile(r"(?:largest|the[ \t]+larger|biggest)\b[^.;]{0,30}$", re.I)
+_SUPERLATIVE = re_compile(r"(?:largest|the[ \t]+larger|biggest)\b[^.;]{0,30}$", re.I)
 # "between 1 and 3 mm", "between 2 mm and 4 mm": a range, its upper end (as "up to"); the
 # lower bound is no size of its own and the pair is no list of two
-_BETWEEN_UPPER = re.compile(
+_BETWEEN_UPPER = re_compile(
     rf"\bbetween[ \t]+{_NUM}[ \t]*(?:{_UNIT})?[ \t]*(?:and|&|-)[ \t]*$", re.I
 )
-_BETWEEN_LOWER_HEAD = re.compile(r"\bbetween[ \t]*$", re.I)
-_BETWEEN_LOWER_TAIL = re.compile(rf"[ \t]*(?:and|&)[ \t]*{_NUM}[ \t]*(?:-[ \t]*)?{_UNIT}", re.I)
+_BETWEEN_LOWER_HEAD = re_compile(r"\bbetween[ \t]*$", re.I)
+_BETWEEN_LOWER_TAIL = re_compile(rf"[ \t]*(?:and|&)[ \t]*{_NUM}[ \t]*(?:-[ \t]*)?{_UNIT}", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,9 +349,9 @@ _PLANE_WORD = (
     r"(?:ap|tr|trv|trans|cc|si|ml|lr|transverse|craniocaudal|cranio-caudal|anteroposterior"
     r"|antero-posterior|mediolateral|medio-lateral|sagittal|coronal|axial)"
 )
-_PLANE_BEFORE = re.compile(rf"(?<![a-z])(?P<plane>{_PLANE_WORD})[ \t]*[:=]?[ \t]*$", re.I)
-_PLANE_AFTER = re.compile(rf"[ \t]*\(?(?P<plane>{_PLANE_WORD})\)?(?![a-z])", re.I)
-_PLANE_GLUE = re.compile(r"[ \t]*(?:,|;|/|and|&|,[ \t]*and)[ \t]*", re.I)
+_PLANE_BEFORE = re_compile(rf"(?<![a-z])(?P<plane>{_PLANE_WORD})[ \t]*[:=]?[ \t]*$", re.I)
+_PLANE_AFTER = re_compile(rf"[ \t]*\(?(?P<plane>{_PLANE_WORD})\)?(?![a-z])", re.I)
+_PLANE_GLUE = re_compile(r"[ \t]*(?:,|;|/|and|&|,[ \t]*and)[ \t]*", re.I)
 
 
 def _plane_of(text: str, start: int, end: int, z: Size, after: bool) -> str | None:
@@ -405,13 +406,13 @@ def _plane_runs(text: str, start: int, end: int, found: list[Size]) -> list[Size
 
 # the date of one size of a series: a year right before ("2020 4 mm", "2022: 5 mm") or
 # right after it ("4 mm (2019)", "2.0 cm in 2021", "11 mm in March 2023")
-_YEAR_BEFORE = re.compile(r"(?<!\d)((?:19|20)\d\d)\)?[ \t]*[:=\-\u2013]?[ \t]*$")
-YEAR_AFTER = re.compile(
+_YEAR_BEFORE = re_compile(r"(?<!\d)((?:19|20)\d\d)\)?[ \t]*[:=\-\u2013]?[ \t]*$")
+YEAR_AFTER = re_compile(
     r"[ \t]*[,(]?[ \t]*(?:(?:in|on)[ \t]+)?(?:[a-z]{3,9}\.?[ \t]+)?((?:19|20)\d\d)(?!\d)", re.I
 )
 # the size of this exam in the series: "today 7 mm", "2.6 cm today", "4 mm (today)", "now 9 mm"
-_TODAY_BEFORE = re.compile(r"(?:today|now|current(?:ly)?)[ \t]*[:=\-\u2013]?[ \t]*$", re.I)
-_TODAY_AFTER = re.compile(
+_TODAY_BEFORE = re_compile(r"(?:today|now|current(?:ly)?)[ \t]*[:=\-\u2013]?[ \t]*$", re.I)
+_TODAY_AFTER = re_compile(
     r"[ \t]*[,(]?[ \t]*(?:today|now|currently|current|this[ \t]+exam)\b", re.I
 )
 

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import re
 
+from hepcalc.regex_cache import re_compile
+
 _WS = r"[ \t\n]+"
 _ST = r"soft[- \t\n]?tissue"
-SOFT_TISSUE = re.compile(
+SOFT_TISSUE = re_compile(
     # "enhancing soft tissue", "soft-tissue component/rim/mass/nodule/thickening"
     rf"\b(?:(?:enhancing|solid|nodular){_WS}(?:(?:nodular|solid|enhancing){_WS})?"
     rf"(?:{_ST}|tissue|component|rim|nodule|portion|element)"
@@ -31,17 +33,17 @@ SOFT_TISSUE = re.compile(
     rf"|(?:enhancing|solid){_WS}(?:[a-z]+{_WS})?{_ST})\b",
     re.I,
 )
-_NEGATED = re.compile(
+_NEGATED = re_compile(
     r"\b(?:no|without|nor|absent|lacks?|lacking|absence[ \t\n]+of|negative[ \t\n]+for"
     r"|free[ \t\n]+of|not)\b[^.;:]{0,40}$",
     re.I,
 )
 # "soft tissues are unremarkable", "soft tissue component is not seen"
-_NOT_AFTER = re.compile(
+_NOT_AFTER = re_compile(
     r"s?[ \t\n]*(?:(?:is|are|was|were|appears?)[ \t\n]+)?(?:not|absent|normal|unremarkable)\b",
     re.I,
 )
-_CUT = re.compile(r"\b(?:but|however|although|whereas)\b", re.I)
+_CUT = re_compile(r"\b(?:but|however|although|whereas)\b", re.I)
 
 
 def soft_tissue_in(text: str, start: int, end: int) -> re.Match[str] | None:

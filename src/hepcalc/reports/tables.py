@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 
 from hepcalc.model import Location
+from hepcalc.regex_cache import re_compile
 from hepcalc.reports import attributes, locations, organs
 from hepcalc.reports.resolver import Draft, compare
 
@@ -34,33 +35,33 @@ _MAX_CELLS = 12
 _ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "prior",
-        re.compile(
+        re_compile(
             r"\b(?:prior|previous(?:ly)?|before|baseline|earlier|old|then|last)\b"
             r"|\d{1,2}/(?:19|20)?\d\d\b|\b(?:19|20)\d\d\b",
             re.I,
         ),
     ),
-    ("change", re.compile(r"\b(?:change|comparison|trend|interval|status|evolution)\b", re.I)),
-    ("unit", re.compile(r"^[ \t]*units?[ \t]*$", re.I)),
-    ("place", re.compile(r"\b(?:seg(?:ment)?s?|location|site|couinaud|lobe)\b", re.I)),
+    ("change", re_compile(r"\b(?:change|comparison|trend|interval|status|evolution)\b", re.I)),
+    ("unit", re_compile(r"^[ \t]*units?[ \t]*$", re.I)),
+    ("place", re_compile(r"\b(?:seg(?:ment)?s?|location|site|couinaud|lobe)\b", re.I)),
     (
         "now",
-        re.compile(
+        re_compile(
             r"\b(?:size|now|current|today|present|diameter|measurements?|dimensions?|latest)\b",
             re.I,
         ),
     ),
 )
-_HEADER_UNIT = re.compile(r"\b(mm|cm)\b", re.I)
+_HEADER_UNIT = re_compile(r"\b(mm|cm)\b", re.I)
 # a cell that is one number, with or without its unit ("0.5", "11 mm", "up to 4 mm")
-_VALUE = re.compile(
+_VALUE = re_compile(
     r"[ \t]*(?:(?:up[ \t]+to|max(?:imum)?\.?|<)[ \t]*)?"
     r"(\d{1,3}(?:[.,]\d{1,2})?)[ \t]*(mm|cm)?[ \t]*$",
     re.I,
 )
-_SEPARATOR_LINE = re.compile(r"[ \t|:\-]*$")
+_SEPARATOR_LINE = re_compile(r"[ \t|:\-]*$")
 # a cell that is a bare segment number ("6", "IVa", "S7")
-_BARE_SEGMENT = re.compile(
+_BARE_SEGMENT = re_compile(
     r"[ \t]*(?:s|seg\.?[ \t]*)?([1-8]|viii|vii|vi|iv|v|iii|ii|i)([ab])?[ \t]*$", re.I
 )
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8}
@@ -108,20 +109,20 @@ def _header_line(text: str, row_start: int) -> tuple[int, int] | None:
 
 
 # a header cell that names a column without a role of its own ("Organ", "Finding")
-_COLUMN_NAME = re.compile(
+_COLUMN_NAME = re_compile(
     r"[ \t]*(?:organs?|findings?|descriptions?|comments?|results?|features?|structures?"
     r"|types?|lesions?|notes?|remarks?|appearances?|impressions?)[ \t]*:?[ \t]*$",
     re.I,
 )
 # a cell that denies ("no", "none", "absent", "-", "nil", "not seen")
-_NEGATIVE_CELL = re.compile(
+_NEGATIVE_CELL = re_compile(
     r"[ \t]*(?:no|none|nil|n|absent|negative|not[ \t]+(?:seen|present|identified)"
     r"|-+|\u2013|\u2014)?"
     r"[ \t]*\.?[ \t]*$",
     re.I,
 )
 # what may follow a column named by a target word ("Calcified?", "Calcification (y/n)")
-_COLUMN_TAIL = re.compile(r"[ \t]*(?:\?|:|\((?:y/n|yes/no)\))?[ \t]*$", re.I)
+_COLUMN_TAIL = re_compile(r"[ \t]*(?:\?|:|\((?:y/n|yes/no)\))?[ \t]*$", re.I)
 
 
 def is_column_name(text: str, t_start: int, t_end: int) -> bool:

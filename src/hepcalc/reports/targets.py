@@ -26,12 +26,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from hepcalc.regex_cache import re_compile
 from hepcalc.reports import alternation, lexicon
 from hepcalc.reports.word_gate import Has
 
 # Every target contains one of these stems (case-insensitive); PREFILTER is the same
 # gate as a regex, for callers that want one search over a short span.
-PREFILTER = re.compile(r"calc|granulom|shadow|twinkl|dens[ei]|attenuat|phlebolith", re.I)
+PREFILTER = re_compile(r"calc|granulom|shadow|twinkl|dens[ei]|attenuat|phlebolith", re.I)
 
 
 def _words(entry: str) -> tuple[list[str], list[str]]:
@@ -98,7 +99,7 @@ _ECHO_NOUN = rf"(?=(?:,?[ \t\n]+[a-z]+){{0,2}}?,?[ \t\n]+(?:{'|'.join(_ECHO_NOUN
 # "segment6calcification") is a count or a label typed without its space: no English word
 # has a digit before "calc", so the target starts there too.
 _GLUE_WORDS = _plain_words("glue_words")
-_GLUED_BEFORE = re.compile(rf"(?:{'|'.join(_GLUE_WORDS)})$", re.I)
+_GLUED_BEFORE = re_compile(rf"(?:{'|'.join(_GLUE_WORDS)})$", re.I)
 _GLUE_LOOKBEHIND = "".join(f"|(?<={w})" for w in _GLUE_WORDS) + r"|(?<=\d)"
 _CANDIDATE = lexicon.compiled(
     "targets.yaml",
@@ -118,9 +119,9 @@ _SIGN_STEMS = (*_DENSE_STEMS, *_ECHO_STEMS)
 # "PAS" (capitals only) is posterior acoustic shadowing in ultrasound shorthand ("echogenic
 # focus w/ PAS"); "pas"/"Pas" is another word.
 # (literal first, the word boundary before it checked behind: a fast search)
-_PAS = re.compile(r"PAS(?<!\wPAS)\b")
-_SHADOWING = re.compile(r"(?<!dirty )\b(?:shadow(?:ing|s)?|twinkling|(?-i:PAS))\b", re.I)
-_NO_SHADOWING = re.compile(
+_PAS = re_compile(r"PAS(?<!\wPAS)\b")
+_SHADOWING = re_compile(r"(?<!dirty )\b(?:shadow(?:ing|s)?|twinkling|(?-i:PAS))\b", re.I)
+_NO_SHADOWING = re_compile(
     r"\b(?:no|without|absent|lacks?|lacking)(?:[ \t\n]+[a-z]+){0,3}?[ \t\n]+(?:shadow|(?-i:PAS\b))",
     re.I,
 )
@@ -129,7 +130,7 @@ _NO_SHADOWING = re.compile(
 # Also the words of an obstetric scan that name no fetus: the estimated fetal weight
 # ("EFW 1850 g"), prenatal/antenatal/obstetric, amniotic fluid, and a gestational age
 # opening a line ("32 weeks: ...") or said as such ("22+3 weeks' gestation", "GA 28 weeks").
-_FETAL = re.compile(
+_FETAL = re_compile(
     r"\b(?:fetal|fetus|foetal|foetus|intra-?uterine|gestation(?:al)?|efw|prenatal|antenatal"
     r"|obstetric(?:al)?|amniotic)\b"
     r"|\bga[ \t:]+[1-4]\d[ \t]*(?:weeks?|wks?)\b"
@@ -150,16 +151,16 @@ _FETAL_STEMS = (
     "wks",
     "uterine",
 )
-_LIVER_WORD = re.compile(r"\b(?:liver|hepatic|intrahepatic)\b", re.I)
+_LIVER_WORD = re_compile(r"\b(?:liver|hepatic|intrahepatic)\b", re.I)
 _FETAL_LOOKBACK = 300
-_PLURAL_NOUN_AFTER = re.compile(
+_PLURAL_NOUN_AFTER = re_compile(
     r"(?:[ \t\n]+(?:hepatic|liver|small|tiny|punctate|coarse|dense|echogenic|hyperdense))?"
     r"[ \t\n]+(?:foci|lesions|nodules|densities|deposits|areas|spots|masses|opacities|cysts"
     r"|metastases|lymph)\b",
     re.I,
 )
-_CALCIUM_OK = re.compile(r"[ \t\n]{0,5}(?:deposit|densit|content|containing)", re.I)
-_NON_PREFIX = re.compile(r"(?:\bnon|\bun)[- ]?$", re.I)
+_CALCIUM_OK = re_compile(r"[ \t\n]{0,5}(?:deposit|densit|content|containing)", re.I)
+_NON_PREFIX = re_compile(r"(?:\bnon|\bun)[- ]?$", re.I)
 
 
 @dataclass(frozen=True, slots=True)

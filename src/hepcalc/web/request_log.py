@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import sys
 import time
 import traceback
 import uuid
 from typing import Any
+
+from hepcalc.regex_cache import re_compile
 
 LOGGER_NAME = "hepcalc.web"
 # Logged status of a request whose client went away before any answer (nginx's 499).
@@ -24,7 +25,7 @@ CLIENT_CLOSED = 499
 # Exceptions that mean "the client went away", from Starlette (body read) and uvicorn
 # (send after the connection closed): routine on a busy service, logged at info.
 _DISCONNECT_ERRORS = frozenset({"ClientDisconnect", "ClientDisconnected"})
-_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_SAFE_ID = re_compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
 class JsonFormatter(logging.Formatter):
