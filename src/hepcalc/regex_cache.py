@@ -99,7 +99,8 @@ def _compile_and_store(key: _Key) -> re.Pattern[str]:
         _broken = True  # this interpreter's internals differ: never store anything
         return fresh
     with _lock:
-        _new += 1
+        if key not in _used:  # two modules may compile the same pattern
+            _new += 1
         _used[key] = program
     return fresh
 
