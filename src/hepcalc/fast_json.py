@@ -36,7 +36,7 @@ class _Unanswered(enum.Enum):
 UNANSWERED = _Unanswered.UNANSWERED
 """What ``loads_exact`` returns when the caller must parse with ``json`` itself."""
 
-_loads: Callable[[bytes | str], Any] | None
+_loads: Callable[[bytes | memoryview | str], Any] | None
 try:
     import orjson
 
@@ -47,10 +47,11 @@ except ImportError:  # pragma: no cover - orjson is a declared dependency
     _Error = ValueError
 
 
-def loads_exact(data: bytes | str) -> Any:
+def loads_exact(data: bytes | memoryview | str) -> Any:
     """``json.loads(data)`` when orjson can give exactly that value, else ``UNANSWERED``.
 
-    ``bytes`` are UTF-8 (orjson validates them; invalid ones are ``UNANSWERED``).
+    ``bytes`` (or a view of them) are UTF-8 (orjson validates them; invalid ones are
+    ``UNANSWERED``).
     """
     if _loads is None:
         return UNANSWERED
