@@ -21,6 +21,11 @@ Any expected finding may pair with any prediction of the same report: detection 
 the pairs. Unpaired expected findings are misses (FN), unpaired predictions are false
 alarms (FP), for detection and for every attribute they carry.
 
+One convention is translated before pairing (``in_annotation_convention``): the corpus
+annotates a calcification measured inside a measured lesion as a calcification of its own
+size; hepcalc reports the lesion (its size is what the rules decide on) and gives the
+calcification's own size in ``calcification_size_mm``, which size is then compared with.
+
 Attributes
 ----------
 For each attribute (size, prior size, count, location, comparison, pattern, kind,
@@ -178,6 +183,9 @@ def normalise(finding: Mapping[str, Any]) -> dict[str, Any]:
     for key in ("size_mm", "prior_size_mm"):
         if out[key] is not None:
             out[key] = float(out[key])
+    # a prediction's own size of a calcification inside a lesion (not annotated)
+    own = finding.get("calcification_size_mm")
+    out["calcification_size_mm"] = float(own) if own is not None else None
     out["hedged"] = bool(out["hedged"])
     if "evidence" in finding:
         out["evidence"] = finding["evidence"]
@@ -211,8 +219,30 @@ def _size_equal(a: float | None, b: float | None) -> bool:
     return a is not None and b is not None and abs(a - b) <= SIZE_TOLERANCE_MM
 
 
+def in_annotation_convention(exp: Mapping[str, Any], pred: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The prediction with the size the annotation's convention gives it.
+
+    A calcification with its own size inside a measured lesion is annotated as a
+    ``calcification`` of that size with ``associated`` naming the lesion (corpus README:
+    "a calcification within a hemangioma whose own size is given ..."); hepcalc reports
+    the lesion, with the lesion's size in ``size_mm`` (the size its rules decide on), and
+    the calcification's own size in ``calcification_size_mm``. When the annotation is of
+    the first shape and the prediction of the second, size is compared with the
+    calcification's own size. Kind is not translated: it still counts as a disagreement.
+    """
+    if (
+        exp["kind"] == "calcification"
+        and exp["associated"] not in (None, "none")
+        and pred["kind"] != "calcification"
+        and pred.get("calcification_size_mm") is not None
+    ):
+        return {**pred, "size_mm": pred["calcification_size_mm"]}
+    return pred
+
+
 def pair_score(exp: Mapping[str, Any], pred: Mapping[str, Any]) -> float:
     """How well a prediction agrees with an annotation (used only to pair them)."""
+    pred = in_annotation_convention(exp, pred)
     s = 0.0
     if exp["size_mm"] is not None and pred["size_mm"] is not None:
         s += 4 if _size_equal(exp["size_mm"], pred["size_mm"]) else -2
@@ -334,7 +364,7 @@ def score_report(
     paired_p = {j for _, j in pairs_idx}
     missed = [e for i, e in enumerate(exp) if i not in paired_e]
     spurious = [p for j, p in enumerate(pred) if j not in paired_p]
-    pairs = [(exp[i], pred[j]) for i, j in pairs_idx]
+    pairs = [(exp[i], in_annotation_convention(exp[i], pred[j])) for i, j in pairs_idx]
 
     metrics = {m: PRF() for m in METRICS}
     metrics["detection"] = PRF(tp=len(pairs), fp=len(spurious), fn=len(missed))
@@ -389,6 +419,7 @@ def finding_from_model(finding: Any) -> dict[str, Any]:
         "associated": _code(getattr(finding, "associated", None)),
         "comparison": _code(getattr(finding, "comparison", None)),
         "prior_size_mm": getattr(finding, "prior_size_mm", None),
+        "calcification_size_mm": getattr(finding, "calcification_size_mm", None),
         "hedged": bool(getattr(evidence, "hedged", False)) if evidence is not None else False,
         "label": getattr(finding, "label", None),
     }

@@ -323,6 +323,8 @@ class Finding(_Strict):
     treated: bool = False
     comparison: Comparison | None = None
     prior_size_mm: Annotated[float, Field(gt=0, lt=MAX_SIZE_MM)] | None = None
+    # the calcification's own size inside a measured lesion (size_mm is the lesion's)
+    calcification_size_mm: Annotated[float, Field(gt=0, lt=MAX_SIZE_MM)] | None = None
     evidence: Evidence | None = None
     label: str | None = Field(default=None, max_length=200)
 
@@ -446,6 +448,8 @@ class FindingResult(_Out):
     calcified: bool
     latest_size_mm: float | None = None
     exams: list[str] = Field(default_factory=list)
+    # Additive: the calcification's own size inside the measured lesion (latest exam)
+    calcification_size_mm: float | None = None
     # Additive
     count: int | Literal["multiple"] = 1
     pattern: Pattern | None = None

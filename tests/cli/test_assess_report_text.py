@@ -158,3 +158,27 @@ def test_extract_verbose_shows_the_patient_context_with_statuses() -> None:
     assert ("chronic_hcv", "asserted") in status
     assert ("prior_hcc", "family") in status  # "Mother had hepatocellular carcinoma."
     assert all(m["quote"] and m["end"] > m["start"] for m in mentions)
+
+
+def test_calcification_inside_a_measured_lesion_keeps_both_sizes() -> None:
+    """The lesion's size decides; the calcification's own size is shown beside it, in the
+    JSON, the clinician text and the FHIR observation."""
+    report = (
+        "CT ABDOMEN\n"
+        "FINDINGS: Liver: A 3.6 cm hemangioma in segment 5 contains a 4 mm calcification.\n"
+    )
+    a = ok(run("assess", "-", "--input-format", "text", stdin=report))
+    (f,) = a["findings"]
+    assert (f["latest_size_mm"], f["calcification_size_mm"]) == (36, 4)
+    text = run("assess", "-", "--input-format", "text", "--format", "text", stdin=report)
+    assert text.returncode == 0, text.stderr.decode()
+    assert "36 mm, calcification within it 4 mm" in text.stdout.decode()
+    fhir = ok(run("assess", "-", "--input-format", "text", "--format", "fhir", stdin=report))
+    components = [
+        c
+        for e in fhir["entry"]
+        if e["resource"]["resourceType"] == "Observation"
+        for c in e["resource"].get("component", [])
+    ]
+    own = [c for c in components if "calcification within" in c["code"]["text"]]
+    assert [c["valueQuantity"]["value"] for c in own] == [4]

@@ -83,7 +83,7 @@ SPLITS = (
     "heldout10",  # scored once (blind), a development set since
     "heldout11",  # scored once (blind), a development set since
     "heldout12",  # scored once (blind), a development set since
-    "heldout13",  # blind, scored once: its format and its floor are checked here
+    "heldout13",  # scored once (blind), a development set since
 )
 EVERY = [row for split in SPLITS for row in _rows(split)]
 
@@ -373,12 +373,14 @@ FLOORS = {
     "heldout11": {"detection": 0.99, "size": 0.96, "location": 0.98},
     # written blind on 2026-12-04 (190 reports, 130 findings) and scored exactly once, in
     # aggregate, at 18:48:51 UTC on reader cba7495: detection 0.959, size 0.947,
-    # location 0.944
-    "heldout12": {"detection": 0.95, "size": 0.94, "location": 0.94},
+    # location 0.944; tuned on since (2026-12-05 06:50 UTC, with the own size of a
+    # calcification inside a lesion scored: 0.996 / 0.984 / 0.987)
+    "heldout12": {"detection": 0.99, "size": 0.98, "location": 0.98},
     # written blind on 2026-12-04 (190 reports, 128 findings) and scored exactly once, in
     # aggregate, at 20:21:33 UTC on reader 18db041: detection 0.972, size 0.951,
-    # location 0.972
-    "heldout13": {"detection": 0.97, "size": 0.95, "location": 0.97},
+    # location 0.972; a development set since heldout14 was written (2026-12-05), tuned on
+    # in the reader-n round (1.000 / 1.000 / 1.000)
+    "heldout13": {"detection": 0.99, "size": 0.99, "location": 0.99},
 }
 BLIND = {
     split: _rows(split)
@@ -435,3 +437,28 @@ def test_blind_heldout_meets_the_issue_bar(extract: Callable[..., list[Any]]) ->
     score, table = _heldout_score(rows, extract, "heldout2+heldout3")
     assert score.metrics["detection"].f1 >= BAR_F1, table
     assert score.metrics["size"].f1 >= BAR_F1, table
+
+
+def test_scorer_compares_an_annotated_inner_calcification_with_its_own_size() -> None:
+    """The corpus annotates "a 7 mm calcification inside a 41 mm haemangioma" as the
+    calcification; hepcalc reports the haemangioma with ``calcification_size_mm``."""
+    expected = [_f(size_mm=7.0, associated="hemangioma", segment=6)]
+    lesion = _f(kind="lesion", size_mm=41.0, associated="hemangioma", segment=6)
+    rs = scoring.score_report("x", expected, [{**lesion, "calcification_size_mm": 7.0}])
+    assert rs.metrics["size"].tp == 1 and rs.metrics["kind"].fp == 1
+    # without the own size, or with a wrong one, the lesion's size is compared and fails
+    rs = scoring.score_report("x", expected, [lesion])
+    assert (rs.metrics["size"].fp, rs.metrics["size"].fn) == (1, 1)
+    rs = scoring.score_report("x", expected, [{**lesion, "calcification_size_mm": 9.0}])
+    assert (rs.metrics["size"].fp, rs.metrics["size"].fn) == (1, 1)
+    # an annotated calcification with no lesion named is not translated
+    plain = [_f(size_mm=7.0, segment=6)]
+    rs = scoring.score_report("x", plain, [{**lesion, "calcification_size_mm": 7.0}])
+    assert (rs.metrics["size"].fp, rs.metrics["size"].fn) == (1, 1)
+    # an annotated lesion is compared with the lesion's size
+    rs = scoring.score_report(
+        "x",
+        [_f(kind="lesion", size_mm=41.0, associated="hemangioma")],
+        [{**lesion, "calcification_size_mm": 7.0}],
+    )
+    assert rs.metrics["size"].tp == 1

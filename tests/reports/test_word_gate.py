@@ -63,7 +63,7 @@ def _plain_organ_pattern() -> re.Pattern[str]:
     for organ, alt in organs._organ_alternatives():
         by_organ.setdefault(organ, []).append(alt.replace("(?-i:R|L)", "(?:r|l)"))
     groups = "|".join(f"(?P<{o}>{'|'.join(alts)})" for o, alts in by_organ.items())
-    return re.compile(rf"(?=[a-z])\b(?:{groups})\b")
+    return re.compile(rf"(?=[a-z])\b(?:{groups})\b(?![ \t]?-[ \t]?like\b)")
 
 
 PLAIN_ORGAN = _plain_organ_pattern()

@@ -185,6 +185,7 @@ def assess(case: Case, kb: KnowledgeBase | None = None) -> Assessment:
                 kind=finding.kind,
                 calcified=finding.is_calcified,
                 latest_size_mm=finding.size_mm,
+                calcification_size_mm=finding.calcification_size_mm,
                 exams=[e.id or "" for e, _ in history],
                 count=finding.count,
                 pattern=finding.pattern,

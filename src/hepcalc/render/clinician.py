@@ -45,6 +45,8 @@ def finding_line(f: FindingResult) -> str:
     if f.pattern is not None:
         parts.append(f.pattern.value)
     parts.append(words.mm(f.latest_size_mm))
+    if f.calcification_size_mm is not None:
+        parts.append(f"calcification within it {words.mm(f.calcification_size_mm)}")
     parts.append(f"count {f.count}")
     place = words.clinician_place(f.location)
     if place:

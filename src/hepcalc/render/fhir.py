@@ -162,6 +162,13 @@ def _observation(f: FindingResult, patient: str) -> dict[str, Any]:
                 "valueQuantity": _quantity(f.latest_size_mm, "mm", "mm"),
             }
         )
+    if f.calcification_size_mm is not None:
+        components.append(
+            {
+                "code": {"text": "Longest diameter of the calcification within the lesion"},
+                "valueQuantity": _quantity(f.calcification_size_mm, "mm", "mm"),
+            }
+        )
     if f.pattern is not None:
         components.append(
             {"code": {"text": "Calcification pattern"}, "valueString": f.pattern.value}

@@ -152,6 +152,8 @@ def finding_summary(f: FindingResult) -> str:
     parts = [f.category.value.replace("_", " ")]
     if f.latest_size_mm is not None:
         parts.append(words.mm(f.latest_size_mm))
+    if f.calcification_size_mm is not None:
+        parts.append(f"calcification within it {words.mm(f.calcification_size_mm)}")
     if f.count != 1:
         parts.append(f"x{f.count}" if isinstance(f.count, int) else "multiple")
     place = words.clinician_place(f.location)

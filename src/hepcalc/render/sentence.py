@@ -53,6 +53,8 @@ def _describe(f: FindingResult, prenatal: bool) -> str:
         text = f"{lead}{pattern}{noun}, {size.strip()}" if size else f"{lead}{pattern}{noun}"
     else:
         text = f"{lead}{size}{pattern}{noun}"
+    if f.calcification_size_mm is not None and not multiple:
+        text += f" with a {words.mm(f.calcification_size_mm)} calcification within it"
     place = words.clinician_place(f.location)
     if place:
         text += f" in {place}" if place.startswith("segment") else f" in the {place}"

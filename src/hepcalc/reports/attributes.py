@@ -464,6 +464,11 @@ _SIGN = re_compile(r"signal[ \t\n]+(?:voids?|loss(?:es)?)|echogenic[ \t\n]+foc(?
 _TIED_WINDOW = 40
 
 
+def sign_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Where a calcification's imaging sign is named ("signal void", "echogenic focus")."""
+    return [m.span() for m in _SIGN.finditer(text, start, end)]
+
+
 def tied_sign(text: str, clause_start: int, target_start: int) -> tuple[int, bool] | None:
     """(start, plural) of the sign a target is tied to by the verb before it ("Two rounded
     signal voids in segment 8, dark on every sequence, correspond to the calcifications seen
@@ -655,8 +660,15 @@ def _in_differential(text: str, clause_start: int, clause_end: int, m: re.Match[
 # "a 3 cm cyst has an adjacent 2 mm punctate calcification", "a separate calcified focus":
 # the calcification is beside the lesion named in the clause, not in it
 _BESIDE_BEFORE = re_compile(
-    r"\b(?:adjacent|neighbou?ring|nearby|separate|distinct|juxta-?[a-z]+|perilesional"
-    r"|extralesional)(?:[ \t\n]+[a-z0-9.,-]+){0,3}[ \t\n]*$",
+    r"\b(?:adjacent|neighbou?ring|nearby|separate|separately|distinct|juxta-?[a-z]+"
+    r"|perilesional|extralesional)(?:[ \t\n]*,?[ \t\n]+[a-z0-9.,-]+){0,3}[ \t\n]*$",
+    re.I,
+)
+# ... or after it: "a 3 mm calcification abuts a 2.4 cm simple cyst"
+_BESIDE_AFTER = re_compile(
+    r"[a-z-]*(?:[ \t\n]+(?:is|lies|sits|seen|located))?[ \t\n]+(?:abuts?|abutting"
+    r"|adjacent[ \t\n]+to|next[ \t\n]+to|beside|alongside|separate[ \t\n]+from"
+    r"|distinct[ \t\n]+from)\b",
     re.I,
 )
 
@@ -668,7 +680,9 @@ def _beside_its_host(text: str, clause_start: int, target_start: int) -> bool:
     calcification" -> True: a calcification with its own size, not the cyst.
     """
     before = text[max(clause_start, target_start - 40) : target_start]
-    return _BESIDE_BEFORE.search(before) is not None
+    if _BESIDE_BEFORE.search(before) is not None:
+        return True
+    return _BESIDE_AFTER.match(text, target_start, target_start + 60) is not None
 
 
 def read_host(

@@ -60,6 +60,7 @@ _CURRENT_CUE = _trigger("current_cue")
 _STILL_THERE = _trigger("still_there")
 _HYPOTHETICAL_BEFORE = _trigger("hypothetical_before")
 _HYPOTHETICAL_AFTER = _trigger("hypothetical_after")
+_RECOMMENDATION_AFTER = _trigger("recommendation_after")
 _LIMITED = _trigger("limited")
 _HEDGE_BEFORE = _trigger("hedge_before")
 # (also radiograph projection: "calcific density projecting over the hepatic region" shows
@@ -192,7 +193,7 @@ def read_context(
     )
     hypothetical = _last_trigger_reaches(
         before, _HYPOTHETICAL_BEFORE, _TERMINATE_HYPOTHESIS
-    ) or bool(_HYPOTHETICAL_AFTER.search(after_raw))
+    ) or bool(_HYPOTHETICAL_AFTER.search(_mask(after_raw, _RECOMMENDATION_AFTER)))
     if not hypothetical and _LIMITED.search(clause):
         # "evaluation for calcification is limited", "MRI is limited for calcification"
         hypothetical = bool(re.search(r"\b(?:evaluat|assess|sensitiv|detect)", clause, re.I))

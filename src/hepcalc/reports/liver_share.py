@@ -37,10 +37,16 @@ _IN_LIVER = (
     r"|(?:in|within)[ \t\n]+(?:the[ \t\n]+)?(?:(?:right|left|caudate)[ \t\n]+(?:hepatic|liver)"
     r"[ \t\n]+lobe|(?:hepatic|liver)[ \t\n]+segment[ \t\n]+[1-8ivx]{1,4}[ab]?\b)"
 )
+# its size between the count and the place: "another, 4 mm, in the liver", "another (4 mm)
+# in ...", "another measuring 4 mm in ..."
+_SHARE_SIZE = (
+    r"(?:[ \t\n]*[,(][ \t\n]*|[ \t\n]+(?:measuring[ \t\n]+)?)(?:about[ \t\n]+)?"
+    r"[0-9]{1,3}(?:[.,][0-9])?[ \t\n]*(?:mm|cm)\b[ \t\n]*[,)]?"
+)
 # "another in the liver", "one within the liver", "several are seen in the liver"
 _PLACED_IN_LIVER = re_compile(
-    rf"\b{_COUNT_WORD}(?:[ \t\n]+(?:one|ones))?[ \t\n]+(?:(?:is|are|seen|noted|lies|lie"
-    rf"|present|also)[ \t\n]+){{0,2}}(?:{_IN_LIVER})",
+    rf"\b{_COUNT_WORD}(?:[ \t\n]+(?:one|ones))?(?:{_SHARE_SIZE})?[ \t\n]+(?:(?:is|are|seen"
+    rf"|noted|lies|lie|present|also)[ \t\n]+){{0,2}}(?:{_IN_LIVER})",
     re.I,
 )
 # "... in the spleen (largest 9 mm) and in the liver (largest 5 mm)": the same finding,

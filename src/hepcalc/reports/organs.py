@@ -48,11 +48,14 @@ _LOWER, _GROUPS_LOWER = alternation.arrange(
 )
 _GROUP_ORGAN = {**_GROUPS_ANY_CASE, **_GROUPS_LOWER}
 # The leading lookahead lets the regex engine skip non-letters before trying the long
-# alternation (about 40 % faster on report text).
-_ORGAN = lexicon.compiled("organs.yaml", rf"(?=[A-Za-z])\b(?:{_ANY_CASE})\b", re.I)
+# alternation (about 40 % faster on report text). A word made a shape by "-like"
+# ("plaque-like calcification of the liver capsule") names no structure.
+_ORGAN = lexicon.compiled(
+    "organs.yaml", rf"(?=[A-Za-z])\b(?:{_ANY_CASE})\b(?![ \t]?-[ \t]?like\b)", re.I
+)
 # The same pattern, case-sensitive, for lower-cased text (capital R/L lower-cased): about
 # 3x faster than re.I.
-_ORGAN_LOWER = lexicon.compiled("organs.yaml", rf"(?=[a-z])\b(?:{_LOWER})\b")
+_ORGAN_LOWER = lexicon.compiled("organs.yaml", rf"(?=[a-z])\b(?:{_LOWER})\b(?![ \t]?-[ \t]?like\b)")
 # "hepatic and splenic", "in the brain and in the liver", "spleen as well as the liver"
 _COORDINATED = re_compile(
     r"^[ \t\n]*(?:(?:,|and|or|&|/|,[ \t\n]*and|as[ \t\n]+well[ \t\n]+as)[ \t\n]*"
@@ -122,12 +125,25 @@ _CANCER_AFTER = re_compile(
 )
 
 
+# ... or named after the cancer word: "metastases from the known mucinous adenocarcinoma
+# of the colon", "deposits from carcinoma of the breast"
+_CANCER_OF_BEFORE = re_compile(
+    r"\bfrom[ \t\n]+(?:[a-z-]+[ \t\n]+){0,4}?(?:cancers?|carcinomas?|adenocarcinomas?"
+    r"|malignanc(?:y|ies)|tumou?rs?|neoplasms?|sarcomas?|primary)[ \t\n]+of[ \t\n]+"
+    r"(?:the[ \t\n]+)?(?:(?:right|left|sigmoid|ascending|descending|transverse)[ \t\n]+)?$",
+    re.I,
+)
+
+
 def _primary_site(text: str, start: int, m_start: int, m_end: int) -> bool:
-    """True for an organ word that names where a cancer began ("from ovarian cancer")."""
-    return (
-        _CANCER_AFTER.match(text, m_end, m_end + 20) is not None
-        and _FROM_BEFORE.search(text, max(start, m_start - 30), m_start) is not None
-    )
+    """True for an organ word that names where a cancer began ("from ovarian cancer",
+    "from adenocarcinoma of the colon")."""
+    lo = max(start, m_start - 30)
+    if _CANCER_AFTER.match(text, m_end, m_end + 20) is not None and _FROM_BEFORE.search(
+        text, lo, m_start
+    ):
+        return True
+    return _CANCER_OF_BEFORE.search(text, max(start, m_start - 90), m_start) is not None
 
 
 def _between_segments(rel: re.Match[str], organ: str, word: str) -> bool:

@@ -337,6 +337,7 @@ def _read(
                         excluded if full else None,
                     )  # fmt: skip
                     if len(drafts) > before:
+                        _complete_from_previous_sentence(text, sents, idx, drafts, before)
                         _fold_record_restatements(text, s_start, s_end, drafts, before)
                         _label_record(text, s_start, s_end, drafts[before:])
                         tables.fill_from_row(text, s_start, s_end, drafts[before:])
@@ -458,6 +459,39 @@ def _fold_record_restatements(
         for k, v in d.features.items():
             first.features.setdefault(k, v)
     drafts[:] = kept
+
+
+def _complete_from_previous_sentence(
+    text: str, sents: _SectionSentences, idx: int, drafts: list[_Draft], before: int
+) -> None:
+    """A sentence that only says what the focus of the sentence before it is takes that
+    focus's size and place.
+
+    Example: "A 5 mm T2-dark focus in segment 3. This corresponds to a calcified granuloma
+    on CT." and "... On the earlier CT it was a densely calcified focus." -> 5 mm, segment
+    3. Why: MRI reports measure and place the sign in one sentence and name it in the
+    next. Only when the naming sentence opens on the reference ("This ...", "On the prior
+    CT it was ...") and has no size or place of its own, and the sentence before has no
+    target, one size, and no other organ.
+    """
+    if idx == 0 or len(drafts) - before != 1:
+        return
+    d = drafts[-1]
+    if d.size_mm is not None or d.location != Location():
+        return
+    s_start = sents.spans[idx][0]
+    if resolver.REDESCRIBES.match(text, s_start, d.evidence.end) is None:
+        return
+    p_start, p_end = sents.spans[idx - 1]
+    if find_targets(text, p_start, p_end, None) or any(
+        o.organ != "liver" for o in sents.organs_of(idx - 1)
+    ):
+        return
+    found = [z for z in sizes.find_sizes(text, p_start, p_end) if not z.prior]
+    if len(found) != 1:
+        return
+    d.size_mm = found[0].mm
+    d.location = locations.find_location(text, p_start, p_end, found[0].start)
 
 
 def _complete_from_next_sentence(
@@ -1160,6 +1194,8 @@ def _soft_tissue_pass(text: str, start: int, end: int, drafts: list[_Draft]) -> 
     for d in drafts:
         _make_solid(d)
         if whole and len(drafts) == 1 and (d.size_mm is None or max(whole) > d.size_mm):
+            # the calcification's own size stays beside the lesion's
+            d.calcification_mm = d.size_mm if d.calcification_mm is None else d.calcification_mm
             d.size_mm = max(whole)
 
 
@@ -1464,6 +1500,11 @@ def _gap(spans: list[tuple[int, int]], a: int, b: int) -> tuple[int, int]:
     return spans[lo][1], spans[hi][0]
 
 
+# a form's title line naming its finding in a few words, no number, no sentence
+# ("Liver calcification", "Hepatic calcified granuloma:")
+_RECORD_TITLE = re_compile(r"[ \t]*[A-Za-z-]+(?:[ \t]+[A-Za-z-]+){0,4}[ \t]*:?[ \t]*")
+
+
 def _record_field(
     text: str,
     sents: _SectionSentences,
@@ -1479,9 +1520,13 @@ def _record_field(
     without a target of their own are the same record: another finding's line or a line
     that is no field ends it.
     """
-    if not _RECORD_LINE.match(text, *sents.spans[idx]):
+    if _RECORD_LINE.match(text, *sents.spans[idx]):
+        steps: tuple[int, ...] = (-1, 1)
+    elif _RECORD_TITLE.fullmatch(text, *sents.spans[idx]):
+        steps = (1,)  # "Liver calcification / Number: 3 / Largest: 4 mm": the form's title
+    else:
         return None
-    for step in (-1, 1):
+    for step in steps:
         for k in range(idx + step, idx + step * (_RECORD_REACH + 1), step):
             if not 0 <= k < len(sents.spans):
                 break
@@ -1917,6 +1962,8 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
             target.size_mm = d.size_mm
         if target.prior_size_mm is None:
             target.prior_size_mm = d.prior_size_mm
+        if target.calcification_mm is None and d.size_mm == target.size_mm:
+            target.calcification_mm = d.calcification_mm
         target.comparison = target.comparison or d.comparison
         target.pattern = target.pattern or d.pattern
         target.associated = target.associated or d.associated
@@ -1960,6 +2007,7 @@ def _finalise(d: _Draft) -> Finding:
         features=feats,
         comparison=d.comparison,
         prior_size_mm=d.prior_size_mm,
+        calcification_size_mm=d.calcification_mm,
         evidence=d.evidence,
     )
 

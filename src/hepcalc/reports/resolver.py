@@ -27,6 +27,7 @@ Order matters and is part of the design:
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Callable
@@ -81,9 +82,12 @@ WITH_START = re_compile(r"(?:with|containing|which[ \t\n]+(?:contains|has))\b", 
 # calcification", "; this corresponds to a calcified granuloma on CT"; "; appearances favour
 # a calcified haemangioma")
 REDESCRIBES = re_compile(
-    r"[^\w?]*(?:\?|(?:and[ \t\n]+)?(?:this|these|it|they|which|findings?|appearances?"
+    # (also after the exam that showed it: "; on the prior CT this was a calcified granuloma")
+    r"[^\w?]*(?:(?:on|in)[ \t\n]+(?:the[ \t\n]+)?(?:(?:prior|previous|earlier|outside|recent)"
+    r"[ \t\n]+)?(?:ct|mri?|ultrasound|us|study|exam(?:ination)?|scan)[ \t\n]*,?[ \t\n]*)?"
+    r"(?:\?|(?:and[ \t\n]+)?(?:this|these|it|they|which|findings?|appearances?"
     r"|(?:the[ \t\n]+)?signal[ \t\n]+voids?|the[ \t\n]+(?:focus|foci|finding|findings"
-    r"|abnormality|appearance))\b[^.;]{0,40}?\b(?:is|are|represents?|reflects?|compatible"
+    r"|abnormality|appearance))\b[^.;]{0,40}?\b(?:is|are|was|were|represent(?:s|ed)?|reflects?|compatible"
     r"|consistent|keeping|likely|probably|c/w|suggest[a-z]*|correspond[a-z]*|may|might"
     r"|could|favou?rs?|favou?ring|indicat(?:es?|ing))\b)",
     re.I,
@@ -150,6 +154,9 @@ class Draft:
     count_after: bool = False  # the count was written after the noun ("granulomas: three")
     redescribes: bool = False  # "...; this is a calcified granuloma": the same finding again
     record: str | None = None  # the numbered record it is read from ("lesion 1")
+    # the calcification's own size when the finding is the lesion holding it and the
+    # lesion is measured too ("a 3.6 cm hemangioma with a 4 mm phlebolith": 4)
+    calcification_mm: float | None = None
 
 
 @dataclass(slots=True)
@@ -245,6 +252,7 @@ class Mention:
     segs: list[int] = field(default_factory=list)
     drafts: list[Draft] | None = None
     host_from_before: bool = False  # "Calcified cyst ..., with a calcified wall": same cyst
+    calcification_mm: float | None = None  # its own size inside a measured lesion
 
     @property
     def first(self) -> Target:
@@ -361,6 +369,10 @@ def place_pass(m: Mention) -> None:
     m.loc = locations.find_location(text, m.c_start, m.c_end, first.start)
     if m.loc == Location():
         m.loc = locations.find_location(text, m.near[0], m.near[1], first.start)
+    if m.loc == Location() and m.sec.organ == "liver" and m.sec.header_start < m.sec.start:
+        # under a "LEFT LOBE:" header of the liver, the header is the place
+        header = text[m.sec.header_start : m.sec.start]
+        m.loc = locations.find_location(header, 0, len(header), 0)
     m.anaphora = ANAPHORA.search(text, m.c_start, m.c_end) is not None
     m.adjacent = ADJACENT_TO_IT.search(text, m.c_start, m.c_end) is not None
     m.pattern = attributes.read_pattern(text, first.start, first.end, m.c_start, m.c_end)
@@ -421,6 +433,7 @@ def lesion_link_pass(m: Mention) -> None:
         m.host = attributes.Host(last.kind, last.associated, host.word_start)
     m.inherited_size = last.size_mm
     m.inherited = last
+    m.calcification_mm = own_calcification_size(m.text, m.current, m.first, last.size_mm)
     for name, value in last.features.items():
         m.features.setdefault(name, value)  # the lesion's own enhancement, ducts, cysts
     if m.loc == Location() or (m.loc.segment is None and last.location.segment is not None):
@@ -514,6 +527,8 @@ def size_group_pass(m: Mention) -> None:
         m.size_groups = [z.mm for z in current[:MAX_FINDINGS]]
     elif current:
         m.size_groups = [pick_size(current, m.first, m.host.kind, m.host.word_start)]
+        if m.host.kind is not FindingKind.calcification and len(current) > 1:
+            m.calcification_mm = own_calcification_size(m.text, current, m.first, m.size_groups[0])
     else:
         m.size_groups = [m.inherited_size]
     m.paired = sizes_with_places(m.text, m.c_start, m.c_end, current)
@@ -561,9 +576,14 @@ def split_pass(m: Mention) -> None:
     spanning segments 7 and 8" -> its lobe, no segment.
     """
     if m.paired is not None and len(m.size_groups) == len(m.paired):
+        counts = (
+            item_counts(m.text, m.c_start, m.paired)
+            if any(z.largest for z, _ in m.paired)
+            else [1] * len(m.paired)
+        )
         m.drafts = [
-            _draft(m, size=z.mm, location=where, count=1, prior=None, mergeable=False)
-            for z, where in m.paired
+            _draft(m, size=z.mm, location=where, count=n, prior=None, mergeable=False)
+            for (z, where), n in zip(m.paired, counts, strict=True)
         ]
         return
     text = m.text
@@ -744,6 +764,7 @@ def _draft(
         section_category=m.sec.category,
         sentence_key=m.sentence_key,
         mergeable=mergeable,
+        calcification_mm=m.calcification_mm if len(m.size_groups) == 1 else None,
     )
 
 
@@ -774,8 +795,17 @@ def restates_places(sec: sections.Section, size_groups: list[float | None]) -> b
 def sizes_with_places(
     text: str, c_start: int, c_end: int, current: list[sizes.Size]
 ) -> list[tuple[sizes.Size, Location]] | None:
-    """Pair each size with its own segment/lobe when a clause lists both one-to-one."""
-    if len(current) < 2 or any(z.largest for z in current):
+    """Pair each size with its own segment/lobe when a clause lists both one-to-one.
+
+    A "largest" size pairs too when every size is written after its own place
+    ("right lobe three (largest 5 mm), left lobe one (3 mm)"): then it is that place's
+    group's largest, not the whole clause's.
+    """
+    if len(current) < 2:
+        return None
+    if any(z.largest for z in current) and not _each_size_after_its_place(
+        text, c_start, c_end, current
+    ):
         return None
     if attributes.HOST_WORDS.search(text, c_start, c_end):
         return None  # a lesion's size is among them ("... adjacent to a 2 cm cyst")
@@ -785,6 +815,52 @@ def sizes_with_places(
     # as many sizes as places, each list in reading order: "3 mm seg 6, 4 mm seg 7" and
     # "segment 6 (5 mm) and segment 7 (3 mm)" both pair the n-th size with the n-th place
     return [(z, place) for z, (_, place) in zip(current, places, strict=True)]
+
+
+def _each_size_after_its_place(
+    text: str, c_start: int, c_end: int, current: list[sizes.Size]
+) -> bool:
+    """Every size has a place mention between it and the size before it."""
+    starts = [at for at, _ in locations.place_mentions(text, c_start, c_end)]
+    lo = c_start
+    for z in current:
+        k = bisect.bisect_left(starts, lo)  # (sorted: linear in a long list, not quadratic)
+        if k >= len(starts) or starts[k] >= z.start:
+            return False
+        lo = z.end
+    return True
+
+
+# a group's count stated in its own item of a place list ("right lobe three (largest 5 mm)")
+_ITEM_COUNT = re_compile(
+    r"\b(?P<word>one|single|two|three|four|five|six|seven|eight|nine|ten|several|multiple"
+    r"|numerous|a[ \t\n]+few)\b(?![ \t\n-]*(?:segments?|lobes?|mm|cm)\b)",
+    re.I,
+)
+
+
+def item_counts(
+    text: str, c_start: int, paired: list[tuple[sizes.Size, Location]]
+) -> list[int | str]:
+    """The count each item of a paired place list states (1 when none; several when its
+    size is the largest of its group): "right lobe three (largest 5 mm), left lobe one
+    (3 mm)" -> [3, 1]."""
+    out: list[int | str] = []
+    lo = c_start
+    for z, _ in paired:
+        m = _ITEM_COUNT.search(text, lo, z.start)
+        if m is not None:
+            word = " ".join(m.group("word").lower().split())
+            out.append(attributes.NUMBER_WORDS.get(word, "multiple"))
+        else:
+            out.append("multiple" if _ITEM_LARGEST.search(text, lo, z.start) else 1)
+        lo = z.end
+    return out
+
+
+# (a size's own ``largest`` flag also reaches the next item's size: "(largest 5 mm) and
+# segment 7 (3 mm)", so the item's own words are read)
+_ITEM_LARGEST = re_compile(r"\b(?:largest|larger|biggest|up[ \t\n]+to|max(?:imum)?)\b", re.I)
 
 
 def _without_framing_lobe(
@@ -809,6 +885,51 @@ def _without_framing_lobe(
 def is_list_gap(gap: str) -> bool:
     """True for the glue of a size list: "", ",", "and", ", and" (with any spacing)."""
     return len(gap) < 40 and " ".join(gap.split()).strip(" ;").lower() in LIST_SEPARATORS
+
+
+def own_calcification_size(
+    text: str, current: list[sizes.Size], first: Target, lesion_mm: float | None
+) -> float | None:
+    """The calcification's own size, when the clause measures it inside a lesion.
+
+    Example: "A 3.6 cm hemangioma in segment 5 contains a 4 mm calcification" -> 4 (the
+    finding stays the 36 mm hemangioma). Why: the engine decides on the lesion's size
+    (LI-RADS, growth, work-up), while readers and annotators also want the size of the
+    calcification itself. Only a size bound to the calcification's own words ("a 4 mm
+    calcification", "calcification measuring 2.0 cm": nothing but a few words between,
+    no comma, no lesion noun) and smaller than the lesion can be the part inside it;
+    "3.1 cm in segment 6 and 2.0 cm in segment 7, the first containing a phlebolith"
+    gives None.
+    """
+    # the sign the calcification is named by ("a 5 mm signal void that corresponds to a
+    # calcification on CT") is its noun phrase too
+    anchors = [(first.start, first.end)]
+    anchors += attributes.sign_spans(text, max(0, first.start - _SIGN_WINDOW), first.start)
+    bound = [z for z in current if any(_bound_to(text, z, a, b) for a, b in anchors)]
+    if not bound:
+        return None
+    own = pick_size(bound, first, FindingKind.calcification)
+    if lesion_mm is not None and own >= lesion_mm:
+        return None
+    return own
+
+
+_OWN_SIZE_GAP = 32
+_SIGN_WINDOW = 60
+
+
+def _bound_to(text: str, z: sizes.Size, start: int, end: int) -> bool:
+    """The size is written right before or after the words at ``start:end``, inside
+    their noun phrase."""
+    if z.end <= start:
+        gap = text[z.end : start]
+    elif z.start >= end:
+        gap = text[end : z.start]
+    else:
+        return False
+    if len(gap) > _OWN_SIZE_GAP or any(c in gap for c in ",;.:()\n"):
+        return False
+    return attributes.HOST_WORDS.search(gap) is None
 
 
 def pick_size(

@@ -283,6 +283,7 @@ def find_sections(text: str, until: int | None = None) -> list[Section]:
         ):
             continue  # "Size: 0.4 cm / Comparison: new since 2023": the record's change field
         heads.append((boundary + 1 + lead, content_start, " ".join(label.split()), category, organ))
+    heads = _lobe_headers_of_the_liver(text, heads)
     sections: list[Section] = []
     first = heads[0][0] if heads else len(text)
     if first > 0 or not heads:
@@ -300,6 +301,52 @@ def find_sections(text: str, until: int | None = None) -> list[Section]:
             major = category
             sections.extend(_bounded(text, Section(name, category, None, hstart, cstart, end)))
     return sections
+
+
+_LOBE_HEADERS = frozenset(
+    {
+        "right lobe",
+        "left lobe",
+        "caudate",
+        "caudate lobe",
+        "right hepatic lobe",
+        "left hepatic lobe",
+        "right lobe of liver",
+        "left lobe of liver",
+    }
+)
+
+
+# a caudate header anywhere in the report (the headers may be read only up to the targets)
+_CAUDATE_HEADER = re_compile(r"(?:^|\n)[ \t]*caudate(?:[ \t]+lobe)?[ \t]*:", re.I)
+
+
+def _lobe_headers_of_the_liver(
+    text: str, heads: list[tuple[int, int, str, str, str | None]]
+) -> list[tuple[int, int, str, str, str | None]]:
+    """Lobe headers are the liver's when the report has a caudate header or they follow a
+    liver header.
+
+    Example: "LEFT LOBE: a calcification ... RIGHT LOBE: normal. CAUDATE: normal." -> three
+    liver sub-sections. Why: a thyroid or lung report has lobe headers too ("RIGHT LOBE:"
+    of the thyroid), but only the liver has a caudate lobe; after "LIVER:" a lobe header
+    divides the liver.
+    """
+    lows = [" ".join(h[2].lower().split()) for h in heads]
+    if not any(low in _LOBE_HEADERS for low in lows):
+        return heads
+    caudate = _CAUDATE_HEADER.search(text) is not None
+    out = []
+    in_liver = False
+    for h, low in zip(heads, lows, strict=True):
+        if low in _LOBE_HEADERS and h[4] is None and (caudate or in_liver):
+            h = (h[0], h[1], h[2], "organ", "liver")
+        if h[3] == "organ":
+            in_liver = h[4] == "liver"
+        elif low not in _LOBE_HEADERS:
+            in_liver = False
+        out.append(h)
+    return out
 
 
 # the label of a "Label: value" line of a key:value form ("Organ: liver", "Segment: VIII",

@@ -131,9 +131,9 @@ _LABEL_NUMBER = re_compile(
 _ORGAN_SIZE_BEFORE = re_compile(
     r"\b(?:liver|spleen|kidneys?|hepatic|splenic|renal)"
     r"(?:[ \t]+(?:span|length|size|diameter))?"
-    # "liver normal in size 14 cm", "spleen is mildly enlarged, 14 cm"
+    # "liver normal in size 14 cm", "liver normal size 15cm", "spleen is mildly enlarged, 14 cm"
     r"(?:[ \t]+(?:(?:is|was)[ \t]+)?(?:(?:mildly|markedly|not)[ \t]+)?(?:normal|enlarged|upper"
-    r"[ \t]+normal)(?:[ \t]+in[ \t]+size)?[ \t]*,?)?"
+    r"[ \t]+normal)(?:[ \t]+(?:in[ \t]+)?size)?[ \t]*,?)?"
     r"[ \t]*(?:(?:is|was|measures|measured|measuring"
     r"|of|at|spans?|:|=)[ \t]*){0,2}(?:approximately|approx\.?|about|~)?[ \t]*$"
     r"|\b(?:span|craniocaudal(?:[ \t]+(?:length|span|dimension))?)"
