@@ -319,3 +319,33 @@ def test_earlier_procedure_is_history(text: str, expected: list[dict]) -> None:
 )
 def test_calcification_beside_a_lesion(text: str, expected: list[dict]) -> None:
     assert summary(text, ("kind", "size", "seg")) == expected
+
+
+# --- the liver's count, not another organ's ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Calcified granulomas in the liver and the spleen, the hepatic one in segment 2 "
+            "of 3 mm, the splenic ones up to 7 mm.",
+            [{"size": 3.0, "count": 1, "seg": 2}],
+        ),
+        (
+            "liver nl size calc focus seg 7 5mm spleen 11cm multiple calcs kidneys nl",
+            [{"size": 5.0, "count": 1, "seg": 7}],
+        ),
+        # near misses: the liver's own plural stays
+        (
+            "Calcified granulomas in the liver and spleen, the hepatic ones up to 4 mm.",
+            [{"size": 4.0, "count": "multiple"}],
+        ),
+        (
+            "Calcified granuloma and further calcifications in segment 6.",
+            [{"count": "multiple", "seg": 6}],
+        ),
+    ],
+)
+def test_count_of_the_liver_not_of_another_organ(text: str, expected: list[dict]) -> None:
+    assert summary(text, ("size", "count", "seg")) == expected

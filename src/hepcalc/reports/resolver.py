@@ -42,7 +42,7 @@ from hepcalc.model import (
     Pattern,
 )
 from hepcalc.regex_cache import re_compile
-from hepcalc.reports import attributes, locations, sections, sizes
+from hepcalc.reports import attributes, locations, organs, sections, sizes
 from hepcalc.reports.targets import Target
 
 MAX_FINDINGS = 200
@@ -457,8 +457,8 @@ def count_pass(m: Mention) -> None:
         # the next sentence): one lesion, however many calcifications it holds
         m.count = attributes.read_count(text, m.c_start, lesion_word[0], lesion_word[1])
     elif host.kind is FindingKind.calcification or host.word_start is None:
-        plural = (
-            any(t.plural for t in m.targets) if host.kind is FindingKind.calcification else False
+        plural = host.kind is FindingKind.calcification and any(
+            t.plural for t in _same_organ_targets(m)
         )
         after = next(
             (n for t in m.targets if (n := attributes.count_after(text, t.end)) is not None),
@@ -479,6 +479,30 @@ def count_pass(m: Mention) -> None:
         m.count = attributes.read_count(
             text, m.c_start, min(first.start, host.word_start), host.plural
         )
+    if m.count == "multiple" and LIVER_ONE.search(text, first.end, m.c_end):
+        # "granulomata in the spleen and the liver, the hepatic one in segment 7": one
+        m.count = 1
+
+
+# the liver's member of a finding given to several organs, in the singular
+LIVER_ONE = re_compile(
+    r"\b(?:the|a|an)[ \t\n]+(?:intra-?)?(?:hepatic|liver)[ \t\n]+one\b(?![ \t\n]*(?:of|and)\b)",
+    re.I,
+)
+
+
+def _same_organ_targets(m: Mention) -> list[Target]:
+    """The clause's targets up to the first one another organ's word stands before.
+
+    Example: "calc granuloma seg 3 4mm spleen 12cm w 2 calcs" -> only "calc granuloma":
+    the spleen's plural is not the liver finding's count.
+    """
+    out = [m.first]
+    for t in m.targets[1:]:
+        if any(o.organ != "liver" for o in organs.find_organs(m.text, out[-1].end, t.start)):
+            break
+        out.append(t)
+    return out
 
 
 def _lesion_word_before(m: Mention) -> tuple[int, bool] | None:
