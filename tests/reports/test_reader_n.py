@@ -349,3 +349,35 @@ def test_calcification_beside_a_lesion(text: str, expected: list[dict]) -> None:
 )
 def test_count_of_the_liver_not_of_another_organ(text: str, expected: list[dict]) -> None:
     assert summary(text, ("size", "count", "seg")) == expected
+
+
+# --- a later clause or sentence that refers back gives the size or place ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Liver calcifications have increased in number since 2021; they are now "
+            "scattered through the left lobe, the largest 5 mm.",
+            [{"size": 5.0, "lobe": "left"}],
+        ),
+        (
+            "On the scout view, a calcific density projects over the liver. Cross-sectional "
+            "images confirm it to lie within segment 8, measuring 6 mm.",
+            [{"size": 6.0, "seg": 8, "lobe": "right"}],
+        ),
+        # near misses: the later clause is another organ's; the images explain it away
+        (
+            "Calcified granuloma in segment 6; the spleen measures 11 cm.",
+            [{"seg": 6, "lobe": "right"}],
+        ),
+        (
+            "On the scout image a calcific density projects over the right upper quadrant. "
+            "Axial images show it to be a gallstone.",
+            [],
+        ),
+    ],
+)
+def test_later_clause_or_images_give_size_and_place(text: str, expected: list[dict]) -> None:
+    assert summary(text, ("size", "seg", "lobe")) == expected

@@ -503,6 +503,8 @@ def _complete_from_next_sentence(
 ) -> None:
     """What the sentence after a finding adds to it: size, prior, tissue, place, another."""
     if drafts[-1].size_mm is None:
+        _size_from_later_clause(text, sents.spans[idx], drafts[-1], candidates)
+    if drafts[-1].size_mm is None:
         _size_from_next_sentence(text, sents, idx, drafts[-1])
     _prior_from_next_sentence(text, sents, idx, drafts[-1], candidates)
     _soft_tissue_from_next_sentence(text, sents, idx, drafts[-1], candidates)
@@ -1360,8 +1362,16 @@ _RESTATED_NOW = re_compile(
 _GONE_NOW = re_compile(
     r"\b(?:no[ \t]+longer|not|resolved|absent|disappeared|removed|resected|gone)\b", re.I
 )
+# the cross-sectional images confirming a projected density: "Axial images show these to
+# lie in segment 6 of the liver, measuring up to 9 mm"
+_IMAGES_SHOW_IT = (
+    r"[ \t]*(?:the[ \t]+)?(?:(?:axial|cross-sectional|coronal|ct|ultrasound|us)[ \t]+)?"
+    r"(?:images?|slices?|sections?)[ \t]+(?:show|confirm|demonstrate|place|locate)s?[ \t]+"
+    r"(?:these|them|it|this|the[ \t]+(?:density|densities|calcifications?|foci|focus))\b"
+)
 _IT_MEASURES = re_compile(
-    rf"[ \t]*{_NOW}(?:it|this|the|which)\b[^.;\n]{{0,40}}?\bmeasur(?:es|ing|ed)\b"
+    rf"{_IMAGES_SHOW_IT}[^.;\n]{{0,80}}?(?:,|\band)[ \t]+measur(?:es|ing)\b"
+    rf"|[ \t]*{_NOW}(?:it|this|the|which)\b[^.;\n]{{0,40}}?\bmeasur(?:es|ing|ed)\b"
     # "This is located in the right lobe, segment 7, and measures 3 mm": the same subject
     rf"|[ \t]*{_NOW}(?:it|this|which)\b[^.;\n]{{0,80}}?(?:,|\band)[ \t]+measur(?:es|ing)\b"
     # "It is 5 mm.", "It is approximately 4 mm in diameter.", "Size: 6 mm."
@@ -1384,7 +1394,8 @@ _IT_MEASURES = re_compile(
 # "A 5 mm calcification is noted. It is in segment 6." / "It lies in the right lobe." /
 # "Today it measures 9 mm, in segment 5."
 _IT_LIES = re_compile(
-    rf"[ \t]*{_NOW}(?:it|this|which|they|these|the[ \t]+(?:calcifications?|calcified[ \t]+focus"
+    rf"{_IMAGES_SHOW_IT}[ \t]+(?:to[ \t]+)?(?:lie|be|sit)[ \t]+(?:located[ \t]+)?(?:in|within)\b"
+    rf"|[ \t]*{_NOW}(?:it|this|which|they|these|the[ \t]+(?:calcifications?|calcified[ \t]+focus"
     r"|focus|foci|lesion|finding|granulomas?))\b[^.;\n]{0,30}?\b(?:is|are|lies|lie|located"
     r"|situated|sits|seen|found|noted|measures|measuring)\b[^.;\n]{0,20}?\b(?:in|within|at"
     r"|along)\b"
@@ -1753,6 +1764,34 @@ def _latest_of_past(
         return []
     z = max(dated, key=lambda p: p[0])[1]
     return [sizes.Size(z.start, z.end, z.mm, True, False)]
+
+
+# a later clause of the sentence about the same finding: "; they are now numerous, ...,
+# the largest 6 mm", "; it measures 4 mm"
+_LATER_CLAUSE = re_compile(r";[ \t\n]*(?:they|it|these|this|each)\b[^;]{0,200}", re.I)
+
+
+def _size_from_later_clause(
+    text: str, sentence: tuple[int, int], d: _Draft, candidates: list[int]
+) -> None:
+    """A sizeless finding takes the size of a later clause of its sentence that refers
+    back to it and names no target of its own.
+
+    Example: "Hepatic calcifications are increased in number; they are now numerous,
+    scattered through the right lobe, the largest 6 mm." -> 6 mm.
+    """
+    s_start, s_end = sentence
+    k = bisect.bisect_left(candidates, s_start)
+    last_target = s_start
+    while k < len(candidates) and candidates[k] < s_end:
+        last_target = candidates[k]
+        k += 1
+    m = _LATER_CLAUSE.search(text, last_target, s_end)
+    if m is None:
+        return
+    if any(o.organ != "liver" for o in organs.find_organs(text, m.start(), m.end())):
+        return  # "; it is in the spleen"
+    _size_from_span(text, m.start(), m.end(), d)
 
 
 def _size_from_span(text: str, n_start: int, n_end: int, d: _Draft) -> None:
