@@ -81,6 +81,8 @@ SEEN_SPLITS = (
     "dev2",
     "dev3",
     "dev4",
+    "dev5",
+    "dev6",
     "heldout3",
     "heldout4",
     "heldout5",
@@ -338,9 +340,9 @@ def format_failures(
     score: scoring.CorpusScore, rows: Sequence[dict[str, Any]], limit: int
 ) -> Iterator[str]:
     by_id = {r["id"]: r for r in rows}
-    failures = score.failures(("detection", "size", "count"))
+    failures = score.failures(("detection", "size", "count", "location"))
     shown = min(limit, len(failures))
-    yield f"  {len(failures)} report(s) fail detection/size/count; first {shown}:"
+    yield f"  {len(failures)} report(s) fail detection/size/count/location; first {shown}:"
     for rs in failures[:limit]:
         row = by_id[rs.id]
         note = row.get("note", "")

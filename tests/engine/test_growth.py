@@ -195,3 +195,35 @@ def test_every_growth_citation_resolves(seed000) -> None:
     for mods in [("CT", "CT"), ("MRI", "CT"), ("US", "XR")]:
         bd = variability.band(Modality(mods[0]), Modality(mods[1]), 10, True)
         assert set(bd.citations) <= keys
+
+
+@pytest.mark.parametrize("modality", ["CT", "US"])
+def test_increase_stated_without_an_earlier_size_is_assessed(modality: str) -> None:
+    """A report that says only "increased in number since 2021" (no earlier size) is growth
+    the report states; the recommendation says so instead of failing on missing numbers
+    (found by a report of the dev5 set, 2026-12-05)."""
+    from hepcalc.pipeline import assess
+
+    case = Case.model_validate(
+        {
+            "exams": [
+                {
+                    "modality": modality,
+                    "findings": [
+                        {
+                            "kind": "calcification",
+                            "size_mm": 6,
+                            "count": "multiple",
+                            "comparison": "increased",
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+    a = assess(case)
+    (g,) = a.growth
+    assert g.status is GrowthStatus.significant_growth and g.from_mm is None
+    texts = " ".join(r.rationale for r in a.recommendations)
+    if modality == "CT":
+        assert "increase stated in the report, now 6 mm; no earlier size given" in texts

@@ -381,3 +381,116 @@ def test_count_of_the_liver_not_of_another_organ(text: str, expected: list[dict]
 )
 def test_later_clause_or_images_give_size_and_place(text: str, expected: list[dict]) -> None:
     assert summary(text, ("size", "seg", "lobe")) == expected
+
+
+# --- in the liver and present now (classes of dev6, own wordings) ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a relative's finding after "who"
+        ("Family history: her father, who had calcified liver cysts. Liver normal.", []),
+        # another report's words, named by "their/its report"
+        ("The referring hospital sent a CT; their report describes a calcified granuloma.", []),
+        # iodine, not calcium
+        ("The dense focus in segment 5 is iodinated contrast, not calcium.", []),
+        # another time's words
+        ("Hepatic calcification was previously described; today the liver is normal.", []),
+        # not confirmed now
+        ("Liver calcification cannot be confirmed on this examination.", []),
+        # implants on the liver's surface are peritoneal
+        ("Calcified implants on the liver surface, in keeping with pseudomyxoma.", []),
+        ("Calcified deposits along the hepatic capsule from ovarian cancer.", []),
+        # near misses: present now in the liver
+        (
+            "The calcification previously described in segment 3 is again seen, 4 mm.",
+            [{"size": 4.0, "seg": 3}],
+        ),
+        (
+            "Calcification of the liver capsule over segment 8, 12 mm.",
+            [{"size": 12.0, "seg": 8}],
+        ),
+    ],
+)
+def test_in_the_liver_and_present_now(text: str, expected: list[dict]) -> None:
+    assert summary(text, ("size", "seg")) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a short comparison reference, then the findings on the same line
+        (
+            "Comparison: CT 02/2023. Since then a 6 mm calcification has appeared in segment 7.",
+            [{"size": 6.0, "seg": 7, "lobe": "right", "comp": "new"}],
+        ),
+        # an earlier exam's words after "which", restated now
+        (
+            "Comparison with the MRI of 2022, which described a 4 mm calcified focus in "
+            "segment 2. Today that focus measures 6 mm.",
+            [{"size": 6.0, "seg": 2, "lobe": "left", "comp": "increased"}],
+        ),
+        # a correction moving a finding from another organ into the liver
+        (
+            "Addendum: the calcification reported in the right kidney is in fact located in "
+            "segment 6 of the liver. It measures 5 mm.",
+            [{"size": 5.0, "seg": 6, "lobe": "right"}],
+        ),
+        # a hyphenated lobe
+        ("Left-lobe calcified granuloma, 3 mm.", [{"size": 3.0, "lobe": "left"}]),
+        # near misses: a comparison sentence that is not about today; another organ's lobe
+        (
+            "COMPARISON: CT 3/1/2022. Calcified granuloma in segment 7 measured 4 mm then.\n"
+            "FINDINGS: The liver is normal.",
+            [],
+        ),
+        ("Thyroid: right-lobe nodule with calcification.", []),
+    ],
+)
+def test_present_now_after_comparison_and_corrections(text: str, expected: list[dict]) -> None:
+    assert summary(text, ("size", "seg", "lobe", "comp")) == expected
+
+
+# --- a group spread over the liver is not placed by its largest member ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Numerous calcified metastases throughout both lobes, the largest in segment 7 "
+            "measuring 3.1 cm.",
+            [{"size": 31.0, "count": "multiple"}],
+        ),
+        (
+            "Bilobar calcified granulomas, the largest 5 mm in segment 2.",
+            [{"size": 5.0, "count": "multiple"}],
+        ),
+        # near miss: no spread stated, the largest's segment stands (corpus convention)
+        (
+            "Multiple calcified granulomas, the largest 6 mm in segment 8.",
+            [{"size": 6.0, "count": "multiple", "seg": 8}],
+        ),
+    ],
+)
+def test_group_spread_over_the_liver(text: str, expected: list[dict]) -> None:
+    assert summary(text, ("size", "count", "seg")) == expected
+
+
+# --- run-on dictation: a negated finding noun, then a new noun phrase ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("liver 15 cm no biliary dilatation punctate calcification seg 7 3mm", [{"size": 3.0}]),
+        ("liver homogeneous no ductal dilation calcified granuloma seg 2 5 mm", [{"size": 5.0}]),
+        # near misses: the negation goes on over a conjunction, a preposition or a comma
+        ("No biliary dilatation or calcification.", []),
+        ("No dilatation of the ducts or calcification in the liver.", []),
+        ("No hydronephrosis, calcification or mass in the liver.", []),
+    ],
+)
+def test_run_on_negation_ends_at_a_new_noun_phrase(text: str, expected: list[dict]) -> None:
+    assert summary(text, ("size",)) == expected

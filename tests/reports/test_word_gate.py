@@ -36,7 +36,7 @@ OWN_SETS = ("context_dev", "dev", "dev2", "dev3", "dev4", "heldout3", "heldout4"
 
 # the forms before the rewrite: a leading look-behind or word boundary
 PLAIN_SENTENCE_END = re.compile(
-    r"[.!](?=\s|,[ \t]*[A-Z])|(?<![\s,;:(\-\u2013])\?(?=\s|,[ \t]*[A-Z])"
+    r"[.!](?=\s|,[ \t]*[A-Z])|(?<![\s,;:(\-\u2013])\?(?=\s*\Z|\s+(?!\s*[a-z])|,[ \t]*[A-Z])"
     r"|(?<=[^\s,;:(\-\u2013][ \t])\?(?=\s+[A-Z])"
     r"|\.(?<=[a-z]{2}\.)(?=[A-Z][a-z])"
     r"|\n[ \t]*(?=\n|[A-Z0-9\u2022*\-|#])|\n[ \t]*\n"

@@ -375,7 +375,14 @@ def _lirads_plan(b: _Builder, tv: TrackView) -> bool:
 
 
 def _growth_words(g: Growth) -> str:
-    """One sentence of numbers; the full explanation lives in ``growth[]``."""
+    """One sentence of numbers; the full explanation lives in ``growth[]``.
+
+    A report that only states the increase ("increased in number since 2021", no earlier
+    size) has no numbers to show: the sentence says so instead of failing.
+    """
+    if g.from_mm is None or g.to_mm is None:
+        now = f", now {g.to_mm:g} mm" if g.to_mm is not None else ""
+        return f"Track {g.track}: increase stated in the report{now}; no earlier size given."
     text = f"Track {g.track}: {g.from_mm:g} -> {g.to_mm:g} mm"
     if g.change_mm is not None and g.change_pct is not None:
         text += f" ({g.change_mm:+g} mm, {g.change_pct:+g}%)"

@@ -166,7 +166,10 @@ _COMPARISON = (
     (
         Comparison.new,
         re_compile(
-            r"\b(?:new|newly|interval[ \t\n]+(?:development|appearance)|not[ \t\n]+previously"
+            # (also "has appeared / has developed since" the earlier exam)
+            r"\b(?:new|newly|interval[ \t\n]+(?:development|appearance)|(?:has|have)[ \t\n]+"
+            r"(?:(?:since|now|recently)[ \t\n]+)?(?:appeared|developed|arisen|emerged)"
+            r"|not[ \t\n]+previously"
             r"[ \t\n]+(?:seen|described|reported|identified|noted|present|visualized)"
             r"|not[ \t\n]+(?:previously"
             r"[ \t\n]+)?(?:seen|present|visible|visualized|identified)[ \t\n]+(?:on|in)[ \t\n]+"

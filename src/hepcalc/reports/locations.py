@@ -39,7 +39,8 @@ _SEGMENT = re_compile(
 )
 _LOBE = re_compile(
     # "rt lobe" / "lt. lobe": the side abbreviated, as in dictation
-    r"\b(?P<side>right|left|rt|lt|(?-i:R|L))\.?[ \t\n]+(?:hepatic[ \t\n]+|liver[ \t\n]+)?lobe\b"
+    r"\b(?P<side>right|left|rt|lt|(?-i:R|L))\.?(?:[ \t\n]+|-)"
+    r"(?:hepatic[ \t\n]+|liver[ \t\n]+)?lobe\b"
     r"|\b(?P<glued>right|left)lobe\b"  # run together: "rightlobe"
     # a section or segment of a side ("left lateral section", "right posterior segment")
     r"|\b(?P<lateral>left|right)[ \t\n]+(?:lateral|medial|anterior|posterior)[ \t\n]+"

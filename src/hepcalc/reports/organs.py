@@ -100,7 +100,8 @@ _RELATIONAL = re_compile(
     r"|superior|deep|caudal|cranial)[ \t\n]+to|below|above|beneath|under(?:lying)?"
     r"|extend(?:s|ing)?[ \t\n]+(?:in)?to|invad(?:es|ing)|contact(?:ing)?|between)"
     r"[ \t\n]+(?:(?:the|a|an|right|left|inferior|superior|posterior|anterior|lateral|medial)"
-    r"[ \t\n]+){0,2}(?:lobe[ \t\n]+of[ \t\n]+the[ \t\n]+)?$",
+    r"[ \t\n]+){0,2}(?:(?:lobe|segment[ \t\n]+(?:[1-8]|[ivx]{1,4})[ab]?)[ \t\n]+of[ \t\n]+the"
+    r"[ \t\n]+)?$",
     re.I,
 )
 

@@ -892,6 +892,10 @@ def _clause_organ(
     if organ == "liver":
         moved_end = min(c_end, first.end + _NEAR)
         organ = _reattributed(text, first.end, moved_end, clause_organs) or organ
+    elif organ is not None and _moved_into_liver(
+        text, first.end, min(c_end, first.end + _NEAR), clause_organs
+    ):
+        organ = "liver"  # "the calcification described in the spleen is in fact in segment 6"
     if first.kind == "phlebolith" and organ is None:
         if st.hemangioma_said is None:  # once per sentence: many clauses stay linear
             st.hemangioma_said = _HEMANGIOMA.search(text, s_start, s_end) is not None
@@ -1322,6 +1326,29 @@ def _drop_corrected(text: str, drafts: list[_Draft]) -> list[_Draft]:
     return drafts
 
 
+# a correction that moves a finding named in another organ into the liver
+_MOVED_IN = re_compile(
+    r"\b(?:is|are|was|were|lies|lie)[ \t\n]+(?:in[ \t\n]+fact|actually|rather|instead)[ \t\n]+"
+    r"(?:(?:located|situated|seen)[ \t\n]+)?(?:with)?in\b",
+    re.I,
+)
+
+
+def _moved_into_liver(
+    text: str, target_end: int, c_end: int, clause_organs: list[organs.OrganMention]
+) -> bool:
+    """True when the clause moves a target named in another organ into the liver.
+
+    Example: "Addendum: the calcification described in the spleen in the original report
+    is in fact located in segment 6 of the liver" -> True.
+    """
+    moved = _MOVED_IN.search(text, target_end, c_end)
+    if moved is None:
+        return False
+    later = [o for o in clause_organs if o.start >= moved.end()]
+    return bool(later) and later[0].organ == "liver"
+
+
 def _reattributed(
     text: str, target_end: int, c_end: int, clause_organs: list[organs.OrganMention]
 ) -> str | None:
@@ -1352,7 +1379,7 @@ _PRIOR_SENTENCE = re_compile(
 # "Today it measures 9 mm", "It now measures ...", "On the current study it is ...": a
 # sentence that says "it" of the present (a mention of the earlier exam before it is current)
 _RESTATED_NOW = re_compile(
-    rf"[ \t]*(?:{_PRESENT},?[ \t]+(?:it|this|they|the[ \t]+"
+    rf"[ \t]*(?:{_PRESENT},?[ \t]+(?:it|this|they|(?:the|that|this|these|the[ \t]+same)[ \t]+"
     r"(?:calcifications?|calcified[ \t]+[a-z]+|focus|foci|granulomas?|lesion|finding|density))"
     r"|(?:it|this|they)[ \t]+(?:now|currently|today)"
     r"|(?:it|this|they)[ \t]+(?:is|are|measures|measure)[ \t]+now)\b",
@@ -1371,9 +1398,11 @@ _IMAGES_SHOW_IT = (
 )
 _IT_MEASURES = re_compile(
     rf"{_IMAGES_SHOW_IT}[^.;\n]{{0,80}}?(?:,|\band)[ \t]+measur(?:es|ing)\b"
-    rf"|[ \t]*{_NOW}(?:it|this|the|which)\b[^.;\n]{{0,40}}?\bmeasur(?:es|ing|ed)\b"
+    rf"|[ \t]*{_NOW}(?:it|this|that|the|which)\b[^.;\n]{{0,40}}?\bmeasur(?:es|ing|ed)\b"
     # "This is located in the right lobe, segment 7, and measures 3 mm": the same subject
+    # (also of a group: "These are located in both lobes and measure up to 1.2 cm")
     rf"|[ \t]*{_NOW}(?:it|this|which)\b[^.;\n]{{0,80}}?(?:,|\band)[ \t]+measur(?:es|ing)\b"
+    rf"|[ \t]*{_NOW}(?:they|these)\b[^.;\n]{{0,80}}?(?:,|\band)[ \t]+measur(?:e|ing)\b"
     # "It is 5 mm.", "It is approximately 4 mm in diameter.", "Size: 6 mm."
     rf"|[ \t]*{_NOW}(?:it|this|which)[ \t]+(?:is|was)[ \t]+(?:about[ \t]+|approximately[ \t]+"
     r"|approx\.?[ \t]+|roughly[ \t]+|up[ \t]+to[ \t]+)?\d"

@@ -111,6 +111,13 @@ THROUGHOUT = re_compile(
     r"|both|all)\b",
     re.I,
 )
+# a group said to be spread over the whole liver ("throughout both lobes", "bilobar")
+SPREAD_OVER_LIVER = re_compile(
+    r"\b(?:throughout|across|scattered[ \t\n]+(?:through|over|in)|in|involving)[ \t\n]+"
+    r"(?:the[ \t\n]+)?(?:both[ \t\n]+(?:hepatic[ \t\n]+)?lobes|(?:entire|whole)[ \t\n]+liver)\b"
+    r"|\bbilobar\b|\bthroughout[ \t\n]+the[ \t\n]+liver\b",
+    re.I,
+)
 # "calcified granuloma", "calcified hepatic granulomata": the adjective's noun is a granuloma
 CALCIFIED_GRANULOMA = re_compile(r"[ \t\n]+(?:[a-z]+[ \t\n]+)?granulom(?:a|as|ata)\b", re.I)
 # "new" said of the calcification itself ("with new coarse calcification", "has developed
@@ -639,6 +646,10 @@ def split_pass(m: Mention) -> None:
             return
     if len(m.size_groups) == 1:
         _joined_segments(m)
+        if m.per_count == "multiple" and SPREAD_OVER_LIVER.search(text, m.c_start, m.c_end):
+            # "throughout both lobes, the largest in segment 4a": the largest's place is not
+            # the group's
+            m.loc = Location()
         return
     if not segs and _sizes_dealt_to_lobes(m):
         return
@@ -858,7 +869,8 @@ def _each_size_after_its_place(
 # a group's count stated in its own item of a place list ("right lobe three (largest 5 mm)")
 _ITEM_COUNT = re_compile(
     r"\b(?P<word>one|single|two|three|four|five|six|seven|eight|nine|ten|several|multiple"
-    r"|numerous|a[ \t\n]+few)\b(?![ \t\n-]*(?:segments?|lobes?|mm|cm)\b)",
+    r"|numerous|a[ \t\n]+few)\b(?![ \t\n-]*(?:segments?|lobes?|mm|cm)\b)"
+    r"|(?<![\w.])[x\u00d7][ \t]?(?P<digit>[1-9]\d?)\b(?![ \t]*(?:mm|cm|\.\d))",
     re.I,
 )
 
@@ -873,7 +885,9 @@ def item_counts(
     lo = c_start
     for z, _ in paired:
         m = _ITEM_COUNT.search(text, lo, z.start)
-        if m is not None:
+        if m is not None and m.group("digit"):
+            out.append(int(m.group("digit")))  # "right lobe x3 (up to 4 mm)"
+        elif m is not None:
             word = " ".join(m.group("word").lower().split())
             out.append(attributes.NUMBER_WORDS.get(word, "multiple"))
         else:

@@ -431,6 +431,16 @@ _FIRST_SENTENCE_END = re_compile(r"[.!?](?=\s|$)")
 _BLANK_LINE = re_compile(r"\n[ \t]*\n")
 
 
+_SHORT_REF = 60  # a comparison's own first sentence names an exam and a date, briefly
+# ... and the next one speaks of today ("Since then ...", "Now ...", "On the current study")
+_NOW_OPENS = re_compile(
+    r"\s*(?:since[ \t]+(?:then|that[ \t]+(?:time|exam|study|date))|now|today|currently"
+    r"|in[ \t]+the[ \t]+interval|interval(?:ly)?|on[ \t]+(?:the[ \t]+)?(?:current|present"
+    r"|today'?s)\b)",
+    re.I,
+)
+
+
 def _bounded(text: str, sec: Section) -> list[Section]:
     """End a HISTORY/INDICATION/COMPARISON part where its text plainly ends.
 
@@ -455,6 +465,16 @@ def _bounded(text: str, sec: Section) -> list[Section]:
         elif nl >= 0:
             m = _BLANK_LINE.search(text, nl, sec.end)
             cut = m.start() if m else None
+        if sec.category == "comparison":
+            # "Comparison: MRI 5/2024. Since then a cluster of ... has appeared": a short
+            # reference to the earlier exam, then the findings on the same line
+            m = _FIRST_SENTENCE_END.search(text, sec.start, min(sec.end, sec.start + _SHORT_REF))
+            if (
+                m is not None
+                and (cut is None or m.end() < cut)
+                and _NOW_OPENS.match(text, m.end(), sec.end) is not None
+            ):
+                cut = m.end()
     if cut is None or cut >= sec.end or not text[cut : sec.end].strip():
         return [sec]
     head = Section(sec.name, sec.category, None, sec.header_start, sec.start, cut)
