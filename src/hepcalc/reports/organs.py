@@ -139,12 +139,14 @@ _CANCER_OF_BEFORE = re_compile(
 def _primary_site(text: str, start: int, m_start: int, m_end: int) -> bool:
     """True for an organ word that names where a cancer began ("from ovarian cancer",
     "from adenocarcinoma of the colon")."""
-    lo = max(start, m_start - 30)
     if _CANCER_AFTER.match(text, m_end, m_end + 20) is not None and _FROM_BEFORE.search(
-        text, lo, m_start
+        text, max(start, m_start - 30), m_start
     ):
         return True
-    return _CANCER_OF_BEFORE.search(text, max(start, m_start - 90), m_start) is not None
+    lo = max(start, m_start - 90)
+    if text.find("from", lo, m_start) < 0 and text.find("From", lo, m_start) < 0:
+        return False  # (cheap test first: most organ words have no "from" before them)
+    return _CANCER_OF_BEFORE.search(text, lo, m_start) is not None
 
 
 def _between_segments(rel: re.Match[str], organ: str, word: str) -> bool:

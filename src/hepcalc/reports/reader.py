@@ -1342,6 +1342,9 @@ def _moved_into_liver(
     Example: "Addendum: the calcification described in the spleen in the original report
     is in fact located in segment 6 of the liver" -> True.
     """
+    low = text[target_end:c_end].lower()
+    if "fact" not in low and "actual" not in low and "rather" not in low and "instead" not in low:
+        return False  # (cheap test first: almost every clause has none of these words)
     moved = _MOVED_IN.search(text, target_end, c_end)
     if moved is None:
         return False

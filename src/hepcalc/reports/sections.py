@@ -317,6 +317,12 @@ _LOBE_HEADERS = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=4096)
+def _is_lobe_label(label: str) -> bool:
+    """A lobe header's label (memoised: the same few labels recur in every report)."""
+    return " ".join(label.lower().split()) in _LOBE_HEADERS
+
+
 # a caudate header anywhere in the report (the headers may be read only up to the targets)
 _CAUDATE_HEADER = re_compile(r"(?:^|\n)[ \t]*caudate(?:[ \t]+lobe)?[ \t]*:", re.I)
 
@@ -332,9 +338,9 @@ def _lobe_headers_of_the_liver(
     of the thyroid), but only the liver has a caudate lobe; after "LIVER:" a lobe header
     divides the liver.
     """
-    lows = [" ".join(h[2].lower().split()) for h in heads]
-    if not any(low in _LOBE_HEADERS for low in lows):
+    if not any(_is_lobe_label(h[2]) for h in heads):
         return heads
+    lows = [" ".join(h[2].lower().split()) for h in heads]
     caudate = _CAUDATE_HEADER.search(text) is not None
     out = []
     in_liver = False
