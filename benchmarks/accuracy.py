@@ -83,6 +83,8 @@ SEEN_SPLITS = (
     "dev4",
     "dev5",
     "dev6",
+    "dev7",
+    "dev8",
     "heldout3",
     "heldout4",
     "heldout5",
