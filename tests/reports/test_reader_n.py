@@ -494,3 +494,125 @@ def test_group_spread_over_the_liver(text: str, expected: list[dict]) -> None:
 )
 def test_run_on_negation_ends_at_a_new_noun_phrase(text: str, expected: list[dict]) -> None:
     assert summary(text, ("size",)) == expected
+
+
+# --- classes of dev7 and dev8 (ultrasound, MRI, fetal, non-native and legend wording) ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a change verb before the size it ends at: the size before it is the earlier one
+        (
+            "The 2.6 cm calcified metastasis in segment 5 has shrunk to 1.9 cm.",
+            [{"size": 19.0, "prior": 26.0, "comp": "decreased"}],
+        ),
+        # near miss: the earlier size is given with "from", and belongs to the mass
+        (
+            "A 5 mm calcification at the edge of the segment 8 metastasis, which has "
+            "decreased to 1.2 cm (from 1.9 cm).",
+            [{"size": 12.0, "prior": 19.0, "comp": "decreased"}],
+        ),
+        # an earlier exam named by its year after the size
+        (
+            "Segment 2: a 9 mm T2-dark focus, the calcified granuloma known from CT (8 mm on "
+            "the 2022 CT).",
+            [{"size": 9.0, "prior": 8.0, "comp": "increased"}],
+        ),
+        # not there before: new, not absent
+        (
+            "A 3 mm shadowing calcification in the right lobe, not seen previously.",
+            [{"size": 3.0, "comp": "new"}],
+        ),
+        # non-native usage: "without dynamics" is stable
+        (
+            "In segment VI of the liver a calcinate of 0,5 cm is visualized, without dynamics.",
+            [{"size": 5.0, "comp": "stable"}],
+        ),
+        # a misspelt target
+        ("Liver: 6 mm calcication in segment 3.", [{"size": 6.0}]),
+        ("Liver: calcineurin inhibitor therapy; parenchyma normal.", []),
+    ],
+)
+def test_sizes_priors_and_words_of_fresh_writers(text: str, expected: list[dict]) -> None:
+    assert summary(text, ("size", "prior", "comp")) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a structure's own measurement is no lesion size
+        ("Liver: calcified granuloma in segment 7; CBD 5 mm.", [{"count": 1, "seg": 7}]),
+        (
+            "Fetal liver with scattered echogenic foci; ventriculomegaly (atrium 12 mm).",
+            [{"count": "multiple"}],
+        ),
+        # a count after the noun and after a short place
+        ("Fetal liver: echogenic foci: three, each 1 mm.", [{"size": 1.0, "count": 3}]),
+        ("Liver: calcified foci L lobe x2 (largest 4 mm).", [{"size": 4.0, "count": 2}]),
+        # a size said of both members of a group split into ones
+        (
+            "Two calcified granulomas, both 4 mm, one in segment 3 and one in segment 7.",
+            [{"size": 4.0, "count": 1, "seg": 3}, {"size": 4.0, "count": 1, "seg": 7}],
+        ),
+        # a hedged name after the measured focus
+        (
+            "LIVER: Segment 6 focus, 4 mm, dark on all sequences; probably a small calcification.",
+            [{"size": 4.0, "count": 1, "seg": 6}],
+        ),
+        # a size sentence, then a comparison sentence
+        (
+            "Liver: Calcification is seen in S7. Size is 5 mm. No change from previous.",
+            [{"size": 5.0, "count": 1, "seg": 7}],
+        ),
+        # an ALL-CAPS field named by the finding is part of the organ's text
+        (
+            "LIVER: Normal size.\nCALCIFICATION: Segment VII, 4 mm.\nSPLEEN: Normal.",
+            [{"size": 4.0, "count": 1, "seg": 7}],
+        ),
+        ("SPLEEN: Normal.\nCALCIFICATIONS: None.\nLIVER: Normal.", []),
+    ],
+)
+def test_structures_counts_and_fields(text: str, expected: list[dict]) -> None:
+    assert summary(text, ("size", "count", "seg")) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the liver's features named with other organs' words
+        (
+            "A 4 cm mass in segment 3 with prominent feeding vessels and coarse calcifications.",
+            [{"kind": "lesion", "seg": 3}],
+        ),
+        (
+            "Periportal fibrosis with calcification along the septa of the liver.",
+            [{"kind": "calcification"}],
+        ),
+        (
+            "Transplant liver: calcification at the hilum of the graft in segment 4, 6 mm.",
+            [{"kind": "calcification", "seg": 4}],
+        ),
+        # a separate calcification beside a lesion, and a non-calcified neighbour
+        (
+            "In segment 6, next to a 2.2 cm simple cyst, there is a separate 2 mm punctate "
+            "echogenic calcification.",
+            [{"kind": "calcification", "seg": 6}],
+        ),
+        (
+            "Figure 1. Arrow: 8 mm calcification in segment 2; arrowhead: non-calcified "
+            "cyst (3.1 cm).",
+            [{"kind": "calcification", "seg": 2}],
+        ),
+        # a differential names what the finding may be, not a second finding
+        (
+            "A 1.2 cm calcified mass in segment 7; differential includes calcified metastasis.",
+            [{"kind": "lesion", "seg": 7}],
+        ),
+        # near misses: vessels and nodes that are the finding's place
+        ("Calcified periportal lymph nodes. Liver normal.", []),
+        ("Calcification of the hepatic artery. Liver normal.", []),
+    ],
+)
+def test_organ_words_that_describe_the_liver_finding(text: str, expected: list[dict]) -> None:
+    assert summary(text, ("kind", "seg")) == expected

@@ -131,6 +131,7 @@ _NOT_HOST = re_compile(
     re.I,
 )
 _NO_WORD = re_compile(r"(?:no|without)\b", re.I)
+_UNCALCIFIED_BEFORE = re_compile(r"\b(?:non-?|un)calcified[ \t\n]+(?:[a-z-]+[ \t\n]+){0,2}$", re.I)
 _DAUGHTER = re_compile(r"\bdaughter[ \t\n]*$", re.I)
 _CONTAINS = re_compile(
     r"\b(?:with|contain[a-z]*|within|demonstrat[a-z]*|show[a-z]*|has|have|having|harbou?r[a-z]*"
@@ -167,7 +168,9 @@ _COMPARISON = (
         Comparison.new,
         re_compile(
             # (also "has appeared / has developed since" the earlier exam)
-            r"\b(?:new|newly|interval[ \t\n]+(?:development|appearance)|(?:has|have)[ \t\n]+"
+            r"\b(?:new|newly|interval[ \t\n]+(?:development|appearance)"
+            r"|not[ \t\n]+(?:seen|present|visible|identified|evident)[ \t\n]+(?:previously|before)"
+            r"|(?:has|have)[ \t\n]+"
             r"(?:(?:since|now|recently)[ \t\n]+)?(?:appeared|developed|arisen|emerged)"
             r"|not[ \t\n]+previously"
             r"[ \t\n]+(?:seen|described|reported|identified|noted|present|visualized)"
@@ -210,9 +213,12 @@ _COMPARISON = (
             r"|constant(?=[ \t\n]*(?:[.,;:)]|$|in[ \t\n]+size|size|appearance|since|compared|from))"
             r"|no[ \t\n]+(?:significant[ \t\n]+"
             r"|interval[ \t\n]+)?"
-            r"(?:change|growth|increase|enlargement|evolution)"
+            r"(?:change|growth|increase|enlargement|evolution|dynamics)"
             r"|not[ \t\n]+(?:significantly[ \t\n]+)?changed"
-            r"|without[ \t\n]+(?:significant[ \t\n]+|interval[ \t\n]+)?(?:change|evolution))\b",
+            # (also in non-native usage: "without dynamics", "size-constant")
+            r"|size[ \t\n-]+constant"
+            r"|without[ \t\n]+(?:significant[ \t\n]+|interval[ \t\n]+|any[ \t\n]+)?"
+            r"(?:changes?|evolution|dynamics|modification))\b",
             re.I,
         ),
     ),
@@ -390,8 +396,11 @@ class Host:
 
 _TIMES_AFTER = re_compile(
     r"(?:[ \t]+(?:foci|focus|lesions?|granulomas?|densities|deposits|nodules?))?"
-    r"[ \t]*\(?[ \t]*(?:x|n[ \t]*=)[ \t]?([1-9]\d?)\b\)?"
-    r"|[ \t]*:[ \t]*(two|three|four|five|six|seven|eight|nine|ten|[2-9])\b(?![ \t]*(?:mm|cm|x))",
+    # (also after a short place: "echogenic foci R lobe x3")
+    r"(?:(?:[ \t]+(?:right|left|r|l|rt|lt|caudate)\.?[ \t]+lobe)?"
+    r"[ \t]*\(?[ \t]*(?:x|n[ \t]*=)[ \t]?([1-9]\d?)\b(?![ \t]*(?:mm|cm|\.\d))\)?"
+    # (the noun may follow the target word: "echogenic foci: two")
+    r"|[ \t]*:[ \t]*(two|three|four|five|six|seven|eight|nine|ten|[2-9])\b(?![ \t]*(?:mm|cm|x)))",
     re.I,
 )
 
@@ -664,7 +673,7 @@ def _in_differential(text: str, clause_start: int, clause_end: int, m: re.Match[
 # the calcification is beside the lesion named in the clause, not in it
 _BESIDE_BEFORE = re_compile(
     r"\b(?:adjacent|neighbou?ring|nearby|separate|separately|distinct|juxta-?[a-z]+"
-    r"|perilesional|extralesional)(?:[ \t\n]*,?[ \t\n]+[a-z0-9.,-]+){0,3}[ \t\n]*$",
+    r"|perilesional|extralesional)(?:[ \t\n]*,?[ \t\n]+[a-z0-9.,-]+){0,5}[ \t\n]*$",
     re.I,
 )
 # ... or after it: "a 3 mm calcification abuts a 2.4 cm simple cyst"
@@ -717,8 +726,10 @@ def read_host(
                 or bool((m.group("solid") or m.group("lesion")) and _NO_WORD.match(nh.group(0)))
             )
             continue
-        if _DAUGHTER.search(before):
-            continue  # "daughter cysts" are inside the host, not the host
+        if _DAUGHTER.search(before) or _UNCALCIFIED_BEFORE.search(before):
+            # "daughter cysts" are inside the host, not the host; "adjacent non-calcified
+            # cyst (2.4 cm)" is another lesion
+            continue
         d = abs(m.start() - target_start)
         if m.start() < target_start and _LABEL_COLON.match(text, m.end()):
             d += _LABEL_PENALTY  # "Non-target lesions: calcified metastasis": the value's noun

@@ -772,10 +772,26 @@ def _follow_on_clause(
             for d in previous:
                 if split and not d.count_after:
                     d.count = 1
+            if (
+                extra.size_mm is None
+                and previous[0].size_mm is not None
+                and _SHARED_SIZE.search(text, previous[0].evidence.start, c_start)
+            ):
+                # "Two calcified granulomas, both 3 mm, one in segment 2 and one in
+                # segment 6": the size said of both is each member's
+                extra.size_mm = previous[0].size_mm
             drafts.append(extra)
             _deal_sizes_in_order(text, c_start, c_end, drafts, sentence_key)
             st.previous = [extra]
             st.previous_split = True
+
+
+# a size said of every member of a group: "both 3 mm", "each measuring 2 mm", "2 mm each"
+_SHARED_SIZE = re_compile(
+    r"\b(?:both|each|all)[ \t]+(?:measur(?:e|es|ing)[ \t]+)?(?:about[ \t]+)?\d+(?:[.,]\d+)?"
+    r"[ \t]*(?:mm|cm)\b|\b\d+(?:[.,]\d+)?[ \t]*(?:mm|cm)[ \t]+(?:each|apiece)\b",
+    re.I,
+)
 
 
 def _members_by_size(
@@ -1259,10 +1275,13 @@ _ONLY_COMPARISON = re_compile(
 def _comparison_from_next_sentence(
     text: str, sents: _SectionSentences, idx: int, d: _Draft, candidates: list[int]
 ) -> None:
-    """ "Liver: calc seg 7, 5 mm. Stable." -> comparison stable."""
+    """ "Liver: calc seg 7, 5 mm. Stable." -> comparison stable; also past a sentence that
+    only gave the size ("Calcification is seen in S4. Size is 7 mm. No change.")."""
     if idx + 1 >= len(sents.spans) or d.comparison is not None:
         return
     n_start, n_end = sents.spans[idx + 1]
+    if idx + 2 < len(sents.spans) and _IT_MEASURES.match(text, n_start, n_end):
+        n_start, n_end = sents.spans[idx + 2]
     if n_end - n_start > 40:
         return
     k = bisect.bisect_left(candidates, n_start)
@@ -1413,7 +1432,7 @@ _IT_MEASURES = re_compile(
     rf"|[ \t]*{_NOW}(?:it|this|which)[ \t]+(?:is|was|remains|appears)[ \t]+(?:now[ \t]+)?"
     r"(?:unchanged|stable|similar|larger|smaller|increased|decreased|enlarged)"
     r"(?:[ \t]+in[ \t]+size)?,?[ \t]+(?:at|measuring)[ \t]+\d"
-    rf"|[ \t]*{_SIZE_WORDS}[ \t]*[:=-]?[ \t]*\d"
+    rf"|[ \t]*{_SIZE_WORDS}[ \t]*(?:[:=-]|[ \t]+(?:is|was))?[ \t]*\d"
     # a size said of every member of the group: "; each measures 4-6 mm", "They measure 3 mm"
     rf"|[ \t]*{_NOW}(?:each|both|they|these)(?:[ \t]+of[ \t]+them)?[ \t]+(?:now[ \t]+)?"
     r"(?:measures?|measuring|measured|is|are|was|were)[ \t]+(?:about[ \t]+|approximately[ \t]+"

@@ -84,7 +84,8 @@ WITH_START = re_compile(r"(?:with|containing|which[ \t\n]+(?:contains|has))\b", 
 REDESCRIBES = re_compile(
     # (also after the exam that showed it: "; on the prior CT this was a calcified granuloma")
     r"[^\w?]*(?:(?:on|in)[ \t\n]+(?:the[ \t\n]+)?(?:(?:prior|previous|earlier|outside|recent)"
-    r"[ \t\n]+)?(?:ct|mri?|ultrasound|us|study|exam(?:ination)?|scan)[ \t\n]*,?[ \t\n]*)?"
+    r"[ \t\n]+)?(?:ct|mri?|ultrasound|us|study|exam(?:ination)?|scan)[ \t\n]*,?[ \t\n]*"
+    r"|(?:today|now|currently)[ \t\n]*,?[ \t\n]*)?"
     r"(?:\?|(?:and[ \t\n]+)?(?:this|these|it|they|which|findings?|appearances?"
     r"|(?:the[ \t\n]+)?signal[ \t\n]+voids?|the[ \t\n]+(?:focus|foci|finding|findings"
     r"|abnormality|appearance))\b[^.;]{0,40}?\b(?:is|are|was|were|represent(?:s|ed)?|reflects?|compatible"
@@ -99,7 +100,8 @@ HEDGED_NAME_BEFORE = re_compile(
     r"[^\w?]*(?:(?:most[ \t\n]+)?(?:likely|probabl[ey]|possibl[ey]|presum(?:ed|ably)"
     r"|favou?r(?:ing|s)?|suggestive[ \t\n]+of|in[ \t\n]+keeping[ \t\n]+with"
     r"|consistent[ \t\n]+with|compatible[ \t\n]+with|(?:(?:a|an)[ \t\n]+)?[a-z]{3,20}"
-    r"[ \t\n]+(?:versus|vs\.?))[ \t\n]+)?(?:(?:a|an)[ \t\n]+)?",
+    r"[ \t\n]+(?:versus|vs\.?))[ \t\n]+)?(?:(?:a|an)[ \t\n]+)?"
+    r"(?:(?:tiny|small|minute|little|punctate|focal|faint)[ \t\n]+)?",
     re.I,
 )
 HEDGED_ALTERNATIVE_AFTER = re_compile(r"[ \t\n]+(?:versus|vs\.?)[ \t\n]+\w", re.I)

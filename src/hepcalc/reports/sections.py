@@ -220,6 +220,10 @@ def _classify(label: str, sep: str) -> tuple[str, str | None] | None:
     if sep.strip() != ":":
         return None  # a dash only introduces organ sub-sections ("Liver - normal")
     if norm.isupper() and sum(c.isalpha() for c in norm) >= 3:
+        if low.startswith(("calcif", "calcified", "granulom")):
+            # "CALCIFICATION: Segment V, 5 mm": a field of the organ part, naming its
+            # finding, not a part of its own
+            return None
         category = _category(norm.upper())
         if category == "other":
             # "LIVER/GALLBLADDER:", "HEPATIC PARENCHYMA:": an organ header when the label

@@ -83,6 +83,9 @@ _PRIOR_AFTER = re_compile(
     r"|^[ \t,]*(?:in|on)[ \t]+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
     r"|^[ \t,]*(?:last[ \t]+year|a[ \t]+year[ \t]+ago|\d{1,2}[ \t]+(?:months?|years?)[ \t]+ago)"
     r"|^[ \t,]*(?:in[ \t]+|on[ \t]+)?(?:19|20)\d\d\b|^[ \t,]*(?:in|on)[ \t]+\d{1,2}/"
+    # an earlier exam named by its year: "(10 mm on the 2023 CT)"
+    r"|^[ \t)]*(?:on|in|at)[ \t]+(?:the[ \t]+)?(?:19|20)\d\d[ \t]+(?:ct|mri?|us|ultrasound"
+    r"|sonogram|study|exam|examination|scan|imaging)\b"
     r"|^[ \t,]*\d{1,2}/(?:\d{1,2}/)?(?:19|20)?\d\d\b",
     re.I,
 )
@@ -138,6 +141,20 @@ _ORGAN_SIZE_BEFORE = re_compile(
     r"|of|at|spans?|:|=)[ \t]*){0,2}(?:approximately|approx\.?|about|~)?[ \t]*$"
     r"|\b(?:span|craniocaudal(?:[ \t]+(?:length|span|dimension))?)"
     r"[ \t]*(?:(?:is|of|measures|measuring|:|=)[ \t]*){0,2}(?:approximately|about|~)?[ \t]*$",
+    re.I,
+)
+# A duct's, vessel's or fetal structure's own measurement is never a lesion's, whatever its
+# size: "CBD 4 mm", "the portal vein measures 11 mm", "(atrium 11 mm)", "NT 1.8 mm"
+_STRUCTURE_SIZE_BEFORE = re_compile(
+    r"\b(?:cbd|common[ \t]+(?:bile[ \t]+)?duct|(?:common[ \t]+)?hepatic[ \t]+duct|chd"
+    r"|pancreatic[ \t]+duct|portal[ \t]+vein|main[ \t]+portal[ \t]+vein|mpv|splenic[ \t]+vein"
+    r"|aorta|aortic[ \t]+diameter|ivc|(?:lateral[ \t]+)?ventricular[ \t]+atrium|atrium"
+    r"|atrial[ \t]+width"
+    r"|nt|nuchal(?:[ \t]+(?:translucency|fold))?|bpd|hc|ac|fl|crl|efw|afi|mvp|cisterna[ \t]+magna"
+    r"|cervical[ \t]+length|endometri(?:um|al)(?:[ \t]+thickness)?|(?:gallbladder[ \t]+)?wall"
+    r"[ \t]+thickness|renal[ \t]+pelvis|apd|appendix)"
+    r"[ \t]*(?:(?:diameter|width|thickness|size|caliber|calibre)[ \t]*)?(?:(?:is|was|measures?"
+    r"|measuring|measured|of|at|:|=)[ \t]*){0,2}(?:approximately|approx\.?|about|~)?[ \t]*$",
     re.I,
 )
 # ... and at least this long (the smallest normal adult spleen or kidney is longer), so
@@ -249,6 +266,8 @@ def _measure_sizes(text: str, start: int, end: int, m: re.Match[str]) -> list[Si
         return []  # "less than 2 mm" bounds a size, "grew by 2 mm" changes one
     if _BETWEEN_LOWER_HEAD.search(head) and _BETWEEN_LOWER_TAIL.match(text, m.end(), end):
         return []  # "between 2 mm and 4 mm": the lower bound of a range
+    if _STRUCTURE_SIZE_BEFORE.search(head):
+        return []  # "CBD 4 mm", "(atrium 11 mm)": a structure's own measurement
     if mm >= _ORGAN_SIZE_MIN_MM and (
         (_ORGAN_SIZE_BEFORE.search(head) and not _ORGAN_AS_PLACE.search(head))
         or _ORGAN_SIZE_AFTER.match(text, m.end(), end)
@@ -324,7 +343,39 @@ def find_sizes(text: str, start: int, end: int) -> list[Size]:
     out = _arrows(text, out)
     if len(out) > 1:
         out = _restated_priors(text, start, _plane_runs(text, start, end, out))
+        out = _changed_to(text, start, out)
     return _dated_series(text, start, end, out) if len(out) > 2 else out
+
+
+# a change verb before the size it ends at: "the 3.1 cm lesion ... has regressed to 1.8 cm"
+_CHANGED_TO = re_compile(
+    r"\b(?:regress(?:ed|ing)|decreas(?:ed|ing)|reduc(?:ed|ing)|shr(?:unk|unken|ank|inking)"
+    r"|diminish(?:ed|ing)|involut(?:ed|ing)|grown|grew|increas(?:ed|ing)|enlarg(?:ed|ing)"
+    r"|progress(?:ed|ing))(?:[ \t]+in[ \t]+size)?[ \t]+(?:now[ \t]+)?to[ \t]*$",
+    re.I,
+)
+
+
+def _changed_to(text: str, start: int, found: list[Size]) -> list[Size]:
+    """The size a clause says a finding changed to is today's; the one measured before it
+    in the clause is the earlier size.
+
+    Example: "the 3.1 cm lesion in the right lobe has regressed to 1.8 cm" -> prior 31,
+    current 18. Only when exactly one earlier size stands before it.
+    """
+    for i, z in enumerate(found):
+        if i == 0 or z.prior or not _CHANGED_TO.search(text, max(start, z.start - 40), z.start):
+            continue
+        if any(y.prior for y in found[i + 1 :]):
+            continue  # "decreased to 1.4 cm (from 2.2 cm)": the earlier size is given
+        before = [j for j in range(i) if not found[j].prior]
+        if len(before) == 1 and z.start - found[before[0]].end <= _CHANGED_TO_REACH:
+            y = found[before[0]]
+            found[before[0]] = Size(y.start, y.end, y.mm, True, False)
+    return found
+
+
+_CHANGED_TO_REACH = 60  # "the 3.1 cm lesion in the right lobe has regressed to": one phrase
 
 
 def _restated_priors(text: str, start: int, found: list[Size]) -> list[Size]:

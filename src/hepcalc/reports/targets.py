@@ -176,12 +176,17 @@ class Target:
 
 def _is_calc_word(word: str) -> bool:
     w = word.lower().removeprefix("micro").removeprefix("-")
+    if w.startswith("calcinat"):
+        return True  # "calcinate(s)": a calcification in Eastern European usage
     if w.startswith(_NOT_CALC_WORDS):
         return False
     if w.startswith("calcif") or w in ("calcific", "calc", "calcs"):
         return True
-    # misspellings: calcfication, calcificaton, calcifcation, claci... keep those with "fi"/"fy"
-    return len(w) >= 8 and ("fi" in w[4:] or "fy" in w[4:] or "fe" in w[5:])
+    # misspellings: calcfication, calcificaton, calcifcation, calcication, claci... keep
+    # those with "fi"/"fy" or the "-cation" ending
+    return len(w) >= 8 and (
+        "fi" in w[4:] or "fy" in w[4:] or "fe" in w[5:] or w.endswith(("cation", "cations"))
+    )
 
 
 class _WordStarts:
@@ -302,7 +307,8 @@ def find_targets(
                 )
             near_end = min(end, e + _FETAL_LOOKBACK)
             if shadows or (
-                _LIVER_WORD.search(text, max(start, s - _FETAL_LOOKBACK), near_end)
+                # (the liver may be the line's label: "Liver: single echogenic focus")
+                _LIVER_WORD.search(text, max(0, s - _FETAL_LOOKBACK), near_end)
                 and _FETAL.search(text, max(0, s - _FETAL_LOOKBACK), near_end)
             ):
                 plural = text[e : e + 30].lower().split("foc", 1)[-1].startswith("i")
@@ -373,7 +379,7 @@ def candidate_positions(
         if rest.startswith("ium"):
             if _CALCIUM_OK.match(low, i + 7, i + 27):
                 out.append(i)
-        elif not rest.startswith(_NOT_CALC):
+        elif not rest.startswith(_NOT_CALC) or rest == "ina":  # ("calcinate": a target)
             out.append(i)
         i = low.find("calc", i + 4)
     for stem in _DIRECT_STEMS:
