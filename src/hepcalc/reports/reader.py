@@ -294,6 +294,7 @@ def _read(
         candidates = candidate_positions(text)
     drafts: list[_Draft] = []
     excluded: list[ExcludedMention] = []
+    copied: list[_Draft] = []  # what an earlier report's copied lines measured
     secs: list[sections.Section] | None = None
     if candidates:
         secs = sections.find_sections(text, until=None if full else candidates[-1])
@@ -334,7 +335,7 @@ def _read(
                     before = len(drafts)
                     _read_sentence(
                         text, sec, sents, idx, targets, liver_report, sentence_key, drafts,
-                        excluded if full else None,
+                        excluded if full else None, copied,
                     )  # fmt: skip
                     if len(drafts) > before:
                         _complete_from_previous_sentence(text, sents, idx, drafts, before)
@@ -345,7 +346,93 @@ def _read(
     if drafts:
         drafts = tables.drop_titles(text, _drop_corrected(text, drafts))
         drafts = _fold_same_record(drafts)
+        drafts = _superseded_preliminary(text, drafts)
+        _priors_from_copied(drafts, copied)
     return _reading(text, modality, full, secs, drafts, excluded, gates)
+
+
+# a preliminary (wet) read and the final read or addendum that supersedes it, each a
+# label opening its line ("Prelim: ...", "Wet read: ...", "Final report: ...", "Addendum:")
+_PRELIM_LABEL = re_compile(
+    r"^[ \t]*(?:prelim(?:inary|\.)?(?:[ \t]+(?:read|report|reading|impression))?"
+    r"|wet[ \t]+read(?:ing)?)[ \t]*[:\-]",
+    re.I | re.M,
+)
+_FINAL_LABEL = re_compile(
+    r"^[ \t]*(?:final(?:[ \t]+(?:read|report|reading|impression))?|addendum)[ \t]*[:\-]",
+    re.I | re.M,
+)
+# the final read agreeing with the preliminary one without restating it
+_CONFIRMS = re_compile(
+    r"[^.\n]{0,40}?\b(?:confirm(?:s|ed)?|agree(?:s|d)?|concur(?:s|red)?|as[ \t]+(?:per[ \t]+"
+    r"(?:the[ \t]+)?)?prelim|no[ \t]+change[ \t]+(?:to|from)[ \t]+(?:the[ \t]+)?prelim)",
+    re.I,
+)
+
+
+def _superseded_preliminary(text: str, drafts: list[_Draft]) -> list[_Draft]:
+    """A preliminary read's findings yield to the final read (or addendum) that follows.
+
+    Example: "Prelim: ?calcification segment 6. Final: the density in segment 6 is a
+    surgical clip; no hepatic calcification." -> nothing. The final read decides: when it
+    speaks of a calcification (restating, negating or explaining it) the preliminary's
+    findings are dropped and the final's own stand; when it confirms the preliminary
+    ("Final: confirmed.", "agree with prelim") they stand and are no longer hedged; a
+    final read silent on calcification leaves them as they are.
+    """
+    low = text.lower()
+    if "prelim" not in low and "wet read" not in low:
+        return drafts
+    m = _PRELIM_LABEL.search(text)
+    f = _FINAL_LABEL.search(text, m.end()) if m is not None else None
+    if m is None or f is None:
+        return drafts
+    early = [i for i, d in enumerate(drafts) if m.start() <= d.evidence.start < f.start()]
+    if not early:
+        return drafts
+    if _CONFIRMS.match(text, f.end()) is not None:
+        for i in early:
+            ev = drafts[i].evidence
+            drafts[i].evidence = ev.model_copy(update={"hedged": False})
+        final_own = [d for d in drafts if d.evidence.start >= f.start()]
+        if not final_own:
+            return drafts
+    elif targets_module.PREFILTER.search(text, f.end()) is None:
+        return drafts
+    gone = set(early)
+    return [d for i, d in enumerate(drafts) if i not in gone]
+
+
+def _same_place(a: Location, b: Location) -> bool:
+    """True when two places name the same segment, or the same lobe and no segment."""
+    if a.segment is not None or b.segment is not None:
+        return a.segment == b.segment
+    return a.lobe is not None and a.lobe == b.lobe
+
+
+def _priors_from_copied(drafts: list[_Draft], copied: list[_Draft]) -> None:
+    """A current finding restating a copied line of the earlier report takes its size as
+    the prior size (and the comparison from the two sizes when none is stated).
+
+    Example: "Previous findings (copied from 01/2025): calcified metastasis segment 7,
+    1.8 cm. Current: the segment 7 calcified metastasis now measures 2.3 cm." -> 23 mm,
+    prior 18 mm. Only one copied mention measured at that place counts (two would be
+    ambiguous), and only for a later finding of the same place with a size of its own.
+    """
+    measured = [c for c in copied if c.size_mm is not None]
+    for d in drafts if measured else ():
+        if d.size_mm is None or d.prior_size_mm is not None:
+            continue
+        same = [
+            c.size_mm
+            for c in measured
+            if c.evidence.start < d.evidence.start and _same_place(c.location, d.location)
+        ]
+        prior = same[0] if len(same) == 1 else None
+        if prior is not None:
+            d.prior_size_mm = prior
+            if d.comparison is None:
+                d.comparison = _compare(d.size_mm, prior)
 
 
 # a record of a list opening its line: "Observation 2:", "LIVER LESION #1 -", "Nodule 3 -"
@@ -955,10 +1042,11 @@ def _read_sentence(
     sentence_key: int,
     drafts: list[_Draft],
     excluded: list[ExcludedMention] | None,
+    copied: list[_Draft] | None = None,
 ) -> None:
     """Read the targets of one sentence; ``excluded`` None = do not record exclusions
     (``extract_findings``), which lets a target in another organ be dropped before its
-    context is read."""
+    context is read; ``copied`` collects the mentions of an earlier report's copied text."""
     s_start, s_end = sents.spans[idx]
     sent_organs = sents.organs_of(idx)
     clauses = sentences.split_clauses(text, s_start, s_end)
@@ -989,8 +1077,11 @@ def _read_sentence(
             )  # fmt: skip
             if st.previous:
                 drafts.extend(st.previous)
+        copied_prior = (
+            organ == "liver" and sec.category == "comparison" and sec.name == sections.COPIED_PRIOR
+        )
         if (excluded is None or len(excluded) >= _MAX_EXCLUDED) and (
-            organ != "liver" or sec.category in _NOT_CURRENT_SECTIONS
+            organ != "liver" or (sec.category in _NOT_CURRENT_SECTIONS and not copied_prior)
         ):
             continue  # excluded whatever its context says, and not recorded: skip reading it
         ctx = context.read_context(
@@ -1009,6 +1100,10 @@ def _read_sentence(
             sentence=text[ev_start:ev_end], start=ev_start, end=ev_end, section=label, hedged=hedged
         )
         reason, revived = _clause_reason(ctx.exclusion, organ, sec, sents, idx, ti >= len(targets))
+        _collect_copied(
+            copied if copied_prior and ctx.exclusion is None else None,
+            text, sec, (c_start, c_end), in_clause, features, evidence, sentence_key, sents, idx,
+        )  # fmt: skip
         if reason is not None:
             if excluded is None or len(excluded) >= _MAX_EXCLUDED:
                 continue
@@ -1028,6 +1123,28 @@ def _read_sentence(
             is not None
         )
         drafts.extend(st.previous)
+
+
+def _collect_copied(
+    copied: list[_Draft] | None,
+    text: str,
+    sec: sections.Section,
+    clause: tuple[int, int],
+    in_clause: list[Target],
+    features: dict[str, bool],
+    evidence: Evidence,
+    sentence_key: int,
+    sents: _SectionSentences,
+    idx: int,
+) -> None:
+    """Keep the mentions of an earlier report's copied line (``copied`` None: not one):
+    what it measured is the prior size of today's finding at the same place."""
+    if copied is not None:
+        s_start, s_end = sents.spans[idx]
+        copied += _drafts_for_clause(
+            text, sec, clause[0], clause[1], s_start, s_end, in_clause, features, evidence,
+            sentence_key, sents, idx,
+        )  # fmt: skip
 
 
 def _clause_reason(
