@@ -124,3 +124,71 @@ def _read_hedged(text: str) -> list[tuple[float | None, int | None, bool]]:
 )
 def test_preliminary_read_yields_to_the_final(text: str, expected: list[tuple]) -> None:
     assert _read_hedged(text) == expected
+
+
+# --- checkbox forms: an empty box is an option not ticked ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the calcified option left empty, the other one ticked: no calcified finding
+        ("Liver lesion:\n[ ] calcified   [x] non-calcified\nSegment: 4\nSize: 2.2 cm", []),
+        ("Liver nodule: [] calcification [X] solid\nSize: 12 mm", []),
+        # a ticked calcification with empty options of other kinds stays a calcification
+        (
+            "Hepatic finding:\n[X] calcified focus  [ ] cyst  [ ] solid\nSegment: 5\nSize: 0.4 cm",
+            [{"kind": "calcification", "size": 4.0, "seg": 5}],
+        ),
+        (
+            "Liver: [ ] fatty infiltration [x] calcified granuloma [ ] mass lesion\n",
+            [{"kind": "calcification"}],
+        ),
+        # near miss: a ticked cyst option is the host, an empty calcified one adds nothing
+        (
+            "Hepatic lesion:\n[x] cyst with calcified wall  [ ] solid\nSegment: 8\nSize: 3 cm",
+            [{"kind": "cyst", "size": 30.0, "seg": 8}],
+        ),
+    ],
+)
+def test_checkbox_options(text: str, expected: list[dict]) -> None:
+    assert summary(text, ("kind", "size", "seg")) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the record's comment line gives the ticked finding its place and size
+        (
+            "Liver findings: [ ] cyst [x] calcification\nComments: one focus, segment 8, 4 mm.",
+            [{"size": 4.0, "seg": 8, "lobe": "right"}],
+        ),
+        (
+            "Hepatic findings: [x] calcified granuloma [ ] steatosis\nNote: left lobe, 2 mm",
+            [{"size": 2.0, "lobe": "left"}],
+        ),
+        # a change field written prior -> current gives the prior
+        (
+            "Finding: calcified focus\nSegment: 2\nSize: 0.7 cm\nChange: 0.5 -> 0.7 cm",
+            [{"size": 7.0, "seg": 2, "lobe": "left", "prior": 5.0, "comp": "increased"}],
+        ),
+        # a lone size in the change field is the earlier exam's
+        (
+            "Finding: calcified granuloma\nSegment: 6\nSize: 4 mm\n"
+            "Change: stable vs 01/2024 (4 mm)",
+            [{"size": 4.0, "seg": 6, "lobe": "right", "prior": 4.0, "comp": "stable"}],
+        ),
+        # near miss: a size said of today in the change field is no prior
+        (
+            "Finding: calcified granuloma\nSegment: 6\nSize: 6 mm\nChange: increased to 6 mm",
+            [{"size": 6.0, "seg": 6, "lobe": "right", "comp": "increased"}],
+        ),
+        # near miss: a comment line after a finding that already has both stays unused
+        (
+            "Finding: calcified focus segment 7, 3 mm\nComment: segment 2, 9 mm cyst nearby",
+            [{"size": 3.0, "seg": 7, "lobe": "right"}],
+        ),
+    ],
+)
+def test_form_comment_and_change_fields(text: str, expected: list[dict]) -> None:
+    assert summary(text, ("size", "seg", "lobe", "prior", "comp")) == expected

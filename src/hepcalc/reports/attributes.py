@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from hepcalc.model import Associated, Comparison, FindingKind, Modality, Pattern
 from hepcalc.regex_cache import re_compile
-from hepcalc.reports import lexicon
+from hepcalc.reports import context, lexicon
 from hepcalc.reports.locations import SEGMENT_WORD
 
 _NUMBER_WORDS = {
@@ -717,8 +717,10 @@ def read_host(
                 or bool((m.group("solid") or m.group("lesion")) and _NO_WORD.match(nh.group(0)))
             )
             continue
-        if _DAUGHTER.search(before):
-            continue  # "daughter cysts" are inside the host, not the host
+        if _DAUGHTER.search(before) or context.unticked(before):
+            # "daughter cysts" are inside the host, not the host; "[x] calcified focus
+            # [ ] cyst": an option of a form left empty is no host
+            continue
         d = abs(m.start() - target_start)
         if m.start() < target_start and _LABEL_COLON.match(text, m.end()):
             d += _LABEL_PENALTY  # "Non-target lesions: calcified metastasis": the value's noun

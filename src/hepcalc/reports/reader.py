@@ -598,6 +598,7 @@ def _complete_from_next_sentence(
     _place_from_next_sentence(text, sents, idx, drafts[-1], candidates)
     _place_from_record(text, sents, idx, drafts[-1], candidates)
     _size_from_record(text, sents, idx, drafts[-1], candidates)
+    _from_comment_field(text, sents, idx, drafts[-1], candidates)
     _count_from_record(text, sents, idx, drafts, candidates)
     _pattern_from_record(text, sents, idx, drafts, candidates)
     _comparison_from_next_sentence(text, sents, idx, drafts[-1], candidates)
@@ -1762,6 +1763,33 @@ def _place_from_record(
         d.location = locations.find_location(text, place.start(), n_end, place.end())
 
 
+# a free-text comment field of a form ("Comment: single focus, segment 3, 3 mm.")
+_COMMENT_LINE = re_compile(
+    r"^[ \t]*(?:comments?|notes?|details?|remarks?|description)[ \t]*[:=]", re.I | re.M
+)
+
+
+def _from_comment_field(
+    text: str, sents: _SectionSentences, idx: int, d: _Draft, candidates: list[int]
+) -> None:
+    """A finding of a form without a size or place takes them from its record's comment
+    line ("Liver findings: [ ] steatosis [x] calcification / Comment: single focus,
+    segment 3, 3 mm."): the comment describes the ticked finding. Only a comment line of
+    the same record counts (no target of its own, see ``_record_field``)."""
+    if d.size_mm is not None and d.location != Location():
+        return
+    got = _record_field(text, sents, idx, candidates, _COMMENT_LINE)
+    if got is None:
+        return
+    comment, n_end = got
+    line_end = text.find("\n", comment.end(), n_end)
+    end = n_end if line_end < 0 else line_end
+    if d.location == Location():
+        d.location = locations.find_location(text, comment.end(), end, comment.end())
+    if d.size_mm is None:
+        _size_from_span(text, comment.end(), end, d)
+
+
 def _size_from_record(
     text: str, sents: _SectionSentences, idx: int, d: _Draft, candidates: list[int]
 ) -> None:
@@ -1772,22 +1800,78 @@ def _size_from_record(
     Why: the next-sentence rules reach one or two lines, a form may put the size four lines
     below the finding's line.
     """
+    _prior_from_own_change_line(text, sents.spans[idx], d)
     if d.size_mm is None:
         got = _record_field(text, sents, idx, candidates, _SIZE_LINE)
         if got is not None:
-            _size_from_span(text, got[0].end(), got[1], d)
+            # the size field's own line: a change field below may give the prior size
+            line_end = text.find("\n", got[0].end(), got[1])
+            _size_from_span(text, got[0].end(), got[1] if line_end < 0 else line_end, d)
     if d.comparison is not None:
         return
     got = _record_field(text, sents, idx, candidates, _CHANGE_LINE)
     if got is None:
         return
     change, n_end = got
+    line_end = text.find("\n", change.end(), n_end)
+    _prior_from_change(text, change.end(), n_end if line_end < 0 else line_end, d)
     if d.size_mm is not None and d.prior_size_mm is None:
         _prior_from_span(text, change.end(), n_end, d)
     if d.comparison is None:
         d.comparison = attributes.read_comparison(text, change.end(), n_end)
     if d.comparison is None and _NO_CHANGE_VALUE.match(text, change.end(), n_end):
         d.comparison = Comparison.stable
+
+
+# a change field written as prior -> current ("Change: 0.4 -> 0.6 cm", "4 mm => 5 mm")
+_ARROW_CHANGE = re_compile(
+    r"(?<![\d.,])(\d{1,3}(?:[.,]\d{1,2})?)[ \t]*(mm|cm)?[ \t]*(?:-+>|=>|\u2192)[ \t]*"
+    r"(\d{1,3}(?:[.,]\d{1,2})?)[ \t]*(mm|cm)\b",
+    re.I,
+)
+# a lone size in a change field that is today's, not the prior's ("increased to 6 mm")
+_NOW_BEFORE_SIZE = re_compile(r"\b(?:to|now|measur[a-z]*|currently|at)[ \t]*$", re.I)
+
+
+def _mm(value: str, unit: str) -> float:
+    return float(value.replace(",", ".")) * (10.0 if unit.lower() == "cm" else 1.0)
+
+
+def _prior_from_own_change_line(text: str, span: tuple[int, int], d: _Draft) -> None:
+    """The change field of a record read as one sentence ("Finding: calcified focus /
+    Size: 0.7 cm / Change: 0.5 -> 0.7 cm"): its prior, when a size was given before it."""
+    if d.size_mm is None or d.prior_size_mm is not None or "\n" not in text[span[0] : span[1]]:
+        return
+    own = _CHANGE_LINE.search(text, *span)
+    if own is None or not sizes.find_sizes(text, span[0], own.start()):
+        return
+    line_end = text.find("\n", own.end(), span[1])
+    _prior_from_change(text, own.end(), span[1] if line_end < 0 else line_end, d)
+
+
+def _prior_from_change(text: str, start: int, end: int, d: _Draft) -> None:
+    """A record's change field gives the prior size beside the size field's current one.
+
+    Examples: "Size: 0.6 cm / Change: 0.4 -> 0.6 cm" -> prior 4 mm (prior -> current);
+    "Size: 0.5 cm / Change: stable vs 03/2025 (0.5 cm)" -> prior 5 mm (a lone size in the
+    change field is the earlier exam's, unless it is said of today: "increased to 6 mm").
+    """
+    if d.prior_size_mm is not None or d.size_mm is None:
+        return
+    m = _ARROW_CHANGE.search(text, start, end) if ">" in text[start:end] else None
+    if m is not None:
+        current = _mm(m.group(3), m.group(4))
+        if current == d.size_mm:
+            d.prior_size_mm = _mm(m.group(1), m.group(2) or m.group(4))
+    else:
+        found = sizes.find_sizes(text, start, end)
+        if len(found) != 1 or _NOW_BEFORE_SIZE.search(
+            text, max(start, found[0].start - 16), found[0].start
+        ):
+            return
+        d.prior_size_mm = found[0].mm
+    if d.prior_size_mm is not None and d.comparison is None:
+        d.comparison = _compare(d.size_mm, d.prior_size_mm)
 
 
 # a pattern field at a line start ("Pattern: coarse", "Morphology: punctate", "Calcification:
