@@ -192,3 +192,82 @@ def test_checkbox_options(text: str, expected: list[dict]) -> None:
 )
 def test_form_comment_and_change_fields(text: str, expected: list[dict]) -> None:
     assert summary(text, ("size", "seg", "lobe", "prior", "comp")) == expected
+
+
+# --- "not present at baseline" (RECIST new-lesion lines) is new, not a negation ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "New lesions: calcified nodule in segment 5, 4 mm, not seen at baseline.",
+            [{"size": 4.0, "seg": 5, "comp": "new"}],
+        ),
+        (
+            "A 3 mm calcification in segment 8, not present on the baseline CT.",
+            [{"size": 3.0, "seg": 8, "comp": "new"}],
+        ),
+        # near misses: still negated when nothing names the earlier exam
+        ("New lesions: hepatic calcification not present.", []),
+        ("Hepatic calcification is not seen. Baseline CT of 2023 for comparison.", []),
+    ],
+)
+def test_not_present_at_baseline_is_new(text: str, expected: list[dict]) -> None:
+    assert summary(text, ("size", "seg", "comp")) == expected
+
+
+# --- an unsized finding head over bulleted items that are each a liver place and a size ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Calcified granulomas:\n- right lobe: 5 mm\n- left lobe: 3 mm",
+            [{"size": 5.0, "lobe": "right"}, {"size": 3.0, "lobe": "left"}],
+        ),
+        (
+            "Calcific foci:\n* segment 7: 6 mm\n* segment 3: 2 mm",
+            [
+                {"size": 6.0, "seg": 7, "lobe": "right"},
+                {"size": 2.0, "seg": 3, "lobe": "left"},
+            ],
+        ),
+        (
+            "Calcifications:\n1. caudate lobe, 4 mm\n2. right lobe, 7 mm",
+            [{"size": 4.0, "lobe": "caudate"}, {"size": 7.0, "lobe": "right"}],
+        ),
+        # near misses: items in another organ, or a head with no list, stay out of the liver
+        ("Calcified granulomas:\n- right lung: 5 mm\n- left lung: 3 mm", []),
+        ("Calcified granulomas:\n- spleen: 5 mm", []),
+        ("Calcified granulomas: see chest CT.", []),
+    ],
+)
+def test_bulleted_places_under_a_finding_head(text: str, expected: list[dict]) -> None:
+    assert summary(text, ("size", "seg", "lobe")) == expected
+
+
+# --- a pipe-separated key:value form: its count field ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Finding: calcified granuloma | Number: 2 | Size: larger 6 mm | Location: right lobe",
+            [{"size": 6.0, "count": 2, "lobe": "right"}],
+        ),
+        (
+            "Lesion: hepatic calcification | Count: 3 | Largest: 4 mm | Segment: 6",
+            [{"size": 4.0, "count": 3, "seg": 6, "lobe": "right"}],
+        ),
+        # near miss: a number in another field is no count
+        (
+            "Finding: calcified granuloma | Size: 6 mm | Location: right lobe | Image: 42",
+            [{"size": 6.0, "count": 1, "lobe": "right"}],
+        ),
+    ],
+)
+def test_pipe_form_count_field(text: str, expected: list[dict]) -> None:
+    assert summary(text, ("size", "count", "seg", "lobe")) == expected

@@ -172,8 +172,8 @@ _COMPARISON = (
             r"|not[ \t\n]+previously"
             r"[ \t\n]+(?:seen|described|reported|identified|noted|present|visualized)"
             r"|not[ \t\n]+(?:previously"
-            r"[ \t\n]+)?(?:seen|present|visible|visualized|identified)[ \t\n]+(?:on|in)[ \t\n]+"
-            r"(?:the[ \t\n]+)?(?:prior|previous|earlier))\b",
+            r"[ \t\n]+)?(?:seen|present|visible|visualized|identified)[ \t\n]+(?:on|in|at)[ \t\n]+"
+            r"(?:the[ \t\n]+)?(?:prior|previous|earlier|baseline))\b",
             re.I,
         ),
     ),

@@ -246,8 +246,29 @@ class _SectionSentences:
                         self.text, m.end(), _landmark_cut(self.text, m.end(), n_end)
                     )
                     found = bool(here) and all(o.organ == "liver" for o in here)
+                elif m is None:
+                    found = self._items_in_liver(idx)
             self._next_in_liver[idx] = found
         return found
+
+    def _items_in_liver(self, idx: int) -> bool:
+        """True when the sentence heads a list ("Calcified granulomas:") whose first item
+        opens on a place in the liver ("- right lobe: 4 mm", "1. segment 6, 3 mm")."""
+        s_start, s_end = self.spans[idx]
+        if not self.text[s_start:s_end].rstrip().endswith(":"):
+            return False
+        n_start, n_end = self.spans[idx + 1]
+        bullet = _BULLET.match(self.text, n_start, n_end)
+        if (
+            bullet is None
+            and _BULLET_BEFORE.search(self.text, max(0, n_start - 8), n_start) is None
+        ):
+            return False
+        item = bullet.end() if bullet is not None else n_start
+        if targets_module.PREFILTER.search(self.text, item, n_end):
+            return False
+        here = organs.find_organs(self.text, item, min(n_end, item + 24))
+        return bool(here) and all(o.organ == "liver" for o in here)
 
     def restated_now(self, idx: int) -> bool:
         """True when the next sentence says "it" of the present ("Today it measures 9 mm",
@@ -1714,7 +1735,7 @@ _COUNT_FIELD = re_compile(
     r"|multiple|several|numerous|innumerable)\b",
     re.I,
 )
-_FIELD_START = frozenset("\n.;")
+_FIELD_START = frozenset("\n.;|")  # "| Number: 2 |": a pipe form's field
 
 
 def _count_field(text: str, start: int, end: int) -> int | str | None:
