@@ -271,3 +271,32 @@ def test_bulleted_places_under_a_finding_head(text: str, expected: list[dict]) -
 )
 def test_pipe_form_count_field(text: str, expected: list[dict]) -> None:
     assert summary(text, ("size", "count", "seg", "lobe")) == expected
+
+
+# --- tables: a column named by its unit, a place column with a bare segment ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "| Organ | Finding | (mm) |\n|---|---|---|\n| Liver segment 5 | calcified focus | 4 |\n"
+            "| Spleen | granuloma | 7 |",
+            [{"size": 4.0, "seg": 5}],
+        ),
+        (
+            "Finding | Current | Previous | Segment\nCalcified granuloma | 6 mm | 5 mm | 2",
+            [{"size": 6.0, "seg": 2, "prior": 5.0, "comp": "increased"}],
+        ),
+        (
+            "| Lesion | Size now | Size prior | Seg |\n| calcification | 3 mm | 3 mm | S7 |",
+            [{"size": 3.0, "seg": 7, "prior": 3.0, "comp": "stable"}],
+        ),
+        # near misses: a place cell naming another organ, a lung row, no place column
+        ("Lesion | Now | Prior | Site\nCalcified granuloma | 5 mm | 4 mm | spleen", []),
+        ("| Site | Finding | mm |\n|---|---|---|\n| Lung RUL | granuloma | 5 |", []),
+        ("Lesion | Now | Prior\nCalcified granuloma | 5 mm | 4 mm", []),
+    ],
+)
+def test_table_unit_column_and_segment_place(text: str, expected: list[dict]) -> None:
+    assert summary(text, ("size", "seg", "prior", "comp")) == expected

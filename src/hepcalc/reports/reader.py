@@ -996,6 +996,8 @@ def _clause_organ(
             organ = "liver"
         if organ is None and sents.next_places_in_liver(idx):
             organ = "liver"  # "A 6 mm calcification. It lies within the caudate lobe."
+        if organ is None and tables.row_place_in_liver(text, s_start, s_end):
+            organ = "liver"  # "Calcified granuloma | 5 mm | VI" under "Lesion | Now | Seg"
     if organ == "liver" and _bare_lobe_of_lobed_section(text, clause_organs, sents.sec):
         organ = sents.sec.organ  # "THYROID: 7 mm calcification in the right lobe"
     if organ == "liver":
