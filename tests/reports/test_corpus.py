@@ -438,6 +438,7 @@ FRESH_FLOORS = {
     "dev5": {"detection": 0.98, "size": 0.98, "location": 0.98, "count": 0.98},
     "dev6": {"detection": 0.98, "size": 0.98, "location": 0.98, "count": 0.98},
     "dev7": {"detection": 0.98, "size": 0.98, "location": 0.97, "count": 0.98},
+    "dev8": {"detection": 0.99, "size": 0.99, "location": 0.99, "count": 0.99},
 }
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from hepcalc.model import Associated, Comparison, FindingKind, Modality, Pattern
 from hepcalc.regex_cache import re_compile
-from hepcalc.reports import lexicon
+from hepcalc.reports import context, lexicon
 from hepcalc.reports.locations import SEGMENT_WORD
 
 _NUMBER_WORDS = {
@@ -175,8 +175,8 @@ _COMPARISON = (
             r"|not[ \t\n]+previously"
             r"[ \t\n]+(?:seen|described|reported|identified|noted|present|visualized)"
             r"|not[ \t\n]+(?:previously"
-            r"[ \t\n]+)?(?:seen|present|visible|visualized|identified)[ \t\n]+(?:on|in)[ \t\n]+"
-            r"(?:the[ \t\n]+)?(?:prior|previous|earlier))\b",
+            r"[ \t\n]+)?(?:seen|present|visible|visualized|identified)[ \t\n]+(?:on|in|at)[ \t\n]+"
+            r"(?:the[ \t\n]+)?(?:prior|previous|earlier|baseline))\b",
             re.I,
         ),
     ),
@@ -726,9 +726,14 @@ def read_host(
                 or bool((m.group("solid") or m.group("lesion")) and _NO_WORD.match(nh.group(0)))
             )
             continue
-        if _DAUGHTER.search(before) or _UNCALCIFIED_BEFORE.search(before):
+        if (
+            _DAUGHTER.search(before)
+            or _UNCALCIFIED_BEFORE.search(before)
+            or context.unticked(before)
+        ):
             # "daughter cysts" are inside the host, not the host; "adjacent non-calcified
-            # cyst (2.4 cm)" is another lesion
+            # cyst (2.4 cm)" is another lesion; "[x] calcified focus [ ] cyst": an option of
+            # a form left empty is no host
             continue
         d = abs(m.start() - target_start)
         if m.start() < target_start and _LABEL_COLON.match(text, m.end()):

@@ -72,6 +72,7 @@ _EXPLAINED_NEXT = _trigger("explained_next")
 _PROJECTION = _trigger("projection")
 # A finding its own sentence retracts (see ``_retracted``).
 _RETRACTED_AS = _trigger("retracted_as")
+_EMPTY_BOX_BEFORE = _trigger("empty_box_before")
 _RETRACTED_DENIAL = _trigger("retracted_denial")
 _REFUTED_NEXT = _trigger("refuted_next")
 _STONES_NEXT = _trigger("stones_next")
@@ -202,6 +203,7 @@ def read_context(
         or (bool(_HISTORICAL_AFTER.search(after)) and not _MEASURED_NOW.search(before_raw))
     ) and not (_CURRENT_CUE.search(clause) or _STILL_THERE.search(text, *cue_span))
     negated = negated or (sentence is not None and _retracted(text, target_end, sentence[1]))
+    negated = negated or unticked(before_raw)
     hedged = bool(_HEDGE_BEFORE.search(before_raw[-60:]) or _HEDGE_AFTER.search(after_raw))
     if hedged and not negated and sentence is not None:
         # "... overlies the right upper quadrant. Ultrasound: this corresponds to a gallstone"
@@ -210,6 +212,21 @@ def read_context(
         if not negated and (_PROJECTION.search(after_raw) or _PROJECTION.search(before_raw)):
             negated = _refuted_next(nxt)
     return Context(negated, resolved, historical, hypothetical, hedged)
+
+
+def unticked(before: str) -> bool:
+    """True when a form's empty checkbox opens the option that ``before`` ends in
+    ("[ ] calcified", "[ ] cyst").
+
+    Why: a checkbox form lists every option and ticks some ("[ ] calcified  [x]
+    non-calcified"); an option left empty is not what was seen. A ticked box ("[x]
+    calcified") or an empty box before another option ("[ ] steatosis [x] calcification")
+    does not negate.
+    """
+    tail = before[-48:]
+    if "]" not in tail and ")" not in tail and "\u2610" not in tail:
+        return False
+    return _EMPTY_BOX_BEFORE.search(tail) is not None
 
 
 def _retracted(text: str, target_end: int, sentence_end: int) -> bool:

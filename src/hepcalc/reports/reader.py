@@ -246,8 +246,29 @@ class _SectionSentences:
                         self.text, m.end(), _landmark_cut(self.text, m.end(), n_end)
                     )
                     found = bool(here) and all(o.organ == "liver" for o in here)
+                elif m is None:
+                    found = self._items_in_liver(idx)
             self._next_in_liver[idx] = found
         return found
+
+    def _items_in_liver(self, idx: int) -> bool:
+        """True when the sentence heads a list ("Calcified granulomas:") whose first item
+        opens on a place in the liver ("- right lobe: 4 mm", "1. segment 6, 3 mm")."""
+        s_start, s_end = self.spans[idx]
+        if not self.text[s_start:s_end].rstrip().endswith(":"):
+            return False
+        n_start, n_end = self.spans[idx + 1]
+        bullet = _BULLET.match(self.text, n_start, n_end)
+        if (
+            bullet is None
+            and _BULLET_BEFORE.search(self.text, max(0, n_start - 8), n_start) is None
+        ):
+            return False
+        item = bullet.end() if bullet is not None else n_start
+        if targets_module.PREFILTER.search(self.text, item, n_end):
+            return False
+        here = organs.find_organs(self.text, item, min(n_end, item + 24))
+        return bool(here) and all(o.organ == "liver" for o in here)
 
     def restated_now(self, idx: int) -> bool:
         """True when the next sentence says "it" of the present ("Today it measures 9 mm",
@@ -294,6 +315,7 @@ def _read(
         candidates = candidate_positions(text)
     drafts: list[_Draft] = []
     excluded: list[ExcludedMention] = []
+    copied: list[_Draft] = []  # what an earlier report's copied lines measured
     secs: list[sections.Section] | None = None
     if candidates:
         secs = sections.find_sections(text, until=None if full else candidates[-1])
@@ -334,7 +356,7 @@ def _read(
                     before = len(drafts)
                     _read_sentence(
                         text, sec, sents, idx, targets, liver_report, sentence_key, drafts,
-                        excluded if full else None,
+                        excluded if full else None, copied,
                     )  # fmt: skip
                     if len(drafts) > before:
                         _complete_from_previous_sentence(text, sents, idx, drafts, before)
@@ -345,7 +367,93 @@ def _read(
     if drafts:
         drafts = tables.drop_titles(text, _drop_corrected(text, drafts))
         drafts = _fold_same_record(drafts)
+        drafts = _superseded_preliminary(text, drafts)
+        _priors_from_copied(drafts, copied)
     return _reading(text, modality, full, secs, drafts, excluded, gates)
+
+
+# a preliminary (wet) read and the final read or addendum that supersedes it, each a
+# label opening its line ("Prelim: ...", "Wet read: ...", "Final report: ...", "Addendum:")
+_PRELIM_LABEL = re_compile(
+    r"^[ \t]*(?:prelim(?:inary|\.)?(?:[ \t]+(?:read|report|reading|impression))?"
+    r"|wet[ \t]+read(?:ing)?)[ \t]*[:\-]",
+    re.I | re.M,
+)
+_FINAL_LABEL = re_compile(
+    r"^[ \t]*(?:final(?:[ \t]+(?:read|report|reading|impression))?|addendum)[ \t]*[:\-]",
+    re.I | re.M,
+)
+# the final read agreeing with the preliminary one without restating it
+_CONFIRMS = re_compile(
+    r"[^.\n]{0,40}?\b(?:confirm(?:s|ed)?|agree(?:s|d)?|concur(?:s|red)?|as[ \t]+(?:per[ \t]+"
+    r"(?:the[ \t]+)?)?prelim|no[ \t]+change[ \t]+(?:to|from)[ \t]+(?:the[ \t]+)?prelim)",
+    re.I,
+)
+
+
+def _superseded_preliminary(text: str, drafts: list[_Draft]) -> list[_Draft]:
+    """A preliminary read's findings yield to the final read (or addendum) that follows.
+
+    Example: "Prelim: ?calcification segment 6. Final: the density in segment 6 is a
+    surgical clip; no hepatic calcification." -> nothing. The final read decides: when it
+    speaks of a calcification (restating, negating or explaining it) the preliminary's
+    findings are dropped and the final's own stand; when it confirms the preliminary
+    ("Final: confirmed.", "agree with prelim") they stand and are no longer hedged; a
+    final read silent on calcification leaves them as they are.
+    """
+    low = text.lower()
+    if "prelim" not in low and "wet read" not in low:
+        return drafts
+    m = _PRELIM_LABEL.search(text)
+    f = _FINAL_LABEL.search(text, m.end()) if m is not None else None
+    if m is None or f is None:
+        return drafts
+    early = [i for i, d in enumerate(drafts) if m.start() <= d.evidence.start < f.start()]
+    if not early:
+        return drafts
+    if _CONFIRMS.match(text, f.end()) is not None:
+        for i in early:
+            ev = drafts[i].evidence
+            drafts[i].evidence = ev.model_copy(update={"hedged": False})
+        final_own = [d for d in drafts if d.evidence.start >= f.start()]
+        if not final_own:
+            return drafts
+    elif targets_module.PREFILTER.search(text, f.end()) is None:
+        return drafts
+    gone = set(early)
+    return [d for i, d in enumerate(drafts) if i not in gone]
+
+
+def _same_place(a: Location, b: Location) -> bool:
+    """True when two places name the same segment, or the same lobe and no segment."""
+    if a.segment is not None or b.segment is not None:
+        return a.segment == b.segment
+    return a.lobe is not None and a.lobe == b.lobe
+
+
+def _priors_from_copied(drafts: list[_Draft], copied: list[_Draft]) -> None:
+    """A current finding restating a copied line of the earlier report takes its size as
+    the prior size (and the comparison from the two sizes when none is stated).
+
+    Example: "Previous findings (copied from 01/2025): calcified metastasis segment 7,
+    1.8 cm. Current: the segment 7 calcified metastasis now measures 2.3 cm." -> 23 mm,
+    prior 18 mm. Only one copied mention measured at that place counts (two would be
+    ambiguous), and only for a later finding of the same place with a size of its own.
+    """
+    measured = [c for c in copied if c.size_mm is not None]
+    for d in drafts if measured else ():
+        if d.size_mm is None or d.prior_size_mm is not None:
+            continue
+        same = [
+            c.size_mm
+            for c in measured
+            if c.evidence.start < d.evidence.start and _same_place(c.location, d.location)
+        ]
+        prior = same[0] if len(same) == 1 else None
+        if prior is not None:
+            d.prior_size_mm = prior
+            if d.comparison is None:
+                d.comparison = _compare(d.size_mm, prior)
 
 
 # a record of a list opening its line: "Observation 2:", "LIVER LESION #1 -", "Nodule 3 -"
@@ -511,6 +619,7 @@ def _complete_from_next_sentence(
     _place_from_next_sentence(text, sents, idx, drafts[-1], candidates)
     _place_from_record(text, sents, idx, drafts[-1], candidates)
     _size_from_record(text, sents, idx, drafts[-1], candidates)
+    _from_comment_field(text, sents, idx, drafts[-1], candidates)
     _count_from_record(text, sents, idx, drafts, candidates)
     _pattern_from_record(text, sents, idx, drafts, candidates)
     _comparison_from_next_sentence(text, sents, idx, drafts[-1], candidates)
@@ -903,6 +1012,8 @@ def _clause_organ(
             organ = "liver"
         if organ is None and sents.next_places_in_liver(idx):
             organ = "liver"  # "A 6 mm calcification. It lies within the caudate lobe."
+        if organ is None and tables.row_place_in_liver(text, s_start, s_end):
+            organ = "liver"  # "Calcified granuloma | 5 mm | VI" under "Lesion | Now | Seg"
     if organ == "liver" and _bare_lobe_of_lobed_section(text, clause_organs, sents.sec):
         organ = sents.sec.organ  # "THYROID: 7 mm calcification in the right lobe"
     if organ == "liver":
@@ -971,10 +1082,11 @@ def _read_sentence(
     sentence_key: int,
     drafts: list[_Draft],
     excluded: list[ExcludedMention] | None,
+    copied: list[_Draft] | None = None,
 ) -> None:
     """Read the targets of one sentence; ``excluded`` None = do not record exclusions
     (``extract_findings``), which lets a target in another organ be dropped before its
-    context is read."""
+    context is read; ``copied`` collects the mentions of an earlier report's copied text."""
     s_start, s_end = sents.spans[idx]
     sent_organs = sents.organs_of(idx)
     clauses = sentences.split_clauses(text, s_start, s_end)
@@ -1005,8 +1117,11 @@ def _read_sentence(
             )  # fmt: skip
             if st.previous:
                 drafts.extend(st.previous)
+        copied_prior = (
+            organ == "liver" and sec.category == "comparison" and sec.name == sections.COPIED_PRIOR
+        )
         if (excluded is None or len(excluded) >= _MAX_EXCLUDED) and (
-            organ != "liver" or sec.category in _NOT_CURRENT_SECTIONS
+            organ != "liver" or (sec.category in _NOT_CURRENT_SECTIONS and not copied_prior)
         ):
             continue  # excluded whatever its context says, and not recorded: skip reading it
         ctx = context.read_context(
@@ -1025,6 +1140,10 @@ def _read_sentence(
             sentence=text[ev_start:ev_end], start=ev_start, end=ev_end, section=label, hedged=hedged
         )
         reason, revived = _clause_reason(ctx.exclusion, organ, sec, sents, idx, ti >= len(targets))
+        _collect_copied(
+            copied if copied_prior and ctx.exclusion is None else None,
+            text, sec, (c_start, c_end), in_clause, features, evidence, sentence_key, sents, idx,
+        )  # fmt: skip
         if reason is not None:
             if excluded is None or len(excluded) >= _MAX_EXCLUDED:
                 continue
@@ -1044,6 +1163,28 @@ def _read_sentence(
             is not None
         )
         drafts.extend(st.previous)
+
+
+def _collect_copied(
+    copied: list[_Draft] | None,
+    text: str,
+    sec: sections.Section,
+    clause: tuple[int, int],
+    in_clause: list[Target],
+    features: dict[str, bool],
+    evidence: Evidence,
+    sentence_key: int,
+    sents: _SectionSentences,
+    idx: int,
+) -> None:
+    """Keep the mentions of an earlier report's copied line (``copied`` None: not one):
+    what it measured is the prior size of today's finding at the same place."""
+    if copied is not None:
+        s_start, s_end = sents.spans[idx]
+        copied += _drafts_for_clause(
+            text, sec, clause[0], clause[1], s_start, s_end, in_clause, features, evidence,
+            sentence_key, sents, idx,
+        )  # fmt: skip
 
 
 def _clause_reason(
@@ -1615,7 +1756,7 @@ _COUNT_FIELD = re_compile(
     r"|multiple|several|numerous|innumerable)\b",
     re.I,
 )
-_FIELD_START = frozenset("\n.;")
+_FIELD_START = frozenset("\n.;|")  # "| Number: 2 |": a pipe form's field
 
 
 def _count_field(text: str, start: int, end: int) -> int | str | None:
@@ -1664,6 +1805,33 @@ def _place_from_record(
         d.location = locations.find_location(text, place.start(), n_end, place.end())
 
 
+# a free-text comment field of a form ("Comment: single focus, segment 3, 3 mm.")
+_COMMENT_LINE = re_compile(
+    r"^[ \t]*(?:comments?|notes?|details?|remarks?|description)[ \t]*[:=]", re.I | re.M
+)
+
+
+def _from_comment_field(
+    text: str, sents: _SectionSentences, idx: int, d: _Draft, candidates: list[int]
+) -> None:
+    """A finding of a form without a size or place takes them from its record's comment
+    line ("Liver findings: [ ] steatosis [x] calcification / Comment: single focus,
+    segment 3, 3 mm."): the comment describes the ticked finding. Only a comment line of
+    the same record counts (no target of its own, see ``_record_field``)."""
+    if d.size_mm is not None and d.location != Location():
+        return
+    got = _record_field(text, sents, idx, candidates, _COMMENT_LINE)
+    if got is None:
+        return
+    comment, n_end = got
+    line_end = text.find("\n", comment.end(), n_end)
+    end = n_end if line_end < 0 else line_end
+    if d.location == Location():
+        d.location = locations.find_location(text, comment.end(), end, comment.end())
+    if d.size_mm is None:
+        _size_from_span(text, comment.end(), end, d)
+
+
 def _size_from_record(
     text: str, sents: _SectionSentences, idx: int, d: _Draft, candidates: list[int]
 ) -> None:
@@ -1674,22 +1842,78 @@ def _size_from_record(
     Why: the next-sentence rules reach one or two lines, a form may put the size four lines
     below the finding's line.
     """
+    _prior_from_own_change_line(text, sents.spans[idx], d)
     if d.size_mm is None:
         got = _record_field(text, sents, idx, candidates, _SIZE_LINE)
         if got is not None:
-            _size_from_span(text, got[0].end(), got[1], d)
+            # the size field's own line: a change field below may give the prior size
+            line_end = text.find("\n", got[0].end(), got[1])
+            _size_from_span(text, got[0].end(), got[1] if line_end < 0 else line_end, d)
     if d.comparison is not None:
         return
     got = _record_field(text, sents, idx, candidates, _CHANGE_LINE)
     if got is None:
         return
     change, n_end = got
+    line_end = text.find("\n", change.end(), n_end)
+    _prior_from_change(text, change.end(), n_end if line_end < 0 else line_end, d)
     if d.size_mm is not None and d.prior_size_mm is None:
         _prior_from_span(text, change.end(), n_end, d)
     if d.comparison is None:
         d.comparison = attributes.read_comparison(text, change.end(), n_end)
     if d.comparison is None and _NO_CHANGE_VALUE.match(text, change.end(), n_end):
         d.comparison = Comparison.stable
+
+
+# a change field written as prior -> current ("Change: 0.4 -> 0.6 cm", "4 mm => 5 mm")
+_ARROW_CHANGE = re_compile(
+    r"(?<![\d.,])(\d{1,3}(?:[.,]\d{1,2})?)[ \t]*(mm|cm)?[ \t]*(?:-+>|=>|\u2192)[ \t]*"
+    r"(\d{1,3}(?:[.,]\d{1,2})?)[ \t]*(mm|cm)\b",
+    re.I,
+)
+# a lone size in a change field that is today's, not the prior's ("increased to 6 mm")
+_NOW_BEFORE_SIZE = re_compile(r"\b(?:to|now|measur[a-z]*|currently|at)[ \t]*$", re.I)
+
+
+def _mm(value: str, unit: str) -> float:
+    return float(value.replace(",", ".")) * (10.0 if unit.lower() == "cm" else 1.0)
+
+
+def _prior_from_own_change_line(text: str, span: tuple[int, int], d: _Draft) -> None:
+    """The change field of a record read as one sentence ("Finding: calcified focus /
+    Size: 0.7 cm / Change: 0.5 -> 0.7 cm"): its prior, when a size was given before it."""
+    if d.size_mm is None or d.prior_size_mm is not None or "\n" not in text[span[0] : span[1]]:
+        return
+    own = _CHANGE_LINE.search(text, *span)
+    if own is None or not sizes.find_sizes(text, span[0], own.start()):
+        return
+    line_end = text.find("\n", own.end(), span[1])
+    _prior_from_change(text, own.end(), span[1] if line_end < 0 else line_end, d)
+
+
+def _prior_from_change(text: str, start: int, end: int, d: _Draft) -> None:
+    """A record's change field gives the prior size beside the size field's current one.
+
+    Examples: "Size: 0.6 cm / Change: 0.4 -> 0.6 cm" -> prior 4 mm (prior -> current);
+    "Size: 0.5 cm / Change: stable vs 03/2025 (0.5 cm)" -> prior 5 mm (a lone size in the
+    change field is the earlier exam's, unless it is said of today: "increased to 6 mm").
+    """
+    if d.prior_size_mm is not None or d.size_mm is None:
+        return
+    m = _ARROW_CHANGE.search(text, start, end) if ">" in text[start:end] else None
+    if m is not None:
+        current = _mm(m.group(3), m.group(4))
+        if current == d.size_mm:
+            d.prior_size_mm = _mm(m.group(1), m.group(2) or m.group(4))
+    else:
+        found = sizes.find_sizes(text, start, end)
+        if len(found) != 1 or _NOW_BEFORE_SIZE.search(
+            text, max(start, found[0].start - 16), found[0].start
+        ):
+            return
+        d.prior_size_mm = found[0].mm
+    if d.prior_size_mm is not None and d.comparison is None:
+        d.comparison = _compare(d.size_mm, d.prior_size_mm)
 
 
 # a pattern field at a line start ("Pattern: coarse", "Morphology: punctate", "Calcification:

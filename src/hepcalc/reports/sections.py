@@ -41,7 +41,7 @@ _CATEGORY_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     ("history", ("HISTORY", "HPI")),
-    ("comparison", ("COMPARISON", "PRIOR STUD", "PRIOR EXAM", "PRIORS")),
+    ("comparison", ("COMPARISON", "PRIOR STUD", "PRIOR EXAM", "PRIORS", "PRIOR REPORT", "COPIED")),
     ("technique", ("TECHNIQUE", "PROTOCOL", "CONTRAST", "DOSE")),
     ("impression", ("IMPRESSION", "CONCLUSION", "SUMMARY", "OPINION", "DIAGNOS", "ASSESSMENT")),
     ("findings", ("FINDING", "REPORT", "DESCRIPTION", "RESULT", "ABDOMEN")),
@@ -205,11 +205,52 @@ def _category(label_upper: str) -> str:
     return "other"
 
 
+# the label of an earlier report's text copied into this one ("Previous findings (copied
+# from 01/2025):", "PRIOR REPORT (copied):", "Copied from 2023:"): the line is the earlier
+# exam's, not today's; a bare "Previous:"/"Prior:" stays a record's field ("Prior: 4 mm")
+_COPIED_LABELS = frozenset(
+    {"previous findings", "previous report", "prior report", "prior findings", "copied",
+     "copied from", "copied forward", "copied prior"}
+)  # fmt: skip
+_DATED_LABELS = frozenset({"previous", "prior"})  # only with a note: "Previous (2022):"
+# a date written after a copied-prior label ("Copied from 2023", "Copied from Mar 2024")
+_LABEL_DATE = re_compile(r"(?i:[A-Za-z ]{2,30}?)[ \t]+(?:[A-Za-z]{3,9}[ \t]+)?\d[\d/.\-]{0,9}")
+COPIED_PRIOR = "copied prior"  # the name of such a section
+
+
+def _copied_at(text: str, k: int) -> bool:
+    """True when the digit at ``k`` may end a dated copied-prior label ("Copied from 2023:")."""
+    return text.find("opied", max(0, k - _LABEL_WINDOW), k) >= 0
+
+
+def copied_prior_label(label: str) -> bool:
+    """True for the label of an earlier report's copied text (see ``_COPIED_LABELS``)."""
+    norm = " ".join(label.split()).lower()
+    note = ""
+    if norm.endswith(")") and "(" in norm[1:]:
+        note = norm[norm.rindex("(") :]
+        norm = norm[: norm.rindex("(")].rstrip()
+    if norm in _COPIED_LABELS:
+        return True
+    if norm in _DATED_LABELS:
+        return bool(note) and ("cop" in note or any(c.isdigit() for c in note))
+    m = _LABEL_DATE.fullmatch(norm)
+    return m is not None and norm.startswith("copied ")
+
+
+def _head_name(label: str, category: str) -> str:
+    """A header's name: its words, or ``COPIED_PRIOR`` for an earlier report's copied text."""
+    name = " ".join(label.split())
+    return COPIED_PRIOR if category == "comparison" and copied_prior_label(name) else name
+
+
 @functools.lru_cache(maxsize=4096)
 def _classify(label: str, sep: str) -> tuple[str, str | None] | None:
     """(category, organ) for a header label, or None when it is not a header (memoised:
     the same few labels recur in every report)."""
     norm = " ".join(label.split())
+    if sep.strip() == ":" and copied_prior_label(norm):
+        return ("comparison", None)
     if norm.endswith(")") and "(" in norm[1:]:
         # "FINDINGS (tabulated):", "Impression (summary):": a note on the label
         norm = norm[: norm.rindex("(")].rstrip() or norm
@@ -260,7 +301,9 @@ def find_sections(text: str, until: int | None = None) -> list[Section]:
         k = label_end - 1
         while k >= 0 and text[k] in " \t":
             k -= 1
-        if k < 0 or not (text[k].isalpha() or text[k] == ")"):
+        if k < 0 or not (
+            text[k].isalpha() or text[k] == ")" or (text[k].isdigit() and _copied_at(text, k))
+        ):
             continue  # "10:30", "2:1", "::": no label ends here
         # the label starts after the nearest line start or , . ; before it
         ws = max(0, label_end - _LABEL_WINDOW)
@@ -271,7 +314,11 @@ def find_sections(text: str, until: int | None = None) -> list[Section]:
         raw = text[boundary + 1 : label_end]
         label = raw.strip(" \t")
         lead = len(raw) - len(raw.lstrip(" \t"))
-        if lead > 8 or len(raw) - lead - len(label) > 8 or not _LABEL.fullmatch(label):
+        if (
+            lead > 8
+            or len(raw) - lead - len(label) > 8
+            or not (_LABEL.fullmatch(label) or (label[:1] in "CcPp" and copied_prior_label(label)))
+        ):
             continue
         kind = _classify(label, sep)
         if kind is None:
@@ -286,7 +333,8 @@ def find_sections(text: str, until: int | None = None) -> list[Section]:
             text, boundary + 1 + lead, content_start
         ):
             continue  # "Size: 0.4 cm / Comparison: new since 2023": the record's change field
-        heads.append((boundary + 1 + lead, content_start, " ".join(label.split()), category, organ))
+        name = _head_name(label, category)
+        heads.append((boundary + 1 + lead, content_start, name, category, organ))
     heads = _lobe_headers_of_the_liver(text, heads)
     sections: list[Section] = []
     first = heads[0][0] if heads else len(text)

@@ -369,7 +369,11 @@ def _changed_to(text: str, start: int, found: list[Size]) -> list[Size]:
         if any(y.prior for y in found[i + 1 :]):
             continue  # "decreased to 1.4 cm (from 2.2 cm)": the earlier size is given
         before = [j for j in range(i) if not found[j].prior]
-        if len(before) == 1 and z.start - found[before[0]].end <= _CHANGED_TO_REACH:
+        if (
+            len(before) == 1
+            and z.start - found[before[0]].end <= _CHANGED_TO_REACH
+            and "\n" not in text[found[before[0]].end : z.start]  # (a form's other field)
+        ):
             y = found[before[0]]
             found[before[0]] = Size(y.start, y.end, y.mm, True, False)
     return found

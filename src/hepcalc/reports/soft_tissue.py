@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 from hepcalc.regex_cache import re_compile
+from hepcalc.reports import context
 
 _WS = r"[ \t\n]+"
 _ST = r"soft[- \t\n]?tissue"
@@ -61,5 +62,7 @@ def soft_tissue_in(text: str, start: int, end: int) -> re.Match[str] | None:
             continue
         if _NOT_AFTER.match(text, m.end(), min(end, m.end() + 16)):
             continue
+        if context.unticked(text[lo : m.start()]):
+            continue  # "[ ] solid  [ ] mass": an option of a form left empty
         return m
     return None

@@ -47,7 +47,9 @@ _ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "now",
         re_compile(
-            r"\b(?:size|now|current|today|present|diameter|measurements?|dimensions?|latest)\b",
+            r"\b(?:size|now|current|today|present|diameter|measurements?|dimensions?|latest)\b"
+            # a column named by its unit alone ("| Site | Finding | mm |")
+            r"|^[ \t]*\(?(?:mm|cm)\)?[ \t]*$",
             re.I,
         ),
     ),
@@ -234,6 +236,30 @@ def fill_from_row(text: str, s_start: int, s_end: int, drafts: list[Draft]) -> N
         u = _HEADER_UNIT.search(name)
         unit_of[role] = u.group(1) if u else None
     _apply(drafts[0], cols, unit_of)
+
+
+def row_place_in_liver(text: str, s_start: int, s_end: int) -> bool:
+    """True when a table row's place column names a Couinaud segment ("Calcified
+    granuloma | 5 mm | 4 mm | VI" under "Lesion | Now | Prior | Seg"): a row naming no
+    organ is then the liver's, as a segment is only the liver's."""
+    if text.find("|", s_start, s_end) < 0:
+        return False
+    row_start, row_end = _line_bounds(text, s_start)
+    if row_end < s_end or row_end - row_start > _MAX_LINE:
+        return False
+    header = _header_line(text, row_start)
+    if header is None:
+        return False
+    head = _cells(text, *header)
+    row = _cells(text, row_start, row_end)
+    if len(head) < 2 or len(head) > len(row):
+        return False
+    offset = len(row) - len(head)
+    for i, (h_start, h_end) in enumerate(head):
+        if _role(text[h_start:h_end].rstrip(" \t:)").rsplit(":", 1)[-1]) == "place":
+            c_start, c_end = row[i + offset]
+            return _segment(text[c_start:c_end]) is not None
+    return False
 
 
 def _apply(d: Draft, cols: dict[str, str], unit_of: dict[str, str | None]) -> None:
