@@ -85,6 +85,8 @@ SEEN_SPLITS = (
     "dev6",
     "dev7",
     "dev8",
+    "dev9",
+    "dev10",
     "heldout3",
     "heldout4",
     "heldout5",

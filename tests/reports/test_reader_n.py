@@ -616,3 +616,99 @@ def test_structures_counts_and_fields(text: str, expected: list[dict]) -> None:
 )
 def test_organ_words_that_describe_the_liver_finding(text: str, expected: list[dict]) -> None:
     assert summary(text, ("kind", "seg")) == expected
+
+
+# --- classes of dev9 and dev10 (oncology follow-up, everyday incidental) ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # per-member sizes with per-member priors
+        (
+            "The segment 3 and segment 8 metastases are now calcified, measuring 1.2 cm and "
+            "2.4 cm respectively, previously 1.8 cm and 3.0 cm.",
+            [
+                {"size": 12.0, "prior": 18.0, "seg": 3, "count": 1},
+                {"size": 24.0, "prior": 30.0, "seg": 8, "count": 1},
+            ],
+        ),
+        (
+            "Liver: calcified mets seg 2 0.9cm, seg 7 1.3cm, both smaller (prev 1.2, 1.6cm).",
+            [
+                {"size": 9.0, "prior": 12.0, "seg": 2, "count": 1},
+                {"size": 13.0, "prior": 16.0, "seg": 7, "count": 1},
+            ],
+        ),
+        (
+            "The metastases have calcified; the segment 5 deposit measures 11 mm (was 17 mm) "
+            "and the segment 2 deposit 6 mm (was 9 mm).",
+            [
+                {"size": 11.0, "prior": 17.0, "seg": 5, "count": 1},
+                {"size": 6.0, "prior": 9.0, "seg": 2, "count": 1},
+            ],
+        ),
+        # a plural lesion noun naming the finding, then its members' sizes and places
+        (
+            "Calcified hepatic metastases: 1.4 cm in segment 4 and 2.2 cm in segment 6.",
+            [{"size": 14.0, "seg": 4, "count": 1}, {"size": 22.0, "seg": 6, "count": 1}],
+        ),
+        # one member of a group named before its calcification
+        (
+            "Liver metastases, the dominant one in segment 8 measuring 3.1 cm with coarse "
+            "calcification.",
+            [{"size": 31.0, "seg": 8, "count": 1}],
+        ),
+        # a hemangioma's phleboliths do not make it several
+        (
+            "Hemangioma in segment 7, 4.4 cm, with a few phleboliths.",
+            [{"size": 44.0, "seg": 7, "count": 1}],
+        ),
+    ],
+)
+def test_oncology_lists_and_members(text: str, expected: list[dict]) -> None:
+    assert summary(text, ("size", "prior", "seg", "count")) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # not seen on an earlier exam named by its month: new
+        (
+            "New calcified metastasis in segment 6, 1.1 cm, not seen on the March scan.",
+            [{"size": 11.0, "comp": "new"}],
+        ),
+        # the structure a calc adjective qualifies holds it
+        ("Cirrhotic liver with calcified thrombus in the right portal vein.", []),
+        # a vein named beside the finding is a landmark
+        (
+            "A 3 mm calcification adjacent to the middle hepatic vein in segment 4.",
+            [{"size": 3.0}],
+        ),
+        # the primary site after "from" and its adjectives
+        (
+            "Hepatic metastases from medullary thyroid carcinoma are densely calcified, the "
+            "largest 1.8 cm.",
+            [{"size": 18.0}],
+        ),
+        # a hedged name of the same finding in the same sentence is no second finding
+        (
+            "Liver calcification in segment 3, 5 mm, new since 2024; may represent a "
+            "calcified metastasis.",
+            [{"size": 5.0, "comp": "new"}],
+        ),
+        # a radiograph density the next sentence explains away
+        (
+            "The radiograph shows a right upper quadrant calcific density. On ultrasound this "
+            "is a gallstone.",
+            [],
+        ),
+    ],
+)
+def test_context_and_organs_of_follow_up_reports(text: str, expected: list[dict]) -> None:
+    assert summary(text, ("size", "comp")) == expected
+
+
+def test_a_lesion_over_a_range_of_segments_has_no_segment() -> None:
+    found = summary("Calcified mass, 9 cm, occupying segments 5 to 8.", ("size", "seg", "lobe"))
+    assert found == [{"size": 90.0, "lobe": "right"}]

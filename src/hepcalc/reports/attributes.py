@@ -497,7 +497,9 @@ def tied_sign(text: str, clause_start: int, target_start: int) -> tuple[int, boo
     if not signs:
         return None
     sign = signs[-1]
-    return sign.start(), sign.group(0).lower().endswith(("s", "i", "es"))
+    word = sign.group(0).lower()
+    # ("signal loss" is one; "signal losses", "voids", "foci" are several)
+    return sign.start(), word.endswith(("voids", "losses", "foci"))
 
 
 # "both" opening the noun phrase of the target: two ("both calcified granulomas", "both of

@@ -258,7 +258,19 @@ def joined_segments(text: str, start: int, end: int) -> list[int]:
             a, b = _seg(m.group("num")), _seg(m.group("num2"))
             if a != b:
                 return [a, b]
+    r = _SEGMENT_RANGE.search(text, start, end)
+    if r is not None and not _UNIT_AFTER.match(text, r.end()):
+        # "occupying segments 4 to 8": every segment of the range
+        a, b = _seg(r.group(1)), _seg(r.group(2))
+        if a < b:
+            return list(range(a, b + 1))
     return []
+
+
+_SEGMENT_RANGE = re_compile(
+    rf"\b{SEGMENT_WORD}[ \t]*({_SEG_TOKEN})[ \t]*(?:to|through|thru)[ \t]*({_SEG_TOKEN})\b",
+    re.I,
+)
 
 
 _LOBE_WORD = r"(?:right|left|caudate)"

@@ -99,8 +99,9 @@ _RELATIONAL = re_compile(
     r"|apart[ \t\n]+from|exophytic[ \t\n]+from|(?:medial|lateral|anterior|posterior|inferior"
     r"|superior|deep|caudal|cranial)[ \t\n]+to|below|above|beneath|under(?:lying)?"
     r"|extend(?:s|ing)?[ \t\n]+(?:in)?to|invad(?:es|ing)|contact(?:ing)?|between)"
-    r"[ \t\n]+(?:(?:the|a|an|right|left|inferior|superior|posterior|anterior|lateral|medial)"
-    r"[ \t\n]+){0,2}(?:(?:lobe|segment[ \t\n]+(?:[1-8]|[ivx]{1,4})[ab]?)[ \t\n]+of[ \t\n]+the"
+    r"[ \t\n]+(?:(?:the|a|an|right|left|middle|inferior|superior|posterior|anterior|lateral"
+    r"|medial|main|hepatic|portal)"
+    r"[ \t\n]+){0,3}(?:(?:lobe|segment[ \t\n]+(?:[1-8]|[ivx]{1,4})[ab]?)[ \t\n]+of[ \t\n]+the"
     r"[ \t\n]+)?$",
     re.I,
 )
@@ -117,7 +118,10 @@ _REMOVAL = ("ectomy", "ectomies")
 # origin". Both sides are required, so "pancreatic carcinoma with calcification" (no
 # "from"/"of") keeps the pancreas.
 _FROM_BEFORE = re_compile(
-    r"\b(?:from|of)[ \t\n]+(?:(?:a|an|the|known|treated|primary|prior)[ \t\n]+){0,2}$", re.I
+    r"\b(?:from|of)[ \t\n]+(?:(?:a|an|the|known|treated|primary|prior)[ \t\n]+){0,2}$"
+    # ("metastases from medullary thyroid carcinoma": any words after "from")
+    r"|\bfrom[ \t\n]+(?:[a-z-]+[ \t\n]+){0,2}$",
+    re.I,
 )
 _CANCER_AFTER = re_compile(
     r"[ \t\n]+(?:cancers?|carcinomas?|ca|primary|origin|adenocarcinoma|malignancy"
@@ -211,6 +215,11 @@ def nearest_organ(text: str, mentions: list[OrganMention], lo: int, hi: int) -> 
     """Organ for a target spanning [lo, hi) given the organ words of its clause or sentence."""
     if not mentions:
         return None
+    # 0. the structure the target qualifies, right after it ("calcified thrombus in the
+    # portal veins", "calcified lymph nodes"): that structure holds it, whatever precedes
+    after = next((m for m in mentions if m.start >= hi), None)
+    if after is not None and after.organ != "liver" and not text[hi : after.start].strip():
+        return after.organ
     # 1. an adjective directly before the target ("splenic granuloma", "hepatic calcific focus")
     before = [m for m in mentions if m.end <= lo and lo - m.end <= 14]
     if before:

@@ -842,7 +842,8 @@ def _follow_on_clause(
     ):
         # "...; it is again seen and measures 3 mm": the size in the next clause
         _size_from_span(text, c_start, c_end, previous[0])
-        return
+        if previous[0].size_mm is not None:
+            return  # (else several sizes: members of the group, below)
     if (
         len(previous) == 1
         and previous[0].comparison is None
@@ -921,22 +922,30 @@ def _members_by_size(
     head = previous[0]
     if head is not drafts[-1]:
         return False
-    found = sizes.find_sizes(text, c_start, c_end)
-    if len(found) < 2 or any(z.prior for z in found):
-        return False
+    everything = sizes.find_sizes(text, c_start, c_end)
+    found = [z for z in everything if not z.prior]
+    priors = [z for z in everything if z.prior]
+    if len(found) < 2 or (priors and len(priors) != len(found)):
+        return False  # (each member may have its earlier size: "14 mm (was 22 mm)")
     if head.count != "multiple" and head.count != len(found):
         return False
     pairs = resolver.sizes_with_places(text, c_start, c_end, found)
     if pairs is None:
         return False
-    if head.location != Location() and all(head.location != where for _, where in pairs):
+    if head.location != Location() and all(
+        (head.location.lobe, head.location.segment) != (where.lobe, where.segment)
+        for _, where in pairs
+    ):
         return False  # the group has a place of its own (not one read from this clause)
     members = []
-    for z, where in pairs:
+    for i, (z, where) in enumerate(pairs):
         extra = _continuation(text, z.start, z.end, head, head.sentence_key)
         if extra is None:
             return False
-        extra.size_mm, extra.location, extra.prior_size_mm = z.mm, where, None
+        extra.size_mm, extra.location = z.mm, where
+        extra.prior_size_mm = priors[i].mm if priors else None
+        if extra.prior_size_mm is not None:
+            extra.comparison = _compare(z.mm, extra.prior_size_mm)
         extra.mergeable = head.mergeable  # an impression restating the findings' members
         members.append(extra)
     drafts[-1:] = members
@@ -2241,7 +2250,9 @@ def _compatible(a: _Draft, b: _Draft) -> bool:
     """Can the later mention ``b`` be the same finding as the earlier ``a``?"""
     if (a.sentence_key == b.sentence_key and not b.redescribes) or not b.mergeable:
         return False
-    if a.kind is not b.kind:
+    if a.kind is not b.kind and not (a.sentence_key == b.sentence_key and b.redescribes):
+        # (a clause of the same sentence naming what the finding may be, "...; may represent
+        # a calcified metastasis", is that finding whatever kind its words give)
         return False
     if a.associated is not None and b.associated is not None and a.associated is not b.associated:
         return False

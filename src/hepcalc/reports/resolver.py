@@ -98,6 +98,7 @@ REDESCRIBES = re_compile(
 # "; calcification versus haemosiderin" (the alternative after it)
 HEDGED_NAME_BEFORE = re_compile(
     r"[^\w?]*(?:(?:most[ \t\n]+)?(?:likely|probabl[ey]|possibl[ey]|presum(?:ed|ably)"
+    r"|(?:may|might|could)[ \t\n]+(?:represent|be|reflect)"
     r"|favou?r(?:ing|s)?|suggestive[ \t\n]+of|in[ \t\n]+keeping[ \t\n]+with"
     r"|consistent[ \t\n]+with|compatible[ \t\n]+with|(?:(?:a|an)[ \t\n]+)?[a-z]{3,20}"
     r"[ \t\n]+(?:versus|vs\.?))[ \t\n]+)?(?:(?:a|an)[ \t\n]+)?"
@@ -298,10 +299,11 @@ def host_pass(m: Mention) -> None:
     )
     m.size_start = m.c_start
     if (
-        m.host.kind is FindingKind.calcification
-        and m.host.associated is None
-        and WITH_START.match(text, m.c_start, m.c_end)
-    ):
+        (m.host.kind is FindingKind.calcification and m.host.associated is None)
+        # "Hemangioma in segment 6, 3.8 cm, with a phlebolith": the hemangioma named
+        # before is the host (a phlebolith alone only implies one)
+        or (first.kind == "phlebolith" and m.host.word_start is None)
+    ) and WITH_START.match(text, m.c_start, m.c_end):
         before = attributes.read_host(
             text, m.s_start, m.c_end, first.start, m.target_kind, ctx[0], ctx[1]
         )
@@ -461,6 +463,15 @@ def count_pass(m: Mention) -> None:
         m.count = 1  # "11 cm cystic mass ... a few calcifications in the septa": one mass
         return
     lesion_word = _lesion_word_before(m) if host.kind is not FindingKind.calcification else None
+    if m.host_from_before and lesion_word is None:
+        # "Known hemangioma in segment 6, 3.8 cm, with a few phleboliths": the lesion's own
+        # count, not its calcifications'
+        words = list(attributes.HOST_WORDS.finditer(text, m.s_start, m.c_start))
+        if words:
+            w = words[-1].group(0).lower()
+            plural = (w.endswith("s") and not w.endswith(("ss", "is"))) or w.endswith("ata")
+            m.count = attributes.read_count(text, m.s_start, words[-1].start(), plural)
+            return
     if lesion_word is not None:
         # "a 4.5 cm lesion ..., containing a few small phleboliths" (a hemangioma named in
         # the next sentence): one lesion, however many calcifications it holds
@@ -488,11 +499,22 @@ def count_pass(m: Mention) -> None:
         m.count = attributes.read_count(
             text, m.c_start, min(first.start, host.word_start), host.plural
         )
-    if m.count == "multiple" and LIVER_ONE.search(text, first.end, m.c_end):
+    if m.count == "multiple" and (
+        LIVER_ONE.search(text, first.end, m.c_end)
+        or ONE_OF_GROUP.search(text, m.c_start, first.start)
+    ):
         # "granulomata in the spleen and the liver, the hepatic one in segment 7": one
         m.count = 1
 
 
+# one member of a group named before the calcification is said of it: "Hepatic metastases,
+# the dominant one in segment 3 ... with central calcification", "there is one that lies
+# within the liver ..., calcified"
+ONE_OF_GROUP = re_compile(
+    r"\b(?:the[ \t\n]+(?:dominant|largest|biggest|index|main)|there[ \t\n]+is)[ \t\n]+one\b"
+    r"(?![ \t\n]+(?:of|and|or)\b)",
+    re.I,
+)
 # the liver's member of a finding given to several organs, in the singular
 LIVER_ONE = re_compile(
     r"\b(?:the|a|an)[ \t\n]+(?:intra-?)?(?:hepatic|liver)[ \t\n]+one\b(?![ \t\n]*(?:of|and)\b)",
@@ -564,7 +586,18 @@ def size_group_pass(m: Mention) -> None:
             m.calcification_mm = own_calcification_size(m.text, current, m.first, m.size_groups[0])
     else:
         m.size_groups = [m.inherited_size]
-    m.paired = sizes_with_places(m.text, m.c_start, m.c_end, current)
+    # a plural lesion noun naming the finding itself ("Calcified hepatic metastases: 1.6 cm
+    # in segment 6 and 2.0 cm in segment 8") is no other lesion among the sizes
+    own_host = (
+        m.host.word_start
+        if m.host.kind is not FindingKind.calcification
+        and m.host.plural
+        and m.host.word_start is not None
+        and current
+        and m.host.word_start < current[0].start
+        else None
+    )
+    m.paired = sizes_with_places(m.text, m.c_start, m.c_end, current, own_host)
     if m.paired is not None and len(m.size_groups) == 1:
         m.size_groups = [z.mm for z, _ in m.paired]
     if len(m.size_groups) > 1:
@@ -614,10 +647,17 @@ def split_pass(m: Mention) -> None:
             if any(z.largest for z, _ in m.paired)
             else [1] * len(m.paired)
         )
+        # "seg 5 1.1cm, seg 8 0.7cm (prev 1.5, 1.0cm)": one earlier size per member, in order
+        priors: list[float | None] = [None] * len(m.paired)
+        if len(m.priors) == len(m.paired) and m.priors[0].start > m.paired[-1][0].end:
+            priors = [z.mm for z in m.priors]
         m.drafts = [
-            _draft(m, size=z.mm, location=where, count=n, prior=None, mergeable=False)
-            for (z, where), n in zip(m.paired, counts, strict=True)
+            _draft(m, size=z.mm, location=where, count=n, prior=prior, mergeable=False)
+            for (z, where), n, prior in zip(m.paired, counts, priors, strict=True)
         ]
+        for d in m.drafts:
+            if d.prior_size_mm is not None and d.size_mm is not None:
+                d.comparison = compare(d.size_mm, d.prior_size_mm)
         return
     text = m.text
     segs = locations.segment_list(text, m.c_start, m.c_end)
@@ -763,7 +803,11 @@ def build_drafts(m: Mention) -> list[Draft]:
     # ("Calcified hydatid cyst ..., 9.4 cm, with a thick rim of mural calcification"):
     # one finding, which the merge completes (here with its rim)
     redescribes = m.host_from_before or (
-        m.c_start > m.s_start and REDESCRIBES.match(m.text, m.c_start, m.first.start) is not None
+        m.c_start > m.s_start
+        and (
+            REDESCRIBES.match(m.text, m.c_start, m.first.start) is not None
+            or _names_it_hedged(m)  # "...; may represent a calcified metastasis"
+        )
     )
     out: list[Draft] = []
     for i, size in enumerate(groups):
@@ -830,7 +874,11 @@ def restates_places(sec: sections.Section, size_groups: list[float | None]) -> b
 
 
 def sizes_with_places(
-    text: str, c_start: int, c_end: int, current: list[sizes.Size]
+    text: str,
+    c_start: int,
+    c_end: int,
+    current: list[sizes.Size],
+    own_host: int | None = None,
 ) -> list[tuple[sizes.Size, Location]] | None:
     """Pair each size with its own segment/lobe when a clause lists both one-to-one.
 
@@ -844,7 +892,10 @@ def sizes_with_places(
         text, c_start, c_end, current
     ):
         return None
-    if attributes.HOST_WORDS.search(text, c_start, c_end):
+    host = attributes.HOST_WORDS.search(text, c_start, c_end)
+    if host is not None and own_host is not None and host.start() <= own_host:
+        host = attributes.HOST_WORDS.search(text, host.end(), c_end)  # the finding's own noun
+    if host is not None:
         return None  # a lesion's size is among them ("... adjacent to a 2 cm cyst")
     places = _without_framing_lobe(locations.place_mentions(text, c_start, c_end), current)
     if len(places) != len(current) or len({repr(p) for _, p in places}) != len(places):

@@ -252,6 +252,16 @@ def _bare_list_sizes(
     return list(reversed(extra))
 
 
+def _list_is_prior(text: str, start: int, s: int, unit: str) -> bool:
+    """True when a prior label stands before a bare list that ends at this measure:
+    "(prev 1.5, 1.0cm)" -> both are the earlier sizes."""
+    found = _bare_list_sizes(text, start, s, unit, False, False)
+    if not found:
+        return False
+    first = found[0].start
+    return _PRIOR_BEFORE.search(text, max(start, first - 40), first) is not None
+
+
 def _measure_sizes(text: str, start: int, end: int, m: re.Match[str]) -> list[Size]:
     """The sizes one measure match stands for (none when it bounds, changes or is an organ)."""
     unit = m.group("unit")
@@ -306,6 +316,8 @@ def _measure_sizes(text: str, start: int, end: int, m: re.Match[str]) -> list[Si
         if 0 < now < MAX_SIZE_MM:
             out.append(Size(vs.start(1), vs.end(1), now, False, False))
         prior = True
+    if not between and not prior and not range_from and _list_is_prior(text, start, s, unit):
+        prior = True  # "(prev 1.5, 1.0cm)"
     if not between:
         out += _bare_list_sizes(text, start, s, unit, prior, largest)
     if 0 < mm < MAX_SIZE_MM:
@@ -344,7 +356,24 @@ def find_sizes(text: str, start: int, end: int) -> list[Size]:
     if len(out) > 1:
         out = _restated_priors(text, start, _plane_runs(text, start, end, out))
         out = _changed_to(text, start, out)
+        out = _prior_lists(text, out)
     return _dated_series(text, start, end, out) if len(out) > 2 else out
+
+
+_LIST_GAP = re_compile(r"[ \t]*(?:,|and|&|,[ \t]*and)[ \t]*")
+
+
+def _prior_lists(text: str, found: list[Size]) -> list[Size]:
+    """A size listed right after an earlier size is an earlier size too.
+
+    Example: "measuring 1.9 cm and 2.7 cm respectively, previously 2.5 cm and 3.6 cm" ->
+    both 2.5 and 3.6 are priors (the label stands before the list only).
+    """
+    for i in range(1, len(found)):
+        a, b = found[i - 1], found[i]
+        if a.prior and not b.prior and _LIST_GAP.fullmatch(text, a.end, b.start):
+            found[i] = Size(b.start, b.end, b.mm, True, False)
+    return found
 
 
 # a change verb before the size it ends at: "the 3.1 cm lesion ... has regressed to 1.8 cm"
