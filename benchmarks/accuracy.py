@@ -76,6 +76,9 @@ DEMO_SENTENCE = "Liver: No hepatic calcification."
 # committed unread at 18:56 UTC. heldout13 was scored blind once (0.972 / 0.951 / 0.972,
 # 20:21 UTC, 18db041) and stayed blind until 2026-12-05, when heldout14 (200 reports) was
 # written and committed unread (06:3x UTC, 5c7dd4c) and heldout13 became a development set.
+# heldout14 was scored blind once (0.967 / 0.952 / 0.964, 2026-12-05 07:25 UTC, 47db6f4) and
+# stays blind; heldout15 (200 reports) was written and committed unread at the end of that
+# session (c07f6b0), so the next round may read heldout14 and score heldout15 once at its end.
 BLIND_SPLITS = ("heldout2", "heldout7", "heldout14")
 SEEN_SPLITS = (
     "dev2",
