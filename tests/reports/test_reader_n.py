@@ -550,10 +550,14 @@ def test_sizes_priors_and_words_of_fresh_writers(text: str, expected: list[dict]
         # a count after the noun and after a short place
         ("Fetal liver: echogenic foci: three, each 1 mm.", [{"size": 1.0, "count": 3}]),
         ("Liver: calcified foci L lobe x2 (largest 4 mm).", [{"size": 4.0, "count": 2}]),
-        # a size said of both members of a group split into ones
+        # a size said of both members of a group split into ones, before or after them
         (
             "Two calcified granulomas, both 4 mm, one in segment 3 and one in segment 7.",
             [{"size": 4.0, "count": 1, "seg": 3}, {"size": 4.0, "count": 1, "seg": 7}],
+        ),
+        (
+            "Liver: calcified granulomas, one in segment 3 and another in segment 6, both 2 mm.",
+            [{"size": 2.0, "count": 1, "seg": 3}, {"size": 2.0, "count": 1, "seg": 6}],
         ),
         # a hedged name after the measured focus
         (

@@ -174,3 +174,22 @@ def test_dimensions_labelled_by_plane_are_one_measurement(text: str, mm: float) 
 def test_a_plane_label_does_not_join_a_list_of_two_sizes() -> None:
     assert _sizes("5 mm (AP) and 3 mm") == [(5.0, False), (3.0, False)]
     assert _sizes("segment 5 (3 mm), segment 7 (4 mm)") == [(3.0, False), (4.0, False)]
+
+
+def test_a_size_as_written_in_millimetres_compares_equal_with_a_read_size() -> None:
+    """``mm_of`` rounds as the reader does: 0.7 cm is 7.0 mm, not 7.000000000000001."""
+    from hepcalc.reports import sizes
+
+    assert sizes.mm_of("0,7", "cm") == 7.0 == sizes.find_sizes("0.7 cm", 0, 6)[0].mm
+    assert sizes.mm_of("12", "mm") == 12.0
+
+
+def test_a_list_after_a_prior_size_is_prior_but_a_change_is_not() -> None:
+    """ "previously 2.5 cm and 3.6 cm": both earlier; "from 11 to 16 mm": 16 is today's."""
+    from hepcalc.reports import sizes
+
+    text = "measuring 1.9 cm and 2.7 cm, previously 2.5 cm and 3.6 cm"
+    assert [z.prior for z in sizes.find_sizes(text, 0, len(text))] == [False, False, True, True]
+    text = "increased from 11 to 16 mm"
+    found = sizes.find_sizes(text, 0, len(text))
+    assert [(z.mm, z.prior) for z in found] == [(11.0, True), (16.0, False)]

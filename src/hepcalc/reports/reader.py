@@ -885,7 +885,7 @@ def _follow_on_clause(
             if (
                 extra.size_mm is None
                 and previous[0].size_mm is not None
-                and _SHARED_SIZE.search(text, previous[0].evidence.start, c_start)
+                and _size_said_of_each_before(text, previous[0].evidence.start, c_start)
             ):
                 # "Two calcified granulomas, both 3 mm, one in segment 2 and one in
                 # segment 6": the size said of both is each member's
@@ -896,12 +896,9 @@ def _follow_on_clause(
             st.previous_split = True
 
 
-# a size said of every member of a group: "both 3 mm", "each measuring 2 mm", "2 mm each"
-_SHARED_SIZE = re_compile(
-    r"\b(?:both|each|all)[ \t]+(?:measur(?:e|es|ing)[ \t]+)?(?:about[ \t]+)?\d+(?:[.,]\d+)?"
-    r"[ \t]*(?:mm|cm)\b|\b\d+(?:[.,]\d+)?[ \t]*(?:mm|cm)[ \t]+(?:each|apiece)\b",
-    re.I,
-)
+def _size_said_of_each_before(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` gives a size said of every member ("both 3 mm")."""
+    return any(_said_of_each(text, start, end, z) for z in sizes.find_sizes(text, start, end))
 
 
 def _members_by_size(
@@ -986,12 +983,19 @@ def _deal_sizes_in_order(
 def _said_of_each(text: str, c_start: int, c_end: int, z: sizes.Size) -> bool:
     """True when a size is said of each member: "each 2 mm", "each measuring 2 mm",
     "2 mm each", "2 mm apiece" (not "up to 2 mm", a group's largest)."""
-    if z.largest:
+    if z.largest or z.prior:
         return False
     return (
         resolver.EACH.match(text, z.end, c_end) is not None
         or resolver.EACH_BEFORE.search(text, max(c_start, z.start - 16), z.start) is not None
+        or _ALL_BEFORE.search(text, max(c_start, z.start - 24), z.start) is not None
     )
+
+
+# "both 3 mm", "all measuring about 2 mm": a size said of every member, as "each"
+_ALL_BEFORE = re_compile(
+    r"\b(?:both|all)[ \t]+(?:measur(?:e|es|ing)[ \t]+)?(?:about[ \t]+)?$", re.I
+)
 
 
 def _clause_organ(
@@ -1884,10 +1888,6 @@ _ARROW_CHANGE = re_compile(
 _NOW_BEFORE_SIZE = re_compile(r"\b(?:to|now|measur[a-z]*|currently|at)[ \t]*$", re.I)
 
 
-def _mm(value: str, unit: str) -> float:
-    return float(value.replace(",", ".")) * (10.0 if unit.lower() == "cm" else 1.0)
-
-
 def _prior_from_own_change_line(text: str, span: tuple[int, int], d: _Draft) -> None:
     """The change field of a record read as one sentence ("Finding: calcified focus /
     Size: 0.7 cm / Change: 0.5 -> 0.7 cm"): its prior, when a size was given before it."""
@@ -1911,9 +1911,9 @@ def _prior_from_change(text: str, start: int, end: int, d: _Draft) -> None:
         return
     m = _ARROW_CHANGE.search(text, start, end) if ">" in text[start:end] else None
     if m is not None:
-        current = _mm(m.group(3), m.group(4))
+        current = sizes.mm_of(m.group(3), m.group(4))
         if current == d.size_mm:
-            d.prior_size_mm = _mm(m.group(1), m.group(2) or m.group(4))
+            d.prior_size_mm = sizes.mm_of(m.group(1), m.group(2) or m.group(4))
     else:
         found = sizes.find_sizes(text, start, end)
         if len(found) != 1 or _NOW_BEFORE_SIZE.search(

@@ -50,9 +50,7 @@ NEAR = 300  # characters around a clause that still speak about its target
 SUMMARY_SECTIONS = frozenset({"impression"})
 ANOTHER = re_compile(r"\b(?:another|second|third|additional|separate|other|also|further)\b", re.I)
 # the glue of a size list; "a 3 mm and a 4 mm focus" repeats the article with each size
-LIST_SEPARATORS = frozenset(
-    {"", "and", "&", "+", ",", ", and", ",and", "and a", "and an", ", a", ", an", ", and a"}
-)
+LIST_SEPARATORS = sizes.LIST_SEPARATORS
 RANGE_SEPARATORS = frozenset({"-", "to", "\u2013"})
 HOST_PRIORITY = {"heman": 0, "cyst": 1, "solid": 2, "lesion": 3}
 ANAPHORA = re_compile(
@@ -468,8 +466,7 @@ def count_pass(m: Mention) -> None:
         # count, not its calcifications'
         words = list(attributes.HOST_WORDS.finditer(text, m.s_start, m.c_start))
         if words:
-            w = words[-1].group(0).lower()
-            plural = (w.endswith("s") and not w.endswith(("ss", "is"))) or w.endswith("ata")
+            plural = attributes.plural_host_word(words[-1].group(0))
             m.count = attributes.read_count(text, m.s_start, words[-1].start(), plural)
             return
     if lesion_word is not None:
@@ -944,14 +941,9 @@ def item_counts(
             word = " ".join(m.group("word").lower().split())
             out.append(attributes.NUMBER_WORDS.get(word, "multiple"))
         else:
-            out.append("multiple" if _ITEM_LARGEST.search(text, lo, z.start) else 1)
+            out.append("multiple" if sizes.LARGEST_BEFORE.search(text, lo, z.start) else 1)
         lo = z.end
     return out
-
-
-# (a size's own ``largest`` flag also reaches the next item's size: "(largest 5 mm) and
-# segment 7 (3 mm)", so the item's own words are read)
-_ITEM_LARGEST = re_compile(r"\b(?:largest|larger|biggest|up[ \t\n]+to|max(?:imum)?)\b", re.I)
 
 
 def _without_framing_lobe(
@@ -973,9 +965,7 @@ def _without_framing_lobe(
     return rest
 
 
-def is_list_gap(gap: str) -> bool:
-    """True for the glue of a size list: "", ",", "and", ", and" (with any spacing)."""
-    return len(gap) < 40 and " ".join(gap.split()).strip(" ;").lower() in LIST_SEPARATORS
+is_list_gap = sizes.is_list_gap
 
 
 def own_calcification_size(

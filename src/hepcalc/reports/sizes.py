@@ -184,6 +184,9 @@ _RANGE_FROM_BEFORE = re_compile(
 _LARGEST = re_compile(
     r"(?:largest|larger|biggest|up[ \t]+to|maximum|max|exceeding)\b[^.;]{0,30}$", re.I
 )
+# (searched in a window ending at a size: "the largest ... 5 mm" of one item of a list,
+# whose own ``largest`` flag may have been set by the item before)
+LARGEST_BEFORE = _LARGEST
 # "the larger 5 mm" says there are several; "slightly larger at 7 mm" compares with before
 _SUPERLATIVE = re_compile(r"(?:largest|the[ \t]+larger|biggest)\b[^.;]{0,30}$", re.I)
 # "between 1 and 3 mm", "between 2 mm and 4 mm": a range, its upper end (as "up to"); the
@@ -221,6 +224,12 @@ def _unit_factor(text: str, start: int, end: int) -> float:
 def _to_mm(value: float, unit: str) -> float:
     factor = 10.0 if unit.lower().startswith("c") else 1.0
     return round(value * factor, 3)
+
+
+def mm_of(number: str, unit: str) -> float:
+    """A number as written and its unit in millimetres ("0,7", "cm" -> 7.0), rounded as
+    every size the reader finds is, so that sizes read in different places compare equal."""
+    return _to_mm(_float(number), unit)
 
 
 def _change_sizes(text: str, m: re.Match[str], unit: str) -> list[Size]:
@@ -360,7 +369,15 @@ def find_sizes(text: str, start: int, end: int) -> list[Size]:
     return _dated_series(text, start, end, out) if len(out) > 2 else out
 
 
-_LIST_GAP = re_compile(r"[ \t]*(?:,|and|&|,[ \t]*and)[ \t]*")
+# the glue of a size list ("1.4 cm and 0.9 cm", "3 mm, 5 mm", "a 3 mm and a 4 mm focus")
+LIST_SEPARATORS = frozenset(
+    {"", "and", "&", "+", ",", ", and", ",and", "and a", "and an", ", a", ", an", ", and a"}
+)
+
+
+def is_list_gap(gap: str) -> bool:
+    """True for the glue of a size list: "", ",", "and", ", and" (with any spacing)."""
+    return len(gap) < 40 and " ".join(gap.split()).strip(" ;").lower() in LIST_SEPARATORS
 
 
 def _prior_lists(text: str, found: list[Size]) -> list[Size]:
@@ -371,7 +388,9 @@ def _prior_lists(text: str, found: list[Size]) -> list[Size]:
     """
     for i in range(1, len(found)):
         a, b = found[i - 1], found[i]
-        if a.prior and not b.prior and _LIST_GAP.fullmatch(text, a.end, b.start):
+        gap = text[a.end : b.start]
+        # (a written separator: a change "from 11 to 16 mm" gives two sizes with no gap)
+        if a.prior and not b.prior and gap.strip() and is_list_gap(gap):
             found[i] = Size(b.start, b.end, b.mm, True, False)
     return found
 
